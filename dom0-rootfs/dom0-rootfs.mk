@@ -1,0 +1,20 @@
+# The dom0 image: busybox, Debian's Xen toolstack with the glibc runtime it needs, kernel
+# modules, our start-up scripts and programs, and the demo guest. mkrootfs.sh assembles it.
+
+DOM0_PACKAGES := busybox-static xen-utils-4.17 xen-utils-common xenstore-utils bash util-linux \
+	libc6 libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 \
+	libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4 libxentoolcore1 libxentoollog1 \
+	libyajl2 libncurses6 libtinfo6 libuuid1 zlib1g libzstd1 liblzma5
+
+$(eval $(call debian-group,dom0,$(DOM0_PACKAGES)))
+
+$(eval $(call c-program,atoll-bootopts,dom0-rootfs/bootopts.c))
+
+DOM0_PROGRAMS	:= $(OUT)/bin/atoll-bootopts
+DOM0_SOURCES	:= $(shell find dom0-rootfs -type f ! -name '*.c' ! -name '*.mk')
+
+$(OUT)/boot/dom0.img: $(B)/debs/dom0/.extracted $(KERNEL_ROOT)/.extracted $(DOM0_SOURCES) \
+		$(DOM0_PROGRAMS) config.mk
+	@echo "  DOM0    $@"
+	@dom0-rootfs/mkrootfs.sh $(B)/debs/dom0 $(KERNEL_ROOT) $(B)/dom0 $(ATOLL_VERSION) $@ \
+		$(DOM0_PROGRAMS)

@@ -1,0 +1,26 @@
+# Shared by dom0's start-up scripts: paths and small helpers. Sourced, never run.
+PATH=/usr/lib/atoll/bin:/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
+ATOLL_RUN=/run/atoll		# what start-up learned: boot options, network
+ATOLL_STATE=/var/lib/atoll	# persistent on an installed host, RAM when live
+
+# say MESSAGE: one line on every console the kernel writes to (serial and screen alike).
+say() {
+	for c in $(cat /sys/class/tty/console/active 2>/dev/null); do
+		[ -c "/dev/$c" ] && echo "$*" > "/dev/$c" 2>/dev/null
+	done
+	logger -t atoll -- "$*" 2>/dev/null || true
+}
+
+# fail MESSAGE: report a start-up step that did not work; start-up goes on without it.
+fail() {
+	say "atoll: error: $*"
+	exit 1
+}
+
+# bootopts: loads the atoll.* options that the options step recorded.
+bootopts() {
+	[ -r "$ATOLL_RUN/bootopts" ] && . "$ATOLL_RUN/bootopts"
+	return 0
+}

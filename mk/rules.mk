@@ -1,0 +1,41 @@
+# Rules shared by every component: our C programs, their unit tests and fuzz targets.
+#
+# $(call c-program,NAME,SOURCES)   out/bin/NAME, static musl, warnings are errors
+# $(call c-test,NAME,SOURCES)      $(B)/tests/NAME, host cc with sanitizers, run by make check
+# $(call c-fuzz,NAME,SOURCES)      $(B)/fuzz/NAME, a libFuzzer target, run briefly by make test
+
+LIB_SRCS := $(wildcard lib/*.c)
+
+$(B)/obj/%.o: %.c | $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(WARN) -Ilib -MMD -MP -c -o $@ $<
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+define c-program
+$(OUT)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(2) $(LIB_SRCS))
+	@mkdir -p $$(@D)
+	@echo "  LD      $$@"
+	@$(CC) -static -o $$@.tmp $$^ && mv $$@.tmp $$@
+
+PROGRAMS += $(OUT)/bin/$(1)
+endef
+
+define c-test
+$(B)/tests/$(1): $(2) $(LIB_SRCS) tests/tap.h | $(B)/host-packages.stamp
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@ (sanitizers)"
+	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -Itests -o $$@ $(2) $(LIB_SRCS)
+
+UNIT_TESTS += $(B)/tests/$(1)
+endef
+
+define c-fuzz
+$(B)/fuzz/$(1): $(2) $(LIB_SRCS) | $(B)/host-packages.stamp
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@ (libFuzzer)"
+	@clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -o $$@ $(2) $(LIB_SRCS)
+
+FUZZ_TARGETS += $(B)/fuzz/$(1)
+endef

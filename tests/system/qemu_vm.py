@@ -1,0 +1,154 @@
+"""Boots Atoll in QEMU (TCG) and talks to it over the serial console.
+
+A Vm runs one QEMU with the serial console on a pipe. Everything it prints is kept (and
+written to a log file); wait() blocks until a pattern appears or a deadline passes, and on a
+timeout raises with the tail of what was seen. There are no fixed sleeps.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+# Generous deadlines: about three times what a shared 2-core machine usually needs.
+BOOT_TIMEOUT = 240
+COMMAND_TIMEOUT = 90
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\r")
+
+
+class Timeout(AssertionError):
+    pass
+
+
+def base_args(firmware, workdir):
+    """QEMU flags common to every test boot: the verified recipe's machine."""
+    args = [
+        "qemu-system-x86_64", "-machine", "q35", "-cpu", "qemu64,+svm,+npt",
+        "-m", "2048", "-smp", "2", "-nographic", "-no-reboot", "-monitor", "none",
+        "-serial", "stdio",
+    ]
+    if firmware == "uefi":
+        vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
+        shutil.copy(OVMF_VARS, vars_copy)
+        args += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
+                 "-drive", "if=pflash,format=raw,file=" + vars_copy]
+    return args
+
+
+def net_args(forwards=()):
+    """User-mode networking that reaches nothing but what is forwarded."""
+    netdev = "user,id=n0,restrict=on" + "".join("," + f for f in forwards)
+    return ["-netdev", netdev, "-device", "e1000,netdev=n0"]
+
+
+class Vm:
+    def __init__(self, name, args, logdir):
+        os.makedirs(logdir, exist_ok=True)
+        self.name = name
+        self.workdir = tempfile.mkdtemp(prefix="atoll-" + name + "-")
+        self.log_path = os.path.join(logdir, name + ".log")
+        self._log = open(self.log_path, "wb")
+        self._buf = bytearray()
+        self._cond = threading.Condition()
+        self._eof = False
+        self.started = time.monotonic()
+        self.mark = 0          # wait() searches from here; moved past each match
+        self._commands = 0
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(65536)
+            with self._cond:
+                if not chunk:
+                    self._eof = True
+                    self._cond.notify_all()
+                    return
+                self._log.write(chunk)
+                self._log.flush()
+                self._buf += ANSI.sub(b"", chunk)
+                self._cond.notify_all()
+
+    def text(self):
+        with self._cond:
+            return self._buf.decode("utf-8", "replace")
+
+    def tail(self, lines=40):
+        return "\n".join(self.text().splitlines()[-lines:])
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def wait(self, pattern, timeout, what=None):
+        """Waits for the regex after self.mark; returns the match and moves the mark."""
+        regex = re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                m = regex.search(self._buf, self.mark)
+                if m:
+                    self.mark = m.end()
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or self._eof:
+                    why = "QEMU exited" if self._eof else "no match after %ds" % timeout
+                    raise Timeout("%s: waiting for %s: %s\n--- last lines of %s ---\n%s"
+                                  % (self.name, what or repr(pattern), why, self.log_path,
+                                     self.tail()))
+                self._cond.wait(min(left, 1.0))
+
+    def send(self, text):
+        """Types text on the serial line in short bursts (the emulated UART drops input
+        that arrives faster than it is read)."""
+        data = text.encode()
+        for i in range(0, len(data), 8):
+            self.proc.stdin.write(data[i:i + 8])
+            self.proc.stdin.flush()
+            time.sleep(0.02)
+
+    def run(self, command, timeout=COMMAND_TIMEOUT):
+        """Runs a shell command at the logged-in prompt; returns (status, output)."""
+        self._commands += 1
+        tag = "R%d" % self._commands
+        self.send("%s; echo %s=$?=\n" % (command, tag))
+        # Skip the echo of the command line itself, then take what it printed.
+        self.wait(re.escape("%s=$?=" % tag), timeout, "echo of: " + command)
+        start = self.mark
+        m = self.wait(r"%s=(\d+)=" % tag, timeout, "end of: " + command)
+        with self._cond:
+            out = self._buf[start:m.start()].decode("utf-8", "replace")
+        return int(m.group(1)), out
+
+    def login(self, password):
+        self.wait(r"login: ", COMMAND_TIMEOUT, "the login prompt")
+        self.send("root\n")
+        self.wait(r"Password: ", COMMAND_TIMEOUT, "the password prompt")
+        self.send(password + "\n")
+        self.wait(r"\]# ", COMMAND_TIMEOUT, "the root shell prompt")
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._reader.join(5)
+        self._log.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def sha512_crypt(password):
+    """A sha512-crypt hash made by openssl (never by our own code)."""
+    return subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=password.encode(),
+                          check=True, capture_output=True).stdout.decode().strip()
