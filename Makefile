@@ -23,7 +23,7 @@ include bench/bench.mk
 
 .PHONY: run clean help
 run: $(ISO)
-	@tests/system/run-qemu.sh $(ISO)
+	@mk/run-qemu.sh $(ISO)
 
 clean:
 	rm -rf $(OUT)

@@ -2,7 +2,7 @@
 # modules, our start-up scripts and programs, and the demo guest. mkrootfs.sh assembles it.
 
 DOM0_PACKAGES := busybox-static xen-utils-4.17 xen-utils-common xenstore-utils bash util-linux \
-	libc6 libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 \
+	libc6 libgcc-s1 libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 \
 	libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4 libxentoolcore1 libxentoollog1 \
 	libyajl2 libncurses6 libtinfo6 libuuid1 zlib1g libzstd1 liblzma5
 

@@ -59,7 +59,7 @@ stage_uefi() {
 stage_iso() {
 	find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 	mkdir -p "$(dirname "$output")"
-	xorriso -as mkisofs \
+	xorriso -report_about SORRY -as mkisofs \
 		-quiet \
 		-o "$output.tmp" \
 		-R -J \

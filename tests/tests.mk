@@ -1,0 +1,38 @@
+# Tests. make check runs the fast ones (unit, golden files, build errors); make test adds short
+# fuzz runs and the system tests that boot the ISO in QEMU.
+
+$(eval $(call c-test,test_cmdline,tests/unit/test_cmdline.c))
+$(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
+
+# atoll-bootopts built with sanitizers for its golden-file tests.
+$(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@echo "  CC      $@ (sanitizers)"
+	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -o $@ dom0-rootfs/bootopts.c $(LIB_SRCS)
+
+FUZZ_SECONDS	?= 15
+TEST_LOGS	:= $(OUT)/test-logs
+
+.PHONY: check test fuzz test-system
+check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts
+	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
+	@echo "== atoll-bootopts golden files"; tests/dom0-rootfs/test_bootopts.sh $(B)/tests/atoll-bootopts
+	@echo "== boot menus golden files"; tests/iso/test_bootmenu.sh
+	@echo "== build errors"; tests/mk/test_build_errors.sh
+
+# Each target starts from its committed corpus; what it finds goes to out/, not the tree.
+fuzz: $(FUZZ_TARGETS)
+	@for f in $(FUZZ_TARGETS); do \
+		name=$${f##*/fuzz_}; work=$(B)/fuzz-corpus/$$name; mkdir -p $$work; \
+		echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(B)/fuzz/ $$work \
+			tests/fuzz/corpus/$$name 2>$(B)/fuzz/$$name.log || \
+			{ tail -n 30 $(B)/fuzz/$$name.log; exit 1; }; \
+	done
+
+test-system: $(ISO)
+	@echo "== system tests (QEMU, TCG): serial logs in $(TEST_LOGS)"
+	@ATOLL_ISO=$(ISO) ATOLL_LOGS=$(TEST_LOGS) PYTHONPATH=tests/system \
+		python3 -m unittest -v test_live
+
+test: check fuzz test-system

@@ -60,6 +60,7 @@ class Vm:
         self.started = time.monotonic()
         self.mark = 0          # wait() searches from here; moved past each match
         self._commands = 0
+        self._line_start = True
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -73,10 +74,18 @@ class Vm:
                     self._eof = True
                     self._cond.notify_all()
                     return
-                self._log.write(chunk)
-                self._log.flush()
+                self._write_log(chunk)
                 self._buf += ANSI.sub(b"", chunk)
                 self._cond.notify_all()
+
+    def _write_log(self, chunk):
+        """The log gets each line stamped with the seconds since QEMU started."""
+        for line in chunk.splitlines(keepends=True):
+            if self._line_start:
+                self._log.write(b"[%7.2f] " % self.elapsed())
+            self._log.write(line)
+            self._line_start = line.endswith(b"\n")
+        self._log.flush()
 
     def text(self):
         with self._cond:
@@ -144,6 +153,8 @@ class Vm:
                 self.proc.kill()
                 self.proc.wait()
         self._reader.join(5)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
         self._log.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 

@@ -14,7 +14,7 @@ from qemu_vm import BOOT_TIMEOUT, COMMAND_TIMEOUT, Vm, base_args, net_args, sha5
 
 ISO = os.environ.get("ATOLL_ISO", "out/atoll.iso")
 LOGS = os.environ.get("ATOLL_LOGS", "out/test-logs")
-READY = r"atoll: ready (\S+) (\S+)"
+READY = r"atoll: ready (\S+) (\S+)\n"
 PASSWORD = "atoll-test-pw"
 
 
@@ -97,7 +97,8 @@ class BootOptions(unittest.TestCase):
         # QEMU's multiboot loader wants Xen uncompressed.
         with open(os.path.join(work, "xen"), "wb") as xen:
             subprocess.run(["zcat", os.path.join(work, "xen.gz")], stdout=xen, check=True)
-        grub_cfg = open(os.path.join(work, "grub", "grub.cfg")).read()
+        with open(os.path.join(work, "grub", "grub.cfg")) as f:
+            grub_cfg = f.read()
         xen_args = re.search(r"multiboot2 /boot/xen.gz (.*)", grub_cfg).group(1)
         vm_args = base_args("bios", work) + [
             "-kernel", os.path.join(work, "xen"), "-append", xen_args,

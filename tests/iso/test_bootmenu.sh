@@ -1,0 +1,5 @@
+#!/bin/sh
+# The boot menus iso/bootmenu.sh writes, against golden files (each .in holds its arguments).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+exec "$here/../golden.sh" "$here/cases" sh -c 'set -f; exec "$0" $(cat "$1")' "$here/../../iso/bootmenu.sh"
