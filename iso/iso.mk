@@ -15,4 +15,4 @@ $(OUT)/manifest.txt: $(foreach g,$(DEBIAN_GROUPS),$(B)/debs/$(g).list)
 	@mv $@.tmp $@
 
 .PHONY: iso
-iso: $(ISO) $(OUT)/manifest.txt
+iso: $(ISO) $(OUT)/manifest.txt $(HYPERVISOR_OUTPUTS)

@@ -19,44 +19,53 @@ deb_file() {
 	return 1
 }
 
-# candidate NAME: the version apt would install, or nothing.
-candidate() {
-	apt-cache policy "$1" 2>/dev/null | sed -n 's/^  Candidate: //p' | grep -v '^(none)$' || true
+# candidates PKG...: "name version" for each package apt knows, in one apt-cache call;
+# @PKG stands for the package that metapackage PKG depends on.
+candidates() {
+	names=
+	for p in "$@"; do
+		case $p in
+		@*) p=$(apt-cache depends "${p#@}" 2>/dev/null | sed -n 's/^  Depends: //p' | head -n 1)
+		    [ -n "$p" ] || continue ;;
+		esac
+		names="$names $p"
+	done
+	# shellcheck disable=SC2086 # a list of package names
+	apt-cache policy $names 2>/dev/null | awk '
+		/^[^ ].*:$/ { name = substr($0, 1, length($0) - 1) }
+		/^  Candidate: / && $2 != "(none)" { print name, $2 }'
 }
 
-resolve_one() {
-	case $1 in
-	@*)	meta=${1#@}
-		dep=$(apt-cache depends "$meta" 2>/dev/null | sed -n 's/^  Depends: //p' | head -n 1)
-		[ -n "$dep" ] || return 1
-		set -- "$dep" ;;
-	esac
-	v=$(candidate "$1")
-	[ -n "$v" ] || return 1
-	echo "$1 $v"
+# missing LIST PKG...: the packages of PKG... that have no line in LIST.
+missing() {
+	list=$1; shift
+	for p in "$@"; do
+		case $p in @*) name=$(apt-cache depends "${p#@}" 2>/dev/null |
+				sed -n 's/^  Depends: //p' | head -n 1) ;;
+			   *) name=$p ;;
+		esac
+		[ -n "$name" ] && grep -q "^$name " "$list" || echo "${p#@}"
+	done
 }
 
 resolve() {
 	list=$1; shift
 	tmp=$list.tmp
 	mkdir -p "$(dirname "$list")"
-	: > "$tmp"
-	updated=
-	for p in "$@"; do
-		if ! resolve_one "$p" >> "$tmp"; then
-			# A fresh machine may have no package index yet: refresh it once.
-			if [ -z "$updated" ] && [ "$(id -u)" = 0 ]; then
-				updated=1
-				apt-get update -q >/dev/null 2>&1 || true
-				resolve_one "$p" >> "$tmp" && continue
-			fi
-			rm -f "$tmp"
-			die "Debian package '${p#@}' is not in the apt index.
+	candidates "$@" | sort > "$tmp"
+	lost=$(missing "$tmp" "$@")
+	# A fresh machine may have no package index yet: refresh it once.
+	if [ -n "$lost" ] && [ "$(id -u)" = 0 ]; then
+		apt-get update -q >/dev/null 2>&1 || true
+		candidates "$@" | sort > "$tmp"
+		lost=$(missing "$tmp" "$@")
+	fi
+	if [ -n "$lost" ]; then
+		rm -f "$tmp"
+		die "Debian package '$(echo $lost | sed "s/ /', '/g")' is not in the apt index.
        Check that /etc/apt/sources.list names a reachable Debian 12 (bookworm) mirror with
        the 'main' component, then run 'apt-get update' as root."
-		fi
-	done
-	sort -o "$tmp" "$tmp"
+	fi
 	if cmp -s "$tmp" "$list"; then rm -f "$tmp"; else mv "$tmp" "$list"; fi
 }
 
