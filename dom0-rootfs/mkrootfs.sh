@@ -59,8 +59,9 @@ stage_skeleton() {
 stage_files() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/files.list" | while read -r a b c; do
 		if [ "$a" = link ]; then
-			[ -n "$b" ] && [ -n "$c" ] && [ -z "$(echo "$c" | tr -d '[:graph:]')" ] ||
+			if [ -z "$b" ] || [ -z "$c" ]; then
 				die "files.list: 'link' needs TARGET and NAME"
+			fi
 			mkdir -p "$root/$(dirname "$c")"
 			ln -sf "$b" "$root/$c"
 			continue

@@ -19,11 +19,13 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may have no package index yet.
+# shellcheck disable=SC2086 # $missing is a list of package names
 if ! apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
 	apt-get update -q >/dev/null 2>&1 || {
 		echo "error: apt-get update failed: is the Debian mirror in /etc/apt/sources.list reachable?" >&2
 		exit 1
 	}
+	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing || {
 		echo "error: apt-get could not install:$missing" >&2
 		exit 1

@@ -62,6 +62,7 @@ resolve() {
 	fi
 	if [ -n "$lost" ]; then
 		rm -f "$tmp"
+		# shellcheck disable=SC2086 # $lost is a list of package names
 		die "Debian package '$(echo $lost | sed "s/ /', '/g")' is not in the apt index.
        Check that /etc/apt/sources.list names a reachable Debian 12 (bookworm) mirror with
        the 'main' component, then run 'apt-get update' as root."

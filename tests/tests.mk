@@ -10,6 +10,12 @@ $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packag
 	@echo "  CC      $@ (sanitizers)"
 	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -o $@ dom0-rootfs/bootopts.c $(LIB_SRCS)
 
+# Every shell script we ship or build with, linted as POSIX sh.
+SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*/*.sh) \
+	dom0-rootfs/guest/init dom0-rootfs/overlay/usr/lib/atoll/console-login \
+	dom0-rootfs/overlay/usr/lib/atoll/udhcpc.script \
+	$(wildcard dom0-rootfs/overlay/usr/lib/atoll/boot/*)
+
 FUZZ_SECONDS	?= 15
 TEST_LOGS	:= $(OUT)/test-logs
 
@@ -19,6 +25,7 @@ check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts
 	@echo "== atoll-bootopts golden files"; tests/dom0-rootfs/test_bootopts.sh $(B)/tests/atoll-bootopts
 	@echo "== boot menus golden files"; tests/iso/test_bootmenu.sh
 	@echo "== build errors"; tests/mk/test_build_errors.sh
+	@echo "== shellcheck"; shellcheck -s sh -e SC1091 $(SHELL_SCRIPTS) && echo ok
 
 # Each target starts from its committed corpus; what it finds goes to out/, not the tree.
 fuzz: $(FUZZ_TARGETS)
