@@ -2,6 +2,7 @@
 # fuzz runs and the system tests that boot the ISO in QEMU.
 
 $(eval $(call c-test,test_cmdline,tests/unit/test_cmdline.c))
+$(eval $(call c-test,test_buf_arena,tests/unit/test_buf_arena.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
