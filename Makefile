@@ -17,6 +17,7 @@ include config.mk
 include mk/rules.mk mk/host.mk mk/debian.mk
 include hypervisor/hypervisor.mk
 include dom0-rootfs/dom0-rootfs.mk
+include xapi-lite/xapi-lite.mk
 include iso/iso.mk
 include tests/tests.mk
 include bench/bench.mk

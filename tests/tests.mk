@@ -3,7 +3,13 @@
 
 $(eval $(call c-test,test_cmdline,tests/unit/test_cmdline.c))
 $(eval $(call c-test,test_buf_arena,tests/unit/test_buf_arena.c))
+$(eval $(call c-test,test_json,tests/unit/test_json.c))
+$(eval $(call c-test,test_xmlrpc,tests/unit/test_xmlrpc.c))
+$(eval $(call c-test,test_http,tests/unit/test_http.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
+$(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))
+$(eval $(call c-fuzz,fuzz_xmlrpc,tests/fuzz/fuzz_xmlrpc.c))
+$(eval $(call c-fuzz,fuzz_http,tests/fuzz/fuzz_http.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
@@ -20,8 +26,8 @@ SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*
 FUZZ_SECONDS	?= 15
 TEST_LOGS	:= $(OUT)/test-logs
 
-.PHONY: check test fuzz test-system
-check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts
+.PHONY: check test fuzz test-system test-api
+check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts test-api
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 	@echo "== atoll-bootopts golden files"; tests/dom0-rootfs/test_bootopts.sh $(B)/tests/atoll-bootopts
 	@echo "== boot menus golden files"; tests/iso/test_bootmenu.sh
@@ -37,6 +43,11 @@ fuzz: $(FUZZ_TARGETS)
 			tests/fuzz/corpus/$$name 2>$(B)/fuzz/$$name.log || \
 			{ tail -n 30 $(B)/fuzz/$$name.log; exit 1; }; \
 	done
+
+# xapi-lite with the simulated host, driven by real XenAPI clients.
+test-api: $(OUT)/bin/xapi-lite
+	@echo "== API tests (xapi-lite --backend sim)"
+	@XAPI_LITE=$(OUT)/bin/xapi-lite PYTHONPATH=tests/api python3 -W ignore -m unittest -v test_api
 
 test-system: $(ISO)
 	@echo "== system tests (QEMU, TCG): serial logs in $(TEST_LOGS)"

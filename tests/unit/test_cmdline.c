@@ -1,5 +1,4 @@
 /* Unit tests of lib/cmdline.c: the kernel's own splitting rules, and bad input. */
-#define _DEFAULT_SOURCE	/* MAP_ANONYMOUS */
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>

@@ -1,0 +1,591 @@
+/*
+ * HTTP/1.x request parsing in the manner of picohttpparser: the request line and headers are
+ * parsed in place into slices of the caller's buffer, and the parser returns the bytes
+ * consumed, -2 while the request is still incomplete or -1 as soon as a byte makes it
+ * invalid. Also the PROXY protocol v1 line, query string and cookie parameters,
+ * percent-decoding and reason phrases. Nothing is allocated; no locale is consulted.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "http.h"
+
+#define METHOD_MAX	16
+#define TARGET_MAX	4096
+#define CL_DIGITS_MAX	18
+#define PROXY_LINE_MAX	107	/* including the CRLF */
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Returns 1 when s equals the NUL-terminated word, ignoring ASCII case. */
+static int
+slice_ieq(struct http_slice s, const char *word)
+{
+	size_t	 i;
+
+	for (i = 0; i < s.len; i++)
+		if (word[i] == '\0' || lower((unsigned char)s.p[i]) != lower((unsigned char)word[i]))
+			return 0;
+	return word[i] == '\0';
+}
+
+/* Returns 1 for an RFC 7230 tchar. */
+static int
+is_tchar(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return 1;
+	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* Returns 1 for a byte allowed inside a header value (VCHAR, obs-text, SP, HT). */
+static int
+is_value_char(unsigned char c)
+{
+	return (c >= 0x20 && c != 0x7f) || c == '\t';
+}
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Consumes a line end (CRLF or a bare LF) at *pp. Returns 0 and advances, -2 when the buffer
+ * ends first, or -1 when a CR is not followed by LF. The caller checks *pp is at CR or LF.
+ */
+static int
+eat_eol(const char **pp, const char *end, const char **why)
+{
+	const char	*p = *pp;
+
+	if (*p == '\r') {
+		if (++p == end)
+			return -2;
+		if (*p != '\n') {
+			*why = "CR not followed by LF";
+			return -1;
+		}
+	}
+	*pp = p + 1;
+	return 0;
+}
+
+/*
+ * Reads the next element of a comma-separated list (RFC 7230 #rule) from *pp, skipping
+ * empty elements and whitespace. Returns 1 and sets *tok, or 0 at the end.
+ */
+static int
+next_token(const char **pp, const char *end, struct http_slice *tok)
+{
+	const char	*p = *pp, *s, *e;
+
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			p++;
+		if (p == end) {
+			*pp = p;
+			return 0;
+		}
+		s = p;
+		while (p < end && *p != ',')
+			p++;
+		for (e = p; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		if (e > s) {
+			tok->p = s;
+			tok->len = (size_t)(e - s);
+			*pp = p;
+			return 1;
+		}
+	}
+}
+
+/*
+ * Reads Content-Length, Transfer-Encoding and Connection from the parsed headers. Returns 0,
+ * or -1 with *why set when the message framing is invalid.
+ */
+static int
+framing(struct http_request *req, const char **why)
+{
+	struct http_slice	 tok;
+	const char		*p, *end;
+	long long		 n;
+	size_t			 h, i;
+	int			 te = 0, last_chunked = 0, nchunked = 0, cls = 0, ka = 0;
+
+	for (h = 0; h < req->nheaders; h++) {
+		const struct http_header *hd = &req->headers[h];
+
+		p = hd->value.p;
+		end = p + hd->value.len;
+		if (slice_ieq(hd->name, "content-length")) {
+			if (hd->value.len == 0 || hd->value.len > CL_DIGITS_MAX) {
+				*why = "bad Content-Length";
+				return -1;
+			}
+			for (n = 0, i = 0; i < hd->value.len; i++) {
+				if (!is_digit((unsigned char)p[i])) {
+					*why = "bad Content-Length";
+					return -1;
+				}
+				n = n * 10 + (p[i] - '0');
+			}
+			if (req->content_length >= 0 && req->content_length != n) {
+				*why = "conflicting Content-Length headers";
+				return -1;
+			}
+			req->content_length = n;
+		} else if (slice_ieq(hd->name, "transfer-encoding")) {
+			te = 1;
+			while (next_token(&p, end, &tok)) {
+				last_chunked = slice_ieq(tok, "chunked");
+				nchunked += last_chunked;
+			}
+		} else if (slice_ieq(hd->name, "connection")) {
+			while (next_token(&p, end, &tok)) {
+				if (slice_ieq(tok, "close"))
+					cls = 1;
+				else if (slice_ieq(tok, "keep-alive"))
+					ka = 1;
+			}
+		}
+	}
+	if (te && (!last_chunked || nchunked != 1)) {
+		*why = "unsupported Transfer-Encoding (chunked must be last, once)";
+		return -1;
+	}
+	req->chunked = te;
+	if (req->chunked && req->content_length >= 0) {
+		*why = "both Content-Length and chunked";
+		return -1;
+	}
+	if (req->minor_version == 1)
+		req->keep_alive = !cls;
+	else
+		req->keep_alive = ka && !cls;
+	return 0;
+}
+
+int
+http_parse_request(const char *buf, size_t len, struct http_request *req, const char **why)
+{
+	static const char	 version[] = "HTTP/1.";
+	const char		*p = buf, *end = buf + len, *s, *vend, *q;
+	struct http_header	*hd;
+	size_t			 i;
+	int			 r;
+
+	*why = "";
+	memset(req, 0, sizeof(*req));
+	req->content_length = -1;
+
+	/* RFC 7230 3.5: empty lines before the request line are ignored. */
+	while (p < end && (*p == '\r' || *p == '\n'))
+		if ((r = eat_eol(&p, end, why)) != 0)
+			return r;
+
+	/* method SP */
+	for (s = p; p < end && *p >= 'A' && *p <= 'Z'; p++)
+		if (p - s == METHOD_MAX) {
+			*why = "method too long";
+			return -1;
+		}
+	if (p == end)
+		return -2;
+	if (p == s || *p != ' ') {
+		*why = "bad method";
+		return -1;
+	}
+	req->method.p = s;
+	req->method.len = (size_t)(p - s);
+	p++;
+
+	/* request-target SP */
+	for (s = p; p < end && *p >= 0x21 && *p <= 0x7e; p++)
+		if (p - s == TARGET_MAX) {
+			*why = "request target too long";
+			return -1;
+		}
+	if (p == end)
+		return -2;
+	if (p == s) {
+		*why = "empty request target";
+		return -1;
+	}
+	if (*p != ' ') {
+		*why = "bad byte in request target";
+		return -1;
+	}
+	req->target.p = req->path.p = s;
+	req->target.len = req->path.len = (size_t)(p - s);
+	req->query.p = p;
+	if ((q = memchr(s, '?', (size_t)(p - s))) != NULL) {
+		req->path.len = (size_t)(q - s);
+		req->query.p = q + 1;
+		req->query.len = (size_t)(p - q - 1);
+	}
+	p++;
+
+	/* HTTP-version line-end */
+	for (i = 0; i < sizeof(version) - 1; i++, p++) {
+		if (p == end)
+			return -2;
+		if (*p != version[i]) {
+			*why = "bad HTTP version";
+			return -1;
+		}
+	}
+	if (p == end)
+		return -2;
+	if (*p != '0' && *p != '1') {
+		*why = "unsupported HTTP version";
+		return -1;
+	}
+	req->minor_version = *p++ - '0';
+	if (p == end)
+		return -2;
+	if (*p != '\r' && *p != '\n') {
+		*why = "bad HTTP version";
+		return -1;
+	}
+	if ((r = eat_eol(&p, end, why)) != 0)
+		return r;
+
+	/* *( field-name ":" OWS field-value OWS line-end ) line-end */
+	for (;;) {
+		if (p == end)
+			return -2;
+		if (*p == '\r' || *p == '\n') {
+			if ((r = eat_eol(&p, end, why)) != 0)
+				return r;
+			break;
+		}
+		if (*p == ' ' || *p == '\t') {
+			*why = req->nheaders ? "obsolete line folding" :
+			    "whitespace before the first header";
+			return -1;
+		}
+		if (req->nheaders == HTTP_MAX_HEADERS) {
+			*why = "too many headers";
+			return -1;
+		}
+		for (s = p; p < end && is_tchar((unsigned char)*p); p++)
+			;
+		if (p == end)
+			return -2;
+		if (p == s || *p != ':') {
+			*why = "bad header name";
+			return -1;
+		}
+		hd = &req->headers[req->nheaders];
+		hd->name.p = s;
+		hd->name.len = (size_t)(p - s);
+		for (p++; p < end && (*p == ' ' || *p == '\t'); p++)
+			;
+		for (s = vend = p; p < end && *p != '\r' && *p != '\n'; p++) {
+			if (!is_value_char((unsigned char)*p)) {
+				*why = "control byte in header value";
+				return -1;
+			}
+			if (*p != ' ' && *p != '\t')
+				vend = p + 1;
+		}
+		if (p == end)
+			return -2;
+		if ((r = eat_eol(&p, end, why)) != 0)
+			return r;
+		hd->value.p = s;
+		hd->value.len = (size_t)(vend - s);
+		req->nheaders++;
+	}
+	if (p - buf > INT_MAX) {
+		*why = "request too large";
+		return -1;
+	}
+	if (framing(req, why) == -1)
+		return -1;
+	return (int)(p - buf);
+}
+
+const struct http_slice *
+http_header(const struct http_request *req, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < req->nheaders; i++)
+		if (slice_ieq(req->headers[i].name, name))
+			return &req->headers[i].value;
+	return NULL;
+}
+
+/* Returns 1 when s is a dotted-quad IPv4 address (no leading zeros). */
+static int
+valid_ipv4(struct http_slice s)
+{
+	size_t	 i = 0, start;
+	int	 part, v;
+
+	for (part = 0; part < 4; part++) {
+		if (part > 0) {
+			if (i == s.len || s.p[i] != '.')
+				return 0;
+			i++;
+		}
+		for (start = i, v = 0; i < s.len && is_digit((unsigned char)s.p[i]); i++) {
+			if (i - start == 3)
+				return 0;
+			v = v * 10 + (s.p[i] - '0');
+		}
+		if (i == start || v > 255 || (s.p[start] == '0' && i - start > 1))
+			return 0;
+	}
+	return i == s.len;
+}
+
+static int
+is_xdigit(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Returns 1 when s is a textual IPv6 address (RFC 4291 2.2, dotted-quad tail allowed). */
+static int
+valid_ipv6(struct http_slice s)
+{
+	const char		*p = s.p, *end = s.p + s.len, *g;
+	struct http_slice	 tail;
+	int			 groups = 0, dcolon = 0;
+
+	if (end - p >= 2 && p[0] == ':' && p[1] == ':') {
+		dcolon = 1;
+		if ((p += 2) == end)
+			return 1;
+	}
+	for (;;) {
+		for (g = p; p < end && is_xdigit((unsigned char)*p); p++)
+			;
+		if (p < end && *p == '.') {
+			tail.p = g;
+			tail.len = (size_t)(end - g);
+			if (groups > 6 || !valid_ipv4(tail))
+				return 0;
+			groups += 2;
+			break;
+		}
+		if (p == g || p - g > 4 || ++groups > 8)
+			return 0;
+		if (p == end)
+			break;
+		if (*p++ != ':' || p == end)
+			return 0;
+		if (*p == ':') {
+			if (dcolon)
+				return 0;
+			dcolon = 1;
+			if (++p == end)
+				break;
+		}
+	}
+	return dcolon ? groups <= 7 : groups == 8;
+}
+
+/* Returns 1 when s is a decimal port number 0..65535 (no leading zeros). */
+static int
+valid_port(struct http_slice s)
+{
+	size_t	 i;
+	long	 v = 0;
+
+	if (s.len == 0 || s.len > 5 || (s.p[0] == '0' && s.len > 1))
+		return 0;
+	for (i = 0; i < s.len; i++) {
+		if (!is_digit((unsigned char)s.p[i]))
+			return 0;
+		v = v * 10 + (s.p[i] - '0');
+	}
+	return v <= 65535;
+}
+
+int
+http_parse_proxy_v1(const char *buf, size_t len, struct http_slice *client)
+{
+	static const char	 sig[] = "PROXY ";
+	struct http_slice	 w[6];
+	const char		*p, *end;
+	size_t			 i, nw;
+
+	client->p = buf;
+	client->len = 0;
+	for (i = 0; i < sizeof(sig) - 1; i++) {
+		if (i == len)
+			return -2;
+		if (buf[i] != sig[i])
+			return -1;
+	}
+	/* Find the CRLF; everything before it must be printable. */
+	for (; i < len && i < PROXY_LINE_MAX; i++) {
+		if (buf[i] == '\r')
+			break;
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e)
+			return -1;
+	}
+	if (i == PROXY_LINE_MAX || i + 1 == PROXY_LINE_MAX)
+		return -1;
+	if (i == len || i + 1 == len)
+		return -2;
+	if (buf[i + 1] != '\n')
+		return -1;
+
+	/* Split "PROTO SRC DST SPORT DPORT" on single spaces. */
+	p = buf + sizeof(sig) - 1;
+	end = buf + i;
+	for (nw = 0; nw < 6; p++) {
+		w[nw].p = p;
+		while (p < end && *p != ' ')
+			p++;
+		w[nw].len = (size_t)(p - w[nw].p);
+		nw++;
+		if (p == end)
+			break;
+	}
+	if (w[0].len == 7 && memcmp(w[0].p, "UNKNOWN", 7) == 0)
+		return (int)i + 2;	/* the rest of the line is ignored */
+	if (nw != 5 || !valid_port(w[3]) || !valid_port(w[4]))
+		return -1;
+	if (w[0].len == 4 && memcmp(w[0].p, "TCP4", 4) == 0) {
+		if (!valid_ipv4(w[1]) || !valid_ipv4(w[2]))
+			return -1;
+	} else if (w[0].len == 4 && memcmp(w[0].p, "TCP6", 4) == 0) {
+		if (!valid_ipv6(w[1]) || !valid_ipv6(w[2]))
+			return -1;
+	} else
+		return -1;
+	*client = w[1];
+	return (int)i + 2;
+}
+
+int
+http_param(struct http_slice s, char sep, const char *name, struct http_slice *out)
+{
+	const char	*p = s.p, *end = s.p + s.len, *e, *eq;
+	size_t		 nlen = strlen(name);
+
+	while (p < end) {
+		if (sep == ';')
+			while (p < end && *p == ' ')
+				p++;
+		if ((e = memchr(p, sep, (size_t)(end - p))) == NULL)
+			e = end;
+		if ((eq = memchr(p, '=', (size_t)(e - p))) == NULL)
+			eq = e;
+		if ((size_t)(eq - p) == nlen && memcmp(p, name, nlen) == 0) {
+			out->p = eq < e ? eq + 1 : e;
+			out->len = (size_t)(e - out->p);
+			return 1;
+		}
+		p = e < end ? e + 1 : end;
+	}
+	return 0;
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+http_percent_decode(struct http_slice src, char *dst, size_t dstlen)
+{
+	size_t	 i, n = 0;
+	int	 hi, lo, c;
+
+	for (i = 0; i < src.len; i++) {
+		c = (unsigned char)src.p[i];
+		if (c == '%') {
+			if (src.len - i < 3 || (hi = hexval((unsigned char)src.p[i + 1])) < 0 ||
+			    (lo = hexval((unsigned char)src.p[i + 2])) < 0 || (c = hi * 16 + lo) == 0)
+				return -1;
+			i += 2;
+		}
+		if (n + 1 >= dstlen || n == INT_MAX)
+			return -1;
+		dst[n++] = (char)c;
+	}
+	if (dstlen == 0)
+		return -1;
+	dst[n] = '\0';
+	return (int)n;
+}
+
+const char *
+http_reason(int status)
+{
+	static const struct {
+		int		 code;
+		const char	*reason;
+	} reasons[] = {
+		{ 100, "Continue" },
+		{ 101, "Switching Protocols" },
+		{ 200, "OK" },
+		{ 201, "Created" },
+		{ 202, "Accepted" },
+		{ 203, "Non-Authoritative Information" },
+		{ 204, "No Content" },
+		{ 205, "Reset Content" },
+		{ 206, "Partial Content" },
+		{ 300, "Multiple Choices" },
+		{ 301, "Moved Permanently" },
+		{ 302, "Found" },
+		{ 303, "See Other" },
+		{ 304, "Not Modified" },
+		{ 307, "Temporary Redirect" },
+		{ 308, "Permanent Redirect" },
+		{ 400, "Bad Request" },
+		{ 401, "Unauthorized" },
+		{ 402, "Payment Required" },
+		{ 403, "Forbidden" },
+		{ 404, "Not Found" },
+		{ 405, "Method Not Allowed" },
+		{ 406, "Not Acceptable" },
+		{ 407, "Proxy Authentication Required" },
+		{ 408, "Request Timeout" },
+		{ 409, "Conflict" },
+		{ 410, "Gone" },
+		{ 411, "Length Required" },
+		{ 412, "Precondition Failed" },
+		{ 413, "Request Entity Too Large" },
+		{ 414, "Request-URI Too Long" },
+		{ 415, "Unsupported Media Type" },
+		{ 416, "Requested Range Not Satisfiable" },
+		{ 417, "Expectation Failed" },
+		{ 426, "Upgrade Required" },
+		{ 428, "Precondition Required" },
+		{ 429, "Too Many Requests" },
+		{ 431, "Request Header Fields Too Large" },
+		{ 500, "Internal Server Error" },
+		{ 501, "Not Implemented" },
+		{ 502, "Bad Gateway" },
+		{ 503, "Service Unavailable" },
+		{ 504, "Gateway Timeout" },
+		{ 505, "HTTP Version Not Supported" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == status)
+			return reasons[i].reason;
+	return "Unknown";
+}

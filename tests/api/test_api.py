@@ -1,0 +1,361 @@
+"""API tests: xapi-lite --backend sim driven the way XenAPI clients drive XAPI: Python's
+xmlrpc.client as XenAPI.py uses it, raw JSON-RPC v1 and v2, byte-level envelope checks,
+and bad input that must get a clear answer while the server keeps serving others.
+"""
+import http.client
+import json
+import socket
+import threading
+import time
+import unittest
+import xmlrpc.client
+
+from xapi_server import PASSWORD, Server
+
+
+def setUpModule():
+    global SERVER
+    SERVER = Server()
+
+
+def tearDownModule():
+    assert SERVER.stop() == 0, "xapi-lite exits cleanly on SIGTERM"
+
+
+def proxy():
+    return xmlrpc.client.ServerProxy(SERVER.url, allow_none=True)
+
+
+def login(p=None):
+    p = p or proxy()
+    r = p.session.login_with_password("root", PASSWORD, "1.0", "api-test")
+    assert r["Status"] == "Success", r
+    return p, r["Value"]
+
+
+def ok(r):
+    assert r["Status"] == "Success", r
+    return r["Value"]
+
+
+def raw(method, path, body, headers=None):
+    c = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=30)
+    c.request(method, path, body, headers or {})
+    resp = c.getresponse()
+    data = resp.read()
+    c.close()
+    return resp, data
+
+
+class Sessions(unittest.TestCase):
+    def test_login_and_logout(self):
+        p, s = login()
+        self.assertRegex(s, r"^OpaqueRef:[0-9a-f-]{36}$")
+        self.assertEqual(ok(p.session.get_this_host(s, s)), ok(p.host.get_all(s))[0])
+        ok(p.session.logout(s))
+        self.assertEqual(p.VM.get_all(s)["ErrorDescription"], ["SESSION_INVALID", s])
+
+    def test_wrong_password(self):
+        r = proxy().session.login_with_password("root", "wrong")
+        self.assertEqual(r["Status"], "Failure")
+        self.assertEqual(r["ErrorDescription"][0], "SESSION_AUTHENTICATION_FAILED")
+        self.assertEqual(r["ErrorDescription"][1], "root")
+
+    def test_unknown_user_and_bad_types(self):
+        r = proxy().session.login_with_password("nobody", PASSWORD)
+        self.assertEqual(r["ErrorDescription"][0], "SESSION_AUTHENTICATION_FAILED")
+        r = proxy().session.login_with_password(1, 2)
+        self.assertEqual(r["ErrorDescription"][0], "SESSION_AUTHENTICATION_FAILED")
+
+    def test_login_argument_count(self):
+        r = proxy().session.login_with_password("root")
+        self.assertEqual(r["ErrorDescription"],
+                         ["MESSAGE_PARAMETER_COUNT_MISMATCH", "session.login_with_password",
+                          "2", "1"])
+
+
+class Model(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.p, cls.s = login()
+
+    def test_list_methods_is_unwrapped_and_complete(self):
+        methods = self.p.system.listMethods()
+        self.assertIsInstance(methods, list)
+        for m in ("VM.get_all_records", "VM.set_name_label", "VM.add_to_other_config",
+                  "VM.add_tags", "VM.start", "event.from", "session.login_with_password",
+                  "host_metrics.get_live", "pool.get_master", "task.cancel"):
+            self.assertIn(m, methods)
+        self.assertNotIn("VM.set_power_state", methods, "read-only fields have no setter")
+        classes = {m.split(".")[0] for m in methods if m.endswith(".get_all_records")}
+        self.assertTrue({"pool", "host", "VM", "SR", "network", "PIF", "task"} <= classes)
+
+    def test_what_xo_reads_on_connect(self):
+        pools = ok(self.p.pool.get_all_records(self.s))
+        self.assertEqual(len(pools), 1)
+        pool = list(pools.values())[0]
+        hosts = ok(self.p.host.get_all_records(self.s))
+        self.assertIn(pool["master"], hosts)
+        host = hosts[pool["master"]]
+        self.assertEqual(host["API_version_major"], "2", "int64 travels as a string")
+        self.assertTrue(ok(self.p.host_metrics.get_live(self.s, host["metrics"])))
+        self.assertIn(host["control_domain"], ok(self.p.VM.get_all(self.s)))
+        self.assertEqual(host["software_version"]["product_brand"], "Atoll")
+
+    def test_records_carry_every_field(self):
+        vms = ok(self.p.VM.get_all_records(self.s))
+        rec = list(vms.values())[0]
+        for f in ("uuid", "power_state", "VBDs", "VIFs", "consoles", "memory_static_max",
+                  "blocked_operations", "domain_type", "NVRAM", "pending_guidances_full"):
+            self.assertIn(f, rec)
+
+    def test_errors_as_xapi(self):
+        self.assertEqual(self.p.VM.no_such_call(self.s)["ErrorDescription"],
+                         ["MESSAGE_METHOD_UNKNOWN", "VM.no_such_call"])
+        self.assertEqual(self.p.Nope.get_all(self.s)["ErrorDescription"],
+                         ["MESSAGE_METHOD_UNKNOWN", "Nope.get_all"])
+        self.assertEqual(self.p.VM.get_record(self.s)["ErrorDescription"],
+                         ["MESSAGE_PARAMETER_COUNT_MISMATCH", "VM.get_record", "1", "0"])
+        self.assertEqual(self.p.VM.get_record(self.s, "OpaqueRef:nope")["ErrorDescription"],
+                         ["HANDLE_INVALID", "VM", "OpaqueRef:nope"])
+        self.assertEqual(self.p.VM.get_by_uuid(self.s, "nope")["ErrorDescription"],
+                         ["UUID_INVALID", "VM", "nope"])
+        host = ok(self.p.host.get_all(self.s))[0]
+        self.assertEqual(self.p.VM.get_record(self.s, host)["ErrorDescription"][0],
+                         "HANDLE_INVALID", "a ref of another class")
+        self.assertEqual(self.p.VM.get_all("OpaqueRef:bogus")["ErrorDescription"],
+                         ["SESSION_INVALID", "OpaqueRef:bogus"])
+
+    def test_fields_maps_and_sets(self):
+        vm = self.new_vm("fields")
+        ok(self.p.VM.set_name_description(self.s, vm, "hello & <goodbye>"))
+        self.assertEqual(ok(self.p.VM.get_name_description(self.s, vm)), "hello & <goodbye>")
+        ok(self.p.VM.add_to_other_config(self.s, vm, "k", "v"))
+        r = self.p.VM.add_to_other_config(self.s, vm, "k", "w")
+        uuid = ok(self.p.VM.get_uuid(self.s, vm))
+        self.assertEqual(r["ErrorDescription"],
+                         ["MAP_DUPLICATE_KEY", "VM", "other_config", uuid, "k"])
+        ok(self.p.VM.remove_from_other_config(self.s, vm, "k"))
+        ok(self.p.VM.remove_from_other_config(self.s, vm, "absent"))
+        self.assertEqual(ok(self.p.VM.get_other_config(self.s, vm)), {})
+        ok(self.p.VM.add_tags(self.s, vm, "web"))
+        ok(self.p.VM.add_tags(self.s, vm, "web"))
+        self.assertEqual(ok(self.p.VM.get_tags(self.s, vm)), ["web"])
+        self.assertEqual(self.p.VM.set_name_label(self.s, vm, 42)["ErrorDescription"],
+                         ["FIELD_TYPE_ERROR", "name_label"])
+        ok(self.p.VM.set_VCPUs_params(self.s, vm, {"weight": "256"}))
+        self.assertEqual(ok(self.p.VM.get_by_uuid(self.s, uuid)), vm)
+        self.assertIn(vm, ok(self.p.VM.get_by_name_label(self.s, "fields")))
+
+    def new_vm(self, name):
+        templates = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))
+        vm = ok(self.p.VM.clone(self.s, templates[0], name))
+        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        return vm
+
+    def test_vm_lifecycle(self):
+        vm = self.new_vm("lifecycle")
+        state = lambda: ok(self.p.VM.get_power_state(self.s, vm))
+        self.assertEqual(state(), "Halted")
+        self.assertIn("start", ok(self.p.VM.get_allowed_operations(self.s, vm)))
+        ok(self.p.VM.start(self.s, vm, False, False))
+        self.assertEqual(state(), "Running")
+        host = ok(self.p.host.get_all(self.s))[0]
+        self.assertEqual(ok(self.p.VM.get_resident_on(self.s, vm)), host)
+        self.assertIn(vm, ok(self.p.host.get_resident_VMs(self.s, host)))
+        self.assertEqual(self.p.VM.start(self.s, vm, False, False)["ErrorDescription"],
+                         ["VM_BAD_POWER_STATE", vm, "halted", "running"])
+        self.assertEqual(self.p.VM.destroy(self.s, vm)["ErrorDescription"],
+                         ["VM_BAD_POWER_STATE", vm, "halted", "running"])
+        ok(self.p.VM.pause(self.s, vm))
+        self.assertEqual(state(), "Paused")
+        ok(self.p.VM.unpause(self.s, vm))
+        ok(self.p.VM.clean_reboot(self.s, vm))
+        ok(self.p.VM.clean_shutdown(self.s, vm))
+        self.assertEqual(state(), "Halted")
+        metrics = ok(self.p.VM.get_metrics(self.s, vm))
+        ok(self.p.VM.destroy(self.s, vm))
+        self.assertEqual(self.p.VM_metrics.get_record(self.s, metrics)["ErrorDescription"][0],
+                         "HANDLE_INVALID", "the VM's metrics go with it")
+
+    def test_template_cannot_start(self):
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Other install media"))[0]
+        self.assertEqual(self.p.VM.start(self.s, tpl, False, False)["ErrorDescription"],
+                         ["VM_IS_TEMPLATE", tpl])
+
+    def test_async_task(self):
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        task = ok(self.p.Async.VM.clone(self.s, tpl, "from-a-task"))
+        rec = ok(self.p.task.get_record(self.s, task))
+        self.assertEqual(rec["status"], "success")
+        self.assertEqual(rec["progress"], 1.0)
+        self.assertRegex(rec["result"], r"^<value>OpaqueRef:[0-9a-f-]{36}</value>$")
+        failed = ok(self.p.Async.VM.start(self.s, tpl, False, False))
+        rec = ok(self.p.task.get_record(self.s, failed))
+        self.assertEqual(rec["status"], "failure")
+        self.assertEqual(rec["error_info"], ["VM_IS_TEMPLATE", tpl])
+        ok(self.p.task.destroy(self.s, task))
+        self.assertEqual(self.p.task.get_record(self.s, task)["ErrorDescription"][0],
+                         "HANDLE_INVALID")
+
+
+class Events(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.p, cls.s = login()
+
+    def test_from_empty_token_is_a_snapshot(self):
+        r = getattr(self.p.event, "from")(self.s, ["VM"], "", 0.0)
+        batch = ok(r)
+        self.assertTrue(all(e["class"] == "vm" and e["operation"] == "add"
+                            for e in batch["events"]))
+        self.assertEqual(batch["valid_ref_counts"]["vm"], len(batch["events"]))
+        self.assertRegex(batch["token"], r"^\d{20},\d{20}$")
+
+    def test_long_poll_wakes_on_change(self):
+        token = ok(getattr(self.p.event, "from")(self.s, ["vm"], "", 0.0))["token"]
+        vm = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        result = {}
+
+        def waiter():
+            p = proxy()
+            t0 = time.monotonic()
+            result["batch"] = ok(getattr(p.event, "from")(self.s, ["vm"], token, 30.0))
+            result["seconds"] = time.monotonic() - t0
+
+        t = threading.Thread(target=waiter)
+        t.start()
+        time.sleep(0.3)   # let the waiter park before the change (the test is the wake-up)
+        ok(self.p.VM.set_name_description(self.s, vm, "changed while watched"))
+        t.join(20)
+        events = result["batch"]["events"]
+        self.assertEqual([(e["operation"], e["ref"]) for e in events], [("mod", vm)])
+        self.assertEqual(events[0]["snapshot"]["name_description"], "changed while watched")
+        self.assertLess(result["seconds"], 10)
+
+    def test_timeout_returns_empty_batch(self):
+        token = ok(getattr(self.p.event, "from")(self.s, ["sr"], "", 0.0))["token"]
+        batch = ok(getattr(self.p.event, "from")(self.s, ["sr"], token, 0.5))
+        self.assertEqual(batch["events"], [])
+
+    def test_del_events_and_inject(self):
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        token = ok(self.p.event.inject(self.s, "pool", ok(self.p.pool.get_all(self.s))[0]))
+        vm = ok(self.p.VM.clone(self.s, tpl, "short-lived"))
+        ok(self.p.VM.destroy(self.s, vm))
+        batch = ok(getattr(self.p.event, "from")(self.s, ["vm", "pool"], token, 1.0))
+        ops = {(e["class"], e["operation"]) for e in batch["events"]}
+        self.assertIn(("pool", "mod"), ops)
+        self.assertIn(("vm", "del"), ops)
+
+    def test_bad_subscription_and_token(self):
+        r = getattr(self.p.event, "from")(self.s, ["nosuchclass"], "", 0.0)
+        self.assertEqual(r["ErrorDescription"], ["EVENT_SUBSCRIPTION_PARSE_FAILURE", "nosuchclass"])
+        r = getattr(self.p.event, "from")(self.s, ["vm"], "garbage", 0.0)
+        self.assertEqual(r["ErrorDescription"], ["EVENT_FROM_TOKEN_PARSE_FAILURE", "garbage"])
+
+
+class Wire(unittest.TestCase):
+    def test_xmlrpc_envelope_bytes(self):
+        body = (b'<?xml version="1.0"?><methodCall><methodName>session.login_with_password'
+                b'</methodName><params><param><value>root</value></param><param><value>'
+                b'nope</value></param></params></methodCall>')
+        resp, data = raw("POST", "/", body, {"Content-Type": "text/xml"})
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(resp.getheader("content-type"), "text/xml")
+        self.assertEqual(resp.getheader("Access-Control-Allow-Origin"), "*")
+        self.assertEqual(data, b'<?xml version="1.0"?><methodResponse><params><param><value>'
+                         b'<struct><member><name>Status</name><value>Failure</value></member>'
+                         b'<member><name>ErrorDescription</name><value><array><data><value>'
+                         b'SESSION_AUTHENTICATION_FAILED</value><value>root</value><value>'
+                         b'Authentication failure</value></data></array></value></member>'
+                         b'</struct></value></param></params></methodResponse>')
+
+    def test_any_path_is_xmlrpc(self):
+        for path in ("/RPC2", "/xmlrpc", "/json"):
+            p = xmlrpc.client.ServerProxy(SERVER.url + path)
+            self.assertIn("VM.start", p.system.listMethods())
+
+    def jsonrpc(self, obj):
+        resp, data = raw("POST", "/jsonrpc", json.dumps(obj),
+                         {"Content-Type": "application/json"})
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(resp.getheader("content-type"), "application/json")
+        return json.loads(data)
+
+    def test_jsonrpc_v1(self):
+        r = self.jsonrpc({"method": "session.login_with_password",
+                          "params": ["root", PASSWORD], "id": "a1"})
+        self.assertEqual(set(r), {"result", "error", "id"})
+        self.assertIsNone(r["error"])
+        self.assertEqual(r["id"], "a1")
+        s = r["result"]
+        r = self.jsonrpc({"method": "host.get_all_records", "params": [s], "id": 7})
+        host = list(r["result"].values())[0]
+        self.assertEqual(host["API_version_major"], 2, "JSON carries int64 as numbers")
+        r = self.jsonrpc({"method": "VM.get_record", "params": [s, "OpaqueRef:x"], "id": 8})
+        self.assertEqual(r, {"result": None, "error": ["HANDLE_INVALID", "VM", "OpaqueRef:x"],
+                             "id": 8})
+
+    def test_jsonrpc_v2(self):
+        r = self.jsonrpc({"jsonrpc": "2.0", "method": "session.login_with_password",
+                          "params": ["root", PASSWORD], "id": 3})
+        self.assertEqual(set(r), {"jsonrpc", "result", "id"}, "no error key on success")
+        r = self.jsonrpc({"jsonrpc": "2.0", "method": "VM.get_all", "params": ["OpaqueRef:x"],
+                          "id": 4})
+        self.assertEqual(r, {"jsonrpc": "2.0", "id": 4, "error": {
+            "code": 1, "message": "SESSION_INVALID", "data": ["OpaqueRef:x"]}})
+        ms = self.jsonrpc({"jsonrpc": "2.0", "method": "system.listMethods", "params": [],
+                           "id": 5})
+        self.assertIn("VM.start", ms["result"])
+
+    def test_cors_preflight(self):
+        resp, _ = raw("OPTIONS", "/jsonrpc", None)
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(resp.getheader("Access-Control-Allow-Origin"), "*")
+
+
+class BadInput(unittest.TestCase):
+    def assert_alive(self):
+        self.assertIn("VM.start", proxy().system.listMethods())
+
+    def test_malformed_bodies_get_500(self):
+        for body in (b"<methodCall><methodName>x", b"not xml at all", b"",
+                     b'<?xml version="1.0"?><methodCall><methodName>a</methodName><params>'
+                     b'<param><value><int>12x</int></value></param></params></methodCall>'):
+            resp, data = raw("POST", "/", body, {"Content-Type": "text/xml"})
+            self.assertEqual(resp.status, 500, body)
+            self.assertIn(b"HTTP 500 internal server error", data)
+        for body in (b"{", b"[1,2]", b'{"method": 5, "id": 1}', b'{"method":"a","params":{}}'):
+            resp, _ = raw("POST", "/jsonrpc", body)
+            self.assertEqual(resp.status, 500, body)
+        self.assert_alive()
+
+    def test_oversized_body_gets_413(self):
+        resp, _ = raw("POST", "/", b"x" * (300 * 1024 + 1))
+        self.assertEqual(resp.status, 413)
+        self.assert_alive()
+
+    def test_garbage_request_line_gets_400(self):
+        with socket.create_connection(("127.0.0.1", SERVER.port), 10) as c:
+            c.sendall(b"HELLO\x01 there\r\n\r\n")
+            self.assertTrue(c.recv(100).startswith(b"HTTP/1.1 400"))
+        self.assert_alive()
+
+    def test_slow_client_does_not_block_others(self):
+        with socket.create_connection(("127.0.0.1", SERVER.port), 10) as c:
+            c.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n<method")
+            self.assert_alive()
+
+    def test_deep_nesting_and_truncation(self):
+        deep = b"<value><array><data>" * 200
+        body = (b"<methodCall><methodName>VM.get_all</methodName><params><param>" + deep)
+        resp, _ = raw("POST", "/", body)
+        self.assertEqual(resp.status, 500)
+        resp, _ = raw("POST", "/jsonrpc", b"[" * 10000)
+        self.assertEqual(resp.status, 500)
+        self.assert_alive()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

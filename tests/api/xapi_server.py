@@ -1,0 +1,48 @@
+"""Starts out/bin/xapi-lite --backend sim on a free loopback port for API tests."""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+BIN = os.environ.get("XAPI_LITE", "out/bin/xapi-lite")
+PASSWORD = "atoll-api-test"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="xapi-lite-test-")
+        hashed = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=PASSWORD.encode(),
+                                check=True, capture_output=True).stdout.decode().strip()
+        self.shadow = os.path.join(self.dir, "shadow")
+        with open(self.shadow, "w") as f:
+            f.write("root:%s:19000:0:99999:7:::\n" % hashed)
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.log = open(os.path.join(self.dir, "log"), "w+")
+        self.proc = subprocess.Popen(
+            [BIN, "--backend", "sim", "--state", os.path.join(self.dir, "state"),
+             "--listen", "127.0.0.1:%d" % self.port, "--password-file", self.shadow,
+             "--log", "-"], stderr=self.log)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 1).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.log.seek(0)
+                    raise RuntimeError("xapi-lite did not start: " + self.log.read())
+                time.sleep(0.05)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.log.close()
+        return self.proc.returncode

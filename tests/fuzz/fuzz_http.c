@@ -1,0 +1,119 @@
+/*
+ * libFuzzer target: every parser of lib/http.c on any bytes. Slices must lie inside the
+ * input, a request accepted at n bytes must be incomplete at every shorter length tried,
+ * and decoding never writes past its buffer.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "http.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+inside(struct http_slice s, const char *buf, size_t len)
+{
+	if (s.len > len || s.p < buf || s.p > buf + len - s.len)
+		__builtin_trap();
+}
+
+/* Looks up name in s and decodes its value, checking everything stays inside s. */
+static void
+param(struct http_slice s, char sep, const char *name)
+{
+	struct http_slice	 v;
+	char			 dst[64];
+	int			 n;
+
+	if (http_param(s, sep, name, &v) != 1)
+		return;
+	inside(v, s.p, s.len);
+	n = http_percent_decode(v, dst, sizeof(dst));
+	if (n >= (int)sizeof(dst) || (n >= 0 && dst[n] != '\0'))
+		__builtin_trap();
+	/* %00 is refused, so a NUL comes out only when one went in. */
+	if (n > 0 && memchr(dst, '\0', (size_t)n) != NULL && memchr(v.p, '\0', v.len) == NULL)
+		__builtin_trap();
+}
+
+/* Parses buf as a request and checks the result. */
+static void
+check_request(const char *buf, size_t size)
+{
+	static const char	*names[] = { "host", "content-length", "cookie", "x" };
+	struct http_request	 req;
+	const struct http_slice	*v;
+	const char		*why = NULL;
+	size_t			 i;
+	int			 r;
+
+	r = http_parse_request(buf, size, &req, &why);
+	if (r == -1 && (why == NULL || why[0] == '\0'))
+		__builtin_trap();
+	if (r > 0) {
+		if ((size_t)r > size || buf[r - 1] != '\n' || req.nheaders > HTTP_MAX_HEADERS)
+			__builtin_trap();
+		inside(req.method, buf, size);
+		inside(req.target, buf, size);
+		inside(req.path, buf, size);
+		inside(req.query, buf, size);
+		if (req.method.len < 1 || req.method.len > 16 || req.target.len < 1 ||
+		    req.target.len > 4096 || req.path.p != req.target.p ||
+		    req.path.len > req.target.len || (req.minor_version & ~1) != 0 ||
+		    req.content_length < -1 || (req.chunked && req.content_length != -1))
+			__builtin_trap();
+		for (i = 0; i < req.nheaders; i++) {
+			inside(req.headers[i].name, buf, size);
+			inside(req.headers[i].value, buf, size);
+			if (req.headers[i].name.len == 0)
+				__builtin_trap();
+		}
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if ((v = http_header(&req, names[i])) != NULL)
+				inside(*v, buf, size);
+		param(req.query, '&', "session_id");
+		param(req.query, '&', "ref");
+		if ((v = http_header(&req, "cookie")) != NULL)
+			param(*v, ';', "session_id");
+		/* Every shorter length must be incomplete. */
+		if (http_parse_request(buf, (size_t)r - 1, &req, &why) != -2 ||
+		    http_parse_request(buf, (size_t)r / 2, &req, &why) != -2)
+			__builtin_trap();
+	} else if (r != -1 && r != -2)
+		__builtin_trap();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char		*buf = (const char *)data;
+	struct http_slice	 client, s;
+	char			 dst[16];
+	int			 r;
+
+	if ((r = http_parse_proxy_v1(buf, size, &client)) > 0) {
+		if ((size_t)r > size || (size_t)r > 107 || buf[r - 1] != '\n')
+			__builtin_trap();
+		inside(client, buf, size);
+		if (http_parse_proxy_v1(buf, (size_t)r - 1, &client) != -2)
+			__builtin_trap();
+	} else if (r != -1 && r != -2)
+		__builtin_trap();
+
+	check_request(buf, size);
+	if (r > 0)
+		check_request(buf + r, size - (size_t)r);	/* the request after a PROXY line */
+
+	/* The raw input as a query string and a cookie, and decoded whole. */
+	s.p = buf;
+	s.len = size;
+	param(s, '&', "a");
+	param(s, ';', "session_id");
+	r = http_percent_decode(s, dst, sizeof(dst));
+	if (r >= (int)sizeof(dst) || (r >= 0 && dst[r] != '\0'))
+		__builtin_trap();
+	if (size >= 2)
+		(void)http_reason((int)data[0] << 8 | data[1]);
+	return 0;
+}

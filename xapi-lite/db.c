@@ -1,0 +1,370 @@
+/*
+ * The in-memory database: objects of every class with one value per field, an index by
+ * reference, generations for event.from, and tombstones for deletions. Defaults and record
+ * shapes come from the model table, never from per-class code.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "hval.h"
+
+static uint64_t
+hash_ref(const char *s, size_t len)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static int
+index_put(struct db *db, struct obj *o)
+{
+	size_t	 i, cap;
+	struct obj **idx;
+
+	if ((db->icount + 1) * 2 > db->icap) {
+		cap = db->icap ? db->icap * 2 : 1024;
+		if ((idx = calloc(cap, sizeof(*idx))) == NULL)
+			return -1;
+		for (i = 0; i < db->icap; i++) {
+			struct obj	*p = db->index[i];
+			size_t		 j;
+
+			if (p == NULL)
+				continue;
+			for (j = hash_ref(p->ref, REF_LEN) & (cap - 1); idx[j]; j = (j + 1) & (cap - 1))
+				;
+			idx[j] = p;
+		}
+		free(db->index);
+		db->index = idx;
+		db->icap = cap;
+	}
+	for (i = hash_ref(o->ref, REF_LEN) & (db->icap - 1); db->index[i];
+	    i = (i + 1) & (db->icap - 1))
+		;
+	db->index[i] = o;
+	db->icount++;
+	return 0;
+}
+
+static void
+index_del(struct db *db, struct obj *o)
+{
+	size_t	i, j, k;
+
+	for (i = hash_ref(o->ref, REF_LEN) & (db->icap - 1); db->index[i] != o;
+	    i = (i + 1) & (db->icap - 1))
+		;
+	/* Backward-shift deletion keeps every probe chain unbroken. */
+	db->index[i] = NULL;
+	for (j = (i + 1) & (db->icap - 1); db->index[j]; j = (j + 1) & (db->icap - 1)) {
+		k = hash_ref(db->index[j]->ref, REF_LEN) & (db->icap - 1);
+		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+			db->index[i] = db->index[j];
+			db->index[j] = NULL;
+			i = j;
+		}
+	}
+	db->icount--;
+}
+
+int
+db_init(struct db *db)
+{
+	int	f, c;
+
+	memset(db, 0, sizeof(*db));
+	for (c = 0; c < C__COUNT; c++)
+		db->first[c] = -1;
+	for (f = 0; f < F__COUNT; f++) {
+		c = model_fields[f].cls;
+		if (db->first[c] == -1)
+			db->first[c] = f;
+		db->nfields[c]++;
+	}
+	if ((db->random_fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+obj_free(struct db *db, struct obj *o)
+{
+	int	i;
+
+	for (i = 0; i < db->nfields[o->cls]; i++)
+		hval_free(o->v[i]);
+	free(o);
+}
+
+void
+db_free(struct db *db)
+{
+	size_t	i;
+	int	c;
+
+	for (c = 0; c < C__COUNT; c++) {
+		for (i = 0; i < db->n[c]; i++)
+			obj_free(db, db->objs[c][i]);
+		free(db->objs[c]);
+	}
+	free(db->index);
+	free(db->tombs);
+	if (db->random_fd != -1)
+		close(db->random_fd);
+}
+
+void
+db_uuid(struct db *db, char out[37])
+{
+	unsigned char	 b[16];
+	static const char hex[] = "0123456789abcdef";
+	int		 i, j = 0;
+
+	if (read(db->random_fd, b, sizeof(b)) != (ssize_t)sizeof(b))
+		for (i = 0; i < 16; i++)
+			b[i] = (unsigned char)rand();
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[j++] = '-';
+		out[j++] = hex[b[i] >> 4];
+		out[j++] = hex[b[i] & 15];
+	}
+	out[j] = '\0';
+}
+
+static struct val *
+default_value(const struct field_desc *fd)
+{
+	switch (fd->kind) {
+	case K_STRING:	return hval_string("");
+	case K_INT:	return hval_int(0);
+	case K_FLOAT:	return hval_double(0);
+	case K_BOOL:	return hval_bool(0);
+	case K_DATETIME: return hval_datetime(0);
+	case K_ENUM:	return hval_string(fd->dflt);
+	case K_REF:	return hval_string("OpaqueRef:NULL");
+	case K_REFSET:
+	case K_SET:
+	case K_INTSET:	return hval_array();
+	case K_MAP:	return hval_struct();
+	case K_DERIVED:	return NULL;
+	}
+	return NULL;
+}
+
+struct obj *
+db_create(struct db *db, enum cls c)
+{
+	struct obj	 *o, **objs;
+	char		  uuid[37];
+	int		  i, n = db->nfields[c];
+
+	if ((o = calloc(1, sizeof(*o) + n * sizeof(o->v[0]))) == NULL)
+		return NULL;
+	o->cls = c;
+	for (i = 0; i < n; i++) {
+		const struct field_desc	*fd = &model_fields[db->first[c] + i];
+
+		if (fd->kind != K_DERIVED && (o->v[i] = default_value(fd)) == NULL)
+			goto fail;
+	}
+	db_uuid(db, uuid);
+	memcpy(o->ref, "OpaqueRef:", 10);
+	memcpy(o->ref + 10, uuid, 37);
+	i = model_field(c, "uuid", 4);
+	if (i >= 0 && db_set(db, o, i, hval_string(uuid)) == -1)
+		goto fail;
+	if (db->n[c] == db->cap[c]) {
+		size_t	cap = db->cap[c] ? db->cap[c] * 2 : 16;
+
+		if ((objs = realloc(db->objs[c], cap * sizeof(*objs))) == NULL)
+			goto fail;
+		db->objs[c] = objs;
+		db->cap[c] = cap;
+	}
+	if (index_put(db, o) == -1)
+		goto fail;
+	db->objs[c][db->n[c]++] = o;
+	o->created = o->modified = ++db->gen;
+	return o;
+fail:
+	obj_free(db, o);
+	return NULL;
+}
+
+void
+db_destroy(struct db *db, struct obj *o)
+{
+	enum cls	 c = o->cls;
+	size_t		 i;
+
+	for (i = 0; i < db->n[c]; i++)
+		if (db->objs[c][i] == o) {
+			memmove(&db->objs[c][i], &db->objs[c][i + 1],
+			    (db->n[c] - i - 1) * sizeof(o));
+			db->n[c]--;
+			break;
+		}
+	index_del(db, o);
+	if (db->ntombs == db->tcap) {
+		size_t		 cap = db->tcap ? db->tcap * 2 : 64;
+		struct tomb	*t = realloc(db->tombs, cap * sizeof(*t));
+
+		if (t != NULL) {
+			db->tombs = t;
+			db->tcap = cap;
+		}
+	}
+	++db->gen;
+	if (db->ntombs < db->tcap) {
+		db->tombs[db->ntombs].cls = c;
+		memcpy(db->tombs[db->ntombs].ref, o->ref, sizeof(o->ref));
+		db->tombs[db->ntombs].gen = db->gen;
+		db->ntombs++;
+	}
+	obj_free(db, o);
+}
+
+struct obj *
+db_find(const struct db *db, const char *ref, size_t len)
+{
+	size_t	i;
+
+	if (len != REF_LEN || db->icap == 0)
+		return NULL;
+	for (i = hash_ref(ref, len) & (db->icap - 1); db->index[i]; i = (i + 1) & (db->icap - 1))
+		if (memcmp(db->index[i]->ref, ref, len) == 0)
+			return db->index[i];
+	return NULL;
+}
+
+struct obj *
+db_find_uuid(const struct db *db, enum cls c, const char *uuid, size_t len)
+{
+	char	ref[REF_LEN + 1];
+
+	/* A ref is "OpaqueRef:" and the object's uuid (sessions excepted). */
+	if (len != 36)
+		return NULL;
+	memcpy(ref, "OpaqueRef:", 10);
+	memcpy(ref + 10, uuid, 36);
+	{
+		struct obj	*o = db_find(db, ref, REF_LEN);
+
+		return o != NULL && o->cls == c ? o : NULL;
+	}
+}
+
+struct val *
+db_get(const struct db *db, const struct obj *o, enum fld f)
+{
+	return o->v[f - db->first[o->cls]];
+}
+
+const char *
+db_str(const struct db *db, const struct obj *o, enum fld f)
+{
+	struct val	*v = db_get(db, o, f);
+
+	return v != NULL && (v->type == VAL_STRING || v->type == VAL_DATETIME) ? v->u.s.p : "";
+}
+
+void
+db_touch(struct db *db, struct obj *o)
+{
+	o->modified = ++db->gen;
+}
+
+int
+db_set(struct db *db, struct obj *o, enum fld f, struct val *v)
+{
+	int	i = f - db->first[o->cls];
+
+	if (v == NULL)
+		return -1;
+	hval_free(o->v[i]);
+	o->v[i] = v;
+	db_touch(db, o);
+	return 0;
+}
+
+static struct val *
+arena_val(struct arena *a, enum val_type t)
+{
+	struct val	*v;
+
+	if ((v = arena_alloc(a, sizeof(*v))) != NULL) {
+		memset(v, 0, sizeof(*v));
+		v->type = t;
+	}
+	return v;
+}
+
+struct val *
+db_field(const struct db *db, const struct obj *o, enum fld f, struct arena *a)
+{
+	const struct field_desc	*fd = &model_fields[f];
+	struct val		*set, *s;
+	size_t			 i, n = 0;
+	enum cls		 oc;
+
+	if (fd->kind != K_DERIVED)
+		return db_get(db, o, f);
+	/* A ref set computed from the other side's ref field. */
+	oc = fd->other_cls;
+	if ((set = arena_val(a, VAL_ARRAY)) == NULL)
+		return NULL;
+	for (i = 0; i < db->n[oc]; i++) {
+		struct val	*r = db_get(db, db->objs[oc][i], fd->other_fld);
+
+		if (r->u.s.len == REF_LEN && memcmp(r->u.s.p, o->ref, REF_LEN) == 0)
+			n++;
+	}
+	if (n && (set->u.a.items = arena_alloc(a, n * sizeof(struct val *))) == NULL)
+		return NULL;
+	for (i = 0; i < db->n[oc]; i++) {
+		struct obj	*p = db->objs[oc][i];
+		struct val	*r = db_get(db, p, fd->other_fld);
+
+		if (r->u.s.len != REF_LEN || memcmp(r->u.s.p, o->ref, REF_LEN) != 0)
+			continue;
+		if ((s = arena_val(a, VAL_STRING)) == NULL)
+			return NULL;
+		s->u.s.p = p->ref;
+		s->u.s.len = REF_LEN;
+		set->u.a.items[set->u.a.n++] = s;
+	}
+	return set;
+}
+
+struct val *
+db_record(const struct db *db, const struct obj *o, struct arena *a)
+{
+	struct val	*rec;
+	int		 i, n = db->nfields[o->cls];
+
+	if ((rec = arena_val(a, VAL_STRUCT)) == NULL ||
+	    (rec->u.st.m = arena_alloc(a, n * sizeof(struct val_member))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		enum fld	 f = db->first[o->cls] + i;
+		struct val	*v;
+
+		if ((v = db_field(db, o, f, a)) == NULL)
+			return NULL;
+		rec->u.st.m[i].name = model_fields[f].name;
+		rec->u.st.m[i].namelen = strlen(model_fields[f].name);
+		rec->u.st.m[i].v = v;
+	}
+	rec->u.st.n = n;
+	return rec;
+}

@@ -1,0 +1,314 @@
+/*
+ * Events as XAPI's event.from has them: a subscription ("*", a class, or class/ref), a token
+ * "%020llu,%020llu" (database generation, message generation), at most one event per
+ * object with its latest snapshot, deletions from tombstones, valid_ref_counts, and a
+ * long-poll that parks the request instead of blocking anyone else.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "calls.h"
+#include "hval.h"
+#include "rpc_impl.h"
+
+#define MAX_SUBS	64
+
+struct sub {
+	int	 cls;		/* -1: every class */
+	char	 ref[REF_LEN + 1];	/* "" : every object of the class */
+};
+
+/* Parses the subscription; returns how many, or -1 with *bad naming the bad entry. */
+static int
+parse_subs(struct val *classes, struct sub *subs, const char **bad)
+{
+	size_t	i, n = 0;
+
+	if (classes->type != VAL_ARRAY) {
+		*bad = "";
+		return -1;
+	}
+	for (i = 0; i < classes->u.a.n && n < MAX_SUBS; i++) {
+		struct val	*v = classes->u.a.items[i];
+		const char	*slash;
+		size_t		 clen;
+
+		if (v->type != VAL_STRING) {
+			*bad = "";
+			return -1;
+		}
+		subs[n].ref[0] = '\0';
+		if (strcmp(v->u.s.p, "*") == 0) {
+			subs[n++].cls = -1;
+			continue;
+		}
+		slash = strchr(v->u.s.p, '/');
+		clen = slash ? (size_t)(slash - v->u.s.p) : v->u.s.len;
+		if ((subs[n].cls = model_class_ci(v->u.s.p, clen)) < 0 ||
+		    (slash && strlen(slash + 1) != REF_LEN)) {
+			*bad = v->u.s.p;
+			return -1;
+		}
+		if (slash)
+			memcpy(subs[n].ref, slash + 1, REF_LEN + 1);
+		n++;
+	}
+	return (int)n;
+}
+
+static int
+wanted(const struct sub *subs, int n, enum cls c, const char *ref)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (subs[i].cls == -1 || (subs[i].cls == (int)c &&
+		    (subs[i].ref[0] == '\0' || strcmp(subs[i].ref, ref) == 0)))
+			return 1;
+	return 0;
+}
+
+static int
+parse_token(const char *t, uint64_t *gen)
+{
+	char	*end;
+
+	if (t[0] == '\0') {
+		*gen = 0;
+		return 0;
+	}
+	if (strlen(t) != 41 || t[20] != ',')
+		return -1;
+	*gen = strtoull(t, &end, 10);
+	if (end != t + 20)
+		return -1;
+	strtoull(t + 21, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+static struct val *
+event_record(struct xapi *x, uint64_t gen, const char *cls, const char *op, const char *ref,
+    struct val *snapshot)
+{
+	struct val	*e;
+	int		 n = snapshot ? 6 : 5;
+
+	if ((e = rpc_val(x, VAL_STRUCT)) == NULL ||
+	    (e->u.st.m = arena_alloc(&x->arena, n * sizeof(struct val_member))) == NULL)
+		return NULL;
+#define MEMBER(i, nm, val) (e->u.st.m[i].name = nm, e->u.st.m[i].namelen = strlen(nm), \
+	e->u.st.m[i].v = (val))
+	MEMBER(0, "id", rpc_str(x, rpc_printf(x, "%" PRIu64, gen)));
+	MEMBER(1, "timestamp", rpc_str(x, "0.0"));
+	MEMBER(2, "class", rpc_str(x, cls));
+	MEMBER(3, "operation", rpc_str(x, op));
+	MEMBER(4, "ref", rpc_str(x, ref));
+	if (snapshot)
+		MEMBER(5, "snapshot", snapshot);
+#undef MEMBER
+	e->u.st.n = n;
+	return e;
+}
+
+/* Collects the events after token for subs. Returns the batch, or NULL on ENOMEM;
+   *count gets the number of events. */
+static struct val *
+collect(struct xapi *x, const struct sub *subs, int nsubs, uint64_t token, size_t *count)
+{
+	struct val	*batch, *events, *counts, *e;
+	size_t		 i, n = 0, cap = 16, c;
+
+	if ((events = rpc_array(x, cap)) == NULL)
+		return NULL;
+#define PUSH(ev) do {								\
+	if ((e = (ev)) == NULL)							\
+		return NULL;							\
+	if (n == cap) {								\
+		struct val **items = arena_alloc(&x->arena, 2 * cap * sizeof(*items)); \
+		if (items == NULL)						\
+			return NULL;						\
+		memcpy(items, events->u.a.items, n * sizeof(*items));		\
+		events->u.a.items = items;					\
+		cap *= 2;							\
+	}									\
+	events->u.a.items[n++] = e;						\
+} while (0)
+	for (c = 0; c < C__COUNT; c++)
+		for (i = 0; i < x->db.n[c]; i++) {
+			struct obj	*o = x->db.objs[c][i];
+
+			if (o->modified <= token || !wanted(subs, nsubs, c, o->ref))
+				continue;
+			PUSH(event_record(x, o->modified, model_classes[c].lcname,
+			    o->created > token ? "add" : "mod", o->ref,
+			    db_record(&x->db, o, &x->arena)));
+		}
+	for (i = 0; i < x->db.ntombs; i++) {
+		struct tomb	*t = &x->db.tombs[i];
+
+		if (t->gen > token && token > 0 && wanted(subs, nsubs, t->cls, t->ref))
+			PUSH(event_record(x, t->gen, model_classes[t->cls].lcname, "del",
+			    t->ref, NULL));
+	}
+#undef PUSH
+	events->u.a.n = n;
+	*count = n;
+
+	if ((counts = rpc_val(x, VAL_STRUCT)) == NULL ||
+	    (counts->u.st.m = arena_alloc(&x->arena, C__COUNT * sizeof(struct val_member))) == NULL)
+		return NULL;
+	for (c = 0; c < C__COUNT; c++) {
+		struct val	*v;
+
+		int	j, any = 0;
+
+		for (j = 0; j < nsubs; j++)
+			any |= subs[j].cls == -1 || subs[j].cls == (int)c;
+		if (!any)
+			continue;
+		if ((v = rpc_val(x, VAL_INT32)) == NULL)
+			return NULL;
+		v->u.i = (int64_t)x->db.n[c];
+		counts->u.st.m[counts->u.st.n].name = model_classes[c].lcname;
+		counts->u.st.m[counts->u.st.n].namelen = strlen(model_classes[c].lcname);
+		counts->u.st.m[counts->u.st.n++].v = v;
+	}
+
+	if ((batch = rpc_val(x, VAL_STRUCT)) == NULL ||
+	    (batch->u.st.m = arena_alloc(&x->arena, 3 * sizeof(struct val_member))) == NULL)
+		return NULL;
+	batch->u.st.m[0] = (struct val_member){ "events", 6, events };
+	batch->u.st.m[1] = (struct val_member){ "valid_ref_counts", 16, counts };
+	batch->u.st.m[2] = (struct val_member){ "token", 5,
+	    rpc_str(x, rpc_printf(x, "%020" PRIu64 ",%020d", x->db.gen, 0)) };
+	batch->u.st.n = 3;
+	return batch;
+}
+
+void
+call_event_from(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct sub	 subs[MAX_SUBS];
+	const char	*bad = "", *token = rpc_param_str(p, 2);
+	struct val	*batch, *tv = p->u.a.items[3];
+	uint64_t	 gen;
+	double		 timeout;
+	size_t		 count, i;
+	long long	 n;
+	int		 nsubs;
+
+	if ((nsubs = parse_subs(p->u.a.items[1], subs, &bad)) < 0)
+		return rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, bad);
+	if (token == NULL || parse_token(token, &gen) == -1)
+		return rpc_fail(x, r, "EVENT_FROM_TOKEN_PARSE_FAILURE", 1, token ? token : "");
+	if (tv->type == VAL_DOUBLE)
+		timeout = tv->u.d;
+	else if (rpc_param_int(tv, &n) == 0)
+		timeout = (double)n;
+	else if (tv->type == VAL_STRING)
+		timeout = strtod(tv->u.s.p, NULL);
+	else
+		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "timeout");
+
+	if ((batch = collect(x, subs, nsubs, gen, &count)) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (count > 0 || timeout <= 0 || park == NULL)
+		return rpc_ok(r, batch);
+
+	/* Nothing yet: park until a change or the deadline. */
+	memcpy(park->session, s->ref, sizeof(park->session));
+	park->token = gen;
+	park->deadline_ms = x->now_ms + (long long)(timeout * 1000);
+	free(park->classes);
+	park->classes = NULL;
+	{
+		struct buf	b;
+
+		buf_init(&b, 0);
+		for (i = 0; i < p->u.a.items[1]->u.a.n; i++)
+			if (buf_printf(&b, "%s\n", p->u.a.items[1]->u.a.items[i]->u.s.p) == -1) {
+				buf_free(&b);
+				return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			}
+		park->classes = b.p != NULL ? b.p : calloc(1, 1);
+	}
+	r->parked = 1;
+}
+
+void
+rpc_wake(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc_reply *))
+{
+	struct park	*pk, *next;
+	struct sub	 subs[MAX_SUBS];
+	struct val	*classes, *batch;
+	struct rpc_reply r;
+	size_t		 count, n;
+	char		*line, *p;
+	const char	*bad;
+	int		 nsubs;
+
+	for (pk = x->parked; pk != NULL; pk = next) {
+		next = pk->next;
+		memset(&r, 0, sizeof(r));
+		if (db_find(&x->db, pk->session, REF_LEN) == NULL) {
+			rpc_fail(x, &r, "SESSION_INVALID", 1, pk->session);
+			answer(x, pk, &r);
+			continue;
+		}
+		/* Rebuild the subscription from its saved text. */
+		for (n = 0, p = pk->classes; *p; p++)
+			n += *p == '\n';
+		if ((classes = rpc_array(x, n)) == NULL)
+			continue;
+		for (line = pk->classes; (p = strchr(line, '\n')) != NULL; line = p + 1)
+			classes->u.a.items[classes->u.a.n++] =
+			    rpc_str(x, rpc_printf(x, "%.*s", (int)(p - line), line));
+		if ((nsubs = parse_subs(classes, subs, &bad)) < 0 ||
+		    (batch = collect(x, subs, nsubs, pk->token, &count)) == NULL)
+			continue;
+		if (count > 0 || x->now_ms >= pk->deadline_ms) {
+			rpc_ok(&r, batch);
+			answer(x, pk, &r);
+		}
+	}
+}
+
+void
+call_event_inject(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	const char	*cls = rpc_param_str(p, 1), *ref = rpc_param_str(p, 2);
+	struct obj	*o;
+	int		 c;
+
+	(void)s;
+	(void)park;
+	if (cls == NULL || ref == NULL)
+		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "class");
+	if ((c = model_class_ci(cls, strlen(cls))) < 0)
+		return rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, cls);
+	if ((o = db_find(&x->db, ref, strlen(ref))) == NULL || o->cls != (enum cls)c)
+		return rpc_fail(x, r, "HANDLE_INVALID", 2, model_classes[c].name, ref);
+	/* The token just before the injected change, so event.from from it reports it. */
+	db_touch(&x->db, o);
+	rpc_ok(r, rpc_str(x, rpc_printf(x, "%020" PRIu64 ",%020d", x->db.gen - 1, 0)));
+}
+
+void
+call_event_get_current_id(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct val	*v;
+
+	(void)s;
+	(void)p;
+	(void)park;
+	if ((v = rpc_val(x, VAL_INT)) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	v->u.i = (int64_t)x->db.gen;
+	rpc_ok(r, v);
+}

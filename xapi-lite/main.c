@@ -1,0 +1,278 @@
+/*
+ * xapi-lite: Atoll's XenAPI service. Parses the command line, builds the database for the
+ * chosen backend, opens the listeners and runs the loop until SIGTERM; SIGHUP reopens the
+ * log. The only mutable globals are the signal flags.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "xapi.h"
+
+static volatile sig_atomic_t stop, reopen;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reopen = 1;
+	else
+		stop = 1;
+}
+
+long long
+clock_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+long long
+clock_unix(void)
+{
+	return (long long)time(NULL);
+}
+
+void
+log_call(struct server *s, int fd, const char *method, const char *outcome)
+{
+	char	now[32];
+	time_t	t;
+
+	if (s->log == NULL)
+		return;
+	t = time(NULL);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	fprintf(s->log, "%s fd=%d %s %s\n", now, fd, method, outcome);
+	fflush(s->log);
+}
+
+static int
+listen_fd(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int	one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, sa, len) == -1 || listen(fd, 128) == -1 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
+		int	e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+server_listen_tcp(struct server *s, const char *addr)
+{
+	struct sockaddr_in	 sin;
+	char			 host[64], *colon, *end;
+	long			 port;
+	int			 fd;
+
+	if (s->nlisten == SERVER_MAX_LISTEN || strlen(addr) >= sizeof(host)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(host, addr, strlen(addr) + 1);
+	if ((colon = strrchr(host, ':')) == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	*colon = '\0';
+	port = strtol(colon + 1, &end, 10);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	if (*end != '\0' || port < 1 || port > 65535 ||
+	    inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sin.sin_addr) != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    listen_fd(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		return -1;
+	s->listen[s->nlisten].fd = fd;
+	s->listen[s->nlisten++].proxy_ok = sin.sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+	return 0;
+}
+
+int
+server_listen_unix(struct server *s, const char *path)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	if (s->nlisten == SERVER_MAX_LISTEN || strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    listen_fd(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		return -1;
+	chmod(path, 0600);
+	s->listen[s->nlisten].fd = fd;
+	s->listen[s->nlisten++].proxy_ok = 0;
+	return 0;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: xapi-lite --backend sim|xen --state DIR [--listen ADDR:PORT]...\n"
+	    "                 [--unix PATH] [--password-file FILE] [--log FILE|-]\n"
+	    "       xapi-lite --help | --version\n"
+	    "Serves the XenAPI (XML-RPC on POST /, JSON-RPC on POST /jsonrpc).\n"
+	    "  --backend sim    an in-process simulated host (tests, demos)\n"
+	    "  --backend xen    this host's Xen (dom0 only)\n"
+	    "  --state DIR      where the database lives\n"
+	    "  --listen A:P     TCP listener, repeatable (default 127.0.0.1:80)\n"
+	    "  --unix PATH      Unix-socket listener (local clients)\n"
+	    "  --password-file  shadow-style file with root's sha512-crypt hash"
+	    " (default /etc/shadow)\n"
+	    "  --log FILE|-     one line per call; - is standard error\n");
+}
+
+static FILE *
+open_log(const char *path)
+{
+	if (path == NULL)
+		return NULL;
+	if (strcmp(path, "-") == 0)
+		return stderr;
+	return fopen(path, "a");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "state", required_argument, NULL, 's' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "unix", required_argument, NULL, 'u' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "log", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct server	 s;
+	struct xapi		 x;
+	struct sigaction	 sa;
+	const char		*listens[SERVER_MAX_LISTEN], *unix_path = NULL;
+	const char		*state = NULL, *log_path = NULL;
+	size_t			 nlistens = 0, i;
+	int			 ch;
+
+	memset(&x, 0, sizeof(x));
+	x.password_file = "/etc/shadow";
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'b': x.backend = optarg; break;
+		case 's': state = optarg; break;
+		case 'l':
+			if (nlistens == SERVER_MAX_LISTEN - 1) {
+				fprintf(stderr, "xapi-lite: at most %d --listen\n",
+				    SERVER_MAX_LISTEN - 1);
+				return 2;
+			}
+			listens[nlistens++] = optarg;
+			break;
+		case 'u': unix_path = optarg; break;
+		case 'p': x.password_file = optarg; break;
+		case 'L': log_path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("xapi-lite %s\n", ATOLL_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || x.backend == NULL || state == NULL) {
+		fprintf(stderr, "xapi-lite: %s\n", optind != argc ? "unexpected argument" :
+		    x.backend == NULL ? "--backend sim|xen is required" : "--state DIR is required");
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(x.backend, "sim") != 0) {
+		fprintf(stderr, "xapi-lite: backend '%s': %s\n", x.backend,
+		    strcmp(x.backend, "xen") == 0 ? "not in this build yet (only sim)" :
+		    "unknown (sim or xen)");
+		return 2;
+	}
+	if (mkdir(state, 0700) == -1 && errno != EEXIST) {
+		fprintf(stderr, "xapi-lite: --state %s: %s\n", state, strerror(errno));
+		return 1;
+	}
+	if (access(x.password_file, R_OK) == -1) {
+		fprintf(stderr, "xapi-lite: --password-file %s: %s\n", x.password_file,
+		    strerror(errno));
+		return 1;
+	}
+	if (nlistens == 0 && unix_path == NULL)
+		listens[nlistens++] = "127.0.0.1:80";
+
+	arena_init(&x.arena, 64 * 1024 * 1024);
+	if (db_init(&x.db) == -1 || sim_populate(&x) == -1) {
+		fprintf(stderr, "xapi-lite: cannot build the database: %s\n", strerror(errno));
+		return 1;
+	}
+	s.x = &x;
+	for (i = 0; i < nlistens; i++)
+		if (server_listen_tcp(&s, listens[i]) == -1) {
+			fprintf(stderr, "xapi-lite: --listen %s: %s\n", listens[i], strerror(errno));
+			return 1;
+		}
+	if (unix_path != NULL && server_listen_unix(&s, unix_path) == -1) {
+		fprintf(stderr, "xapi-lite: --unix %s: %s\n", unix_path, strerror(errno));
+		return 1;
+	}
+	if (log_path != NULL && (s.log = open_log(log_path)) == NULL) {
+		fprintf(stderr, "xapi-lite: --log %s: %s\n", log_path, strerror(errno));
+		return 1;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	x.now_ms = clock_ms();
+	while (!stop) {
+		if (server_poll(&s) == -1) {
+			fprintf(stderr, "xapi-lite: poll: %s\n", strerror(errno));
+			return 1;
+		}
+		if (reopen && log_path != NULL && strcmp(log_path, "-") != 0) {
+			reopen = 0;
+			fclose(s.log);
+			s.log = open_log(log_path);
+		}
+	}
+	if (unix_path != NULL)
+		unlink(unix_path);
+	db_free(&x.db);
+	arena_free(&x.arena);
+	return 0;
+}

@@ -1,0 +1,569 @@
+/*
+ * XenAPI dispatch: "Class.message" to a handler. Every class gets XAPI's implicit messages
+ * from the model table (get_all, get_all_records, get_record, get_by_uuid,
+ * get_by_name_label, get_/set_ for fields, add_to_/remove_from_ for maps, add_/remove_ for
+ * sets, create/destroy); explicit messages (sessions, VM lifecycle, events, tasks) come from
+ * the table in calls.def. Errors carry XAPI's codes and parameters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "calls.h"
+#include "hval.h"
+#include "rpc_impl.h"
+#include "xmlrpc.h"
+
+/* ---- replies ---- */
+
+void
+rpc_fail(struct xapi *x, struct rpc_reply *r, const char *code, int n, ...)
+{
+	va_list	ap;
+	int	i;
+
+	r->value = NULL;
+	if ((r->err = arena_alloc(&x->arena, (n + 1) * sizeof(char *))) == NULL) {
+		static const char *oom[] = { "INTERNAL_ERROR", "out of memory" };
+
+		r->err = (const char **)(uintptr_t)oom;
+		r->nerr = 2;
+		return;
+	}
+	r->err[0] = code;
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		const char	*s = va_arg(ap, const char *);
+
+		r->err[i + 1] = s != NULL ? s : "";
+	}
+	va_end(ap);
+	r->nerr = n + 1;
+}
+
+void
+rpc_ok(struct rpc_reply *r, struct val *v)
+{
+	r->value = v;
+	r->err = NULL;
+	r->nerr = 0;
+}
+
+struct val *
+rpc_val(struct xapi *x, enum val_type t)
+{
+	struct val	*v;
+
+	if ((v = arena_alloc(&x->arena, sizeof(*v))) != NULL) {
+		memset(v, 0, sizeof(*v));
+		v->type = t;
+	}
+	return v;
+}
+
+struct val *
+rpc_str(struct xapi *x, const char *s)
+{
+	struct val	*v;
+
+	if ((v = rpc_val(x, VAL_STRING)) != NULL) {
+		v->u.s.p = s;
+		v->u.s.len = strlen(s);
+	}
+	return v;
+}
+
+const char *
+rpc_printf(struct xapi *x, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (p = arena_alloc(&x->arena, n + 1)) == NULL)
+		return "";
+	va_start(ap, fmt);
+	vsnprintf(p, n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* An array value of n slots in the arena (n filled later). */
+struct val *
+rpc_array(struct xapi *x, size_t cap)
+{
+	struct val	*a;
+
+	if ((a = rpc_val(x, VAL_ARRAY)) == NULL)
+		return NULL;
+	if (cap && (a->u.a.items = arena_alloc(&x->arena, cap * sizeof(struct val *))) == NULL)
+		return NULL;
+	return a;
+}
+
+/* ---- parameters ---- */
+
+const char *
+rpc_param_str(struct val *params, size_t i)
+{
+	struct val	*v = params->u.a.items[i];
+
+	return v->type == VAL_STRING ? v->u.s.p : NULL;
+}
+
+struct obj *
+rpc_param_ref(struct xapi *x, struct rpc_reply *r, struct val *params, size_t i, enum cls c)
+{
+	struct val	*v = params->u.a.items[i];
+	struct obj	*o;
+
+	if (v->type != VAL_STRING) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, rpc_printf(x, "param %zu", i));
+		return NULL;
+	}
+	if ((o = db_find(&x->db, v->u.s.p, v->u.s.len)) == NULL || o->cls != c) {
+		rpc_fail(x, r, "HANDLE_INVALID", 2, model_classes[c].name, v->u.s.p);
+		return NULL;
+	}
+	return o;
+}
+
+/* Reads an int64 as XAPI accepts it: an int, or a string of digits. Returns 0 or -1. */
+int
+rpc_param_int(struct val *v, long long *out)
+{
+	char	*end;
+
+	if (v->type == VAL_INT || v->type == VAL_INT32) {
+		*out = v->u.i;
+		return 0;
+	}
+	if (v->type == VAL_STRING && v->u.s.len > 0) {
+		*out = strtoll(v->u.s.p, &end, 10);
+		return *end == '\0' ? 0 : -1;
+	}
+	return -1;
+}
+
+/* ---- field values ---- */
+
+/* Checks v against field f's type and returns a heap copy for the db, or NULL. */
+static struct val *
+coerce(struct val *v, enum kind k)
+{
+	size_t		 i;
+	long long	 n;
+	struct val	*c;
+
+	switch (k) {
+	case K_STRING:
+	case K_ENUM:
+	case K_REF:
+		return v->type == VAL_STRING ? hval_dup(v) : NULL;
+	case K_DATETIME:
+		if (v->type != VAL_STRING && v->type != VAL_DATETIME)
+			return NULL;
+		if ((c = hval_dup(v)) != NULL)
+			c->type = VAL_DATETIME;
+		return c;
+	case K_INT:
+		return rpc_param_int(v, &n) == 0 ? hval_int(n) : NULL;
+	case K_FLOAT:
+		if (v->type == VAL_DOUBLE)
+			return hval_double(v->u.d);
+		return rpc_param_int(v, &n) == 0 ? hval_double((double)n) : NULL;
+	case K_BOOL:
+		return v->type == VAL_BOOL ? hval_bool(v->u.b) : NULL;
+	case K_SET:
+	case K_REFSET:
+		if (v->type != VAL_ARRAY)
+			return NULL;
+		for (i = 0; i < v->u.a.n; i++)
+			if (v->u.a.items[i]->type != VAL_STRING)
+				return NULL;
+		return hval_dup(v);
+	case K_INTSET:
+		if (v->type != VAL_ARRAY || (c = hval_array()) == NULL)
+			return NULL;
+		for (i = 0; i < v->u.a.n; i++)
+			if (rpc_param_int(v->u.a.items[i], &n) == -1 || hval_push(c, hval_int(n))) {
+				hval_free(c);
+				return NULL;
+			}
+		return c;
+	case K_MAP:
+		if (v->type != VAL_STRUCT)
+			return NULL;
+		for (i = 0; i < v->u.st.n; i++)
+			if (v->u.st.m[i].v->type != VAL_STRING)
+				return NULL;
+		return hval_dup(v);
+	case K_DERIVED:
+		return NULL;
+	}
+	return NULL;
+}
+
+int
+rpc_set_field(struct xapi *x, struct rpc_reply *r, struct obj *o, enum fld f, struct val *v)
+{
+	struct val	*c;
+
+	if ((c = coerce(v, model_fields[f].kind)) == NULL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name);
+		return -1;
+	}
+	if (db_set(&x->db, o, f, c) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- implicit messages, from the model ---- */
+
+static void
+get_all(struct xapi *x, enum cls c, struct rpc_reply *r)
+{
+	struct val	*a;
+	size_t		 i;
+
+	if ((a = rpc_array(x, x->db.n[c])) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	for (i = 0; i < x->db.n[c]; i++)
+		if ((a->u.a.items[a->u.a.n++] = rpc_str(x, x->db.objs[c][i]->ref)) == NULL)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	rpc_ok(r, a);
+}
+
+static void
+get_all_records(struct xapi *x, enum cls c, struct rpc_reply *r)
+{
+	struct val	*m;
+	size_t		 i, n = x->db.n[c];
+
+	if ((m = rpc_val(x, VAL_STRUCT)) == NULL ||
+	    (n && (m->u.st.m = arena_alloc(&x->arena, n * sizeof(struct val_member))) == NULL))
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	for (i = 0; i < n; i++) {
+		struct obj	*o = x->db.objs[c][i];
+
+		m->u.st.m[i].name = o->ref;
+		m->u.st.m[i].namelen = REF_LEN;
+		if ((m->u.st.m[i].v = db_record(&x->db, o, &x->arena)) == NULL)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	}
+	m->u.st.n = n;
+	rpc_ok(r, m);
+}
+
+static void
+get_by_name_label(struct xapi *x, enum cls c, const char *label, struct rpc_reply *r)
+{
+	struct val	*a;
+	size_t		 i;
+	int		 f = model_field(c, "name_label", 10);
+
+	if ((a = rpc_array(x, x->db.n[c])) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	for (i = 0; i < x->db.n[c]; i++)
+		if (strcmp(db_str(&x->db, x->db.objs[c][i], f), label) == 0)
+			a->u.a.items[a->u.a.n++] = rpc_str(x, x->db.objs[c][i]->ref);
+	rpc_ok(r, a);
+}
+
+/* class.create(record): fields given in the record, XAPI's defaults for the rest. */
+static void
+create(struct xapi *x, enum cls c, struct val *rec, struct rpc_reply *r)
+{
+	struct obj	*o;
+	size_t		 i;
+	int		 f;
+
+	if (rec->type != VAL_STRUCT)
+		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "args");
+	for (i = 0; i < rec->u.st.n; i++) {
+		f = model_field(c, rec->u.st.m[i].name, rec->u.st.m[i].namelen);
+		if (f >= 0 && model_fields[f].access != RO &&
+		    coerce(rec->u.st.m[i].v, model_fields[f].kind) == NULL)
+			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name);
+	}
+	if ((o = db_create(&x->db, c)) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	for (i = 0; i < rec->u.st.n; i++) {
+		f = model_field(c, rec->u.st.m[i].name, rec->u.st.m[i].namelen);
+		if (f >= 0 && model_fields[f].access != RO &&
+		    rpc_set_field(x, r, o, f, rec->u.st.m[i].v) == -1) {
+			db_destroy(&x->db, o);
+			return;
+		}
+	}
+	if (rpc_created(x, o, r) == -1) {
+		db_destroy(&x->db, o);
+		return;
+	}
+	rpc_ok(r, rpc_str(x, o->ref));
+}
+
+/* Returns the field named by a message's suffix, or -1. */
+static int
+field_of(enum cls c, const char *msg, const char *prefix)
+{
+	size_t	n = strlen(prefix);
+
+	if (strncmp(msg, prefix, n) != 0)
+		return -1;
+	return model_field(c, msg + n, strlen(msg + n));
+}
+
+/* The implicit messages. Returns 0 when msg is one of them (r is filled), -1 otherwise. */
+static int
+implicit(struct xapi *x, enum cls c, const char *msg, struct val *p, struct rpc_reply *r,
+    const char *method)
+{
+	size_t		 argc = p->u.a.n - 1;	/* after the session */
+	struct obj	*o;
+	struct val	*v, *k;
+	int		 f, expect = -1;
+	enum kind	 kind;
+
+#define ARGS(n) do {							\
+	expect = (n);							\
+	if (argc != (size_t)(n)) {					\
+		rpc_fail(x, r, "MESSAGE_PARAMETER_COUNT_MISMATCH", 3, method, \
+		    rpc_printf(x, "%d", (n)), rpc_printf(x, "%zu", argc)); \
+		return 0;						\
+	}								\
+} while (0)
+
+	if (strcmp(msg, "get_all") == 0) {
+		ARGS(0);
+		get_all(x, c, r);
+	} else if (strcmp(msg, "get_all_records") == 0) {
+		ARGS(0);
+		get_all_records(x, c, r);
+	} else if (strcmp(msg, "get_record") == 0) {
+		ARGS(1);
+		if ((o = rpc_param_ref(x, r, p, 1, c)) != NULL)
+			rpc_ok(r, db_record(&x->db, o, &x->arena));
+	} else if (strcmp(msg, "get_by_uuid") == 0) {
+		ARGS(1);
+		v = p->u.a.items[1];
+		if (v->type != VAL_STRING)
+			rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "uuid");
+		else if ((o = db_find_uuid(&x->db, c, v->u.s.p, v->u.s.len)) == NULL)
+			rpc_fail(x, r, "UUID_INVALID", 2, model_classes[c].name, v->u.s.p);
+		else
+			rpc_ok(r, rpc_str(x, o->ref));
+	} else if (strcmp(msg, "get_by_name_label") == 0 && (model_classes[c].flags & BY_NAME)) {
+		ARGS(1);
+		if (rpc_param_str(p, 1) == NULL)
+			rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "label");
+		else
+			get_by_name_label(x, c, rpc_param_str(p, 1), r);
+	} else if (strcmp(msg, "create") == 0 && (model_classes[c].flags & CREATE)) {
+		ARGS(1);
+		create(x, c, p->u.a.items[1], r);
+	} else if (strcmp(msg, "destroy") == 0 && (model_classes[c].flags & DESTROY)) {
+		ARGS(1);
+		if ((o = rpc_param_ref(x, r, p, 1, c)) != NULL && rpc_destroying(x, o, r) == 0) {
+			db_destroy(&x->db, o);
+			rpc_ok(r, rpc_str(x, ""));
+		}
+	} else if ((f = field_of(c, msg, "get_")) >= 0) {
+		ARGS(1);
+		if ((o = rpc_param_ref(x, r, p, 1, c)) != NULL)
+			rpc_ok(r, db_field(&x->db, o, f, &x->arena));
+	} else if ((f = field_of(c, msg, "set_")) >= 0 && model_fields[f].access == RW) {
+		ARGS(2);
+		if ((o = rpc_param_ref(x, r, p, 1, c)) != NULL &&
+		    rpc_set_field(x, r, o, f, p->u.a.items[2]) == 0 && rpc_changed(x, o, r) == 0)
+			rpc_ok(r, rpc_str(x, ""));
+	} else if ((f = field_of(c, msg, "add_to_")) >= 0 && model_fields[f].access == RW &&
+	    model_fields[f].kind == K_MAP) {
+		ARGS(3);
+		k = p->u.a.items[2];
+		v = p->u.a.items[3];
+		if ((o = rpc_param_ref(x, r, p, 1, c)) == NULL)
+			return 0;
+		if (k->type != VAL_STRING || v->type != VAL_STRING)
+			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name), 0;
+		if (hval_get(db_get(&x->db, o, f), k->u.s.p, k->u.s.len) != NULL)
+			return rpc_fail(x, r, "MAP_DUPLICATE_KEY", 4, model_classes[c].name,
+			    model_fields[f].name, o->ref + 10, k->u.s.p), 0;
+		if (hval_put(db_get(&x->db, o, f), k->u.s.p, hval_dup(v)) == -1)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory"), 0;
+		db_touch(&x->db, o);
+		rpc_ok(r, rpc_str(x, ""));
+	} else if ((f = field_of(c, msg, "remove_from_")) >= 0 &&
+	    model_fields[f].access == RW && model_fields[f].kind == K_MAP) {
+		ARGS(2);
+		k = p->u.a.items[2];
+		if ((o = rpc_param_ref(x, r, p, 1, c)) == NULL)
+			return 0;
+		if (k->type != VAL_STRING)
+			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name), 0;
+		if (hval_del(db_get(&x->db, o, f), k->u.s.p, k->u.s.len))
+			db_touch(&x->db, o);
+		rpc_ok(r, rpc_str(x, ""));
+	} else if (((f = field_of(c, msg, "add_")) >= 0 || (f = field_of(c, msg, "remove_")) >= 0) &&
+	    model_fields[f].access == RW &&
+	    ((kind = model_fields[f].kind) == K_SET || kind == K_REFSET)) {
+		ARGS(2);
+		v = p->u.a.items[2];
+		if ((o = rpc_param_ref(x, r, p, 1, c)) == NULL)
+			return 0;
+		if (v->type != VAL_STRING)
+			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name), 0;
+		/* Sets hold each value once: remove, then add back for add_. */
+		hval_remove_string(db_get(&x->db, o, f), v->u.s.p, v->u.s.len);
+		if (msg[3] == '_' && hval_push(db_get(&x->db, o, f), hval_dup(v)) == -1)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory"), 0;
+		db_touch(&x->db, o);
+		rpc_ok(r, rpc_str(x, ""));
+	} else
+		return -1;
+	(void)expect;
+	return 0;
+#undef ARGS
+}
+
+/* ---- the call table ---- */
+
+static const struct call calls[] = {
+#define CALL(cls, msg, nargs, flags, fn) { #cls, #msg, nargs, flags, fn },
+#include "calls.def"
+#undef CALL
+};
+
+static const struct call *
+find_call(const char *cls, size_t clen, const char *msg)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (strlen(calls[i].cls) == clen && memcmp(calls[i].cls, cls, clen) == 0 &&
+		    strcmp(calls[i].msg, msg) == 0)
+			return &calls[i];
+	return NULL;
+}
+
+/* system.listMethods: every sync wire name, implicit ones included (XO reads its classes
+   from the *.get_all_records entries). */
+static void
+list_methods(struct xapi *x, struct rpc_reply *r)
+{
+	struct buf	 names;
+	struct val	*a;
+	size_t		 i, n = 0, cap = 8192;
+	int		 c, f;
+	const char	*nm;
+
+	buf_init(&names, 0);
+	if ((a = rpc_array(x, cap)) == NULL)
+		goto oom;
+#define ADD(...) do {							\
+	if (n == cap || (nm = rpc_printf(x, __VA_ARGS__))[0] == '\0')	\
+		goto oom;						\
+	a->u.a.items[n++] = rpc_str(x, nm);				\
+} while (0)
+	ADD("system.listMethods");
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		ADD("%s.%s", calls[i].cls, calls[i].msg);
+	for (c = 0; c < C__COUNT; c++) {
+		const struct class_desc	*cd = &model_classes[c];
+
+		ADD("%s.get_all", cd->name);
+		ADD("%s.get_all_records", cd->name);
+		ADD("%s.get_record", cd->name);
+		ADD("%s.get_by_uuid", cd->name);
+		if (cd->flags & BY_NAME)
+			ADD("%s.get_by_name_label", cd->name);
+		if (cd->flags & CREATE)
+			ADD("%s.create", cd->name);
+		if (cd->flags & DESTROY)
+			ADD("%s.destroy", cd->name);
+		for (f = 0; f < F__COUNT; f++) {
+			const struct field_desc	*fd = &model_fields[f];
+
+			if (fd->cls != (enum cls)c)
+				continue;
+			ADD("%s.get_%s", cd->name, fd->name);
+			if (fd->access != RW)
+				continue;
+			ADD("%s.set_%s", cd->name, fd->name);
+			if (fd->kind == K_MAP) {
+				ADD("%s.add_to_%s", cd->name, fd->name);
+				ADD("%s.remove_from_%s", cd->name, fd->name);
+			} else if (fd->kind == K_SET || fd->kind == K_REFSET) {
+				ADD("%s.add_%s", cd->name, fd->name);
+				ADD("%s.remove_%s", cd->name, fd->name);
+			}
+		}
+	}
+#undef ADD
+	a->u.a.n = n;
+	buf_free(&names);
+	rpc_ok(r, a);
+	r->unwrapped = 1;
+	return;
+oom:
+	buf_free(&names);
+	rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+}
+
+/* Runs a call synchronously (the Async. prefix already removed). */
+static void
+dispatch(struct xapi *x, const char *method, struct val *params, struct rpc_reply *r,
+    struct park *park)
+{
+	const char		*dot, *msg;
+	const struct call	*call;
+	struct obj		*session = NULL;
+	size_t			 argc;
+	int			 c;
+
+	if ((dot = strchr(method, '.')) == NULL)
+		return rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
+	msg = dot + 1;
+	call = find_call(method, dot - method, msg);
+	c = model_class(method, dot - method);
+	if (call == NULL && c < 0)
+		return rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
+
+	if (call == NULL || !(call->flags & NO_SESSION)) {
+		if (params->u.a.n == 0)
+			return rpc_fail(x, r, "MESSAGE_PARAMETER_COUNT_MISMATCH", 3, method,
+			    call ? rpc_printf(x, "%d", call->nargs) : "1", "0");
+		if ((session = rpc_session(x, params->u.a.items[0], r)) == NULL)
+			return;
+	}
+	if (call != NULL) {
+		argc = params->u.a.n - (session != NULL);
+		if (argc < (size_t)call->nargs ||
+		    argc > (size_t)call->nargs + (size_t)((call->flags >> 8) & 0xf))
+			return rpc_fail(x, r, "MESSAGE_PARAMETER_COUNT_MISMATCH", 3, method,
+			    rpc_printf(x, "%d", call->nargs), rpc_printf(x, "%zu", argc));
+		return call->fn(x, session, params, r, park);
+	}
+	if (implicit(x, c, msg, params, r, method) == -1)
+		rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
+}
+
+void
+rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_reply *r,
+    struct park *park)
+{
+	memset(r, 0, sizeof(*r));
+	if (params == NULL || params->type != VAL_ARRAY)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "params is not an array");
+	if (strcmp(method, "system.listMethods") == 0)
+		return list_methods(x, r);
+	if (strncmp(method, "Async.", 6) == 0)
+		return rpc_async(x, method + 6, params, r, dispatch);
+	dispatch(x, method, params, r, park);
+}

@@ -1,0 +1,460 @@
+/*
+ * The HTTP side of xapi-lite: one thread, one poll() loop over the listeners and every
+ * connection. XML-RPC on POST to any path (by prefix, as XAPI), JSON-RPC v1 and v2 on
+ * POST /jsonrpc, CORS preflight, keep-alive, XAPI's limits (body, header time, connection
+ * count); a parked event.from holds its connection until rpc_wake answers it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "http.h"
+#include "json.h"
+#include "limits.h"
+#include "server.h"
+#include "xmlrpc.h"
+
+struct conn {
+	int		 fd;
+	struct buf	 in, out;
+	long long	 started_ms;	/* when the current request's first byte came */
+	long long	 active_ms;	/* last read or write */
+	int		 proxy_ok;	/* may start with a PROXY line (loopback TCP) */
+	int		 closing;	/* close once out is written */
+	struct park	*park;		/* non-NULL while an event.from waits */
+};
+
+static void
+conn_close(struct server *s, size_t i)
+{
+	struct conn	*c = s->conns[i];
+
+	if (c->park != NULL) {
+		struct park	**pp;
+
+		for (pp = &s->x->parked; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == c->park) {
+				*pp = c->park->next;
+				break;
+			}
+		free(c->park->classes);
+		free(c->park->json_id);
+		free(c->park);
+	}
+	close(c->fd);
+	buf_free(&c->in);
+	buf_free(&c->out);
+	free(c);
+	s->conns[i] = s->conns[--s->nconns];
+}
+
+static void
+respond(struct conn *c, int status, const char *type, const char *body, size_t len,
+    int keep_alive)
+{
+	if (buf_printf(&c->out, "HTTP/1.1 %d %s\r\ncontent-length: %zu\r\n"
+	    "content-type: %s\r\nAccess-Control-Allow-Origin: *\r\n"
+	    "Access-Control-Allow-Headers: X-Requested-With\r\n%s\r\n", status,
+	    http_reason(status), len, type, keep_alive ? "" : "connection: close\r\n") == -1 ||
+	    buf_append(&c->out, body, len) == -1)
+		keep_alive = 0;
+	if (!keep_alive)
+		c->closing = 1;
+}
+
+/* XAPI answers a body it cannot parse with HTTP 500 and a short HTML page. */
+static void
+respond_500(struct conn *c, const char *why)
+{
+	struct buf	b;
+
+	buf_init(&b, 4096);
+	buf_printf(&b, "<html><body><h1>HTTP 500 internal server error</h1>"
+	    "An unexpected error occurred; please wait a while and try again. "
+	    "If the problem persists, please contact your support representative."
+	    "<h1> Additional information </h1>%s</body></html>", why);
+	respond(c, 500, "text/html", b.p ? b.p : "", b.len, 0);
+	buf_free(&b);
+}
+
+/* Writes r as XML-RPC into body. Returns 0 or -1. */
+static int
+write_xmlrpc(struct buf *body, const struct rpc_reply *r)
+{
+	if (r->nerr)
+		return xmlrpc_write_failure(body, r->err, r->nerr);
+	if (r->unwrapped)
+		return xmlrpc_write_raw_response(body, r->value);
+	return xmlrpc_write_success(body, r->value);
+}
+
+/* Writes r as JSON-RPC (v1 or v2) into body. Returns 0 or -1. */
+static int
+write_json(struct buf *body, const struct rpc_reply *r, int v2, const char *id)
+{
+	size_t	i;
+	int	e = 0;
+
+	if (v2)
+		e |= buf_puts(body, "{\"jsonrpc\":\"2.0\",");
+	else
+		e |= buf_puts(body, "{");
+	if (r->nerr == 0) {
+		e |= buf_puts(body, "\"result\":");
+		e |= json_write(body, r->value);
+		if (!v2)
+			e |= buf_puts(body, ",\"error\":null");
+	} else if (v2 && !r->unwrapped) {
+		e |= buf_puts(body, "\"error\":{\"code\":1,\"message\":");
+		e |= json_write_string(body, r->err[0], strlen(r->err[0]));
+		e |= buf_puts(body, ",\"data\":[");
+		for (i = 1; i < r->nerr; i++) {
+			e |= i > 1 ? buf_puts(body, ",") : 0;
+			e |= json_write_string(body, r->err[i], strlen(r->err[i]));
+		}
+		e |= buf_puts(body, "]}");
+	} else {
+		e |= buf_puts(body, "\"result\":null,\"error\":[");
+		for (i = 0; i < r->nerr; i++) {
+			e |= i > 0 ? buf_puts(body, ",") : 0;
+			e |= json_write_string(body, r->err[i], strlen(r->err[i]));
+		}
+		e |= buf_puts(body, "]");
+	}
+	e |= buf_printf(body, ",\"id\":%s}", id);
+	return e ? -1 : 0;
+}
+
+static void
+reply(struct server *s, struct conn *c, const struct rpc_reply *r, int json, int v2,
+    const char *id, int keep_alive)
+{
+	struct buf	body;
+
+	buf_init(&body, XAPI_MAX_REPLY);
+	if ((json ? write_json(&body, r, v2, id) : write_xmlrpc(&body, r)) == -1) {
+		static const char *oom[] = { "INTERNAL_ERROR", "the reply is too large" };
+		struct rpc_reply e = { NULL, (const char **)(uintptr_t)oom, 2, 0, 0 };
+
+		buf_reset(&body);
+		if (json)
+			write_json(&body, &e, v2, id);
+		else
+			write_xmlrpc(&body, &e);
+	}
+	respond(c, 200, json ? "application/json" : "text/xml", body.p ? body.p : "",
+	    body.len, keep_alive);
+	buf_free(&body);
+	(void)s;
+}
+
+/* Answers a parked event.from (called by rpc_wake). */
+static void
+answer_parked(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	struct server	*s = x->server;
+	struct park	**pp;
+	size_t		 i;
+
+	for (pp = &x->parked; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == pk) {
+			*pp = pk->next;
+			break;
+		}
+	for (i = 0; i < s->nconns; i++)
+		if (s->conns[i]->park == pk) {
+			struct conn	*c = s->conns[i];
+
+			reply(s, c, r, pk->json, pk->json_v2, pk->json_id ? pk->json_id : "null",
+			    pk->keep_alive);
+			c->park = NULL;
+			break;
+		}
+	free(pk->classes);
+	free(pk->json_id);
+	free(pk);
+}
+
+/* Runs one call and answers it, or parks it. */
+static void
+call(struct server *s, struct conn *c, const char *method, struct val *params, int json,
+    int v2, const char *id, int keep_alive)
+{
+	struct rpc_reply	 r;
+	struct park		*pk;
+
+	if ((pk = calloc(1, sizeof(*pk))) == NULL) {
+		respond_500(c, "out of memory");
+		return;
+	}
+	pk->conn = c;
+	rpc_call(s->x, method, params, &r, pk);
+	if (!r.parked) {
+		free(pk->classes);
+		free(pk);
+		reply(s, c, &r, json, v2, id, keep_alive);
+		log_call(s, c->fd, method, r.nerr ? r.err[0] : "Success");
+		return;
+	}
+	pk->json = json;
+	pk->json_v2 = v2;
+	pk->keep_alive = keep_alive;
+	pk->json_id = json ? strdup(id) : NULL;
+	pk->next = s->x->parked;
+	s->x->parked = pk;
+	c->park = pk;
+	log_call(s, c->fd, method, "parked");
+}
+
+static void
+handle_jsonrpc(struct server *s, struct conn *c, const char *body, size_t len, int keep_alive)
+{
+	struct val	*doc, *method = NULL, *params = NULL, *id = NULL, *ver = NULL;
+	struct buf	 idtext;
+	char		 err[160];
+	size_t		 i;
+
+	if (json_parse(&s->x->arena, body, len, &doc, err, sizeof(err)) == -1)
+		return respond_500(c, err);
+	if (doc->type != VAL_STRUCT)
+		return respond_500(c, "JSON-RPC: the request is not an object");
+	for (i = 0; i < doc->u.st.n; i++) {
+		const char	*k = doc->u.st.m[i].name;
+
+		if (strcmp(k, "method") == 0)
+			method = doc->u.st.m[i].v;
+		else if (strcmp(k, "params") == 0)
+			params = doc->u.st.m[i].v;
+		else if (strcmp(k, "id") == 0)
+			id = doc->u.st.m[i].v;
+		else if (strcmp(k, "jsonrpc") == 0)
+			ver = doc->u.st.m[i].v;
+	}
+	if (method == NULL || method->type != VAL_STRING)
+		return respond_500(c, "JSON-RPC: no method");
+	if (params == NULL) {
+		static struct val empty = { .type = VAL_ARRAY };
+
+		params = &empty;
+	}
+	if (params->type != VAL_ARRAY)
+		return respond_500(c, "JSON-RPC: params is not an array");
+	buf_init(&idtext, 4096);
+	if (id == NULL || json_write(&idtext, id) == -1) {
+		buf_free(&idtext);
+		return respond_500(c, "JSON-RPC: no id (notifications are not accepted)");
+	}
+	call(s, c, method->u.s.p, params, 1,
+	    ver != NULL && ver->type == VAL_STRING && strcmp(ver->u.s.p, "2.0") == 0,
+	    idtext.p, keep_alive);
+	buf_free(&idtext);
+}
+
+static void
+handle_xmlrpc(struct server *s, struct conn *c, const char *body, size_t len, int keep_alive)
+{
+	const char	*method;
+	struct val	*params;
+	char		 err[160];
+
+	if (xmlrpc_parse_call(&s->x->arena, body, len, &method, &params, err, sizeof(err)) == -1)
+		return respond_500(c, err);
+	call(s, c, method, params, 0, 0, NULL, keep_alive);
+}
+
+static int
+path_is(const struct http_slice *p, const char *s)
+{
+	return p->len == strlen(s) && memcmp(p->p, s, p->len) == 0;
+}
+
+/* Handles at most one complete request from c->in. Returns 1 when one was handled. */
+static int
+handle(struct server *s, struct conn *c)
+{
+	struct http_request	 req;
+	struct http_slice	 client;
+	const char		*why = NULL;
+	int			 n, ka;
+
+	if (c->proxy_ok && c->in.len >= 6 && memcmp(c->in.p, "PROXY ", 6) == 0) {
+		if ((n = http_parse_proxy_v1(c->in.p, c->in.len, &client)) == -2)
+			return 0;
+		if (n < 0) {
+			respond(c, 400, "text/plain", "bad PROXY line\n", 15, 0);
+			return 0;
+		}
+		buf_consume(&c->in, n);
+	}
+	c->proxy_ok = 0;
+	if ((n = http_parse_request(c->in.p, c->in.len, &req, &why)) == -2) {
+		if (c->in.len > XAPI_MAX_HDR_BYTES)
+			respond(c, 431, "text/plain", "request header too large\n", 25, 0);
+		return 0;
+	}
+	if (n < 0) {
+		char	msg[128];
+		int	m = snprintf(msg, sizeof(msg), "bad request: %s\n", why);
+
+		respond(c, 400, "text/plain", msg, (size_t)m, 0);
+		return 0;
+	}
+	ka = req.keep_alive;
+	if (req.chunked) {
+		respond(c, 411, "text/plain", "chunked bodies are not supported\n", 33, 0);
+		return 0;
+	}
+	if (req.content_length > XAPI_MAX_BODY) {
+		respond(c, 413, "text/plain", "request body too large\n", 23, 0);
+		return 0;
+	}
+	if (req.content_length > 0 && c->in.len - n < (size_t)req.content_length)
+		return 0;
+	{
+		const char	*body = c->in.p + n;
+		size_t		 len = req.content_length > 0 ? (size_t)req.content_length : 0;
+
+		if (path_is(&req.method, "OPTIONS"))
+			respond(c, 200, "text/plain", "", 0, ka);
+		else if (path_is(&req.method, "POST") && path_is(&req.path, "/jsonrpc"))
+			handle_jsonrpc(s, c, body, len, ka);
+		else if (path_is(&req.method, "POST"))
+			handle_xmlrpc(s, c, body, len, ka);
+		else if (path_is(&req.method, "GET") && path_is(&req.path, "/"))
+			respond(c, 200, "text/html", "<html><body>Atoll xapi-lite</body></html>",
+			    42, ka);
+		else
+			respond(c, 404, "text/plain", "not found\n", 10, ka);
+		buf_consume(&c->in, n + len);
+	}
+	arena_reset(&s->x->arena);
+	c->started_ms = c->in.len ? s->x->now_ms : 0;
+	return 1;
+}
+
+static void
+accept_on(struct server *s, int lfd, int proxy_ok)
+{
+	struct conn	*c;
+	int		 fd;
+
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+		if (s->nconns == XAPI_MAX_CONNECTIONS || (c = calloc(1, sizeof(*c))) == NULL) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		buf_init(&c->in, XAPI_MAX_HDR_BYTES + XAPI_MAX_BODY + 512);
+		buf_init(&c->out, 0);
+		c->active_ms = s->x->now_ms;
+		c->proxy_ok = proxy_ok;
+		s->conns[s->nconns++] = c;
+	}
+}
+
+/* Reads what is there; returns -1 when the connection must close. */
+static int
+conn_read(struct server *s, struct conn *c)
+{
+	char	chunk[16384];
+	ssize_t	n;
+
+	for (;;) {
+		n = read(c->fd, chunk, sizeof(chunk));
+		if (n == 0)
+			return -1;
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if (c->in.len == 0)
+			c->started_ms = s->x->now_ms;
+		c->active_ms = s->x->now_ms;
+		if (buf_append(&c->in, chunk, n) == -1) {
+			respond(c, 413, "text/plain", "request too large\n", 18, 0);
+			return 0;
+		}
+	}
+}
+
+static int
+conn_write(struct server *s, struct conn *c)
+{
+	ssize_t	n;
+
+	while (c->out.len > 0) {
+		n = write(c->fd, c->out.p, c->out.len);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		buf_consume(&c->out, n);
+		c->active_ms = s->x->now_ms;
+	}
+	return c->closing ? -1 : 0;
+}
+
+int
+server_poll(struct server *s)
+{
+	struct pollfd	*pfd = s->pfd;
+	size_t		 i, nl = s->nlisten;
+	int		 timeout;
+
+	s->x->server = s;
+	{
+		for (i = 0; i < nl; i++) {
+			pfd[i].fd = s->listen[i].fd;
+			pfd[i].events = POLLIN;
+		}
+		for (i = 0; i < s->nconns; i++) {
+			pfd[nl + i].fd = s->conns[i]->fd;
+			pfd[nl + i].events = (s->conns[i]->park ? 0 : POLLIN) |
+			    (s->conns[i]->out.len ? POLLOUT : 0);
+		}
+		timeout = s->x->parked ? 100 : 1000;
+		if (poll(pfd, nl + s->nconns, timeout) == -1 && errno != EINTR)
+			return -1;
+		s->x->now_ms = clock_ms();
+		for (i = 0; i < nl; i++)
+			if (pfd[i].revents & POLLIN)
+				accept_on(s, s->listen[i].fd, s->listen[i].proxy_ok);
+		/* Walk backwards: closing moves the last connection into the hole. */
+		for (i = s->nconns; i-- > 0;) {
+			struct conn	*c = s->conns[i];
+			short		 ev = pfd[nl + i].revents;
+			int		 dead = 0;
+
+			if (pfd[nl + i].fd != c->fd)
+				ev = 0;		/* accepted during this round */
+			if (ev & (POLLIN | POLLHUP | POLLERR))
+				dead = conn_read(s, c) == -1 && c->park == NULL;
+			while (!dead && c->park == NULL && !c->closing && c->out.len == 0 &&
+			    handle(s, c))
+				;
+			if (!dead && c->out.len)
+				dead = conn_write(s, c) == -1;
+			if (!dead && c->park == NULL && c->in.len && c->started_ms &&
+			    s->x->now_ms - c->started_ms > XAPI_HEADER_TIMEOUT_MS) {
+				respond(c, 408, "text/plain", "request timeout\n", 16, 0);
+				dead = conn_write(s, c) == -1;
+			}
+			if (!dead && c->park == NULL && c->out.len == 0 &&
+			    s->x->now_ms - c->active_ms > XAPI_IDLE_TIMEOUT_MS)
+				dead = 1;
+			if (dead)
+				conn_close(s, i);
+		}
+		if (s->x->parked != NULL) {
+			rpc_wake(s->x, answer_parked);
+			arena_reset(&s->x->arena);
+			for (i = 0; i < s->nconns; i++)
+				if (s->conns[i]->out.len && conn_write(s, s->conns[i]) == -1)
+					s->conns[i]->closing = 1;
+		}
+	}
+	return 0;
+}

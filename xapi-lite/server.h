@@ -1,0 +1,38 @@
+#ifndef XAPI_SERVER_H
+#define XAPI_SERVER_H
+
+#include <poll.h>
+#include <stdio.h>
+
+#include "limits.h"
+#include "xapi.h"
+
+#define SERVER_MAX_LISTEN	8
+
+struct listener {
+	int	fd;
+	int	proxy_ok;	/* loopback TCP: stunnel may send a PROXY line */
+};
+
+struct conn;
+
+struct server {
+	struct xapi	*x;
+	struct listener	 listen[SERVER_MAX_LISTEN];
+	size_t		 nlisten;
+	struct conn	*conns[XAPI_MAX_CONNECTIONS];
+	size_t		 nconns;
+	FILE		*log;		/* NULL: no log */
+	struct pollfd	 pfd[SERVER_MAX_LISTEN + XAPI_MAX_CONNECTIONS];
+};
+
+/* Listens on "ADDR:PORT" (IPv4). Returns 0, or -1 with errno set. */
+int	server_listen_tcp(struct server *s, const char *addr);
+/* Listens on a Unix socket at path (replacing a stale one). Returns 0 or -1. */
+int	server_listen_unix(struct server *s, const char *path);
+/* Waits up to a second for work and does it. Returns 0, or -1 when polling fails. */
+int	server_poll(struct server *s);
+/* Writes one log line about a call. */
+void	log_call(struct server *s, int fd, const char *method, const char *outcome);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * The sim backend's host: one pool with one host (metrics, CPUs), its control domain, a
+ * local SR with its PBD, the management PIF on network xenbr0, and the two templates
+ * every Atoll host offers. Like XAPI's xenopsd simulator, it behaves as a real host would.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "hval.h"
+#include "xapi.h"
+
+#define GIB	(1024LL * 1024 * 1024)
+#define MIB	(1024LL * 1024)
+
+struct setting {
+	enum fld	 f;
+	struct val	*v;
+};
+
+/* Creates an object of class c with the given fields; NULL when anything fails. */
+static struct obj *
+make(struct xapi *x, enum cls c, const struct setting *s, size_t n)
+{
+	struct obj	*o;
+	size_t		 i;
+	int		 fails = 0;
+
+	if ((o = db_create(&x->db, c)) == NULL) {
+		for (i = 0; i < n; i++)
+			hval_free(s[i].v);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		fails |= db_set(&x->db, o, s[i].f, s[i].v);
+	return fails ? NULL : o;
+}
+
+#define MAKE(x, c, ...) make(x, c, (const struct setting[]){ __VA_ARGS__ }, \
+	sizeof((const struct setting[]){ __VA_ARGS__ }) / sizeof(struct setting))
+
+static struct val *
+map2(const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	struct val	*m = hval_struct();
+
+	if (m == NULL || (k1 && hval_put(m, k1, hval_string(v1))) ||
+	    (k2 && hval_put(m, k2, hval_string(v2)))) {
+		hval_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static struct val *
+strings(const char *const *list)
+{
+	struct val	*a = hval_array();
+
+	for (; a != NULL && *list != NULL; list++)
+		if (hval_push(a, hval_string(*list)) == -1) {
+			hval_free(a);
+			return NULL;
+		}
+	return a;
+}
+
+static struct obj *
+template(struct xapi *x, const char *name, const char *description, int pv)
+{
+	static const char *const tops[] = { "clone", "copy", "export", "provision", "destroy",
+		NULL };
+
+	return MAKE(x, C_VM,
+	    { F_VM_name_label, hval_string(name) },
+	    { F_VM_name_description, hval_string(description) },
+	    { F_VM_is_a_template, hval_bool(1) },
+	    { F_VM_is_default_template, hval_bool(1) },
+	    { F_VM_memory_static_max, hval_int(pv ? 128 * MIB : 2 * GIB) },
+	    { F_VM_memory_dynamic_max, hval_int(pv ? 128 * MIB : 2 * GIB) },
+	    { F_VM_memory_dynamic_min, hval_int(pv ? 128 * MIB : 2 * GIB) },
+	    { F_VM_memory_static_min, hval_int(pv ? 64 * MIB : 1 * GIB) },
+	    { F_VM_VCPUs_max, hval_int(pv ? 1 : 2) },
+	    { F_VM_VCPUs_at_startup, hval_int(pv ? 1 : 2) },
+	    { F_VM_domain_type, hval_string(pv ? "pv" : "hvm") },
+	    { F_VM_HVM_boot_policy, hval_string(pv ? "" : "BIOS order") },
+	    { F_VM_HVM_boot_params, pv ? hval_struct() : map2("order", "dc", NULL, NULL) },
+	    { F_VM_PV_kernel, hval_string(pv ? "/usr/share/atoll/guest/vmlinuz" : "") },
+	    { F_VM_PV_ramdisk, hval_string(pv ? "/usr/share/atoll/guest/initrd.gz" : "") },
+	    { F_VM_PV_args, hval_string(pv ? "console=hvc0 quiet" : "") },
+	    { F_VM_platform, map2("acpi", "1", "apic", "true") },
+	    { F_VM_allowed_operations, strings(tops) },
+	    { F_VM_domid, hval_int(-1) });
+}
+
+int
+sim_populate(struct xapi *x)
+{
+	struct obj	*pool, *host, *hm, *dom0, *sr, *net, *pif, *pm, *dm;
+	char		 hostname[64] = "atoll";
+	long long	 now = clock_unix();
+	int		 i;
+
+	gethostname(hostname, sizeof(hostname) - 1);
+	if ((hm = MAKE(x, C_host_metrics,
+	    { F_host_metrics_memory_total, hval_int(16 * GIB) },
+	    { F_host_metrics_live, hval_bool(1) },
+	    { F_host_metrics_last_updated, hval_datetime(now) })) == NULL)
+		return -1;
+	if ((host = MAKE(x, C_host,
+	    { F_host_name_label, hval_string(hostname) },
+	    { F_host_name_description, hval_string("Atoll host (simulated)") },
+	    { F_host_hostname, hval_string(hostname) },
+	    { F_host_address, hval_string("127.0.0.1") },
+	    { F_host_enabled, hval_bool(1) },
+	    { F_host_metrics, hval_string(hm->ref) },
+	    { F_host_API_version_major, hval_int(2) },
+	    { F_host_API_version_minor, hval_int(23) },
+	    { F_host_API_version_vendor, hval_string("XenSource") },
+	    { F_host_software_version, map2("product_brand", "Atoll",
+		"product_version", ATOLL_VERSION) },
+	    { F_host_cpu_info, map2("cpu_count", "4", "socket_count", "1") },
+	    { F_host_sched_policy, hval_string("credit") },
+	    { F_host_memory_overhead, hval_int(64 * MIB) },
+	    { F_host_capabilities, strings((const char *const[]){ "xen-3.0-x86_64",
+		"hvm-3.0-x86_32", "hvm-3.0-x86_64", NULL }) },
+	    { F_host_other_config, map2("agent_start_time", "0", "boot_time", "0") })) == NULL)
+		return -1;
+	/* software_version wants a few more keys XO reads. */
+	hval_put(db_get(&x->db, host, F_host_software_version), "build_number",
+	    hval_string("sim"));
+	hval_put(db_get(&x->db, host, F_host_software_version), "platform_version",
+	    hval_string("4.17"));
+	x->host = host;
+	for (i = 0; i < 4; i++)
+		if (MAKE(x, C_host_cpu,
+		    { F_host_cpu_host, hval_string(host->ref) },
+		    { F_host_cpu_number, hval_int(i) },
+		    { F_host_cpu_vendor, hval_string("AuthenticAMD") },
+		    { F_host_cpu_modelname, hval_string("Simulated CPU") },
+		    { F_host_cpu_speed, hval_int(2400) }) == NULL)
+			return -1;
+
+	if ((dm = MAKE(x, C_VM_metrics,
+	    { F_VM_metrics_memory_actual, hval_int(768 * MIB) },
+	    { F_VM_metrics_VCPUs_number, hval_int(2) },
+	    { F_VM_metrics_start_time, hval_datetime(now) },
+	    { F_VM_metrics_current_domain_type, hval_string("pv") })) == NULL)
+		return -1;
+	if ((dom0 = MAKE(x, C_VM,
+	    { F_VM_name_label, hval_string("Control domain on host: atoll") },
+	    { F_VM_is_control_domain, hval_bool(1) },
+	    { F_VM_power_state, hval_string("Running") },
+	    { F_VM_resident_on, hval_string(host->ref) },
+	    { F_VM_domid, hval_int(0) },
+	    { F_VM_domain_type, hval_string("pv") },
+	    { F_VM_metrics, hval_string(dm->ref) },
+	    { F_VM_memory_static_max, hval_int(768 * MIB) },
+	    { F_VM_memory_dynamic_max, hval_int(768 * MIB) },
+	    { F_VM_VCPUs_max, hval_int(2) },
+	    { F_VM_VCPUs_at_startup, hval_int(2) })) == NULL ||
+	    db_set(&x->db, host, F_host_control_domain, hval_string(dom0->ref)) == -1)
+		return -1;
+
+	if ((sr = MAKE(x, C_SR,
+	    { F_SR_name_label, hval_string("Local storage") },
+	    { F_SR_name_description, hval_string("Sparse raw files on ATOLL-SR") },
+	    { F_SR_type, hval_string("file") },
+	    { F_SR_content_type, hval_string("user") },
+	    { F_SR_physical_size, hval_int(100 * GIB) })) == NULL ||
+	    MAKE(x, C_PBD,
+	    { F_PBD_host, hval_string(host->ref) },
+	    { F_PBD_SR, hval_string(sr->ref) },
+	    { F_PBD_device_config, map2("location", "/var/lib/atoll/sr", NULL, NULL) },
+	    { F_PBD_currently_attached, hval_bool(1) }) == NULL)
+		return -1;
+
+	if ((net = MAKE(x, C_network,
+	    { F_network_name_label, hval_string("Pool-wide network associated with eth0") },
+	    { F_network_bridge, hval_string("xenbr0") },
+	    { F_network_MTU, hval_int(1500) })) == NULL ||
+	    (pm = MAKE(x, C_PIF_metrics,
+	    { F_PIF_metrics_carrier, hval_bool(1) },
+	    { F_PIF_metrics_speed, hval_int(1000) },
+	    { F_PIF_metrics_duplex, hval_bool(1) })) == NULL ||
+	    (pif = MAKE(x, C_PIF,
+	    { F_PIF_device, hval_string("eth0") },
+	    { F_PIF_network, hval_string(net->ref) },
+	    { F_PIF_host, hval_string(host->ref) },
+	    { F_PIF_MAC, hval_string("52:54:00:12:34:56") },
+	    { F_PIF_MTU, hval_int(1500) },
+	    { F_PIF_VLAN, hval_int(-1) },
+	    { F_PIF_metrics, hval_string(pm->ref) },
+	    { F_PIF_physical, hval_bool(1) },
+	    { F_PIF_currently_attached, hval_bool(1) },
+	    { F_PIF_management, hval_bool(1) },
+	    { F_PIF_ip_configuration_mode, hval_string("DHCP") },
+	    { F_PIF_IP, hval_string("10.0.2.15") },
+	    { F_PIF_netmask, hval_string("255.255.255.0") },
+	    { F_PIF_gateway, hval_string("10.0.2.2") },
+	    { F_PIF_DNS, hval_string("10.0.2.3") })) == NULL)
+		return -1;
+
+	if ((pool = MAKE(x, C_pool,
+	    { F_pool_name_label, hval_string("") },
+	    { F_pool_master, hval_string(host->ref) },
+	    { F_pool_default_SR, hval_string(sr->ref) },
+	    { F_pool_suspend_image_SR, hval_string(sr->ref) },
+	    { F_pool_crash_dump_SR, hval_string(sr->ref) },
+	    { F_pool_cpu_info, map2("cpu_count", "4", "socket_count", "1") })) == NULL)
+		return -1;
+	x->pool = pool;
+
+	if (template(x, "Atoll demo guest", "A tiny PV guest that prints a banner", 1) == NULL ||
+	    template(x, "Other install media", "Install any OS from an ISO (HVM)", 0) == NULL)
+		return -1;
+	return 0;
+}

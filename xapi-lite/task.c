@@ -1,0 +1,124 @@
+/*
+ * Tasks: Async.Class.message runs the call as a task whose record carries status, progress,
+ * the result as XAPI encodes it (an XML-RPC value, as text) and error_info; task.create,
+ * task.cancel and task.destroy.
+ */
+#include <string.h>
+
+#include "buf.h"
+#include "calls.h"
+#include "hval.h"
+#include "rpc_impl.h"
+#include "xmlrpc.h"
+
+static struct obj *
+new_task(struct xapi *x, const char *label, const char *description)
+{
+	struct obj	*t;
+
+	if ((t = db_create(&x->db, C_task)) == NULL)
+		return NULL;
+	if (db_set(&x->db, t, F_task_name_label, hval_string(label)) == -1 ||
+	    db_set(&x->db, t, F_task_name_description, hval_string(description)) == -1 ||
+	    db_set(&x->db, t, F_task_created, hval_datetime(clock_unix())) == -1 ||
+	    db_set(&x->db, t, F_task_resident_on, hval_string(x->host->ref)) == -1) {
+		db_destroy(&x->db, t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+rpc_async(struct xapi *x, const char *method, struct val *params, struct rpc_reply *r,
+    void (*dispatch)(struct xapi *, const char *, struct val *, struct rpc_reply *,
+    struct park *))
+{
+	struct rpc_reply	 inner;
+	struct obj		*t;
+	struct val		*errs;
+	struct buf		 b;
+	size_t			 i;
+	int			 fails = 0;
+
+	if (strncmp(method, "session.", 8) == 0 || strncmp(method, "task.", 5) == 0 ||
+	    strncmp(method, "event.", 6) == 0 || strncmp(method, "system.", 7) == 0)
+		return rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1,
+		    rpc_printf(x, "Async.%s", method));
+	/* The session must be good before a task exists. */
+	if (params->u.a.n == 0 || rpc_session(x, params->u.a.items[0], r) == NULL) {
+		if (params->u.a.n == 0)
+			rpc_fail(x, r, "SESSION_INVALID", 1, "");
+		return;
+	}
+	if ((t = new_task(x, rpc_printf(x, "Async.%s", method), "")) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	memset(&inner, 0, sizeof(inner));
+	dispatch(x, method, params, &inner, NULL);
+
+	fails |= db_set(&x->db, t, F_task_progress, hval_double(1.0));
+	fails |= db_set(&x->db, t, F_task_finished, hval_datetime(clock_unix()));
+	if (inner.nerr == 0) {
+		buf_init(&b, 0);
+		fails |= xmlrpc_write_value(&b, inner.value);
+		fails |= db_set(&x->db, t, F_task_result, hval_stringn(b.p ? b.p : "", b.len));
+		buf_free(&b);
+		fails |= db_set(&x->db, t, F_task_status, hval_string("success"));
+	} else {
+		if ((errs = hval_array()) == NULL)
+			fails = 1;
+		for (i = 0; errs != NULL && i < inner.nerr; i++)
+			fails |= hval_push(errs, hval_string(inner.err[i]));
+		fails |= db_set(&x->db, t, F_task_error_info, errs);
+		fails |= db_set(&x->db, t, F_task_status, hval_string("failure"));
+	}
+	if (fails)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	rpc_ok(r, rpc_str(x, t->ref));
+}
+
+void
+call_task_create(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct obj	*t;
+
+	(void)s;
+	(void)park;
+	if (rpc_param_str(p, 1) == NULL || rpc_param_str(p, 2) == NULL)
+		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "label");
+	if ((t = new_task(x, rpc_param_str(p, 1), rpc_param_str(p, 2))) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	rpc_ok(r, rpc_str(x, t->ref));
+}
+
+void
+call_task_cancel(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct obj	*t;
+
+	(void)s;
+	(void)park;
+	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL)
+		return;
+	if (strcmp(db_str(&x->db, t, F_task_status), "pending") != 0)
+		return rpc_fail(x, r, "OPERATION_NOT_ALLOWED", 1, "the task is not pending");
+	if (db_set(&x->db, t, F_task_status, hval_string("cancelled")) == -1 ||
+	    db_set(&x->db, t, F_task_finished, hval_datetime(clock_unix())) == -1)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	rpc_ok(r, rpc_str(x, ""));
+}
+
+void
+call_task_destroy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct obj	*t;
+
+	(void)s;
+	(void)park;
+	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL)
+		return;
+	db_destroy(&x->db, t);
+	rpc_ok(r, rpc_str(x, ""));
+}
