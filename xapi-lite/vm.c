@@ -219,77 +219,33 @@ call_vm_start(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 		set_power(x, vm, p->u.a.items[2]->u.b ? "Paused" : "Running", r);
 }
 
-void
-call_vm_clean_shutdown(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
+/* The transitions that only check the power state and move to another. */
+static void
+transition(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want,
+    const char *want_lower, const char *to)
 {
 	struct obj	*vm;
 
-	(void)s;
-	(void)park;
-	if ((vm = vm_in_state(x, p, r, "Running", "running")) != NULL)
-		set_power(x, vm, "Halted", r);
+	if ((vm = vm_in_state(x, p, r, want, want_lower)) != NULL)
+		set_power(x, vm, to, r);
 }
 
-void
-call_vm_hard_shutdown(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-
-	(void)s;
-	(void)park;
-	if ((vm = vm_in_state(x, p, r, "Running|Paused", "running;paused")) != NULL)
-		set_power(x, vm, "Halted", r);
+#define TRANSITION(name, want, want_lower, to)					\
+void										\
+name(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,	\
+    struct park *park)								\
+{										\
+	(void)s;								\
+	(void)park;								\
+	transition(x, p, r, want, want_lower, to);				\
 }
 
-void
-call_vm_clean_reboot(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-
-	(void)s;
-	(void)park;
-	if ((vm = vm_in_state(x, p, r, "Running", "running")) != NULL)
-		set_power(x, vm, "Running", r);
-}
-
-void
-call_vm_hard_reboot(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-
-	(void)s;
-	(void)park;
-	if ((vm = vm_in_state(x, p, r, "Running|Paused", "running;paused")) != NULL)
-		set_power(x, vm, "Running", r);
-}
-
-void
-call_vm_pause(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-
-	(void)s;
-	(void)park;
-	if ((vm = vm_in_state(x, p, r, "Running", "running")) != NULL)
-		set_power(x, vm, "Paused", r);
-}
-
-void
-call_vm_unpause(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-
-	(void)s;
-	(void)park;
-	if ((vm = vm_in_state(x, p, r, "Paused", "paused")) != NULL)
-		set_power(x, vm, "Running", r);
-}
+TRANSITION(call_vm_clean_shutdown, "Running", "running", "Halted")
+TRANSITION(call_vm_hard_shutdown, "Running|Paused", "running;paused", "Halted")
+TRANSITION(call_vm_clean_reboot, "Running", "running", "Running")
+TRANSITION(call_vm_hard_reboot, "Running|Paused", "running;paused", "Running")
+TRANSITION(call_vm_pause, "Running", "running", "Paused")
+TRANSITION(call_vm_unpause, "Paused", "paused", "Running")
 
 /* A new halted VM with vm's fields (not its runtime state) and name. */
 static void
