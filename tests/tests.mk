@@ -44,10 +44,20 @@ fuzz: $(FUZZ_TARGETS)
 			{ tail -n 30 $(B)/fuzz/$$name.log; exit 1; }; \
 	done
 
+# xapi-lite built with sanitizers, for the API tests: any memory error or leak fails them.
+XAPI_TEST_BIN := $(B)/tests/xapi-lite
+$(XAPI_TEST_BIN): $(XAPI_SRCS) $(LIB_SRCS) $(wildcard xapi-lite/*.h xapi-lite/*.def lib/*.h) \
+		| $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@echo "  CC      $@ (sanitizers)"
+	@$(HOSTCC) $(WARN) $(SANITIZE) -DATOLL_VERSION='"$(ATOLL_VERSION)"' -Ilib -o $@ \
+		$(XAPI_SRCS) $(LIB_SRCS)
+
 # xapi-lite with the simulated host, driven by real XenAPI clients.
-test-api: $(OUT)/bin/xapi-lite
-	@echo "== API tests (xapi-lite --backend sim)"
-	@XAPI_LITE=$(OUT)/bin/xapi-lite PYTHONPATH=tests/api python3 -W ignore -m unittest -v test_api
+test-api: $(XAPI_TEST_BIN)
+	@echo "== API tests (xapi-lite --backend sim, sanitizers)"
+	@XAPI_LITE=$(XAPI_TEST_BIN) PYTHONPATH=tests/api python3 -W ignore -m unittest \
+		discover -v -s tests/api -p 'test_*.py' 
 
 test-system: $(ISO)
 	@echo "== system tests (QEMU, TCG): serial logs in $(TEST_LOGS)"

@@ -4,6 +4,7 @@
  * shapes come from the model table, never from per-class code.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -164,6 +165,12 @@ default_value(const struct field_desc *fd)
 struct obj *
 db_create(struct db *db, enum cls c)
 {
+	return db_create_ref(db, c, NULL);
+}
+
+struct obj *
+db_create_ref(struct db *db, enum cls c, const char *ref)
+{
 	struct obj	 *o, **objs;
 	char		  uuid[37];
 	int		  i, n = db->nfields[c];
@@ -179,7 +186,10 @@ db_create(struct db *db, enum cls c)
 	}
 	db_uuid(db, uuid);
 	memcpy(o->ref, "OpaqueRef:", 10);
-	memcpy(o->ref + 10, uuid, 37);
+	memcpy(o->ref + 10, ref != NULL ? ref + 10 : uuid, 36);
+	o->ref[REF_LEN] = '\0';
+	if (ref != NULL)
+		memcpy(uuid, ref + 10, 36);
 	i = model_field(c, "uuid", 4);
 	if (i >= 0 && db_set(db, o, i, hval_string(uuid)) == -1)
 		goto fail;
@@ -368,3 +378,77 @@ db_record(const struct db *db, const struct obj *o, struct arena *a)
 	rec->u.st.n = n;
 	return rec;
 }
+
+/* Reads an int64 as XAPI accepts it: an int, or a string of digits. Returns 0 or -1. */
+int
+db_val_int(const struct val *v, long long *out)
+{
+	char	*end;
+
+	if (v->type == VAL_INT || v->type == VAL_INT32) {
+		*out = v->u.i;
+		return 0;
+	}
+	if (v->type == VAL_STRING && v->u.s.len > 0) {
+		*out = strtoll(v->u.s.p, &end, 10);
+		return *end == '\0' ? 0 : -1;
+	}
+	return -1;
+}
+
+struct val *
+db_coerce(const struct val *v, enum kind k)
+{
+	size_t		 i;
+	long long	 n;
+	struct val	*c;
+
+	switch (k) {
+	case K_STRING:
+	case K_ENUM:
+	case K_REF:
+		return v->type == VAL_STRING ? hval_dup(v) : NULL;
+	case K_DATETIME:
+		if (v->type != VAL_STRING && v->type != VAL_DATETIME)
+			return NULL;
+		if ((c = hval_dup(v)) != NULL)
+			c->type = VAL_DATETIME;
+		return c;
+	case K_INT:
+		return db_val_int(v, &n) == 0 ? hval_int(n) : NULL;
+	case K_FLOAT:
+		if (v->type == VAL_DOUBLE)
+			return hval_double(v->u.d);
+		return db_val_int(v, &n) == 0 ? hval_double((double)n) : NULL;
+	case K_BOOL:
+		return v->type == VAL_BOOL ? hval_bool(v->u.b) : NULL;
+	case K_SET:
+	case K_REFSET:
+		if (v->type != VAL_ARRAY)
+			return NULL;
+		for (i = 0; i < v->u.a.n; i++)
+			if (v->u.a.items[i]->type != VAL_STRING)
+				return NULL;
+		return hval_dup(v);
+	case K_INTSET:
+		if (v->type != VAL_ARRAY || (c = hval_array()) == NULL)
+			return NULL;
+		for (i = 0; i < v->u.a.n; i++)
+			if (db_val_int(v->u.a.items[i], &n) == -1 || hval_push(c, hval_int(n))) {
+				hval_free(c);
+				return NULL;
+			}
+		return c;
+	case K_MAP:
+		if (v->type != VAL_STRUCT)
+			return NULL;
+		for (i = 0; i < v->u.st.n; i++)
+			if (v->u.st.m[i].v->type != VAL_STRING)
+				return NULL;
+		return hval_dup(v);
+	case K_DERIVED:
+		return NULL;
+	}
+	return NULL;
+}
+

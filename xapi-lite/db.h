@@ -45,6 +45,8 @@ void	db_free(struct db *db);
 
 /* Creates an object of class c with XAPI's defaults and a fresh uuid and ref; NULL on ENOMEM. */
 struct obj *db_create(struct db *db, enum cls c);
+/* The same with a given ref ("OpaqueRef:" and 36 characters), as the journal replays. */
+struct obj *db_create_ref(struct db *db, enum cls c, const char *ref);
 /* Destroys an object (remembered as deleted for events). */
 void	db_destroy(struct db *db, struct obj *o);
 /* Returns the object with this ref, or NULL. */
@@ -66,6 +68,12 @@ const char *db_str(const struct db *db, const struct obj *o, enum fld f);
 struct val *db_record(const struct db *db, const struct obj *o, struct arena *a);
 /* Returns field f of o as a value in arena a, computing derived sets. NULL on ENOMEM. */
 struct val *db_field(const struct db *db, const struct obj *o, enum fld f, struct arena *a);
+
+/* Reads an int64 as XAPI accepts it: an int, or a string of digits. Returns 0 or -1. */
+int	db_val_int(const struct val *v, long long *out);
+/* Checks v against a field kind and returns a heap copy of the right type, or NULL (wrong
+   type, or out of memory). */
+struct val *db_coerce(const struct val *v, enum kind k);
 
 /* Writes a fresh random (version 4) uuid into out[37]. */
 void	db_uuid(struct db *db, char out[37]);

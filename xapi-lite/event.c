@@ -207,7 +207,7 @@ call_event_from(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 		return rpc_fail(x, r, "EVENT_FROM_TOKEN_PARSE_FAILURE", 1, token ? token : "");
 	if (tv->type == VAL_DOUBLE)
 		timeout = tv->u.d;
-	else if (rpc_param_int(tv, &n) == 0)
+	else if (db_val_int(tv, &n) == 0)
 		timeout = (double)n;
 	else if (tv->type == VAL_STRING)
 		timeout = strtod(tv->u.s.p, NULL);

@@ -18,10 +18,32 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "server.h"
 #include "xapi.h"
 
 static volatile sig_atomic_t stop, reopen;
+
+static int
+commit(struct xapi *x)
+{
+	if (journal_commit(x->journal, &x->db) == 0)
+		return 0;
+	fprintf(stderr, "xapi-lite: cannot write the journal: %s; stopping without "
+	    "answering what is not durable\n", strerror(errno));
+	return -1;
+}
+
+/* After a load: the pool and the host it names as master. */
+static int
+find_pool(struct xapi *x)
+{
+	if (x->db.n[C_pool] == 0)
+		return -1;
+	x->pool = x->db.objs[C_pool][0];
+	x->host = db_find(&x->db, db_str(&x->db, x->pool, F_pool_master), REF_LEN);
+	return x->host != NULL ? 0 : -1;
+}
 
 static void
 on_signal(int sig)
@@ -179,6 +201,9 @@ main(int argc, char *argv[])
 	};
 	static struct server	 s;
 	struct xapi		 x;
+	struct journal		 j;
+	const char		*why = NULL;
+	int			 loaded;
 	struct sigaction	 sa;
 	const char		*listens[SERVER_MAX_LISTEN], *unix_path = NULL;
 	const char		*state = NULL, *log_path = NULL;
@@ -231,11 +256,30 @@ main(int argc, char *argv[])
 	if (nlistens == 0 && unix_path == NULL)
 		listens[nlistens++] = "127.0.0.1:80";
 
-	arena_init(&x.arena, 64 * 1024 * 1024);
-	if (db_init(&x.db) == -1 || sim_populate(&x) == -1) {
-		fprintf(stderr, "xapi-lite: cannot build the database: %s\n", strerror(errno));
+	if (log_path != NULL && (s.log = open_log(log_path)) == NULL) {
+		fprintf(stderr, "xapi-lite: --log %s: %s\n", log_path, strerror(errno));
 		return 1;
 	}
+	arena_init(&x.arena, 64 * 1024 * 1024);
+	if (db_init(&x.db) == -1) {
+		fprintf(stderr, "xapi-lite: %s\n", strerror(errno));
+		return 1;
+	}
+	if ((loaded = journal_open(&j, state, &x.db, s.log ? s.log : stderr, &why)) == -1) {
+		fprintf(stderr, "xapi-lite: --state %s: %s (%s)\n", state, why, strerror(errno));
+		return 1;
+	}
+	if (!loaded && (sim_populate(&x) == -1 || journal_snapshot(&j, &x.db) == -1)) {
+		fprintf(stderr, "xapi-lite: cannot build the database in %s: %s\n", state,
+		    strerror(errno));
+		return 1;
+	}
+	if (loaded && find_pool(&x) == -1) {
+		fprintf(stderr, "xapi-lite: --state %s holds no pool and host\n", state);
+		return 1;
+	}
+	x.journal = &j;
+	s.commit = commit;
 	s.x = &x;
 	for (i = 0; i < nlistens; i++)
 		if (server_listen_tcp(&s, listens[i]) == -1) {
@@ -246,11 +290,6 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: --unix %s: %s\n", unix_path, strerror(errno));
 		return 1;
 	}
-	if (log_path != NULL && (s.log = open_log(log_path)) == NULL) {
-		fprintf(stderr, "xapi-lite: --log %s: %s\n", log_path, strerror(errno));
-		return 1;
-	}
-
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -270,8 +309,12 @@ main(int argc, char *argv[])
 			s.log = open_log(log_path);
 		}
 	}
+	server_close(&s);
 	if (unix_path != NULL)
 		unlink(unix_path);
+	journal_close(&j);
+	if (s.log != NULL && s.log != stderr)
+		fclose(s.log);
 	db_free(&x.db);
 	arena_free(&x.arena);
 	return 0;

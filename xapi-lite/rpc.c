@@ -132,88 +132,12 @@ rpc_param_ref(struct xapi *x, struct rpc_reply *r, struct val *params, size_t i,
 	return o;
 }
 
-/* Reads an int64 as XAPI accepts it: an int, or a string of digits. Returns 0 or -1. */
-int
-rpc_param_int(struct val *v, long long *out)
-{
-	char	*end;
-
-	if (v->type == VAL_INT || v->type == VAL_INT32) {
-		*out = v->u.i;
-		return 0;
-	}
-	if (v->type == VAL_STRING && v->u.s.len > 0) {
-		*out = strtoll(v->u.s.p, &end, 10);
-		return *end == '\0' ? 0 : -1;
-	}
-	return -1;
-}
-
-/* ---- field values ---- */
-
-/* Checks v against field f's type and returns a heap copy for the db, or NULL. */
-static struct val *
-coerce(struct val *v, enum kind k)
-{
-	size_t		 i;
-	long long	 n;
-	struct val	*c;
-
-	switch (k) {
-	case K_STRING:
-	case K_ENUM:
-	case K_REF:
-		return v->type == VAL_STRING ? hval_dup(v) : NULL;
-	case K_DATETIME:
-		if (v->type != VAL_STRING && v->type != VAL_DATETIME)
-			return NULL;
-		if ((c = hval_dup(v)) != NULL)
-			c->type = VAL_DATETIME;
-		return c;
-	case K_INT:
-		return rpc_param_int(v, &n) == 0 ? hval_int(n) : NULL;
-	case K_FLOAT:
-		if (v->type == VAL_DOUBLE)
-			return hval_double(v->u.d);
-		return rpc_param_int(v, &n) == 0 ? hval_double((double)n) : NULL;
-	case K_BOOL:
-		return v->type == VAL_BOOL ? hval_bool(v->u.b) : NULL;
-	case K_SET:
-	case K_REFSET:
-		if (v->type != VAL_ARRAY)
-			return NULL;
-		for (i = 0; i < v->u.a.n; i++)
-			if (v->u.a.items[i]->type != VAL_STRING)
-				return NULL;
-		return hval_dup(v);
-	case K_INTSET:
-		if (v->type != VAL_ARRAY || (c = hval_array()) == NULL)
-			return NULL;
-		for (i = 0; i < v->u.a.n; i++)
-			if (rpc_param_int(v->u.a.items[i], &n) == -1 || hval_push(c, hval_int(n))) {
-				hval_free(c);
-				return NULL;
-			}
-		return c;
-	case K_MAP:
-		if (v->type != VAL_STRUCT)
-			return NULL;
-		for (i = 0; i < v->u.st.n; i++)
-			if (v->u.st.m[i].v->type != VAL_STRING)
-				return NULL;
-		return hval_dup(v);
-	case K_DERIVED:
-		return NULL;
-	}
-	return NULL;
-}
-
 int
 rpc_set_field(struct xapi *x, struct rpc_reply *r, struct obj *o, enum fld f, struct val *v)
 {
 	struct val	*c;
 
-	if ((c = coerce(v, model_fields[f].kind)) == NULL) {
+	if ((c = db_coerce(v, model_fields[f].kind)) == NULL) {
 		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name);
 		return -1;
 	}
@@ -289,7 +213,7 @@ create(struct xapi *x, enum cls c, struct val *rec, struct rpc_reply *r)
 	for (i = 0; i < rec->u.st.n; i++) {
 		f = model_field(c, rec->u.st.m[i].name, rec->u.st.m[i].namelen);
 		if (f >= 0 && model_fields[f].access != RO &&
-		    coerce(rec->u.st.m[i].v, model_fields[f].kind) == NULL)
+		    db_coerce(rec->u.st.m[i].v, model_fields[f].kind) == NULL)
 			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name);
 	}
 	if ((o = db_create(&x->db, c)) == NULL)

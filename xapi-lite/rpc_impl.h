@@ -23,8 +23,6 @@ const char *rpc_param_str(struct val *params, size_t i);
 /* Parameter i as a ref to an object of class c, or NULL with r filled (HANDLE_INVALID). */
 struct obj *rpc_param_ref(struct xapi *x, struct rpc_reply *r, struct val *params, size_t i,
 	    enum cls c);
-/* An int64 given as an int or a string of digits. Returns 0 or -1. */
-int	rpc_param_int(struct val *v, long long *out);
 /* Sets field f of o from a request value, checking its type. Returns 0, or -1 with r filled. */
 int	rpc_set_field(struct xapi *x, struct rpc_reply *r, struct obj *o, enum fld f,
 	    struct val *v);

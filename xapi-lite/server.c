@@ -4,6 +4,7 @@
  * POST /jsonrpc, CORS preflight, keep-alive, XAPI's limits (body, header time, connection
  * count); a parked event.from holds its connection until rpc_wake answers it.
  */
+#define _GNU_SOURCE	/* accept4 */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -29,6 +30,7 @@ struct conn {
 	int		 proxy_ok;	/* may start with a PROXY line (loopback TCP) */
 	int		 closing;	/* close once out is written */
 	struct park	*park;		/* non-NULL while an event.from waits */
+	int		 dead;		/* the peer went away or broke the protocol */
 };
 
 static void
@@ -397,6 +399,18 @@ conn_write(struct server *s, struct conn *c)
 	return c->closing ? -1 : 0;
 }
 
+void
+server_close(struct server *s)
+{
+	size_t	i;
+
+	while (s->nconns > 0)
+		conn_close(s, s->nconns - 1);
+	for (i = 0; i < s->nlisten; i++)
+		close(s->listen[i].fd);
+	s->nlisten = 0;
+}
+
 int
 server_poll(struct server *s)
 {
@@ -422,20 +436,32 @@ server_poll(struct server *s)
 		for (i = 0; i < nl; i++)
 			if (pfd[i].revents & POLLIN)
 				accept_on(s, s->listen[i].fd, s->listen[i].proxy_ok);
+		/* Read and handle every request first; replies wait in each out buffer. */
+		for (i = 0; i < s->nconns; i++) {
+			struct conn	*c = s->conns[i];
+			short		 ev = pfd[nl + i].fd == c->fd ? pfd[nl + i].revents : 0;
+
+			if (c->park != NULL && (ev & (POLLHUP | POLLERR)))
+				c->dead = 1;	/* a watcher that went away */
+			else if (ev & (POLLIN | POLLHUP | POLLERR))
+				c->dead = conn_read(s, c) == -1;
+			while (!c->dead && c->park == NULL && !c->closing && c->out.len == 0 &&
+			    handle(s, c))
+				;
+		}
+		if (s->x->parked != NULL) {
+			rpc_wake(s->x, answer_parked);
+			arena_reset(&s->x->arena);
+		}
+		/* One fsync for every change of this turn, before any reply leaves. */
+		if (s->commit != NULL && s->commit(s->x) == -1)
+			return -1;
 		/* Walk backwards: closing moves the last connection into the hole. */
 		for (i = s->nconns; i-- > 0;) {
 			struct conn	*c = s->conns[i];
-			short		 ev = pfd[nl + i].revents;
-			int		 dead = 0;
+			int		 dead = c->dead;
 
-			if (pfd[nl + i].fd != c->fd)
-				ev = 0;		/* accepted during this round */
-			if (ev & (POLLIN | POLLHUP | POLLERR))
-				dead = conn_read(s, c) == -1 && c->park == NULL;
-			while (!dead && c->park == NULL && !c->closing && c->out.len == 0 &&
-			    handle(s, c))
-				;
-			if (!dead && c->out.len)
+			if (!dead && (c->out.len || c->closing))
 				dead = conn_write(s, c) == -1;
 			if (!dead && c->park == NULL && c->in.len && c->started_ms &&
 			    s->x->now_ms - c->started_ms > XAPI_HEADER_TIMEOUT_MS) {
@@ -447,13 +473,6 @@ server_poll(struct server *s)
 				dead = 1;
 			if (dead)
 				conn_close(s, i);
-		}
-		if (s->x->parked != NULL) {
-			rpc_wake(s->x, answer_parked);
-			arena_reset(&s->x->arena);
-			for (i = 0; i < s->nconns; i++)
-				if (s->conns[i]->out.len && conn_write(s, s->conns[i]) == -1)
-					s->conns[i]->closing = 1;
 		}
 	}
 	return 0;

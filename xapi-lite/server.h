@@ -23,6 +23,7 @@ struct server {
 	struct conn	*conns[XAPI_MAX_CONNECTIONS];
 	size_t		 nconns;
 	FILE		*log;		/* NULL: no log */
+	int		(*commit)(struct xapi *);	/* makes changes durable; -1 fatal */
 	struct pollfd	 pfd[SERVER_MAX_LISTEN + XAPI_MAX_CONNECTIONS];
 };
 
@@ -32,6 +33,8 @@ int	server_listen_tcp(struct server *s, const char *addr);
 int	server_listen_unix(struct server *s, const char *path);
 /* Waits up to a second for work and does it. Returns 0, or -1 when polling fails. */
 int	server_poll(struct server *s);
+/* Closes every connection (answering no parked call) and listener. */
+void	server_close(struct server *s);
 /* Writes one log line about a call. */
 void	log_call(struct server *s, int fd, const char *method, const char *outcome);
 

@@ -40,10 +40,12 @@ struct xapi {
 	struct obj	*pool, *host;	/* the one pool and the local host */
 	struct park	*parked;
 	struct server	*server;
+	struct journal	*journal;
 	long long	 now_ms;	/* monotonic clock, refreshed by the loop */
 };
 
 struct server;
+struct journal;
 
 /* Runs one call. params is an array; r is filled (arena memory). conn identifies the caller
    for a parked event.from. */

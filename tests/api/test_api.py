@@ -19,7 +19,10 @@ def setUpModule():
 
 
 def tearDownModule():
-    assert SERVER.stop() == 0, "xapi-lite exits cleanly on SIGTERM"
+    status = SERVER.stop()
+    log = SERVER.log_text()
+    SERVER.remove()
+    assert status == 0, "xapi-lite exits cleanly on SIGTERM (status %s):\n%s" % (status, log)
 
 
 def proxy():

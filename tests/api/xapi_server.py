@@ -1,5 +1,6 @@
 """Starts out/bin/xapi-lite --backend sim on a free loopback port for API tests."""
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -16,8 +17,10 @@ def free_port():
 
 
 class Server:
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="xapi-lite-test-")
+    def __init__(self, workdir=None):
+        """Starts a server; with workdir, reuses that directory's password and state."""
+        self.dir = workdir or tempfile.mkdtemp(prefix="xapi-lite-test-")
+        self.state = os.path.join(self.dir, "state")
         hashed = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=PASSWORD.encode(),
                                 check=True, capture_output=True).stdout.decode().strip()
         self.shadow = os.path.join(self.dir, "shadow")
@@ -25,9 +28,9 @@ class Server:
             f.write("root:%s:19000:0:99999:7:::\n" % hashed)
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
-        self.log = open(os.path.join(self.dir, "log"), "w+")
+        self.log = open(os.path.join(self.dir, "log"), "a+")
         self.proc = subprocess.Popen(
-            [BIN, "--backend", "sim", "--state", os.path.join(self.dir, "state"),
+            [BIN, "--backend", "sim", "--state", self.state,
              "--listen", "127.0.0.1:%d" % self.port, "--password-file", self.shadow,
              "--log", "-"], stderr=self.log)
         deadline = time.monotonic() + 30
@@ -46,3 +49,16 @@ class Server:
         self.proc.wait(10)
         self.log.close()
         return self.proc.returncode
+
+    def kill(self):
+        """kill -9: no chance to flush anything."""
+        self.proc.kill()
+        self.proc.wait(10)
+        self.log.close()
+
+    def log_text(self):
+        with open(os.path.join(self.dir, "log")) as f:
+            return f.read()
+
+    def remove(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
