@@ -9,7 +9,7 @@
 
 Usage: python3 bench/api_bench.py out/bin/xapi-lite
 Needs wrk and nginx (Debian packages wrk, nginx) and openssl; installs nothing.
-Environment knobs: BENCH_WRK="-t1 -c16 -d5s", BENCH_VMS=1000.
+Environment knobs: BENCH_WRK="-t1 -c16 -d5s", BENCH_ROUNDS=2, BENCH_VMS=1000.
 """
 import http.client
 import os
@@ -30,7 +30,7 @@ PASSWORD = "atoll-api-bench"
 TEMPLATE = "Atoll demo guest"
 NVMS = int(os.environ.get("BENCH_VMS", "1000"))
 WRK_ARGS = shlex.split(os.environ.get("BENCH_WRK", "-t1 -c16 -d5s"))
-WRK_ROUNDS = 2              # each side twice, interleaved, the better kept
+WRK_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))   # each side, interleaved, best kept
 RECORDS_CALLS = 60          # VM.get_all_records calls timed (capped by RECORDS_SECONDS)
 RECORDS_SECONDS = 15
 WAKEUPS = 300               # event.from wake-ups timed
@@ -335,6 +335,19 @@ def versions():
     return "; ".join(out)
 
 
+def head_bytes(port, request):
+    """Size of the status line and headers of the reply to a raw HTTP request."""
+    with socket.create_connection(("127.0.0.1", port), 10) as sk:
+        sk.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sk.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        return data.find(b"\r\n\r\n") + 4
+
+
 def bench_trivial(x, conn, session, work):
     """1: wrk against xapi-lite and against nginx serving a same-sized static file."""
     req = body("session.get_this_host", session, session)
@@ -353,6 +366,9 @@ def bench_trivial(x, conn, session, work):
         if r.status != 200 or len(static) != len(reply):
             raise BenchError("nginx serves %d bytes (HTTP %d), want %d"
                              % (len(static), r.status, len(reply)))
+        heads = (head_bytes(x.port, b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                            b"text/xml\r\nContent-Length: %d\r\n\r\n" % len(req) + req),
+                 head_bytes(nport, b"GET /reply.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
         nscript = os.path.join(work, "static.lua")
         with open(nscript, "w") as f:
             f.write(WRK_LUA % ("GET", "nil"))
@@ -369,6 +385,7 @@ def bench_trivial(x, conn, session, work):
         stop(nginx)
         shutil.rmtree(ndir, ignore_errors=True)
     return {"req_bytes": len(req), "reply_bytes": len(reply), "xapi": xr, "nginx": nr,
+            "heads": heads,
             "xargv": xargv, "wargv": wargv, "nargv": nargv, "nconf": NGINX_CONF,
             "lua": WRK_LUA % ("POST", '"<the request above>"')}
 
@@ -453,7 +470,6 @@ def bench_wakeup(port, session, vm):
             if not any(e["ref"] == vm and e["operation"] == "mod" for e in batch["events"]):
                 raise BenchError("event.from woke without the write: %r" % batch["events"])
             token = batch["token"]
-            lat.append(t1 - t0)
         return lat, wlat
     finally:
         waiter.close()
@@ -475,8 +491,32 @@ def ms(s):
     return "%.2f ms" % (s * 1000)
 
 
+def fs_type(path):
+    try:
+        r = subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True,
+                           timeout=5)
+        return r.stdout.strip() or "?"
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def idle_conns_memory(x, session, n):
+    """RSS while n more keep-alive connections, each having read VM.get_all_records, idle."""
+    req = body("VM.get_all_records", session)
+    conns = []
+    try:
+        for _ in range(n):
+            c = Conn(x.port)
+            conns.append(c)
+            c.raw(req)
+        return x.status()["VmRSS"]
+    finally:
+        for c in conns:
+            c.close()
+
+
 def run(binary):
-    for tool, pkg in (("wrk", "wrk"), ("nginx", "nginx"), ("openssl", "openssl")):
+    for tool in ("wrk", "nginx", "openssl"):
         if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
             raise SystemExit("api_bench: %s not found; install the Debian packages: "
                              "apt-get install -y wrk nginx openssl" % tool)
@@ -486,6 +526,7 @@ def run(binary):
         raise SystemExit("api_bench: %s is not an executable (make out/bin/xapi-lite)" % binary)
     binary = os.path.abspath(binary)
     started = time.monotonic()
+    load = os.getloadavg()
     work = tempfile.mkdtemp(prefix="api-bench-")
     try:
         hashed = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=PASSWORD.encode(),
@@ -495,43 +536,49 @@ def run(binary):
             f.write("root:%s:19000:0:99999:7:::\n" % hashed.strip())
         x = Xapi(binary, work, shadow)
 
-        # 5a: start-up, fresh state dirs (the last one is the one benchmarked)
-        log("start-up on fresh state dirs x%d" % STARTS)
+        # 5a: start-up on fresh state dirs; the last server is the one measured below
+        log("5: start-up on %d fresh state dirs" % STARTS)
         fresh = []
         for i in range(STARTS):
             state = os.path.join(work, "state-%d" % i)
             fresh.append(x.start(state))
             if i < STARTS - 1:
                 x.stop()
-        fresh_rss = x.status()
+        mem = {"fresh": x.status()}
+        fresh_files = state_files(state)
         conn = Conn(x.port)
         session = login(conn)
 
         log("1: wrk %s, xapi-lite vs nginx, %d rounds each" % (" ".join(WRK_ARGS), WRK_ROUNDS))
         t1 = bench_trivial(x, conn, session, work)
-        conn.close()
-        conn = Conn(x.port)
 
         log("2: creating VMs up to %d" % NVMS)
         made, nvms, create_s, had = populate(conn, session)
-        mem_populated = x.status()
+        mem["populated"] = x.status()
         log("2: VM.get_all_records with %d VMs" % nvms)
         t2 = bench_records(conn, session)
 
         log("3: %d event.from wake-ups" % WAKEUPS)
-        t3 = bench_wakeup(x.port, session, made[0] if made else
-                          conn.call("VM.get_all", session)[0])
+        lat, wlat = bench_wakeup(x.port, session, made[0] if made else
+                                 conn.call("VM.get_all", session)[0])
 
-        mem = x.status()
+        log("4: memory")
+        mem["open"] = x.status()            # the records connection still open, idle
+        conn.close()
+        conn = Conn(x.port)
+        value(conn.raw(body("session.get_this_host", session, session)))
+        mem["closed"] = x.status()          # every big connection closed
+        mem["idle4"] = idle_conns_memory(x, session, 4)
         conn.close()
         pid = x.proc.pid
         rc = x.stop()
         files = state_files(state)
 
         # 5b: restart on what it persisted, if anything
-        restart, restored = [], None
+        restart, restored, restart_rss, files_after = [], None, None, None
         if files:
-            log("5: restart x%d on the persisted state (%d files)" % (STARTS, len(files)))
+            log("5: %d restarts on the persisted state (%s)" % (
+                STARTS, ", ".join("%s %d bytes" % f for f in files)))
             for i in range(STARTS):
                 restart.append(x.start(state))
                 if i == 0:
@@ -539,107 +586,137 @@ def run(binary):
                     s2 = login(c)
                     restored = len(c.call("VM.get_all", s2))
                     c.close()
-                    restart_rss = x.status()
+                    restart_rss = x.status()["VmRSS"]
                 x.stop()
+            files_after = state_files(state)
+        fs = fs_type(work)
         elapsed = time.monotonic() - started
+    except BaseException:
+        for f in sorted(os.listdir(work)):
+            if f.startswith("xapi-lite.") and os.path.getsize(os.path.join(work, f)):
+                with open(os.path.join(work, f), errors="replace") as log_file:
+                    log("%s (stderr of xapi-lite):\n%s" % (f, log_file.read()[-3000:]))
+        raise
     finally:
         stop_all()
         shutil.rmtree(work, ignore_errors=True)
+    report(locals())
 
-    # --------------------------------------------------------------- print
+
+def report(r):
+    t1, t2 = r["t1"], r["t2"]
     xbest, nbest = max(t1["xapi"]), max(t1["nginx"])
     ratio = xbest / nbest
-    rec = t2["times"]
-    wk = t3
+    rec, heads, lat, wlat = t2["times"], t2["heads"], r["lat"], r["wlat"]
+    mem, nvms, restart, fresh = r["mem"], r["nvms"], r["restart"], r["fresh"]
+    med = statistics.median
 
-    def verdict(ok):
-        return "yes" if ok else "**NO**"
+    def met(ok):
+        return "yes" if ok else "**no**"
 
-    p = print
-    p("## xapi-lite API (issue: XenAPI server)")
-    p()
-    p("Command: `python3 bench/api_bench.py %s` (%.0f s). Run on %s." % (
-        sys.argv[1], elapsed, time.strftime("%Y-%m-%d")))
-    p()
-    p("Machine: %s; %s; Python %s" % (machine(), versions(), platform.python_version()))
-    p()
-    p("| measure | value | target | ratio | met |")
-    p("|---|---|---|---|---|")
-    p("| 1. `session.get_this_host`, keep-alive, wrk: xapi-lite (best of %d: %s) | %.0f req/s "
-      "| >= 50 %% of nginx | %.0f %% | %s |" % (
-          WRK_ROUNDS, ", ".join("%.0f" % r for r in t1["xapi"]), xbest, ratio * 100,
-          verdict(ratio >= 0.5)))
-    p("| 1. nginx, static file of the same %d bytes, same wrk (best of %d: %s) | %.0f req/s "
-      "| | 100 %% | |" % (t1["reply_bytes"], WRK_ROUNDS,
-                         ", ".join("%.0f" % r for r in t1["nginx"]), nbest))
-    p("| 2. `VM.get_all_records`, %d VMs, median of %d calls | %s | <= 20 ms | %.2f | %s |" % (
-        t2["records"], len(rec), ms(statistics.median(rec)), statistics.median(rec) / 0.020,
-        verdict(statistics.median(rec) <= 0.020)))
-    p("| 2. `VM.get_all_records`, p95 (max %s) | %s | <= 20 ms | %.2f | %s |" % (
-        ms(max(rec)), ms(pct(rec, 95)), pct(rec, 95) / 0.020, verdict(pct(rec, 95) <= 0.020)))
-    p("| 2. `VM.get_all_records` reply | %.2f MiB (%d bytes, %.0f bytes/VM) | | | |" % (
-        t2["bytes"] / MIB, t2["bytes"], t2["bytes"] / t2["records"]))
-    p("| 3. write -> parked `event.from` reply, p50 (%d wake-ups) | %s | | | |" % (
-        len(wk), ms(pct(wk, 50))))
-    p("| 3. write -> parked `event.from` reply, p99 (max %s) | %s | <= 5 ms | %.2f | %s |" % (
-        ms(max(wk)), ms(pct(wk, 99)), pct(wk, 99) / 0.005, verdict(pct(wk, 99) <= 0.005)))
-    p("| 4. VmRSS with %d VMs (fresh: %.1f MiB) | %.1f MiB | <= 16 MiB | %.2f | %s |" % (
-        nvms, fresh_rss["VmRSS"] / MIB, mem["VmRSS"] / MIB, mem["VmRSS"] / (16 * MIB),
-        verdict(mem["VmRSS"] <= 16 * MIB)))
-    p("| 4. VmHWM (peak RSS) with %d VMs | %.1f MiB | <= 16 MiB | %.2f | %s |" % (
-        nvms, mem["VmHWM"] / MIB, mem["VmHWM"] / (16 * MIB), verdict(mem["VmHWM"] <= 16 * MIB)))
-    p("| 5. start-up, fresh state dir, exec -> first answer, median of %d (all: %s) | %s "
-      "| <= 100 ms | %.2f | %s |" % (
-          STARTS, ", ".join("%.1f" % (s * 1000) for s in fresh), ms(statistics.median(fresh)),
-          statistics.median(fresh) / 0.1, verdict(statistics.median(fresh) <= 0.1)))
+    def row(*cells):
+        print("| " + " | ".join(str(c) for c in cells) + " |")
+
+    def mib(b):
+        return "%.1f MiB" % (b / MIB)
+
+    def files(fs):
+        return ", ".join("`%s` %d bytes" % f for f in fs) if fs else "nothing"
+
+    print("## xapi-lite API (issue: XenAPI server)")
+    print()
+    print("Command: `python3 bench/api_bench.py %s` (%.0f s). Run on %s." % (
+        sys.argv[1], r["elapsed"], time.strftime("%Y-%m-%d %H:%M")))
+    print()
+    print("Machine: %s; load average %.2f before the run; state dir on %s; %s; Python %s" % (
+        machine(), r["load"][0], r["fs"], versions(), platform.python_version()))
+    print()
+    row("measure", "value", "target", "ratio", "met")
+    row("---", "---", "---", "---", "---")
+    row("1. `session.get_this_host`, keep-alive, wrk: xapi-lite (best of %d: %s)" % (
+        len(t1["xapi"]), ", ".join("%.0f" % v for v in t1["xapi"])),
+        "%.0f req/s" % xbest, ">= 50 % of nginx", "%.0f %% of nginx" % (ratio * 100),
+        met(ratio >= 0.5))
+    row("1. nginx, static file of the same %d bytes, same wrk (best of %d: %s)" % (
+        t1["reply_bytes"], len(t1["nginx"]), ", ".join("%.0f" % v for v in t1["nginx"])),
+        "%.0f req/s" % nbest, "", "", "")
+    row("2. `VM.get_all_records`, %d VMs, median of %d calls" % (t2["records"], len(rec)),
+        ms(med(rec)), "<= 20 ms", "%.2f" % (med(rec) / 0.020), met(med(rec) <= 0.020))
+    row("2. `VM.get_all_records`, p95 (max %s)" % ms(max(rec)), ms(pct(rec, 95)), "<= 20 ms",
+        "%.2f" % (pct(rec, 95) / 0.020), met(pct(rec, 95) <= 0.020))
+    row("2. of which until the reply's headers arrive (server work), median", ms(med(heads)),
+        "", "", "")
+    row("2. `VM.get_all_records` reply size", "%s (%d bytes, %.0f per VM)" % (
+        mib(t2["bytes"]), t2["bytes"], t2["bytes"] / t2["records"]), "", "", "")
+    row("3. write -> parked `event.from` reply, p50 (%d wake-ups)" % len(lat), ms(pct(lat, 50)),
+        "", "", "")
+    row("3. write -> parked `event.from` reply, p99 (max %s)" % ms(max(lat)), ms(pct(lat, 99)),
+        "<= 5 ms", "%.2f" % (pct(lat, 99) / 0.005), met(pct(lat, 99) <= 0.005))
+    row("3. the write's own reply (`VM.set_name_description`), p50 / p99",
+        "%s / %s" % (ms(pct(wlat, 50)), ms(pct(wlat, 99))), "", "", "")
+    row("4. VmRSS, %d VMs, the connection that read all records still open" % nvms,
+        mib(mem["open"]["VmRSS"]), "<= 16 MiB", "%.2f" % (mem["open"]["VmRSS"] / (16 * MIB)),
+        met(mem["open"]["VmRSS"] <= 16 * MIB))
+    row("4. VmRSS, %d VMs, that connection closed" % nvms, mib(mem["closed"]["VmRSS"]),
+        "<= 16 MiB", "%.2f" % (mem["closed"]["VmRSS"] / (16 * MIB)),
+        met(mem["closed"]["VmRSS"] <= 16 * MIB))
+    row("4. VmHWM (peak RSS) over 1-3", mib(mem["closed"]["VmHWM"]), "<= 16 MiB",
+        "%.2f" % (mem["closed"]["VmHWM"] / (16 * MIB)), met(mem["closed"]["VmHWM"] <= 16 * MIB))
+    row("4. VmRSS while 4 idle keep-alive connections have each read all records",
+        mib(mem["idle4"]), "", "", "")
+    row("5. start-up, fresh state dir, exec -> first answer, median of %d (all, ms: %s)" % (
+        len(fresh), ", ".join("%.1f" % (v * 1000) for v in fresh)), ms(med(fresh)),
+        "<= 100 ms", "%.2f" % (med(fresh) / 0.1), met(med(fresh) <= 0.1))
     if restart:
-        p("| 5. start-up on the persisted state (%d VMs back), median of %d (all: %s) | %s "
-          "| <= 100 ms | %.2f | %s |" % (
-              restored, STARTS, ", ".join("%.1f" % (s * 1000) for s in restart),
-              ms(statistics.median(restart)), statistics.median(restart) / 0.1,
-              verdict(statistics.median(restart) <= 0.1 and restored == nvms)))
+        row("5. start-up on the persisted state, %d VMs back, median of %d (all, ms: %s)" % (
+            r["restored"], len(restart), ", ".join("%.1f" % (v * 1000) for v in restart)),
+            ms(med(restart)), "<= 100 ms", "%.2f" % (med(restart) / 0.1),
+            met(med(restart) <= 0.1 and r["restored"] == nvms))
     else:
-        p("| 5. start-up on the persisted state with %d VMs | n/a (no persistence yet) "
-          "| <= 100 ms | | |" % nvms)
-    p()
-    p("Also seen: %d VMs made by `VM.clone` + `VM.set_is_a_template false` in %.2f s "
-      "(%.2f ms per clone+set pair, %d VMs there before); VmRSS %.1f MiB right after "
-      "creating them; xapi-lite exited with status %s on SIGTERM; state dir after it: %s." % (
-          len(made), create_s, create_s * 1000 / max(1, len(made)), had,
-          mem_populated["VmRSS"] / MIB, rc,
-          ", ".join("%s (%d bytes)" % f for f in files) if files else "empty"))
-    if restart:
-        p("VmRSS after restarting on it: %.1f MiB." % (restart_rss["VmRSS"] / MIB))
-    p()
-    p("How each is measured:")
-    p("- xapi-lite: `%s` (pid %d; %s from `openssl passwd -6`), no `--log`;" % (
-        " ".join(x.argv("STATE", 0)[:-2]).replace(":0", ":PORT") + " --password-file SHADOW",
-        pid, "SHADOW holds root's hash"))
-    p("- 1: the request is `session.get_this_host(s, s)` with a valid session, %d bytes of "
-      "XML-RPC built once; its reply is %d bytes. `%s` with the script `%s`; nginx: "
-      "`%s` serving that reply byte for byte as a file, fetched by `GET` (nginx's static "
-      "module refuses POST) with the same wrk settings. Runs alternate xapi-lite, nginx, "
-      "xapi-lite, nginx; the better of each is kept. nginx config:" % (
-          t1["req_bytes"], t1["reply_bytes"],
-          " ".join(t1["xargv"][:-3] + ["-s", "post.lua", "http://127.0.0.1:PORT/"]),
-          t1["lua"].strip().replace("\n", " "), " ".join(t1["nargv"]).replace(
-              os.path.dirname(t1["nargv"][2]), "DIR")))
-    p()
-    p("```nginx")
-    p(NGINX_CONF.format(d="DIR", port="PORT", user="user root;  # only when run as root")
-      .strip())
-    p("```")
-    p("- 2: `http.client`, one keep-alive connection, the raw request body built once, the "
-      "whole reply read (not parsed); time from sending to the last byte;")
-    p("- 3: a waiter connection parks `event.from(s, [\"vm\"], token, 30.0)` (token from an "
-      "earlier `event.from` with timeout 0, then from each reply); a writer connection makes "
-      "two `session.get_this_host` calls (so the park has been read), then sends "
-      "`VM.set_name_description`; time from that send to the waiter's whole reply;")
-    p("- 4: `VmRSS` and `VmHWM` from `/proc/PID/status` after 1-3;")
-    p("- 5: from just before `exec` (Python `subprocess.Popen`) to the first HTTP 200 to "
-      "`system.listMethods`, retrying the connection every 0.2 ms; fresh: %d empty state "
-      "dirs; persisted: after SIGTERM at the end of 1-4, restarted %d times on that dir." % (
-          STARTS, STARTS))
+        row("5. start-up on the persisted state, %d VMs" % nvms, "n/a (no persistence yet)",
+            "<= 100 ms", "", "")
+    print()
+    print("Also seen: %d VMs made by `VM.clone` + `VM.set_is_a_template(false)` in %.2f s "
+          "(%.2f ms per pair; %d VMs there before); VmRSS fresh %s, after creating them %s; "
+          "xapi-lite's exit status on SIGTERM: %s; state dir after the first start: %s; after "
+          "the run: %s%s." % (
+              len(r["made"]), r["create_s"], r["create_s"] * 1000 / max(1, len(r["made"])),
+              r["had"], mib(mem["fresh"]["VmRSS"]), mib(mem["populated"]["VmRSS"]), r["rc"],
+              files(r["fresh_files"]), files(r["files"]),
+              "; after the restarts: %s; VmRSS after restarting on it: %s" % (
+                  files(r["files_after"]), mib(r["restart_rss"])) if restart else ""))
+    print()
+    print("How each is measured:")
+    print("- xapi-lite: `%s --backend sim --state STATE --listen 127.0.0.1:PORT "
+          "--password-file SHADOW` (SHADOW: root's hash from `openssl passwd -6`), no `--log`;"
+          % sys.argv[1])
+    nd = t1["nargv"][2]
+    print("- 1: the request is `session.get_this_host(s, s)` with a valid session, %d bytes "
+          "of XML-RPC built once; its reply is %d bytes (+ %d bytes of status line and headers; nginx's: %d). xapi-lite: `%s -s post.lua "
+          "http://127.0.0.1:PORT/`; nginx: `%s`, serving that reply byte for byte as a file, "
+          "`%s -s get.lua http://127.0.0.1:PORT/reply.xml` (`GET`: nginx's static module "
+          "refuses POST). Runs alternate xapi-lite, nginx, xapi-lite, nginx; the better of "
+          "each is kept. post.lua sets `wrk.method = \"POST\"`, `wrk.body` = the request, "
+          "`Content-Type: text/xml`; get.lua the same headers, no body. nginx.conf:" % (
+              t1["req_bytes"], t1["reply_bytes"], t1["heads"][0], t1["heads"][1], " ".join(t1["xargv"][:-3]),
+              " ".join(t1["nargv"]).replace(nd, "DIR"), " ".join(t1["wargv"][:-3])))
+    print()
+    print("```nginx")
+    print(NGINX_CONF.format(d="DIR", port="PORT", user="user root;  # only when run as root")
+          .strip())
+    print("```")
+    print("- 2: `http.client`, one keep-alive connection, the raw request built once, the whole "
+          "reply read (not parsed): time from sending to its last byte, and to its headers;")
+    print("- 3: a waiter connection parks `event.from(s, [\"vm\"], token, 30.0)` (the first "
+          "token from `event.from` with timeout 0, then each reply's); a writer connection "
+          "makes two `session.get_this_host` calls (so the park has been read), then sends "
+          "`VM.set_name_description`; time from that send to the waiter's whole reply, and "
+          "to the writer's (each read as soon as it arrives);")
+    print("- 4: `VmRSS` and `VmHWM` from `/proc/PID/status` after 1-3;")
+    print("- 5: from just before `subprocess.Popen` (fork+exec) to the first HTTP 200 to "
+          "`system.listMethods` (needs no session), reconnecting every 0.2 ms until it "
+          "listens; fresh: %d empty state dirs; persisted: SIGTERM after 1-4, then %d "
+          "restarts on that dir, each stopped with SIGTERM." % (len(fresh), len(fresh)))
 
 
 def main():

@@ -6,7 +6,11 @@ list=$1
 pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]].*//' "$list")
 
 missing=
-for p in $pkgs; do
+for entry in $pkgs; do
+	p=${entry%%:*}
+	case $entry in
+	*:*) command -v "${entry#*:}" >/dev/null 2>&1 && continue ;;
+	esac
 	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
 		missing="$missing $p"
 done

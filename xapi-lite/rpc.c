@@ -33,10 +33,13 @@ rpc_fail(struct xapi *x, struct rpc_reply *r, const char *code, int n, ...)
 	}
 	r->err[0] = code;
 	va_start(ap, n);
+	/* Copies: a parameter may name an object the failing call is about to destroy. */
 	for (i = 0; i < n; i++) {
 		const char	*s = va_arg(ap, const char *);
 
-		r->err[i + 1] = s != NULL ? s : "";
+		r->err[i + 1] = s != NULL ? arena_strndup(&x->arena, s, strlen(s)) : "";
+		if (r->err[i + 1] == NULL)
+			r->err[i + 1] = "";
 	}
 	va_end(ap);
 	r->nerr = n + 1;
@@ -210,11 +213,16 @@ create(struct xapi *x, enum cls c, struct val *rec, struct rpc_reply *r)
 
 	if (rec->type != VAL_STRUCT)
 		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "args");
+	/* Check every field before anything exists. */
 	for (i = 0; i < rec->u.st.n; i++) {
+		struct val	*t;
+
 		f = model_field(c, rec->u.st.m[i].name, rec->u.st.m[i].namelen);
-		if (f >= 0 && model_fields[f].access != RO &&
-		    db_coerce(rec->u.st.m[i].v, model_fields[f].kind) == NULL)
+		if (f < 0 || model_fields[f].access == RO)
+			continue;
+		if ((t = db_coerce(rec->u.st.m[i].v, model_fields[f].kind)) == NULL)
 			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name);
+		hval_free(t);
 	}
 	if ((o = db_create(&x->db, c)) == NULL)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");

@@ -41,4 +41,10 @@ int	rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r);
    operations). Returns 0, or -1 with r filled. */
 int	rpc_changed(struct xapi *x, struct obj *o, struct rpc_reply *r);
 
+/* devices.c: checks and derived fields of VBDs, VIFs and VDIs at create and destroy
+   (0, or -1 with r filled), and the devices following their VM's power state. */
+int	device_created(struct xapi *x, struct obj *o, struct rpc_reply *r);
+int	device_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r);
+void	device_power(struct xapi *x, struct obj *vm, int up);
+
 #endif

@@ -3,6 +3,7 @@
  * local SR with its PBD, the management PIF on network xenbr0, and the two templates
  * every Atoll host offers. Like XAPI's xenopsd simulator, it behaves as a real host would.
  */
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -96,11 +97,12 @@ int
 sim_populate(struct xapi *x)
 {
 	struct obj	*pool, *host, *hm, *dom0, *sr, *net, *pif, *pm, *dm;
-	char		 hostname[64] = "atoll";
+	char		 hostname[64] = "atoll", dom0_name[96];
 	long long	 now = clock_unix();
 	int		 i;
 
 	gethostname(hostname, sizeof(hostname) - 1);
+	snprintf(dom0_name, sizeof(dom0_name), "Control domain on host: %s", hostname);
 	if ((hm = MAKE(x, C_host_metrics,
 	    { F_host_metrics_memory_total, hval_int(16 * GIB) },
 	    { F_host_metrics_live, hval_bool(1) },
@@ -147,7 +149,7 @@ sim_populate(struct xapi *x)
 	    { F_VM_metrics_current_domain_type, hval_string("pv") })) == NULL)
 		return -1;
 	if ((dom0 = MAKE(x, C_VM,
-	    { F_VM_name_label, hval_string("Control domain on host: atoll") },
+	    { F_VM_name_label, hval_string(dom0_name) },
 	    { F_VM_is_control_domain, hval_bool(1) },
 	    { F_VM_power_state, hval_string("Running") },
 	    { F_VM_resident_on, hval_string(host->ref) },

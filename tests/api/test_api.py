@@ -202,6 +202,89 @@ class Model(unittest.TestCase):
                          "HANDLE_INVALID")
 
 
+class Devices(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.p, cls.s = login()
+        tpl = ok(cls.p.VM.get_by_name_label(cls.s, "Atoll demo guest"))[0]
+        cls.vm = ok(cls.p.VM.clone(cls.s, tpl, "devices"))
+        ok(cls.p.VM.set_is_a_template(cls.s, cls.vm, False))
+        cls.sr = ok(cls.p.SR.get_all(cls.s))[0]
+        cls.net = ok(cls.p.network.get_all(cls.s))[0]
+
+    def vdi(self, size="1073741824"):
+        return ok(self.p.VDI.create(self.s, {
+            "name_label": "disk", "SR": self.sr, "virtual_size": size, "type": "user",
+            "sharable": False, "read_only": False, "other_config": {}}))
+
+    def vbd(self, vdi, userdevice="autodetect", kind="Disk", empty=False):
+        return self.p.VBD.create(self.s, {
+            "VM": self.vm, "VDI": vdi, "userdevice": userdevice, "bootable": False,
+            "mode": "RW", "type": kind, "empty": empty, "other_config": {},
+            "qos_algorithm_type": "", "qos_algorithm_params": {}})
+
+    def test_disk_lifecycle(self):
+        vdi = self.vdi()
+        self.assertEqual(ok(self.p.VDI.get_virtual_size(self.s, vdi)), "1073741824")
+        self.assertIn(vdi, ok(self.p.SR.get_VDIs(self.s, self.sr)))
+        vbd = ok(self.vbd(vdi))
+        self.assertIn(vbd, ok(self.p.VM.get_VBDs(self.s, self.vm)))
+        self.assertIn(vbd, ok(self.p.VDI.get_VBDs(self.s, vdi)))
+        slot = ok(self.p.VBD.get_userdevice(self.s, vbd))
+        self.assertEqual(self.vbd(vdi, slot)["ErrorDescription"],
+                         ["DEVICE_ALREADY_EXISTS", slot])
+        self.assertEqual(self.p.VBD.plug(self.s, vbd)["ErrorDescription"],
+                         ["VM_BAD_POWER_STATE", self.vm, "running", "halted"])
+        ok(self.p.VM.start(self.s, self.vm, False, False))
+        self.assertTrue(ok(self.p.VBD.get_currently_attached(self.s, vbd)))
+        self.assertEqual(self.p.VBD.plug(self.s, vbd)["ErrorDescription"],
+                         ["DEVICE_ALREADY_ATTACHED", vbd])
+        self.assertEqual(self.p.VDI.destroy(self.s, vdi)["ErrorDescription"],
+                         ["VDI_IN_USE", vdi, "destroy"])
+        ok(self.p.VBD.unplug(self.s, vbd))
+        self.assertEqual(self.p.VBD.unplug(self.s, vbd)["ErrorDescription"],
+                         ["DEVICE_ALREADY_DETACHED", vbd])
+        ok(self.p.VM.hard_shutdown(self.s, self.vm))
+        self.assertEqual(self.p.VDI.resize(self.s, vdi, "1024")["ErrorDescription"][0],
+                         "VDI_TOO_SMALL")
+        ok(self.p.VDI.resize(self.s, vdi, "2147483648"))
+        ok(self.p.VDI.destroy(self.s, vdi))
+        self.assertEqual(self.p.VBD.get_record(self.s, vbd)["ErrorDescription"][0],
+                         "HANDLE_INVALID", "the disk's drive goes with it")
+
+    def test_cd_drive(self):
+        cd = ok(self.vbd("OpaqueRef:NULL", "3", "CD", True))
+        iso = self.vdi()
+        self.assertEqual(self.p.VBD.eject(self.s, cd)["ErrorDescription"], ["VBD_IS_EMPTY", cd])
+        ok(self.p.VBD.insert(self.s, cd, iso))
+        self.assertEqual(self.p.VBD.insert(self.s, cd, iso)["ErrorDescription"],
+                         ["VBD_NOT_EMPTY", cd])
+        ok(self.p.VBD.eject(self.s, cd))
+        self.assertTrue(ok(self.p.VBD.get_empty(self.s, cd)))
+        disk = ok(self.vbd(iso, "4"))
+        self.assertEqual(self.p.VBD.insert(self.s, disk, iso)["ErrorDescription"],
+                         ["VBD_NOT_REMOVABLE_MEDIA", disk])
+        self.assertEqual(self.vbd("OpaqueRef:NULL", "5", "Disk", True)["ErrorDescription"][0],
+                         "VBD_NOT_REMOVABLE_MEDIA")
+        self.assertEqual(self.vbd("OpaqueRef:nope", "6")["ErrorDescription"],
+                         ["HANDLE_INVALID", "VDI", "OpaqueRef:nope"])
+
+    def test_vif(self):
+        rec = {"device": "autodetect", "network": self.net, "VM": self.vm, "MAC": "",
+               "MTU": "1500", "other_config": {}, "qos_algorithm_type": "",
+               "qos_algorithm_params": {}}
+        vif = ok(self.p.VIF.create(self.s, rec))
+        self.assertRegex(ok(self.p.VIF.get_MAC(self.s, vif)), r"^([0-9a-f]{2}:){5}[0-9a-f]{2}$")
+        self.assertIn(vif, ok(self.p.network.get_VIFs(self.s, self.net)))
+        bad = dict(rec, MAC="zz:zz")
+        self.assertEqual(self.p.VIF.create(self.s, bad)["ErrorDescription"],
+                         ["MAC_INVALID", "zz:zz"])
+        dup = dict(rec, device=ok(self.p.VIF.get_device(self.s, vif)))
+        self.assertEqual(self.p.VIF.create(self.s, dup)["ErrorDescription"][0],
+                         "DEVICE_ALREADY_EXISTS")
+        ok(self.p.VIF.destroy(self.s, vif))
+
+
 class Events(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

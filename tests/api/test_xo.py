@@ -97,11 +97,11 @@ class XenOrchestraClient(unittest.TestCase):
             r = subprocess.run(cmd, env=env, capture_output=True, text=True,
                                timeout=NODE_TIMEOUT)
         except subprocess.TimeoutExpired as e:
+            text = lambda b: b.decode(errors="replace") if isinstance(b, bytes) else b or ""
             self.fail("watch.mjs did not finish in %d s\n--- stdout\n%s\n--- stderr\n%s"
-                      % (NODE_TIMEOUT, e.stdout or "", e.stderr or ""))
+                      % (NODE_TIMEOUT, text(e.stdout), text(e.stderr)))
         if r.returncode != 0:
-            SERVER.log.flush()
-            with open(SERVER.log.name) as f:
+            with open(os.path.join(SERVER.dir, "log")) as f:
                 log = "".join(f.readlines()[-15:])
             self.fail("%s exited %d\n--- stdout\n%s--- stderr\n%s--- xapi-lite log (tail)\n%s"
                       % (" ".join(cmd[:3]), r.returncode, r.stdout, r.stderr, log))
