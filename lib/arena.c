@@ -7,6 +7,7 @@
 #include <string.h>
 #include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
@@ -62,6 +63,20 @@ arena_strndup(struct arena *a, const char *s, size_t len)
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
+}
+
+void *
+arena_grow(struct arena *a, void *old, size_t n, size_t *cap, size_t size)
+{
+	size_t	 ncap = *cap ? *cap * 2 : 4;
+	void	*nw;
+
+	if (ncap > SIZE_MAX / size || (nw = arena_alloc(a, ncap * size)) == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(nw, old, n * size);
+	*cap = ncap;
+	return nw;
 }
 
 void

@@ -22,6 +22,10 @@ void	*arena_alloc(struct arena *a, size_t size);
 /* Returns a NUL-terminated copy of s[0..len), or NULL. */
 char	*arena_strndup(struct arena *a, const char *s, size_t len);
 
+/* Returns a new array of room for twice *cap (at least 4) elements of size bytes holding a
+   copy of old[0..n), and updates *cap; or NULL. For arrays that grow in an arena. */
+void	*arena_grow(struct arena *a, void *old, size_t n, size_t *cap, size_t size);
+
 /* Forgets every allocation; keeps the first block for reuse. */
 void	arena_reset(struct arena *a);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 struct jp {
 	struct arena	*a;
@@ -32,57 +33,6 @@ jp_fail(struct jp *p, size_t at, const char *what)
 	return -1;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes available), or 0 if there is none. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char	c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	if (n < 2 || (s[1] & 0xc0) != 0x80)
-		return 0;
-	if (c < 0xe0)
-		return 2;
-	if (n < 3 || (s[2] & 0xc0) != 0x80 ||
-	    (c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
-		return 0;
-	if (c < 0xf0)
-		return 3;
-	if (n < 4 || (s[3] & 0xc0) != 0x80 ||
-	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return 4;
-}
-
-/* Writes code point cp (not a surrogate, <= 0x10FFFF) as UTF-8; returns the byte count. */
-static size_t
-utf8_put(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 static void
 jp_ws(struct jp *p)
 {
@@ -95,33 +45,6 @@ static int
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static struct val *
-jp_new(struct jp *p, enum val_type type)
-{
-	struct val	*v;
-
-	if ((v = arena_alloc(p->a, sizeof(*v))) == NULL)
-		return NULL;
-	memset(v, 0, sizeof(*v));
-	v->type = type;
-	return v;
-}
-
-/* Returns a copy of old[0..n) in a new arena array with room for more, or NULL. */
-static void *
-jp_grow(struct jp *p, void *old, size_t n, size_t *cap, size_t size)
-{
-	size_t	 ncap = *cap ? *cap * 2 : 4;
-	void	*nw;
-
-	if (ncap > SIZE_MAX / size || (nw = arena_alloc(p->a, ncap * size)) == NULL)
-		return NULL;
-	if (n > 0)
-		memcpy(nw, old, n * size);
-	*cap = ncap;
-	return nw;
 }
 
 /* Reads 4 hex digits at s (the caller checked they are inside the string). */
@@ -268,7 +191,7 @@ jp_number(struct jp *p, struct val **out)
 			mag = mag * 10 + dgt;
 		}
 		if (fits && mag <= (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX)) {
-			if ((*out = jp_new(p, VAL_INT)) == NULL)
+			if ((*out = val_new(p->a, VAL_INT)) == NULL)
 				return jp_fail(p, start, "out of memory");
 			if (neg)
 				(*out)->u.i = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN :
@@ -291,7 +214,7 @@ jp_number(struct jp *p, struct val **out)
 		return jp_fail(p, start, "bad number");
 	if (isinf(d))
 		return jp_fail(p, start, "number out of range");
-	if ((*out = jp_new(p, VAL_DOUBLE)) == NULL)
+	if ((*out = val_new(p->a, VAL_DOUBLE)) == NULL)
 		return jp_fail(p, start, "out of memory");
 	(*out)->u.d = d;
 	return 0;
@@ -304,7 +227,7 @@ jp_literal(struct jp *p, const char *word, struct val **out, enum val_type type,
 
 	if (p->len - p->pos < n || memcmp(p->s + p->pos, word, n) != 0)
 		return jp_fail(p, p->pos, "bad literal");
-	if ((*out = jp_new(p, type)) == NULL)
+	if ((*out = val_new(p->a, type)) == NULL)
 		return jp_fail(p, p->pos, "out of memory");
 	(*out)->u.b = b;
 	p->pos += n;
@@ -319,7 +242,7 @@ jp_array(struct jp *p, int depth, struct val **out)
 
 	if (depth > RPC_MAX_DEPTH)
 		return jp_fail(p, start, "nesting too deep");
-	if ((v = jp_new(p, VAL_ARRAY)) == NULL)
+	if ((v = val_new(p->a, VAL_ARRAY)) == NULL)
 		return jp_fail(p, start, "out of memory");
 	p->pos++;
 	jp_ws(p);
@@ -331,7 +254,7 @@ jp_array(struct jp *p, int depth, struct val **out)
 	for (;;) {
 		if (jp_value(p, depth, &item) == -1)
 			return -1;
-		if (n == cap && (items = jp_grow(p, items, n, &cap, sizeof(*items))) == NULL)
+		if (n == cap && (items = arena_grow(p->a, items, n, &cap, sizeof(*items))) == NULL)
 			return jp_fail(p, p->pos, "out of memory");
 		items[n++] = item;
 		jp_ws(p);
@@ -359,7 +282,7 @@ jp_object(struct jp *p, int depth, struct val **out)
 
 	if (depth > RPC_MAX_DEPTH)
 		return jp_fail(p, start, "nesting too deep");
-	if ((v = jp_new(p, VAL_STRUCT)) == NULL)
+	if ((v = val_new(p->a, VAL_STRUCT)) == NULL)
 		return jp_fail(p, start, "out of memory");
 	p->pos++;
 	jp_ws(p);
@@ -384,7 +307,7 @@ jp_object(struct jp *p, int depth, struct val **out)
 		p->pos++;
 		if (jp_value(p, depth, &mem.v) == -1)
 			return -1;
-		if (n == cap && (m = jp_grow(p, m, n, &cap, sizeof(*m))) == NULL)
+		if (n == cap && (m = arena_grow(p->a, m, n, &cap, sizeof(*m))) == NULL)
 			return jp_fail(p, p->pos, "out of memory");
 		m[n++] = mem;
 		jp_ws(p);
@@ -419,7 +342,7 @@ jp_value(struct jp *p, int depth, struct val **out)
 	case '[':
 		return jp_array(p, depth + 1, out);
 	case '"':
-		if ((v = jp_new(p, VAL_STRING)) == NULL)
+		if ((v = val_new(p->a, VAL_STRING)) == NULL)
 			return jp_fail(p, p->pos, "out of memory");
 		if (jp_string(p, &v->u.s.p, &v->u.s.len) == -1)
 			return -1;

@@ -49,6 +49,11 @@ struct val {
 	} u;
 };
 
+struct arena;
+
+/* Returns a zeroed value of type t allocated in a, or NULL. */
+struct val	*val_new(struct arena *a, enum val_type t);
+
 /* Limits shared by both parsers. */
 #define RPC_MAX_DEPTH	64		/* nested arrays and structs */
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xmlrpc.h"
 
 struct xp {
@@ -87,33 +88,6 @@ find_lit(const struct xp *p, size_t i, const char *lit)
 		if (p->s[i] == lit[0] && at_lit(p, i, lit))
 			return i;
 	return (size_t)-1;
-}
-
-static struct val *
-xp_new(struct xp *p, enum val_type type)
-{
-	struct val	*v;
-
-	if ((v = arena_alloc(p->a, sizeof(*v))) == NULL)
-		return NULL;
-	memset(v, 0, sizeof(*v));
-	v->type = type;
-	return v;
-}
-
-/* Returns a copy of old[0..n) in a new arena array with room for more, or NULL. */
-static void *
-xp_grow(struct xp *p, void *old, size_t n, size_t *cap, size_t size)
-{
-	size_t	 ncap = *cap ? *cap * 2 : 4;
-	void	*nw;
-
-	if (ncap > SIZE_MAX / size || (nw = arena_alloc(p->a, ncap * size)) == NULL)
-		return NULL;
-	if (n > 0)
-		memcpy(nw, old, n * size);
-	*cap = ncap;
-	return nw;
 }
 
 /* Skips whitespace and comments between elements. */
@@ -256,31 +230,6 @@ xp_entity(const struct xp *p, size_t i, size_t end, uint32_t *cp)
 		return 0;
 	*cp = v;
 	return j + 1 - i;
-}
-
-static size_t
-utf8_put(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
 }
 
 /*
@@ -435,12 +384,12 @@ xp_array(struct xp *p, const struct tag *open, int depth, struct val *v)
 		if (t.kind == TAG_CLOSE || !tag_is(&t, "value"))
 			return xp_fail(p, t.at, "expected <value> or </data>");
 		if (t.kind == TAG_EMPTY) {
-			if ((item = xp_new(p, VAL_STRING)) == NULL)
+			if ((item = val_new(p->a, VAL_STRING)) == NULL)
 				return xp_fail(p, t.at, "out of memory");
 			item->u.s.p = "";
 		} else if (xp_value(p, depth, &item) == -1)
 			return -1;
-		if (n == cap && (items = xp_grow(p, items, n, &cap, sizeof(*items))) == NULL)
+		if (n == cap && (items = arena_grow(p->a, items, n, &cap, sizeof(*items))) == NULL)
 			return xp_fail(p, p->pos, "out of memory");
 		items[n++] = item;
 	}
@@ -483,14 +432,14 @@ xp_struct(struct xp *p, const struct tag *open, int depth, struct val *v)
 		if ((r = xp_open(p, "value", 1)) == -1)
 			return -1;
 		if (r == TAG_EMPTY) {
-			if ((mem.v = xp_new(p, VAL_STRING)) == NULL)
+			if ((mem.v = val_new(p->a, VAL_STRING)) == NULL)
 				return xp_fail(p, p->pos, "out of memory");
 			mem.v->u.s.p = "";
 		} else if (xp_value(p, depth, &mem.v) == -1)
 			return -1;
 		if (xp_close(p, "member") == -1)
 			return -1;
-		if (n == cap && (m = xp_grow(p, m, n, &cap, sizeof(*m))) == NULL)
+		if (n == cap && (m = arena_grow(p->a, m, n, &cap, sizeof(*m))) == NULL)
 			return xp_fail(p, p->pos, "out of memory");
 		m[n++] = mem;
 	}
@@ -513,7 +462,7 @@ xp_value(struct xp *p, int depth, struct val **out)
 
 	if (xp_text(p, &txt) == -1 || xp_tag(p, &t, "</value>") == -1)
 		return -1;
-	if ((v = xp_new(p, VAL_STRING)) == NULL)
+	if ((v = val_new(p->a, VAL_STRING)) == NULL)
 		return xp_fail(p, t.at, "out of memory");
 	*out = v;
 	if (t.kind == TAG_CLOSE && tag_is(&t, "value")) {
@@ -614,14 +563,14 @@ xp_params(struct xp *p, struct val *params)
 		if ((r = xp_open(p, "value", 1)) == -1)
 			return -1;
 		if (r == TAG_EMPTY) {
-			if ((item = xp_new(p, VAL_STRING)) == NULL)
+			if ((item = val_new(p->a, VAL_STRING)) == NULL)
 				return xp_fail(p, p->pos, "out of memory");
 			item->u.s.p = "";
 		} else if (xp_value(p, 0, &item) == -1)
 			return -1;
 		if (xp_close(p, "param") == -1)
 			return -1;
-		if (n == cap && (items = xp_grow(p, items, n, &cap, sizeof(*items))) == NULL)
+		if (n == cap && (items = arena_grow(p->a, items, n, &cap, sizeof(*items))) == NULL)
 			return xp_fail(p, p->pos, "out of memory");
 		items[n++] = item;
 	}
@@ -651,7 +600,7 @@ xmlrpc_parse_call(struct arena *a, const char *s, size_t len, const char **metho
 			return xp_fail(&p, p.pos, "unterminated XML declaration");
 		p.pos = e + 2;
 	}
-	if ((v = xp_new(&p, VAL_ARRAY)) == NULL)
+	if ((v = val_new(p.a, VAL_ARRAY)) == NULL)
 		return xp_fail(&p, p.pos, "out of memory");
 	if (xp_open(&p, "methodCall", 0) == -1 || xp_method(&p, &name) == -1 ||
 	    xp_params(&p, v) == -1 || xp_misc(&p) == -1)

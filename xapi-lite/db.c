@@ -307,18 +307,6 @@ db_set(struct db *db, struct obj *o, enum fld f, struct val *v)
 	return 0;
 }
 
-static struct val *
-arena_val(struct arena *a, enum val_type t)
-{
-	struct val	*v;
-
-	if ((v = arena_alloc(a, sizeof(*v))) != NULL) {
-		memset(v, 0, sizeof(*v));
-		v->type = t;
-	}
-	return v;
-}
-
 struct val *
 db_field(const struct db *db, const struct obj *o, enum fld f, struct arena *a)
 {
@@ -331,7 +319,7 @@ db_field(const struct db *db, const struct obj *o, enum fld f, struct arena *a)
 		return db_get(db, o, f);
 	/* A ref set computed from the other side's ref field. */
 	oc = fd->other_cls;
-	if ((set = arena_val(a, VAL_ARRAY)) == NULL)
+	if ((set = val_new(a, VAL_ARRAY)) == NULL)
 		return NULL;
 	for (i = 0; i < db->n[oc]; i++) {
 		struct val	*r = db_get(db, db->objs[oc][i], fd->other_fld);
@@ -347,7 +335,7 @@ db_field(const struct db *db, const struct obj *o, enum fld f, struct arena *a)
 
 		if (r->u.s.len != REF_LEN || memcmp(r->u.s.p, o->ref, REF_LEN) != 0)
 			continue;
-		if ((s = arena_val(a, VAL_STRING)) == NULL)
+		if ((s = val_new(a, VAL_STRING)) == NULL)
 			return NULL;
 		s->u.s.p = p->ref;
 		s->u.s.len = REF_LEN;
@@ -362,7 +350,7 @@ db_record(const struct db *db, const struct obj *o, struct arena *a)
 	struct val	*rec;
 	int		 i, n = db->nfields[o->cls];
 
-	if ((rec = arena_val(a, VAL_STRUCT)) == NULL ||
+	if ((rec = val_new(a, VAL_STRUCT)) == NULL ||
 	    (rec->u.st.m = arena_alloc(a, n * sizeof(struct val_member))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {

@@ -183,6 +183,54 @@ collect(struct xapi *x, const struct sub *subs, int nsubs, uint64_t token, size_
 	return batch;
 }
 
+/* The subscription as '\n'-separated text (heap), or NULL. */
+static char *
+subs_text(const struct val *classes, const char *also)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b, 0);
+	if (also != NULL && buf_puts(&b, also) == -1)
+		goto fail;
+	for (i = 0; i < classes->u.a.n; i++)
+		if (buf_printf(&b, "%s\n", classes->u.a.items[i]->u.s.p) == -1)
+			goto fail;
+	return b.p != NULL ? b.p : calloc(1, 1);
+fail:
+	buf_free(&b);
+	return NULL;
+}
+
+/* Parses saved subscription text; returns the count, or -1. */
+static int
+subs_parse(struct xapi *x, const char *text, struct sub *subs)
+{
+	struct val	*classes;
+	const char	*line, *p, *bad;
+	size_t		 n;
+
+	for (n = 0, p = text; *p; p++)
+		n += *p == '\n';
+	if ((classes = rpc_array(x, n)) == NULL)
+		return -1;
+	for (line = text; (p = strchr(line, '\n')) != NULL; line = p + 1)
+		classes->u.a.items[classes->u.a.n++] =
+		    rpc_str(x, rpc_printf(x, "%.*s", (int)(p - line), line));
+	return parse_subs(classes, subs, &bad);
+}
+
+static struct reg *
+find_reg(struct xapi *x, const char *session)
+{
+	struct reg	*g;
+
+	for (g = x->regs; g != NULL; g = g->next)
+		if (strcmp(g->session, session) == 0)
+			return g;
+	return NULL;
+}
+
 void
 call_event_from(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
     struct park *park)
@@ -192,7 +240,7 @@ call_event_from(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	struct val	*batch, *tv = p->u.a.items[3];
 	uint64_t	 gen;
 	double		 timeout;
-	size_t		 count, i;
+	size_t		 count;
 	long long	 n;
 	int		 nsubs;
 
@@ -218,19 +266,8 @@ call_event_from(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	memcpy(park->session, s->ref, sizeof(park->session));
 	park->token = gen;
 	park->deadline_ms = x->now_ms + (long long)(timeout * 1000);
-	free(park->classes);
-	park->classes = NULL;
-	{
-		struct buf	b;
-
-		buf_init(&b, 0);
-		for (i = 0; i < p->u.a.items[1]->u.a.n; i++)
-			if (buf_printf(&b, "%s\n", p->u.a.items[1]->u.a.items[i]->u.s.p) == -1) {
-				buf_free(&b);
-				return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-			}
-		park->classes = b.p != NULL ? b.p : calloc(1, 1);
-	}
+	if ((park->classes = subs_text(p->u.a.items[1], NULL)) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	r->parked = 1;
 }
 
@@ -239,11 +276,10 @@ rpc_wake(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc
 {
 	struct park	*pk, *next;
 	struct sub	 subs[MAX_SUBS];
-	struct val	*classes, *batch;
+	struct val	*batch;
+	struct reg	*g;
 	struct rpc_reply r;
-	size_t		 count, n;
-	char		*line, *p;
-	const char	*bad;
+	size_t		 count = 0;
 	int		 nsubs;
 
 	for (pk = x->parked; pk != NULL; pk = next) {
@@ -254,22 +290,116 @@ rpc_wake(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc
 			answer(x, pk, &r);
 			continue;
 		}
-		/* Rebuild the subscription from its saved text. */
-		for (n = 0, p = pk->classes; *p; p++)
-			n += *p == '\n';
-		if ((classes = rpc_array(x, n)) == NULL)
+		/* Nothing changed since it parked, and time is left: nothing to do. */
+		if (x->db.gen <= pk->token && x->now_ms < pk->deadline_ms)
 			continue;
-		for (line = pk->classes; (p = strchr(line, '\n')) != NULL; line = p + 1)
-			classes->u.a.items[classes->u.a.n++] =
-			    rpc_str(x, rpc_printf(x, "%.*s", (int)(p - line), line));
-		if ((nsubs = parse_subs(classes, subs, &bad)) < 0 ||
+		if ((nsubs = subs_parse(x, pk->classes, subs)) < 0 ||
 		    (batch = collect(x, subs, nsubs, pk->token, &count)) == NULL)
 			continue;
-		if (count > 0 || x->now_ms >= pk->deadline_ms) {
+		if (count == 0 && x->now_ms < pk->deadline_ms)
+			continue;
+		if (pk->legacy) {
+			if ((g = find_reg(x, pk->session)) != NULL)
+				g->token = x->db.gen;
+			rpc_ok(&r, batch->u.st.m[0].v);		/* the events alone */
+		} else
 			rpc_ok(&r, batch);
-			answer(x, pk, &r);
+		answer(x, pk, &r);
+	}
+}
+
+void
+call_event_register(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct sub	 subs[MAX_SUBS];
+	struct reg	*g;
+	const char	*bad = "";
+	char		*text;
+
+	(void)park;
+	if (parse_subs(p->u.a.items[1], subs, &bad) < 0)
+		return rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, bad);
+	if ((g = find_reg(x, s->ref)) == NULL) {
+		if ((g = calloc(1, sizeof(*g))) == NULL)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		memcpy(g->session, s->ref, sizeof(g->session));
+		g->token = x->db.gen;
+		g->next = x->regs;
+		x->regs = g;
+	}
+	if ((text = subs_text(p->u.a.items[1], g->classes)) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	free(g->classes);
+	g->classes = text;
+	rpc_ok(r, rpc_str(x, ""));
+}
+
+void
+call_event_unregister(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct reg	*g, **gp;
+	struct val	*classes = p->u.a.items[1];
+	size_t		 i, len;
+	char		*line, *nl;
+
+	(void)park;
+	if (classes->type != VAL_ARRAY)
+		return rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, "");
+	if ((g = find_reg(x, s->ref)) == NULL)
+		return rpc_ok(r, rpc_str(x, ""));
+	/* Drop each named class from the saved text. */
+	for (i = 0; i < classes->u.a.n; i++) {
+		if (classes->u.a.items[i]->type != VAL_STRING)
+			continue;
+		len = classes->u.a.items[i]->u.s.len;
+		for (line = g->classes; (nl = strchr(line, '\n')) != NULL;) {
+			if ((size_t)(nl - line) == len &&
+			    memcmp(line, classes->u.a.items[i]->u.s.p, len) == 0)
+				memmove(line, nl + 1, strlen(nl + 1) + 1);
+			else
+				line = nl + 1;
 		}
 	}
+	if (g->classes[0] == '\0') {
+		for (gp = &x->regs; *gp != g; gp = &(*gp)->next)
+			;
+		*gp = g->next;
+		free(g->classes);
+		free(g);
+	}
+	rpc_ok(r, rpc_str(x, ""));
+}
+
+void
+call_event_next(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct sub	 subs[MAX_SUBS];
+	struct reg	*g;
+	struct val	*batch;
+	size_t		 count;
+	int		 nsubs;
+
+	(void)p;
+	if ((g = find_reg(x, s->ref)) == NULL)
+		return rpc_fail(x, r, "SESSION_NOT_REGISTERED", 1, s->ref);
+	if ((nsubs = subs_parse(x, g->classes, subs)) < 0 ||
+	    (batch = collect(x, subs, nsubs, g->token, &count)) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (count > 0 || park == NULL) {
+		g->token = x->db.gen;
+		return rpc_ok(r, batch->u.st.m[0].v);
+	}
+	/* event.next blocks until there is something; clients time out on their side. */
+	memcpy(park->session, s->ref, sizeof(park->session));
+	park->token = g->token;
+	park->deadline_ms = x->now_ms + 86400LL * 1000;
+	park->legacy = 1;
+	if ((park->classes = strdup(g->classes)) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	r->parked = 1;
 }
 
 void

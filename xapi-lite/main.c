@@ -203,6 +203,7 @@ main(int argc, char *argv[])
 	struct xapi		 x;
 	struct journal		 j;
 	const char		*why = NULL;
+	long long		 last_housekeeping;
 	int			 loaded;
 	struct sigaction	 sa;
 	const char		*listens[SERVER_MAX_LISTEN], *unix_path = NULL;
@@ -298,7 +299,13 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 
 	x.now_ms = clock_ms();
+	last_housekeeping = 0;
+	x.heartbeat = clock_unix();	/* the first beat a minute from now */
 	while (!stop) {
+		if (x.now_ms - last_housekeeping >= 1000) {
+			last_housekeeping = x.now_ms;
+			housekeeping(&x);
+		}
 		if (server_poll(&s) == -1) {
 			fprintf(stderr, "xapi-lite: poll: %s\n", strerror(errno));
 			return 1;
@@ -310,6 +317,7 @@ main(int argc, char *argv[])
 		}
 	}
 	server_close(&s);
+	housekeeping_free(&x);
 	if (unix_path != NULL)
 		unlink(unix_path);
 	journal_close(&j);

@@ -13,6 +13,7 @@
 #include "calls.h"
 #include "hval.h"
 #include "rpc_impl.h"
+#include "utf8.h"
 #include "xmlrpc.h"
 
 /* ---- replies ---- */
@@ -56,13 +57,7 @@ rpc_ok(struct rpc_reply *r, struct val *v)
 struct val *
 rpc_val(struct xapi *x, enum val_type t)
 {
-	struct val	*v;
-
-	if ((v = arena_alloc(&x->arena, sizeof(*v))) != NULL) {
-		memset(v, 0, sizeof(*v));
-		v->type = t;
-	}
-	return v;
+	return val_new(&x->arena, t);
 }
 
 struct val *
@@ -486,13 +481,44 @@ dispatch(struct xapi *x, const char *method, struct val *params, struct rpc_repl
 		rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
 }
 
+/* The first string in v (recursively) that is not UTF-8, or NULL. */
+static const char *
+bad_utf8(const struct val *v)
+{
+	const char	*bad;
+	size_t		 i;
+
+	switch (v->type) {
+	case VAL_STRING:
+		return utf8_valid(v->u.s.p, v->u.s.len) ? NULL : v->u.s.p;
+	case VAL_ARRAY:
+		for (i = 0; i < v->u.a.n; i++)
+			if ((bad = bad_utf8(v->u.a.items[i])) != NULL)
+				return bad;
+		return NULL;
+	case VAL_STRUCT:
+		for (i = 0; i < v->u.st.n; i++)
+			if (!utf8_valid(v->u.st.m[i].name, v->u.st.m[i].namelen))
+				return v->u.st.m[i].name;
+			else if ((bad = bad_utf8(v->u.st.m[i].v)) != NULL)
+				return bad;
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
 void
 rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_reply *r,
     struct park *park)
 {
+	const char	*bad;
+
 	memset(r, 0, sizeof(*r));
 	if (params == NULL || params->type != VAL_ARRAY)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "params is not an array");
+	if ((bad = bad_utf8(params)) != NULL)
+		return rpc_fail(x, r, "INVALID_VALUE", 2, "Invalid UTF-8 string in parameter", bad);
 	if (strcmp(method, "system.listMethods") == 0)
 		return list_methods(x, r);
 	if (strncmp(method, "Async.", 6) == 0)

@@ -29,6 +29,15 @@ struct park {
 	char		*classes;	/* the subscription, '\n'-separated (heap) */
 	uint64_t	 token;
 	long long	 deadline_ms;
+	int		 legacy;	/* event.next: answer a plain event list */
+};
+
+/* A session's event.register subscription, for the legacy event.next. */
+struct reg {
+	struct reg	*next;
+	char		 session[REF_LEN + 1];
+	char		*classes;	/* '\n'-separated (heap) */
+	uint64_t	 token;		/* events after this generation are still to deliver */
 };
 
 /* Everything xapi-lite holds; main() owns it and passes it down. */
@@ -39,9 +48,11 @@ struct xapi {
 	const char	*backend;	/* "sim" or "xen" */
 	struct obj	*pool, *host;	/* the one pool and the local host */
 	struct park	*parked;
+	struct reg	*regs;
 	struct server	*server;
 	struct journal	*journal;
 	long long	 now_ms;	/* monotonic clock, refreshed by the loop */
+	long long	 heartbeat;	/* unix time of the last pool heartbeat */
 };
 
 struct server;
@@ -63,6 +74,11 @@ int	sim_populate(struct xapi *x);
 /* Checks user's password against the shadow-style file with a crypt helper program.
    Returns 1 when it matches, 0 when not, -1 with *why on a failure to check. */
 int	auth_check(const char *file, const char *user, const char *password, const char **why);
+
+/* Task collection, stale subscriptions and the heartbeat; call about once a second. */
+void	housekeeping(struct xapi *x);
+/* Frees what housekeeping tracks, at exit. */
+void	housekeeping_free(struct xapi *x);
 
 /* Milliseconds of a monotonic clock, and seconds of the real one. */
 long long	clock_ms(void);

@@ -334,6 +334,29 @@ class Events(unittest.TestCase):
         self.assertIn(("pool", "mod"), ops)
         self.assertIn(("vm", "del"), ops)
 
+    def test_legacy_register_next(self):
+        p, s = login()
+        self.assertEqual(p.event.next(s)["ErrorDescription"], ["SESSION_NOT_REGISTERED", s])
+        ok(p.event.register(s, ["vm"]))
+        vm = ok(p.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        ok(p.VM.set_name_description(s, vm, "seen by event.next"))
+        events = ok(p.event.next(s))
+        self.assertIn(("vm", "mod", vm), [(e["class"], e["operation"], e["ref"]) for e in events])
+        result = {}
+
+        def waiter():
+            result["events"] = ok(getattr(proxy().event, "next")(s))
+
+        t = threading.Thread(target=waiter)
+        t.start()
+        time.sleep(0.3)   # let event.next park before the change (the test is the wake-up)
+        ok(p.VM.set_name_description(s, vm, "second"))
+        t.join(20)
+        self.assertEqual([e["snapshot"]["name_description"] for e in result["events"]],
+                         ["second"])
+        ok(p.event.unregister(s, ["vm"]))
+        self.assertEqual(p.event.next(s)["ErrorDescription"][0], "SESSION_NOT_REGISTERED")
+
     def test_bad_subscription_and_token(self):
         r = getattr(self.p.event, "from")(self.s, ["nosuchclass"], "", 0.0)
         self.assertEqual(r["ErrorDescription"], ["EVENT_SUBSCRIPTION_PARSE_FAILURE", "nosuchclass"])
@@ -432,6 +455,49 @@ class BadInput(unittest.TestCase):
         with socket.create_connection(("127.0.0.1", SERVER.port), 10) as c:
             c.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n<method")
             self.assert_alive()
+
+    def test_invalid_utf8_parameter(self):
+        body = (b'<methodCall><methodName>session.login_with_password</methodName><params>'
+                b'<param><value>ro\xffot</value></param><param><value>x</value></param>'
+                b'</params></methodCall>')
+        resp, data = raw("POST", "/", body)
+        self.assertEqual(resp.status, 200)
+        self.assertIn(b"<value>INVALID_VALUE</value><value>Invalid UTF-8 string in parameter"
+                      b"</value>", data)
+
+    def test_many_connections_and_a_slow_one(self):
+        socks = [socket.create_connection(("127.0.0.1", SERVER.port), 10) for _ in range(200)]
+        try:
+            socks[0].sendall(b"POST / HTTP/1.1\r\nContent-")     # a header left half-sent
+            self.assert_alive()
+        finally:
+            for c in socks:
+                c.close()
+        self.assert_alive()
+
+    def test_header_read_deadline(self):
+        with socket.create_connection(("127.0.0.1", SERVER.port), 40) as c:
+            c.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")     # and then nothing
+            self.assertTrue(c.recv(100).startswith(b"HTTP/1.1 408"), "408 after 10 s")
+        self.assert_alive()
+
+    def test_connection_limit(self):
+        socks = []
+        try:
+            for _ in range(800):
+                socks.append(socket.create_connection(("127.0.0.1", SERVER.port), 10))
+            extra = socket.create_connection(("127.0.0.1", SERVER.port), 10)
+            try:
+                extra.sendall(b"GET / HTTP/1.1\r\n\r\n")
+                got = extra.recv(100)
+            except ConnectionResetError:
+                got = b""
+            self.assertEqual(got, b"", "the 801st connection is closed unanswered")
+            extra.close()
+        finally:
+            for c in socks:
+                c.close()
+        self.assert_alive()
 
     def test_deep_nesting_and_truncation(self):
         deep = b"<value><array><data>" * 200

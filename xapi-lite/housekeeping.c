@@ -1,0 +1,76 @@
+/*
+ * Once a second: collect finished tasks after XAPI's completed_task_timeout and stuck ones
+ * after pending_task_timeout, forget event.register subscriptions of sessions that are
+ * gone, and beat the pool's heartbeat (host_metrics.last_updated) once a minute.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hval.h"
+#include "xapi.h"
+
+#define COMPLETED_TASK_TIMEOUT	3900		/* seconds, as xapi_globs */
+#define PENDING_TASK_TIMEOUT	86400
+#define HEARTBEAT		60
+
+static void
+collect_tasks(struct xapi *x, long long now)
+{
+	char	done_before[20], pending_before[20];
+	size_t	i;
+
+	hval_format_time(now - COMPLETED_TASK_TIMEOUT, done_before);
+	hval_format_time(now - PENDING_TASK_TIMEOUT, pending_before);
+	/* Datetimes are YYYYMMDDTHH:MM:SSZ: text order is time order. */
+	for (i = x->db.n[C_task]; i-- > 0;) {
+		struct obj	*t = x->db.objs[C_task][i];
+		int		 pending = strcmp(db_str(&x->db, t, F_task_status), "pending") == 0;
+
+		if (pending ? strcmp(db_str(&x->db, t, F_task_created), pending_before) < 0 :
+		    strcmp(db_str(&x->db, t, F_task_finished), done_before) < 0)
+			db_destroy(&x->db, t);
+	}
+}
+
+static void
+forget_registrations(struct xapi *x)
+{
+	struct reg	**gp = &x->regs, *g;
+
+	while ((g = *gp) != NULL) {
+		if (db_find(&x->db, g->session, REF_LEN) == NULL) {
+			*gp = g->next;
+			free(g->classes);
+			free(g);
+		} else
+			gp = &g->next;
+	}
+}
+
+void
+housekeeping(struct xapi *x)
+{
+	long long	now = clock_unix();
+	struct obj	*m;
+
+	collect_tasks(x, now);
+	forget_registrations(x);
+	if (now - x->heartbeat >= HEARTBEAT) {
+		x->heartbeat = now;
+		m = db_find(&x->db, db_str(&x->db, x->host, F_host_metrics), REF_LEN);
+		if (m != NULL)
+			db_set(&x->db, m, F_host_metrics_last_updated, hval_datetime(now));
+	}
+}
+
+void
+housekeeping_free(struct xapi *x)
+{
+	struct reg	*g;
+
+	while ((g = x->regs) != NULL) {
+		x->regs = g->next;
+		free(g->classes);
+		free(g);
+	}
+}
