@@ -38,7 +38,7 @@ buf_reserve(struct buf *b, size_t extra)
 }
 
 int
-buf_append(struct buf *b, const void *data, size_t len)
+buf_append_grow(struct buf *b, const void *data, size_t len)
 {
 	if (buf_reserve(b, len) == -1)
 		return -1;

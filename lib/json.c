@@ -435,7 +435,7 @@ jw_double(struct buf *b, double d)
 	char	txt[48];
 
 	if (!isfinite(d))
-		return buf_puts(b, "null");
+		return buf_lit(b, "null");
 	snprintf(txt, sizeof(txt), "%.16g", d);
 	/* Near DBL_MAX 16 digits can round past it; 17 always read back as finite. */
 	if (isinf(strtod(txt, NULL)))
@@ -450,7 +450,7 @@ jw_value(struct buf *b, const struct val *v)
 
 	switch (v->type) {
 	case VAL_NIL:
-		return buf_puts(b, "null");
+		return buf_lit(b, "null");
 	case VAL_BOOL:
 		return buf_puts(b, v->u.b ? "true" : "false");
 	case VAL_INT:

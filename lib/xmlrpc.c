@@ -613,6 +613,15 @@ xmlrpc_parse_call(struct arena *a, const char *s, size_t len, const char **metho
 }
 
 /* Appends s[0..len) escaped as XAPI does: &<>" as entities, control characters dropped. */
+/* Bytes the writer must escape (&<>") or drop (control characters but tab, LF and CR). */
+static const unsigned char xml_special[256] = {
+	[0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1, [8] = 1,
+	[11] = 1, [12] = 1, [14] = 1, [15] = 1, [16] = 1, [17] = 1, [18] = 1, [19] = 1,
+	[20] = 1, [21] = 1, [22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1,
+	[28] = 1, [29] = 1, [30] = 1, [31] = 1,
+	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1,
+};
+
 static int
 xw_text(struct buf *b, const char *s, size_t len)
 {
@@ -622,15 +631,14 @@ xw_text(struct buf *b, const char *s, size_t len)
 		unsigned char	 c = (unsigned char)s[i];
 		const char	*rep;
 
+		if (!xml_special[c])
+			continue;
 		switch (c) {
 		case '&':	rep = "&amp;"; break;
 		case '<':	rep = "&lt;"; break;
 		case '>':	rep = "&gt;"; break;
 		case '"':	rep = "&quot;"; break;
-		default:
-			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-				continue;
-			rep = "";
+		default:	rep = ""; break;
 		}
 		if (buf_append(b, s + run, i - run) == -1 || buf_puts(b, rep) == -1)
 			return -1;
@@ -646,7 +654,7 @@ xw_value(struct buf *b, const struct val *v)
 
 	switch (v->type) {
 	case VAL_NIL:
-		return buf_puts(b, "<value><nil/></value>");
+		return buf_lit(b, "<value><nil/></value>");
 	case VAL_BOOL:
 		return buf_puts(b, v->u.b ? "<value><boolean>1</boolean></value>" :
 		    "<value><boolean>0</boolean></value>");
@@ -656,34 +664,34 @@ xw_value(struct buf *b, const struct val *v)
 		return buf_printf(b, "<value><i4>%" PRId64 "</i4></value>", v->u.i);
 	case VAL_DOUBLE:
 		if (!isfinite(v->u.d))
-			return buf_puts(b, "<value><double>NaN</double></value>");
+			return buf_lit(b, "<value><double>NaN</double></value>");
 		return buf_printf(b, "<value><double>%.16g</double></value>", v->u.d);
 	case VAL_STRING:
-		if (buf_puts(b, "<value>") == -1 || xw_text(b, v->u.s.p, v->u.s.len) == -1)
+		if (buf_lit(b, "<value>") == -1 || xw_text(b, v->u.s.p, v->u.s.len) == -1)
 			return -1;
-		return buf_puts(b, "</value>");
+		return buf_lit(b, "</value>");
 	case VAL_DATETIME:
-		if (buf_puts(b, "<value><dateTime.iso8601>") == -1 ||
+		if (buf_lit(b, "<value><dateTime.iso8601>") == -1 ||
 		    xw_text(b, v->u.s.p, v->u.s.len) == -1)
 			return -1;
-		return buf_puts(b, "</dateTime.iso8601></value>");
+		return buf_lit(b, "</dateTime.iso8601></value>");
 	case VAL_ARRAY:
-		if (buf_puts(b, "<value><array><data>") == -1)
+		if (buf_lit(b, "<value><array><data>") == -1)
 			return -1;
 		for (i = 0; i < v->u.a.n; i++)
 			if (xw_value(b, v->u.a.items[i]) == -1)
 				return -1;
-		return buf_puts(b, "</data></array></value>");
+		return buf_lit(b, "</data></array></value>");
 	case VAL_STRUCT:
-		if (buf_puts(b, "<value><struct>") == -1)
+		if (buf_lit(b, "<value><struct>") == -1)
 			return -1;
 		for (i = 0; i < v->u.st.n; i++)
-			if (buf_puts(b, "<member><name>") == -1 ||
+			if (buf_lit(b, "<member><name>") == -1 ||
 			    xw_text(b, v->u.st.m[i].name, v->u.st.m[i].namelen) == -1 ||
-			    buf_puts(b, "</name>") == -1 || xw_value(b, v->u.st.m[i].v) == -1 ||
-			    buf_puts(b, "</member>") == -1)
+			    buf_lit(b, "</name>") == -1 || xw_value(b, v->u.st.m[i].v) == -1 ||
+			    buf_lit(b, "</member>") == -1)
 				return -1;
-		return buf_puts(b, "</struct></value>");
+		return buf_lit(b, "</struct></value>");
 	}
 	return -1;
 }
@@ -736,8 +744,8 @@ xmlrpc_write_failure(struct buf *b, const char *const *codes, size_t n)
 	for (i = 0; i < n; i++) {
 		const char	*c = codes[i] != NULL ? codes[i] : "";
 
-		if (buf_puts(b, "<value>") == -1 || xw_text(b, c, strlen(c)) == -1 ||
-		    buf_puts(b, "</value>") == -1)
+		if (buf_lit(b, "<value>") == -1 || xw_text(b, c, strlen(c)) == -1 ||
+		    buf_lit(b, "</value>") == -1)
 			return xw_undo(b, len);
 	}
 	if (buf_puts(b, "</data></array></value></member></struct></value>"

@@ -23,10 +23,10 @@ PROGRAMS += $(OUT)/bin/$(1)
 endef
 
 define c-test
-$(B)/tests/$(1): $(2) $(LIB_SRCS) tests/tap.h | $(B)/host-packages.stamp
+$(B)/tests/$(1): $(2) $(LIB_SRCS) tests/tap.h $(wildcard xapi-lite/*.def) | $(B)/host-packages.stamp
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@ (sanitizers)"
-	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -Itests -o $$@ $(2) $(LIB_SRCS)
+	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -Itests -Ixapi-lite -o $$@ $(2) $(LIB_SRCS)
 
 UNIT_TESTS += $(B)/tests/$(1)
 endef

@@ -117,6 +117,8 @@ db_free(struct db *db)
 	}
 	free(db->index);
 	free(db->tombs);
+	for (i = 0; i < F__COUNT; i++)
+		free(db->rc[i].pairs);
 	if (db->random_fd != -1)
 		close(db->random_fd);
 }
@@ -307,37 +309,81 @@ db_set(struct db *db, struct obj *o, enum fld f, struct val *v)
 	return 0;
 }
 
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const struct rpair	*x = a, *y = b;
+
+	return x->target < y->target ? -1 : x->target > y->target;
+}
+
+/* The (target, referrer) pairs of ref field f of class c, current as of db->gen. */
+static struct rcache *
+rcache(struct db *db, enum cls c, enum fld f)
+{
+	struct rcache	*rc = &db->rc[f];
+	size_t		 i;
+
+	if (rc->gen == db->gen)
+		return rc;
+	rc->n = 0;
+	for (i = 0; i < db->n[c]; i++) {
+		const struct obj	*from = db->objs[c][i];
+		const struct val	*r = db_get(db, from, f);
+		const struct obj	*t;
+
+		/* OpaqueRef:NULL and dangling refs point at nothing. */
+		if (r->u.s.len != REF_LEN || (t = db_find(db, r->u.s.p, REF_LEN)) == NULL)
+			continue;
+		if (rc->n == rc->cap) {
+			size_t		 cap = rc->cap ? rc->cap * 2 : 64;
+			struct rpair	*p = realloc(rc->pairs, cap * sizeof(*p));
+
+			if (p == NULL)
+				return NULL;
+			rc->pairs = p;
+			rc->cap = cap;
+		}
+		rc->pairs[rc->n].target = t;
+		rc->pairs[rc->n++].from = from;
+	}
+	qsort(rc->pairs, rc->n, sizeof(*rc->pairs), pair_cmp);
+	rc->gen = db->gen;
+	return rc;
+}
+
 struct val *
-db_field(const struct db *db, const struct obj *o, enum fld f, struct arena *a)
+db_field(const struct db *cdb, const struct obj *o, enum fld f, struct arena *a)
 {
 	const struct field_desc	*fd = &model_fields[f];
+	struct db		*db = (struct db *)(uintptr_t)cdb;	/* the cache only */
+	struct rcache		*rc;
 	struct val		*set, *s;
-	size_t			 i, n = 0;
-	enum cls		 oc;
+	size_t			 lo, hi, first, i;
 
 	if (fd->kind != K_DERIVED)
 		return db_get(db, o, f);
-	/* A ref set computed from the other side's ref field. */
-	oc = fd->other_cls;
-	if ((set = val_new(a, VAL_ARRAY)) == NULL)
+	/* A ref set computed from the other side's ref field, by binary search. */
+	if ((set = val_new(a, VAL_ARRAY)) == NULL ||
+	    (rc = rcache(db, fd->other_cls, fd->other_fld)) == NULL)
 		return NULL;
-	for (i = 0; i < db->n[oc]; i++) {
-		struct val	*r = db_get(db, db->objs[oc][i], fd->other_fld);
+	for (lo = 0, hi = rc->n; lo < hi;) {
+		size_t	mid = lo + (hi - lo) / 2;
 
-		if (r->u.s.len == REF_LEN && memcmp(r->u.s.p, o->ref, REF_LEN) == 0)
-			n++;
+		if (rc->pairs[mid].target < o)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (n && (set->u.a.items = arena_alloc(a, n * sizeof(struct val *))) == NULL)
+	for (first = lo; hi < rc->n && rc->pairs[hi].target == o; hi++)
+		;
+	if (hi > first &&
+	    (set->u.a.items = arena_alloc(a, (hi - first) * sizeof(struct val *))) == NULL)
 		return NULL;
-	for (i = 0; i < db->n[oc]; i++) {
-		struct obj	*p = db->objs[oc][i];
-		struct val	*r = db_get(db, p, fd->other_fld);
-
-		if (r->u.s.len != REF_LEN || memcmp(r->u.s.p, o->ref, REF_LEN) != 0)
-			continue;
+	for (i = first; i < hi; i++) {
 		if ((s = val_new(a, VAL_STRING)) == NULL)
 			return NULL;
-		s->u.s.p = p->ref;
+		s->u.s.p = rc->pairs[i].from->ref;
 		s->u.s.len = REF_LEN;
 		set->u.a.items[set->u.a.n++] = s;
 	}

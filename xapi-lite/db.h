@@ -25,6 +25,16 @@ struct tomb {
 	uint64_t	 gen;
 };
 
+/* For a derived ref set: every (target, referrer) pair of one ref field, sorted by target,
+   rebuilt when the database has changed since. */
+struct rcache {
+	uint64_t	 gen;		/* 0: never built */
+	struct rpair {
+		const struct obj *target, *from;
+	}		*pairs;
+	size_t		 n, cap;
+};
+
 struct db {
 	struct obj	**objs[C__COUNT];	/* each class's objects, in creation order */
 	size_t		  n[C__COUNT], cap[C__COUNT];
@@ -36,6 +46,7 @@ struct db {
 	int		  first[C__COUNT];	/* each class's first field */
 	int		  nfields[C__COUNT];
 	int		  random_fd;
+	struct rcache	  rc[F__COUNT];		/* by the referring field */
 };
 
 /* Opens an empty database. Returns 0 or -1. */

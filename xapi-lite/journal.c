@@ -21,7 +21,9 @@
 #define SNAPSHOT	"db.snapshot"
 #define SNAPSHOT_TMP	"db.snapshot.tmp"
 #define JOURNAL		"db.journal"
-#define SNAPSHOT_AFTER	(8 * 1024 * 1024)	/* journal bytes that trigger a snapshot */
+/* A new snapshot once the journal is past this size and bigger than the snapshot, so a
+   start replays at most about twice the database. */
+#define SNAPSHOT_AFTER	(1024 * 1024)
 #define RECORD_MAX	(16 * 1024 * 1024)
 
 /* Sessions and tasks live only as long as the process, as in XAPI. */
@@ -238,6 +240,8 @@ journal_open(struct journal *j, const char *dir, struct db *db, FILE *log, const
 		}
 	}
 	j->bytes = (size_t)good;
+	if (snap && fstatat(j->dirfd, SNAPSHOT, &st, 0) == 0)
+		j->snapshot_bytes = (size_t)st.st_size;
 	j->committed = db->gen;
 	j->tombs_seen = db->ntombs;
 	return snap || jour ? 1 : 0;
@@ -279,7 +283,8 @@ journal_commit(struct journal *j, struct db *db)
 	j->committed = db->gen;
 	j->tombs_seen = db->ntombs;
 	buf_free(&out);
-	return j->bytes > SNAPSHOT_AFTER ? journal_snapshot(j, db) : 0;
+	return j->bytes > SNAPSHOT_AFTER && j->bytes > j->snapshot_bytes ?
+	    journal_snapshot(j, db) : 0;
 }
 
 int
@@ -304,6 +309,7 @@ journal_snapshot(struct journal *j, struct db *db)
 		return -1;
 	}
 	close(fd);
+	j->snapshot_bytes = out.len;
 	buf_free(&out);
 	/* The rename makes the snapshot current; only then may the journal be emptied. */
 	if (renameat(j->dirfd, SNAPSHOT_TMP, j->dirfd, SNAPSHOT) == -1 || fsync(j->dirfd) == -1 ||

@@ -20,6 +20,7 @@ struct journal {
 	uint64_t	 committed;	/* changes up to this generation are on disk */
 	size_t		 tombs_seen;	/* tombstones already journaled */
 	size_t		 bytes;		/* journal size since the snapshot */
+	size_t		 snapshot_bytes;	/* size of the current snapshot */
 	FILE		*log;
 };
 

@@ -9,9 +9,10 @@
 
 const struct field_desc model_fields[F__COUNT] = {
 #define FIELD(c, name, kind, access, dflt) \
-	[F_##c##_##name] = { C_##c, #name, K_##kind, access, dflt, 0, 0 },
+	[F_##c##_##name] = { C_##c, #name, sizeof(#name) - 1, K_##kind, access, dflt, 0, 0 },
 #define DERIVED(c, name, oc, of) \
-	[F_##c##_##name] = { C_##c, #name, K_DERIVED, RO, NULL, C_##oc, F_##oc##_##of },
+	[F_##c##_##name] = { C_##c, #name, sizeof(#name) - 1, K_DERIVED, RO, NULL, C_##oc, \
+	    F_##oc##_##of },
 #include "fields.def"
 #undef FIELD
 #undef DERIVED
@@ -50,11 +51,19 @@ model_class_ci(const char *name, size_t len)
 int
 model_field(enum cls c, const char *name, size_t len)
 {
-	int	f;
+	size_t	lo = 0, hi = F__COUNT, f;
 
-	for (f = 0; f < F__COUNT; f++)
-		if (model_fields[f].cls == c && strlen(model_fields[f].name) == len &&
-		    memcmp(model_fields[f].name, name, len) == 0)
-			return f;
+	/* The first field of class c: the table is grouped by class, in class order. */
+	while (lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (model_fields[mid].cls < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (f = lo; f < F__COUNT && model_fields[f].cls == c; f++)
+		if (model_fields[f].namelen == len && memcmp(model_fields[f].name, name, len) == 0)
+			return (int)f;
 	return -1;
 }

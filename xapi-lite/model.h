@@ -30,6 +30,7 @@ enum access { RW, RO_C, RO };
 struct field_desc {
 	enum cls	 cls;
 	const char	*name;
+	size_t		 namelen;
 	enum kind	 kind;
 	enum access	 access;
 	const char	*dflt;		/* K_ENUM: the default value */
@@ -52,7 +53,8 @@ int	model_class(const char *name, size_t len);
 /* Returns the class whose lower-cased name is name (case-insensitive), or -1. */
 int	model_class_ci(const char *name, size_t len);
 
-/* Returns the field of class c named name, or -1. */
+/* Returns the field of class c named name, or -1. (fields.def lists each class's fields
+   together, in the order of classes.def; the unit tests check it.) */
 int	model_field(enum cls c, const char *name, size_t len);
 
 #endif

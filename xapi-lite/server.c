@@ -18,7 +18,7 @@
 #include "buf.h"
 #include "http.h"
 #include "json.h"
-#include "limits.h"
+#include "xapi_limits.h"
 #include "server.h"
 #include "xmlrpc.h"
 
@@ -31,6 +31,7 @@ struct conn {
 	int		 closing;	/* close once out is written */
 	struct park	*park;		/* non-NULL while an event.from waits */
 	int		 dead;		/* the peer went away or broke the protocol */
+	size_t		 out_off;	/* out's first byte still to send */
 };
 
 static void
@@ -61,6 +62,8 @@ static void
 respond(struct conn *c, int status, const char *type, const char *body, size_t len,
     int keep_alive)
 {
+	if (c->out.len == 0)
+		c->out_off = 0;
 	if (buf_printf(&c->out, "HTTP/1.1 %d %s\r\ncontent-length: %zu\r\n"
 	    "content-type: %s\r\nAccess-Control-Allow-Origin: *\r\n"
 	    "Access-Control-Allow-Headers: X-Requested-With\r\n%s\r\n", status,
@@ -105,56 +108,74 @@ write_json(struct buf *body, const struct rpc_reply *r, int v2, const char *id)
 	int	e = 0;
 
 	if (v2)
-		e |= buf_puts(body, "{\"jsonrpc\":\"2.0\",");
+		e |= buf_lit(body, "{\"jsonrpc\":\"2.0\",");
 	else
-		e |= buf_puts(body, "{");
+		e |= buf_lit(body, "{");
 	if (r->nerr == 0) {
-		e |= buf_puts(body, "\"result\":");
+		e |= buf_lit(body, "\"result\":");
 		e |= json_write(body, r->value);
 		if (!v2)
-			e |= buf_puts(body, ",\"error\":null");
+			e |= buf_lit(body, ",\"error\":null");
 	} else if (v2 && !r->unwrapped) {
-		e |= buf_puts(body, "\"error\":{\"code\":1,\"message\":");
+		e |= buf_lit(body, "\"error\":{\"code\":1,\"message\":");
 		e |= json_write_string(body, r->err[0], strlen(r->err[0]));
-		e |= buf_puts(body, ",\"data\":[");
+		e |= buf_lit(body, ",\"data\":[");
 		for (i = 1; i < r->nerr; i++) {
-			e |= i > 1 ? buf_puts(body, ",") : 0;
+			e |= i > 1 ? buf_lit(body, ",") : 0;
 			e |= json_write_string(body, r->err[i], strlen(r->err[i]));
 		}
-		e |= buf_puts(body, "]}");
+		e |= buf_lit(body, "]}");
 	} else {
-		e |= buf_puts(body, "\"result\":null,\"error\":[");
+		e |= buf_lit(body, "\"result\":null,\"error\":[");
 		for (i = 0; i < r->nerr; i++) {
-			e |= i > 0 ? buf_puts(body, ",") : 0;
+			e |= i > 0 ? buf_lit(body, ",") : 0;
 			e |= json_write_string(body, r->err[i], strlen(r->err[i]));
 		}
-		e |= buf_puts(body, "]");
+		e |= buf_lit(body, "]");
 	}
 	e |= buf_printf(body, ",\"id\":%s}", id);
 	return e ? -1 : 0;
 }
 
+#define HDR_GAP	256	/* room kept before a reply's body for its headers */
+#define BUF_KEEP	(64 * 1024)	/* larger connection buffers are freed when idle */
+
+/* Writes the reply straight into c->out (which is empty): a gap, the body, then the
+   headers into the end of the gap, so a large body is never copied. */
 static void
 reply(struct server *s, struct conn *c, const struct rpc_reply *r, int json, int v2,
     const char *id, int keep_alive)
 {
-	struct buf	body;
+	static const char	*oom[] = { "INTERNAL_ERROR", "the reply is too large" };
+	const char		*type = json ? "application/json" : "text/xml";
+	char			 gap[HDR_GAP], hdr[HDR_GAP];
+	size_t			 len;
+	int			 n;
 
-	buf_init(&body, XAPI_MAX_REPLY);
-	if ((json ? write_json(&body, r, v2, id) : write_xmlrpc(&body, r)) == -1) {
-		static const char *oom[] = { "INTERNAL_ERROR", "the reply is too large" };
+	(void)s;
+	memset(gap, ' ', sizeof(gap));
+	buf_reset(&c->out);
+	c->out_off = 0;
+	if (buf_append(&c->out, gap, sizeof(gap)) == -1 ||
+	    (json ? write_json(&c->out, r, v2, id) : write_xmlrpc(&c->out, r)) == -1) {
 		struct rpc_reply e = { NULL, (const char **)(uintptr_t)oom, 2, 0, 0 };
 
-		buf_reset(&body);
-		if (json)
-			write_json(&body, &e, v2, id);
-		else
-			write_xmlrpc(&body, &e);
+		buf_reset(&c->out);
+		if (buf_append(&c->out, gap, sizeof(gap)) == -1 ||
+		    (json ? write_json(&c->out, &e, v2, id) : write_xmlrpc(&c->out, &e)) == -1) {
+			c->closing = 1;
+			return;
+		}
 	}
-	respond(c, 200, json ? "application/json" : "text/xml", body.p ? body.p : "",
-	    body.len, keep_alive);
-	buf_free(&body);
-	(void)s;
+	len = c->out.len - HDR_GAP;
+	n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 200 OK\r\ncontent-length: %zu\r\n"
+	    "content-type: %s\r\nAccess-Control-Allow-Origin: *\r\n"
+	    "Access-Control-Allow-Headers: X-Requested-With\r\n%s\r\n", len, type,
+	    keep_alive ? "" : "connection: close\r\n");
+	memcpy(c->out.p + HDR_GAP - n, hdr, n);
+	c->out_off = HDR_GAP - n;
+	if (!keep_alive)
+		c->closing = 1;
 }
 
 /* Answers a parked event.from (called by rpc_wake). */
@@ -354,7 +375,7 @@ accept_on(struct server *s, int lfd, int proxy_ok)
 		}
 		c->fd = fd;
 		buf_init(&c->in, XAPI_MAX_HDR_BYTES + XAPI_MAX_BODY + 512);
-		buf_init(&c->out, 0);
+		buf_init(&c->out, XAPI_MAX_REPLY);
 		c->active_ms = s->x->now_ms;
 		c->proxy_ok = proxy_ok;
 		s->conns[s->nconns++] = c;
@@ -389,13 +410,21 @@ conn_write(struct server *s, struct conn *c)
 {
 	ssize_t	n;
 
-	while (c->out.len > 0) {
-		n = write(c->fd, c->out.p, c->out.len);
+	while (c->out.len > c->out_off) {
+		n = write(c->fd, c->out.p + c->out_off, c->out.len - c->out_off);
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		buf_consume(&c->out, n);
+		c->out_off += n;
 		c->active_ms = s->x->now_ms;
 	}
+	/* Sent: keep small buffers for the next reply, give large ones back. */
+	if (c->out.cap > BUF_KEEP)
+		buf_free(&c->out);
+	else
+		buf_reset(&c->out);
+	c->out_off = 0;
+	if (c->in.len == 0 && c->in.cap > BUF_KEEP)
+		buf_free(&c->in);
 	return c->closing ? -1 : 0;
 }
 

@@ -4,7 +4,7 @@
 #include <poll.h>
 #include <stdio.h>
 
-#include "limits.h"
+#include "xapi_limits.h"
 #include "xapi.h"
 
 #define SERVER_MAX_LISTEN	8

@@ -7,7 +7,7 @@
 
 #include "calls.h"
 #include "hval.h"
-#include "limits.h"
+#include "xapi_limits.h"
 #include "rpc_impl.h"
 
 /* The session's last use, kept in its last_active field; updated without an event. */

@@ -70,6 +70,8 @@ class Durability(unittest.TestCase):
             p, s = connect(server)
             after = ok(p.VM.get_record(s, vm))
             self.assertEqual(before, after, "the record is the same after a restart")
+            self.assertEqual(os.path.getsize(self.journal(server)), 0,
+                             "a clean stop folds the journal into the snapshot")
             self.assertEqual(p.VM.get_record(s, gone)["ErrorDescription"][0], "HANDLE_INVALID")
             self.assertEqual(len(ok(p.pool.get_all(s))), 1, "no second pool on restart")
             self.assertEqual(server.stop(), 0)
@@ -85,7 +87,7 @@ class Durability(unittest.TestCase):
             p, s = connect(server)
             tpl = ok(p.VM.get_by_name_label(s, "Atoll demo guest"))[0]
             vm = ok(p.VM.clone(s, tpl, "before the tear"))
-            self.assertEqual(server.stop(), 0)
+            server.kill()       # a clean stop would fold the journal into a snapshot
             size = os.path.getsize(self.journal(server))
             with open(self.journal(server), "ab") as f:
                 f.write(b'0badc0de {"c":"VM","r":"OpaqueRef:')   # a write cut short
@@ -106,7 +108,7 @@ class Durability(unittest.TestCase):
             first = ok(p.VM.clone(s, tpl, "first"))
             offset = os.path.getsize(self.journal(server))
             second = ok(p.VM.clone(s, tpl, "second"))
-            self.assertEqual(server.stop(), 0)
+            server.kill()
             with open(self.journal(server), "r+b") as f:
                 f.seek(offset + 20)
                 byte = f.read(1)
