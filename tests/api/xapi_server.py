@@ -17,7 +17,7 @@ def free_port():
 
 
 class Server:
-    def __init__(self, workdir=None):
+    def __init__(self, workdir=None, extra=()):
         """Starts a server; with workdir, reuses that directory's password and state."""
         self.dir = workdir or tempfile.mkdtemp(prefix="xapi-lite-test-")
         self.state = os.path.join(self.dir, "state")
@@ -32,7 +32,7 @@ class Server:
         self.proc = subprocess.Popen(
             [BIN, "--backend", "sim", "--state", self.state,
              "--listen", "127.0.0.1:%d" % self.port, "--password-file", self.shadow,
-             "--log", "-"], stderr=self.log)
+             "--log", "-"] + list(extra), stderr=self.log)
         deadline = time.monotonic() + 30
         while True:
             try:

@@ -1,0 +1,111 @@
+"""xapi-lite's command line and process behaviour: options and their errors, the Unix
+socket (XenAPI.py's xapi_local), SIGHUP reopening the log, the session limit."""
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import xmlrpc.client
+
+from xapi_server import BIN, PASSWORD, Server
+
+
+def run(*args):
+    return subprocess.run([BIN] + list(args), capture_output=True, text=True, timeout=30)
+
+
+class Options(unittest.TestCase):
+    def test_help_and_version(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("--backend sim|xen", r.stdout)
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^xapi-lite \d+\.\d+\.\d+\n$")
+
+    def test_bad_options_are_named(self):
+        state = tempfile.mkdtemp()
+        cases = [
+            ((), "--backend sim|xen is required"),
+            (("--backend", "sim"), "--state DIR is required"),
+            (("--backend", "kvm", "--state", state), "backend 'kvm': unknown"),
+            (("--backend", "sim", "--state", state, "--listen", "nonsense"),
+             "--listen nonsense"),
+            (("--backend", "sim", "--state", state, "--listen", "127.0.0.1:99999"),
+             "--listen 127.0.0.1:99999"),
+            (("--backend", "sim", "--state", state, "--password-file", "/nonexistent"),
+             "--password-file /nonexistent"),
+            (("--backend", "sim", "--state", "/proc/nope/state"), "--state /proc/nope/state"),
+            (("--frobnicate",), "usage:"),
+        ]
+        for args, message in cases:
+            r = run(*args)
+            self.assertNotEqual(r.returncode, 0, args)
+            self.assertIn(message, r.stderr, args)
+
+
+class UnixSocket(unittest.TestCase):
+    def test_http_over_the_unix_socket(self):
+        server = Server(extra=["--unix", os.path.join(tempfile.mkdtemp(), "xapi.sock")])
+        path = server.proc.args[server.proc.args.index("--unix") + 1]
+        try:
+            deadline = time.monotonic() + 10
+            while not os.path.exists(path) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            conn = http.client.HTTPConnection("localhost")
+            conn.sock = socket.socket(socket.AF_UNIX)
+            conn.sock.connect(path)
+            body = xmlrpc.client.dumps(("root", PASSWORD), "session.login_with_password")
+            conn.request("POST", "/", body)
+            reply = xmlrpc.client.loads(conn.getresponse().read())[0][0]
+            self.assertEqual(reply["Status"], "Success")
+            self.assertEqual(oct(os.stat(path).st_mode & 0o777), "0o600", "root only")
+            self.assertEqual(server.stop(), 0)
+            self.assertFalse(os.path.exists(path), "the socket is removed on exit")
+        finally:
+            server.remove()
+
+
+class Signals(unittest.TestCase):
+    def test_sighup_reopens_the_log(self):
+        server = Server()
+        try:
+            log = os.path.join(server.dir, "api.log")
+            server.stop()
+            server = Server(server.dir, extra=["--log", log])
+            p = xmlrpc.client.ServerProxy(server.url)
+            p.system.listMethods()
+            os.rename(log, log + ".1")             # what logrotate does
+            server.proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 20
+            while not os.path.exists(log) and time.monotonic() < deadline:
+                p.system.listMethods()
+                time.sleep(0.05)
+            with open(log) as f:
+                self.assertIn("system.listMethods", f.read())
+            self.assertEqual(server.stop(), 0)
+        finally:
+            server.remove()
+
+
+class Sessions(unittest.TestCase):
+    def test_at_most_400_sessions_oldest_evicted(self):
+        server = Server()
+        try:
+            p = xmlrpc.client.ServerProxy(server.url)
+            first = p.session.login_with_password("root", PASSWORD)["Value"]
+            for _ in range(400):
+                last = p.session.login_with_password("root", PASSWORD)["Value"]
+            self.assertEqual(p.VM.get_all(first)["ErrorDescription"], ["SESSION_INVALID", first])
+            self.assertEqual(p.VM.get_all(last)["Status"], "Success")
+            self.assertEqual(len(p.session.get_all(last)["Value"]), 400)
+            self.assertEqual(server.stop(), 0)
+        finally:
+            server.remove()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
