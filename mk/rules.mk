@@ -35,7 +35,7 @@ define c-fuzz
 $(B)/fuzz/$(1): $(2) $(LIB_SRCS) | $(B)/host-packages.stamp
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@ (libFuzzer)"
-	@clang -g -O1 -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -Ilib -o $$@ $(2) $(LIB_SRCS)
+	@clang -g -O1 -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -Ilib -Ixapi-lite -o $$@ $(2) $(LIB_SRCS)
 
 FUZZ_TARGETS += $(B)/fuzz/$(1)
 endef

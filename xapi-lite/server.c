@@ -307,6 +307,11 @@ handle(struct server *s, struct conn *c)
 	const char		*why = NULL;
 	int			 n, ka;
 
+	if (c->in.len == 0)
+		return 0;
+	/* stunnel's PROXY line comes first, once: wait until it can be told apart. */
+	if (c->proxy_ok && c->in.len < 6 && memcmp(c->in.p, "PROXY ", c->in.len) == 0)
+		return 0;
 	if (c->proxy_ok && c->in.len >= 6 && memcmp(c->in.p, "PROXY ", 6) == 0) {
 		if ((n = http_parse_proxy_v1(c->in.p, c->in.len, &client)) == -2)
 			return 0;

@@ -90,7 +90,10 @@ template(struct xapi *x, const char *name, const char *description, int pv)
 	    { F_VM_PV_args, hval_string(pv ? "console=hvc0 quiet" : "") },
 	    { F_VM_platform, map2("acpi", "1", "apic", "true") },
 	    { F_VM_allowed_operations, strings(tops) },
-	    { F_VM_domid, hval_int(-1) });
+	    { F_VM_domid, hval_int(-1) },
+	    { F_VM_other_config, pv ? hval_struct() : map2("disks",
+		"<provision><disk device=\"0\" size=\"10737418240\" sr=\"\" bootable=\"true\" "
+		"type=\"system\"/></provision>", "install-methods", "cdrom") });
 }
 
 int

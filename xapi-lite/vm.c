@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "disks.h"
 #include "hval.h"
 #include "rpc_impl.h"
 
@@ -297,11 +298,19 @@ call_vm_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 	duplicate(x, vm, rpc_param_str(p, 2), r);
 }
 
+/* Makes the disks the template lists in other_config:disks: a VDI on the named SR (or the
+   pool's default) and a VBD for each; then the list is gone, as XAPI does. */
 void
 call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
     struct park *park)
 {
-	struct obj	*vm;
+	struct disk	 disks[DISKS_MAX];
+	struct obj	*vm, *srs[DISKS_MAX], *vdi, *vbd;
+	struct val	*list;
+	const char	*name;
+	char		 err[128];
+	size_t		 i;
+	int		 n, k, fails = 0;
 
 	(void)s;
 	(void)park;
@@ -310,7 +319,43 @@ call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0)
 		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
 		    lower_state(x, vm));
-	/* Disks listed in other_config:disks come with the storage issue; nothing to make. */
+	list = hval_get(db_get(&x->db, vm, F_VM_other_config), "disks", 5);
+	if (list == NULL)
+		return rpc_ok(r, rpc_str(x, ""));
+	if ((n = disks_parse(list->u.s.p, list->u.s.len, disks, err, sizeof(err))) == -1)
+		return rpc_fail(x, r, "INVALID_VALUE", 2, "other_config:disks", err);
+	/* Check every disk before making any. */
+	for (k = 0; k < n; k++) {
+		srs[k] = disks[k].sr[0] == '\0' ?
+		    db_find(&x->db, db_str(&x->db, x->pool, F_pool_default_SR), REF_LEN) :
+		    db_find_uuid(&x->db, C_SR, disks[k].sr, strlen(disks[k].sr));
+		if (srs[k] == NULL)
+			return rpc_fail(x, r, "UUID_INVALID", 2, "SR", disks[k].sr);
+		for (i = 0; i < x->db.n[C_VBD]; i++)
+			if (strcmp(db_str(&x->db, x->db.objs[C_VBD][i], F_VBD_VM), vm->ref) == 0 &&
+			    strcmp(db_str(&x->db, x->db.objs[C_VBD][i], F_VBD_userdevice),
+			    disks[k].device) == 0)
+				return rpc_fail(x, r, "DEVICE_ALREADY_EXISTS", 1, disks[k].device);
+	}
+	for (k = 0; k < n && !fails; k++) {
+		name = rpc_printf(x, "%s %s", db_str(&x->db, vm, F_VM_name_label), disks[k].device);
+		if ((vdi = db_create(&x->db, C_VDI)) == NULL || (vbd = db_create(&x->db, C_VBD)) == NULL)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		fails |= db_set(&x->db, vdi, F_VDI_name_label, hval_string(name));
+		fails |= db_set(&x->db, vdi, F_VDI_SR, hval_string(srs[k]->ref));
+		fails |= db_set(&x->db, vdi, F_VDI_virtual_size, hval_int(disks[k].size));
+		fails |= db_set(&x->db, vdi, F_VDI_type, hval_string(disks[k].type));
+		fails |= device_created(x, vdi, r);
+		fails |= db_set(&x->db, vbd, F_VBD_VM, hval_string(vm->ref));
+		fails |= db_set(&x->db, vbd, F_VBD_VDI, hval_string(vdi->ref));
+		fails |= db_set(&x->db, vbd, F_VBD_userdevice, hval_string(disks[k].device));
+		fails |= db_set(&x->db, vbd, F_VBD_bootable, hval_bool(disks[k].bootable));
+		fails |= db_set(&x->db, vbd, F_VBD_type, hval_string("Disk"));
+	}
+	if (fails)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	hval_del(db_get(&x->db, vm, F_VM_other_config), "disks", 5);
+	db_touch(&x->db, vm);
 	rpc_ok(r, rpc_str(x, ""));
 }
 

@@ -269,6 +269,30 @@ class Devices(unittest.TestCase):
         self.assertEqual(self.vbd("OpaqueRef:nope", "6")["ErrorDescription"],
                          ["HANDLE_INVALID", "VDI", "OpaqueRef:nope"])
 
+    def test_provision_makes_the_templates_disks(self):
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Other install media"))[0]
+        self.assertIn("<provision>", ok(self.p.VM.get_other_config(self.s, tpl))["disks"])
+        vm = ok(self.p.VM.clone(self.s, tpl, "installed"))
+        ok(self.p.VM.provision(self.s, vm))
+        vbds = ok(self.p.VM.get_VBDs(self.s, vm))
+        self.assertEqual(len(vbds), 1)
+        vbd = ok(self.p.VBD.get_record(self.s, vbds[0]))
+        self.assertEqual((vbd["userdevice"], vbd["bootable"], vbd["type"]), ("0", True, "Disk"))
+        vdi = ok(self.p.VDI.get_record(self.s, vbd["VDI"]))
+        self.assertEqual(vdi["virtual_size"], str(10 * 1024 ** 3))
+        self.assertEqual(vdi["SR"], ok(self.p.pool.get_default_SR(
+            self.s, ok(self.p.pool.get_all(self.s))[0])))
+        self.assertNotIn("disks", ok(self.p.VM.get_other_config(self.s, vm)))
+        ok(self.p.VM.provision(self.s, vm))   # nothing left to make
+        self.assertEqual(len(ok(self.p.VM.get_VBDs(self.s, vm))), 1)
+        bad = ok(self.p.VM.clone(self.s, tpl, "bad disks"))
+        ok(self.p.VM.remove_from_other_config(self.s, bad, "disks"))
+        ok(self.p.VM.add_to_other_config(self.s, bad, "disks", "<provision><disk/>"))
+        err = self.p.VM.provision(self.s, bad)["ErrorDescription"]
+        self.assertEqual(err[:2], ["INVALID_VALUE", "other_config:disks"])
+        self.assertIn("a disk needs device and size", err[2])
+        self.assertEqual(ok(self.p.VM.get_VBDs(self.s, bad)), [], "nothing half-made")
+
     def test_vif(self):
         rec = {"device": "autodetect", "network": self.net, "VM": self.vm, "MAC": "",
                "MTU": "1500", "other_config": {}, "qos_algorithm_type": "",
@@ -417,6 +441,16 @@ class Wire(unittest.TestCase):
         ms = self.jsonrpc({"jsonrpc": "2.0", "method": "system.listMethods", "params": [],
                            "id": 5})
         self.assertIn("VM.start", ms["result"])
+
+    def test_proxy_protocol_line_from_stunnel(self):
+        body = xmlrpc.client.dumps((), "system.listMethods").encode()
+        with socket.create_connection(("127.0.0.1", SERVER.port), 10) as c:
+            c.sendall(b"PROXY TCP4 192.0.2.7 127.0.0.1 40000 443\r\n"
+                      b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            self.assertTrue(c.recv(100).startswith(b"HTTP/1.1 200"))
+        with socket.create_connection(("127.0.0.1", SERVER.port), 10) as c:
+            c.sendall(b"PROXY TCP4 bogus\r\n\r\n")
+            self.assertTrue(c.recv(100).startswith(b"HTTP/1.1 400"))
 
     def test_cors_preflight(self):
         resp, _ = raw("OPTIONS", "/jsonrpc", None)
