@@ -34,7 +34,7 @@ buf_append(struct buf *b, const void *data, size_t len)
 int	buf_puts(struct buf *b, const char *s);
 
 /* Appends a string literal (its length known at compile time). Returns 0 or -1. */
-#define buf_lit(b, lit)	buf_append((b), (lit), sizeof(lit) - 1)
+#define buf_lit(b, lit)	buf_append((b), "" lit "", sizeof(lit) - 1)	/* literals only */
 
 /* Appends printf-formatted text. Returns 0 or -1 as buf_append. */
 int	buf_printf(struct buf *b, const char *fmt, ...)
