@@ -1,0 +1,157 @@
+/*
+ * Child processes without a shell: fork and execvp with the output on a non-blocking pipe,
+ * so an event loop can poll it and reap the child when it is done (exec_start, exec_read,
+ * exec_reap), or one call that waits (exec_run) and logs what it ran, for the installer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+int
+exec_start(struct job *j, char *const argv[], size_t cap)
+{
+	int	p[2], null;
+	pid_t	pid;
+
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	buf_init(&j->out, cap);
+	if (argv == NULL || argv[0] == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if ((null = open("/dev/null", O_RDONLY)) != -1)
+			dup2(null, 0);
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		/* Only the pipe can tell the parent why. */
+		(void)!write(2, "cannot run ", 11);
+		(void)!write(2, argv[0], strlen(argv[0]));
+		(void)!write(2, ": ", 2);
+		(void)!write(2, strerror(errno), strlen(strerror(errno)));
+		(void)!write(2, "\n", 1);
+		_exit(127);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	j->pid = pid;
+	j->fd = p[0];
+	return 0;
+}
+
+int
+exec_read(struct job *j)
+{
+	char	chunk[4096];
+	ssize_t	n;
+
+	if (j->fd == -1)
+		return 1;
+	for (;;) {
+		n = read(j->fd, chunk, sizeof(chunk));
+		if (n > 0) {
+			/* Past the cap the output is dropped, but still read: the child must not
+			   block on a full pipe. */
+			if (j->out.max == 0 || j->out.len + n <= j->out.max)
+				(void)buf_append(&j->out, chunk, n);
+			continue;
+		}
+		if (n < 0 && (errno == EINTR))
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		close(j->fd);
+		j->fd = -1;
+		return 1;
+	}
+}
+
+int
+exec_reap(struct job *j)
+{
+	int	st;
+	pid_t	r;
+
+	if (j->pid == 0)
+		return 1;
+	while ((r = waitpid(j->pid, &st, WNOHANG)) == -1 && errno == EINTR)
+		;
+	if (r == 0)
+		return 0;
+	if (r == -1)
+		j->status = 127;
+	else if (WIFEXITED(st))
+		j->status = WEXITSTATUS(st);
+	else
+		j->status = 128 + WTERMSIG(st);
+	j->pid = 0;
+	return 1;
+}
+
+void
+exec_free(struct job *j)
+{
+	if (j->fd != -1)
+		close(j->fd);
+	j->fd = -1;
+	buf_free(&j->out);
+}
+
+int
+exec_run(char *const argv[], struct buf *out, FILE *log)
+{
+	struct job	j;
+	struct pollfd	pfd;
+	int		i;
+
+	if (log != NULL) {
+		fputs("+", log);
+		for (i = 0; argv[i] != NULL; i++)
+			fprintf(log, " %s", argv[i]);
+		fputc('\n', log);
+		fflush(log);
+	}
+	if (exec_start(&j, argv, out->max) == -1) {
+		if (log != NULL)
+			fprintf(log, "  cannot start: %s\n", strerror(errno));
+		return -1;
+	}
+	while (!exec_read(&j)) {
+		pfd.fd = j.fd;
+		pfd.events = POLLIN;
+		(void)poll(&pfd, 1, -1);
+	}
+	while (!exec_reap(&j))
+		(void)poll(NULL, 0, 10);
+	buf_reset(out);
+	if (j.out.len > 0 && buf_append(out, j.out.p, j.out.len) == -1)
+		(void)0;	/* already capped to out->max by exec_start */
+	if (log != NULL) {
+		if (j.out.len > 0)
+			fprintf(log, "%s%s", j.out.p, j.out.p[j.out.len - 1] == '\n' ? "" : "\n");
+		fprintf(log, "  exit %d\n", j.status);
+		fflush(log);
+	}
+	exec_free(&j);
+	return j.status;
+}

@@ -1,0 +1,39 @@
+#ifndef ATOLL_EXEC_H
+#define ATOLL_EXEC_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "buf.h"
+
+/*
+ * Running other programs (xl, sgdisk, mkfs, dialog...): always by argv, never a shell; the
+ * child's stdin is /dev/null and its stdout and stderr come back through one pipe.
+ */
+struct job {
+	pid_t		pid;		/* 0 once reaped */
+	int		fd;		/* read end of the output pipe; -1 once it closed */
+	struct buf	out;		/* what the child wrote, up to the buffer's cap */
+	int		status;		/* exit status; 128 + signal; 127 when it could not run */
+};
+
+/* Starts argv[0] (looked up in PATH) with argv. out collects at most cap bytes of output;
+   the rest is read and dropped. Returns 0, or -1 with errno set (nothing started). */
+int	exec_start(struct job *j, char *const argv[], size_t cap);
+
+/* Reads what is there without blocking (call when j->fd is readable). Returns 1 once the
+   child closed its output, else 0. */
+int	exec_read(struct job *j);
+
+/* Reaps the child without blocking. Returns 1 when it has exited (j->status set), else 0. */
+int	exec_reap(struct job *j);
+
+/* Frees the job's buffer and closes its pipe; a child still running is left alone. */
+void	exec_free(struct job *j);
+
+/* Runs argv to its end, blocking, logging "+ argv..." and its status to log (may be NULL).
+   Returns the exit status (127: could not run, 128 + n: killed by signal n), or -1 when
+   it could not be started; the output is in out (cap bytes at most). */
+int	exec_run(char *const argv[], struct buf *out, FILE *log);
+
+#endif

@@ -1,0 +1,62 @@
+/* Unit tests of lib/exec.c against real programs: output, status, no shell, caps. */
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "exec.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	struct buf	 out, big;
+	FILE		*log = tmpfile();
+	char		 logtext[512] = "";
+	struct job	 j;
+	int		 status;
+
+	buf_init(&out, 1024);
+	status = exec_run((char *const[]){ "echo", "hello", "world", NULL }, &out, log);
+	ok(status == 0 && strcmp(out.p, "hello world\n") == 0, "output and status 0");
+
+	status = exec_run((char *const[]){ "sh", "-c", "echo oops >&2; exit 3", NULL }, &out, log);
+	ok(status == 3 && strcmp(out.p, "oops\n") == 0, "stderr is captured, status 3");
+
+	status = exec_run((char *const[]){ "echo", "a; rm -rf /tmp/nothing", NULL }, &out, log);
+	ok(status == 0 && strcmp(out.p, "a; rm -rf /tmp/nothing\n") == 0,
+	    "arguments are never read by a shell");
+
+	status = exec_run((char *const[]){ "atoll-no-such-program", NULL }, &out, log);
+	ok(status == 127 && strstr(out.p, "cannot run atoll-no-such-program") != NULL,
+	    "a missing program: 127 and why");
+
+	status = exec_run((char *const[]){ "sh", "-c", "kill -9 $$", NULL }, &out, log);
+	ok(status == 128 + 9, "killed by a signal: 128 + its number");
+
+	status = exec_run((char *const[]){ "cat", NULL }, &out, log);
+	ok(status == 0 && out.len == 0, "stdin is /dev/null");
+
+	buf_init(&big, 100);
+	status = exec_run((char *const[]){ "sh", "-c", "yes | head -c 200000", NULL }, &big, NULL);
+	ok(status == 0 && big.len <= 100, "output past the cap is dropped, the child finishes");
+	buf_free(&big);
+
+	ok(exec_start(&j, (char *const[]){ NULL }, 0) == -1, "an empty argv is refused");
+
+	ok(exec_start(&j, (char *const[]){ "sh", "-c", "sleep 0.2; echo late", NULL }, 0) == 0 &&
+	    exec_reap(&j) == 0, "exec_reap does not block on a running child");
+	while (!exec_read(&j))
+		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
+	while (!exec_reap(&j))
+		(void)poll(NULL, 0, 10);
+	ok(j.status == 0 && strcmp(j.out.p, "late\n") == 0, "then reaps it");
+	exec_free(&j);
+
+	rewind(log);
+	logtext[fread(logtext, 1, sizeof(logtext) - 1, log)] = '\0';
+	ok(strstr(logtext, "+ echo hello world\nhello world\n  exit 0\n") != NULL,
+	    "every command is logged with its output and status");
+	fclose(log);
+	buf_free(&out);
+	return done_testing();
+}
