@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -17,25 +18,46 @@
 int
 exec_start(struct job *j, char *const argv[], size_t cap)
 {
-	int	p[2], null;
+	return exec_start_input(j, argv, cap, NULL);
+}
+
+int
+exec_start_input(struct job *j, char *const argv[], size_t cap, const char *input)
+{
+	int	p[2], in[2] = { -1, -1 }, null;
 	pid_t	pid;
 
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
 	buf_init(&j->out, cap);
-	if (argv == NULL || argv[0] == NULL) {
+	if (argv == NULL || argv[0] == NULL || (input != NULL && strlen(input) > PIPE_BUF)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (pipe(p) == -1)
+	if (input != NULL && pipe(in) == -1)
 		return -1;
+	if (pipe(p) == -1) {
+		if (input != NULL) {
+			close(in[0]);
+			close(in[1]);
+		}
+		return -1;
+	}
 	if ((pid = fork()) == -1) {
 		close(p[0]);
 		close(p[1]);
+		if (input != NULL) {
+			close(in[0]);
+			close(in[1]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
-		if ((null = open("/dev/null", O_RDONLY)) != -1)
+		if (input != NULL) {
+			dup2(in[0], 0);
+			close(in[0]);
+			close(in[1]);
+		} else if ((null = open("/dev/null", O_RDONLY)) != -1)
 			dup2(null, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
@@ -52,6 +74,12 @@ exec_start(struct job *j, char *const argv[], size_t cap)
 		_exit(127);
 	}
 	close(p[1]);
+	if (input != NULL) {
+		/* At most PIPE_BUF bytes: the write is whole and never blocks. */
+		close(in[0]);
+		(void)!write(in[1], input, strlen(input));
+		close(in[1]);
+	}
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	j->pid = pid;

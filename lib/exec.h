@@ -21,6 +21,10 @@ struct job {
    the rest is read and dropped. Returns 0, or -1 with errno set (nothing started). */
 int	exec_start(struct job *j, char *const argv[], size_t cap);
 
+/* The same, with input (at most PIPE_BUF bytes, such as a password) on the child's stdin
+   instead of /dev/null, so it never shows in the process list. */
+int	exec_start_input(struct job *j, char *const argv[], size_t cap, const char *input);
+
 /* Reads what is there without blocking (call when j->fd is readable). Returns 1 once the
    child closed its output, else 0. */
 int	exec_read(struct job *j);

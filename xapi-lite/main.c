@@ -23,6 +23,17 @@
 #include "xapi.h"
 
 static volatile sig_atomic_t stop, reopen;
+static int	child_exited_fd = -1;	/* the self-pipe SIGCHLD writes to */
+
+static void
+on_child(int sig)
+{
+	int	saved = errno;
+
+	(void)sig;
+	(void)!write(child_exited_fd, "c", 1);
+	errno = saved;
+}
 
 static int
 commit(struct xapi *x)
@@ -291,6 +302,24 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: --unix %s: %s\n", unix_path, strerror(errno));
 		return 1;
 	}
+	/* Children (password helpers, xl) wake the loop when they exit. */
+	{
+		int	p[2];
+
+		if (pipe(p) == -1 || fcntl(p[0], F_SETFL, O_NONBLOCK) == -1 ||
+		    fcntl(p[1], F_SETFL, O_NONBLOCK) == -1) {
+			fprintf(stderr, "xapi-lite: pipe: %s\n", strerror(errno));
+			return 1;
+		}
+		fcntl(p[0], F_SETFD, FD_CLOEXEC);
+		fcntl(p[1], F_SETFD, FD_CLOEXEC);
+		s.wake_fd = p[0];
+		child_exited_fd = p[1];
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);

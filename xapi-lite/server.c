@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "exec.h"
 #include "http.h"
 #include "json.h"
 #include "xapi_limits.h"
@@ -47,9 +48,7 @@ conn_close(struct server *s, size_t i)
 				*pp = c->park->next;
 				break;
 			}
-		free(c->park->classes);
-		free(c->park->json_id);
-		free(c->park);
+		park_free(c->park);
 	}
 	close(c->fd);
 	buf_free(&c->in);
@@ -200,9 +199,7 @@ answer_parked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 			c->park = NULL;
 			break;
 		}
-	free(pk->classes);
-	free(pk->json_id);
-	free(pk);
+	park_free(pk);
 }
 
 /* Runs one call and answers it, or parks it. */
@@ -220,8 +217,7 @@ call(struct server *s, struct conn *c, const char *method, struct val *params, i
 	pk->conn = c;
 	rpc_call(s->x, method, params, &r, pk);
 	if (!r.parked) {
-		free(pk->classes);
-		free(pk);
+		park_free(pk);
 		reply(s, c, &r, json, v2, id, keep_alive);
 		log_call(s, c->fd, method, r.nerr ? r.err[0] : "Success");
 		return;
@@ -449,7 +445,8 @@ int
 server_poll(struct server *s)
 {
 	struct pollfd	*pfd = s->pfd;
-	size_t		 i, nl = s->nlisten;
+	struct park	*pk;
+	size_t		 i, nl = s->nlisten, njobs;
 	int		 timeout;
 
 	s->x->server = s;
@@ -463,10 +460,27 @@ server_poll(struct server *s)
 			pfd[nl + i].events = (s->conns[i]->park ? 0 : POLLIN) |
 			    (s->conns[i]->out.len ? POLLOUT : 0);
 		}
+		/* The output pipes of the children parked calls wait for. */
+		njobs = 0;
+		for (pk = s->x->parked; pk != NULL && njobs < XAPI_MAX_CONNECTIONS; pk = pk->next)
+			if (pk->job != NULL && pk->job->fd != -1) {
+				pfd[nl + s->nconns + njobs].fd = pk->job->fd;
+				pfd[nl + s->nconns + njobs++].events = POLLIN;
+			}
 		timeout = s->x->parked ? 100 : 1000;
-		if (poll(pfd, nl + s->nconns, timeout) == -1 && errno != EINTR)
+		if (s->wake_fd != -1) {
+			pfd[nl + s->nconns + njobs].fd = s->wake_fd;
+			pfd[nl + s->nconns + njobs++].events = POLLIN;
+		}
+		if (poll(pfd, nl + s->nconns + njobs, timeout) == -1 && errno != EINTR)
 			return -1;
 		s->x->now_ms = clock_ms();
+		if (s->wake_fd != -1) {
+			char	drain[64];
+
+			while (read(s->wake_fd, drain, sizeof(drain)) > 0)
+				;
+		}
 		for (i = 0; i < nl; i++)
 			if (pfd[i].revents & POLLIN)
 				accept_on(s, s->listen[i].fd, s->listen[i].proxy_ok);
@@ -484,6 +498,7 @@ server_poll(struct server *s)
 				;
 		}
 		if (s->x->parked != NULL) {
+			rpc_jobs(s->x, answer_parked);
 			rpc_wake(s->x, answer_parked);
 			arena_reset(&s->x->arena);
 		}

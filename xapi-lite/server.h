@@ -24,7 +24,8 @@ struct server {
 	size_t		 nconns;
 	FILE		*log;		/* NULL: no log */
 	int		(*commit)(struct xapi *);	/* makes changes durable; -1 fatal */
-	struct pollfd	 pfd[SERVER_MAX_LISTEN + XAPI_MAX_CONNECTIONS];
+	int		 wake_fd;	/* readable when a child exited (SIGCHLD); -1: none */
+	struct pollfd	 pfd[SERVER_MAX_LISTEN + 2 * XAPI_MAX_CONNECTIONS + 1];	/* jobs, wake */
 };
 
 /* Listens on "ADDR:PORT" (IPv4). Returns 0, or -1 with errno set. */

@@ -3,9 +3,12 @@
  * logout, the session checks every call goes through, 24 h idle expiry, and at most
  * XAPI_MAX_SESSIONS sessions with the least recently used evicted first.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calls.h"
+#include "exec.h"
 #include "hval.h"
 #include "xapi_limits.h"
 #include "rpc_impl.h"
@@ -72,23 +75,12 @@ evict_oldest(struct xapi *x)
 		db_destroy(&x->db, oldest);
 }
 
-void
-call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rpc_reply *r,
-    struct park *park)
+/* A new session for user, as login's reply. */
+static void
+new_session(struct xapi *x, const char *user, const char *originator, struct rpc_reply *r)
 {
-	const char	*user = rpc_param_str(p, 0), *pw = rpc_param_str(p, 1), *why = NULL;
-	const char	*originator = p->u.a.n > 3 ? rpc_param_str(p, 3) : "";
 	struct obj	*s;
-	int		 ok;
 
-	(void)session;
-	(void)park;
-	if (user == NULL || pw == NULL)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user ? user : "",
-		    "The username and password must be strings");
-	if ((ok = auth_check(x->password_file, user, pw, &why)) != 1)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
-		    ok == 0 ? "Authentication failure" : why);
 	while (x->db.n[C_session] >= XAPI_MAX_SESSIONS)
 		evict_oldest(x);
 	if ((s = db_create(&x->db, C_session)) == NULL)
@@ -98,9 +90,111 @@ call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rp
 	    db_set(&x->db, s, F_session_validation_time, hval_datetime(clock_unix())) == -1 ||
 	    db_set(&x->db, s, F_session_is_local_superuser, hval_bool(1)) == -1 ||
 	    db_set(&x->db, s, F_session_auth_user_name, hval_string(user)) == -1 ||
-	    db_set(&x->db, s, F_session_originator, hval_string(originator ? originator : "")))
+	    db_set(&x->db, s, F_session_originator, hval_string(originator)))
 		return db_destroy(&x->db, s), rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	rpc_ok(r, rpc_str(x, s->ref));
+}
+
+/* The login's context, NUL-separated: user, originator, stored hash, salt, password. */
+enum { CTX_USER, CTX_ORIGINATOR, CTX_HASH, CTX_SALT, CTX_PASSWORD, CTX_N };
+
+static const char *
+ctx_part(const struct park *pk, int n)
+{
+	const char	*p = pk->ctx;
+
+	while (n-- > 0)
+		p += strlen(p) + 1;
+	return p;
+}
+
+static int login_helper(struct park *, int);
+
+/* The helper finished: its output is the password's hash with the stored salt. */
+static void
+login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	struct buf	*out = &pk->job->out;
+	const char	*user = ctx_part(pk, CTX_USER);
+	char		*made = out->p ? out->p : "";
+
+	made[strcspn(made, "\n")] = '\0';
+	if (pk->job->status == 127 && pk->attempt++ == 0) {
+		/* No openssl here (dom0 has busybox): the same with mkpasswd. */
+		if (login_helper(pk, 1) == 0) {
+			r->parked = 1;
+			return;
+		}
+	}
+	if (pk->job->status != 0)
+		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+		    "no password helper (openssl or mkpasswd) could run");
+	if (!auth_same(ctx_part(pk, CTX_HASH), made))
+		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+		    "Authentication failure");
+	new_session(x, user, ctx_part(pk, CTX_ORIGINATOR), r);
+}
+
+/* Starts the crypt helper on the park: openssl first, busybox mkpasswd second. */
+static int
+login_helper(struct park *pk, int mkpasswd)
+{
+	char		*salt = (char *)(uintptr_t)ctx_part(pk, CTX_SALT);
+	char		 input[4100];
+	char *const	 openssl_argv[] = { "openssl", "passwd", "-6", "-salt", salt, "-stdin",
+		NULL };
+	char *const	 mkpasswd_argv[] = { "mkpasswd", "-m", "sha512", "-S", salt, "-P", "0",
+		NULL };
+
+	snprintf(input, sizeof(input), "%s\n", ctx_part(pk, CTX_PASSWORD));
+	return park_job(pk, mkpasswd ? mkpasswd_argv : openssl_argv, input, login_checked);
+}
+
+void
+call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	const char	*user = rpc_param_str(p, 0), *pw = rpc_param_str(p, 1);
+	const char	*originator = p->u.a.n > 3 ? rpc_param_str(p, 3) : "";
+	const char	*parts[CTX_N];
+	char		 hash[256], salt[64];
+	size_t		 i, len = 0;
+	int		 found;
+
+	(void)session;
+	if (user == NULL || pw == NULL)
+		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user ? user : "",
+		    "The username and password must be strings");
+	if (originator == NULL)
+		originator = "";
+	if (strlen(pw) > 4000 || strchr(pw, '\n') != NULL ||
+	    (found = auth_hash(x->password_file, user, hash, sizeof(hash))) == 0 ||
+	    auth_salt(hash, salt, sizeof(salt)) == -1)
+		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+		    "Authentication failure");
+	if (found == -1)
+		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+		    "cannot read the password file");
+	if (park == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "a login needs its connection");
+	/* The hash is made by a helper process; the loop serves others meanwhile. */
+	parts[CTX_USER] = user;
+	parts[CTX_ORIGINATOR] = originator;
+	parts[CTX_HASH] = hash;
+	parts[CTX_SALT] = salt;
+	parts[CTX_PASSWORD] = pw;
+	for (i = 0; i < CTX_N; i++)
+		len += strlen(parts[i]) + 1;
+	if ((park->ctx = malloc(len)) == NULL)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	park->ctxlen = len;
+	for (len = 0, i = 0; i < CTX_N; i++) {
+		memcpy(park->ctx + len, parts[i], strlen(parts[i]) + 1);
+		len += strlen(parts[i]) + 1;
+	}
+	if (login_helper(park, 0) == -1)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
+	r->parked = 1;
 }
 
 void

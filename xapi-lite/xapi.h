@@ -17,7 +17,10 @@ struct rpc_reply {
 	int		  parked;	/* event.from is waiting; the reply comes later */
 };
 
-/* An event.from call waiting for a change or its deadline. */
+struct xapi;
+struct job;
+
+/* A call waiting: event.from for a change or its deadline, or a call for a child process. */
 struct park {
 	struct park	*next;
 	void		*conn;		/* the connection to answer */
@@ -30,6 +33,12 @@ struct park {
 	uint64_t	 token;
 	long long	 deadline_ms;
 	int		 legacy;	/* event.next: answer a plain event list */
+	/* A call waiting for a child process (a password check, an xl command): */
+	struct job	*job;
+	void		(*job_done)(struct xapi *, struct park *, struct rpc_reply *);
+	char		*ctx;		/* what job_done needs (heap, freed with the park) */
+	size_t		 ctxlen;
+	int		 attempt;	/* job_done's own count of jobs tried */
 };
 
 /* A session's event.register subscription, for the legacy event.next. */
@@ -68,13 +77,30 @@ void	rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc
 void	rpc_wake(struct xapi *x, void (*answer)(struct xapi *, struct park *,
 	    struct rpc_reply *));
 
+/* Collects the child processes of parked calls: for each that finished, job_done makes
+   the reply (or parks the call on a new job) and answer sends it. */
+void	rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *,
+	    struct rpc_reply *));
+
+/* Starts argv with input on its stdin as the job of park pk; done makes the reply when it
+   has finished. Returns 0, or -1 (nothing started). */
+int	park_job(struct park *pk, char *const argv[], const char *input,
+	    void (*done)(struct xapi *, struct park *, struct rpc_reply *));
+
+/* Frees a park that is off every list; a child still running is killed and reaped. */
+void	park_free(struct park *pk);
+
 /* Fills the database with the simulated host. Returns 0 or -1. */
 int	sim_populate(struct xapi *x);
 
-/* Checks user's password against the shadow-style file with a crypt helper program.
-   Returns 1 when it matches, 0 when not, -1 with *why on a failure to check. */
-int	auth_check(const char *file, const char *user, const char *password, const char **why);
-
+/* auth.c: reads user's sha512-crypt hash from a shadow-style file into hash. Returns 1, 0
+   when the user has none that can match (absent, locked, another scheme), or -1 when the
+   file cannot be read. */
+int	auth_hash(const char *file, const char *user, char *hash, size_t size);
+/* The salt of a $6$ hash into salt (size bytes). Returns 0 or -1. */
+int	auth_salt(const char *hash, char *salt, size_t size);
+/* Compares a stored hash with one a helper made, in time independent of where they differ. */
+int	auth_same(const char *stored, const char *made);
 /* Task collection, stale subscriptions and the heartbeat; call about once a second. */
 void	housekeeping(struct xapi *x);
 /* Frees what housekeeping tracks, at exit. */

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import xmlrpc.client
@@ -86,6 +87,42 @@ class Signals(unittest.TestCase):
                 time.sleep(0.05)
             with open(log) as f:
                 self.assertIn("system.listMethods", f.read())
+            self.assertEqual(server.stop(), 0)
+        finally:
+            server.remove()
+
+
+class NonBlocking(unittest.TestCase):
+    def test_a_slow_password_check_blocks_nobody(self):
+        """The crypt helper runs as a child the loop does not wait for: a login whose helper
+        takes 2 s (real openssl behind a delay) leaves every other client served at once."""
+        bindir = tempfile.mkdtemp()
+        real = subprocess.run(["sh", "-c", "command -v openssl"], capture_output=True,
+                              text=True).stdout.strip()
+        with open(os.path.join(bindir, "openssl"), "w") as f:
+            f.write("#!/bin/sh\nsleep 2\nexec %s \"$@\"\n" % real)
+        os.chmod(os.path.join(bindir, "openssl"), 0o755)
+        env_path = os.environ["PATH"]
+        os.environ["PATH"] = bindir + ":" + env_path
+        try:
+            server = Server()
+        finally:
+            os.environ["PATH"] = env_path
+        try:
+            result = {}
+
+            def slow_login():
+                p = xmlrpc.client.ServerProxy(server.url)
+                result["r"] = p.session.login_with_password("root", PASSWORD)
+
+            t = threading.Thread(target=slow_login)
+            t.start()
+            time.sleep(0.3)   # the login is now waiting for its helper
+            t0 = time.monotonic()
+            self.assertIn("VM.start", xmlrpc.client.ServerProxy(server.url).system.listMethods())
+            self.assertLess(time.monotonic() - t0, 1.0, "served while the helper runs")
+            t.join(30)
+            self.assertEqual(result["r"]["Status"], "Success", "and the login succeeds")
             self.assertEqual(server.stop(), 0)
         finally:
             server.remove()

@@ -43,6 +43,15 @@ main(void)
 
 	ok(exec_start(&j, (char *const[]){ NULL }, 0) == -1, "an empty argv is refused");
 
+	ok(exec_start_input(&j, (char *const[]){ "cat", NULL }, 0, "secret\n") == 0,
+	    "input on stdin");
+	while (!exec_read(&j))
+		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
+	while (!exec_reap(&j))
+		(void)poll(NULL, 0, 10);
+	ok(j.status == 0 && strcmp(j.out.p, "secret\n") == 0, "the child reads it");
+	exec_free(&j);
+
 	ok(exec_start(&j, (char *const[]){ "sh", "-c", "sleep 0.2; echo late", NULL }, 0) == 0 &&
 	    exec_reap(&j) == 0, "exec_reap does not block on a running child");
 	while (!exec_read(&j))

@@ -1,0 +1,81 @@
+/*
+ * Calls that wait for a child process: the call parks with its job, the loop polls the
+ * job's output pipe, and once the child has exited its completion function makes the reply
+ * (or starts the next job). The loop never waits for a child.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "exec.h"
+#include "xapi.h"
+
+#define JOB_OUTPUT_MAX	(64 * 1024)
+
+int
+park_job(struct park *pk, char *const argv[], const char *input,
+    void (*done)(struct xapi *, struct park *, struct rpc_reply *))
+{
+	if (pk->job != NULL)
+		exec_free(pk->job);		/* the finished one this follows */
+	else if ((pk->job = calloc(1, sizeof(*pk->job))) == NULL)
+		return -1;
+	if (exec_start_input(pk->job, argv, JOB_OUTPUT_MAX, input) == -1) {
+		free(pk->job);
+		pk->job = NULL;
+		return -1;
+	}
+	pk->job_done = done;
+	return 0;
+}
+
+void
+rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc_reply *))
+{
+	struct park	*pk, *next;
+	struct rpc_reply r;
+
+	for (pk = x->parked; pk != NULL; pk = next) {
+		next = pk->next;
+		if (pk->job == NULL)
+			continue;
+		/* Done when the child has exited, whether or not its pipe closed: a daemon it
+		   left behind (xl's) may hold the pipe open. */
+		(void)exec_read(pk->job);
+		if (!exec_reap(pk->job))
+			continue;
+		(void)exec_read(pk->job);
+		memset(&r, 0, sizeof(r));
+		/* done reads the job's output and status; it may start another job on the same
+		   park (r.parked) instead of answering. */
+		pk->job_done(x, pk, &r);
+		if (r.parked)
+			continue;
+		exec_free(pk->job);
+		free(pk->job);
+		pk->job = NULL;
+		answer(x, pk, &r);
+	}
+}
+
+void
+park_free(struct park *pk)
+{
+	if (pk->job != NULL) {
+		if (pk->job->pid > 0) {
+			kill(pk->job->pid, SIGKILL);
+			waitpid(pk->job->pid, NULL, 0);
+		}
+		exec_free(pk->job);
+		free(pk->job);
+	}
+	if (pk->ctx != NULL) {
+		/* It may hold a password. */
+		memset(pk->ctx, 0, pk->ctxlen);
+		free(pk->ctx);
+	}
+	free(pk->classes);
+	free(pk->json_id);
+	free(pk);
+}
