@@ -90,7 +90,18 @@ int	park_job(struct park *pk, char *const argv[], const char *input,
 /* Frees a park that is off every list; a child still running is killed and reaped. */
 void	park_free(struct park *pk);
 
-/* Fills the database with the simulated host. Returns 0 or -1. */
+/* What the host's records are made from. */
+struct host_facts {
+	char		 hostname[64];
+	const char	*description, *cpu_model, *xen_version, *dom0_kernel, *build;
+	int		 cpus, dom0_vcpus;
+	long long	 memory_total, dom0_memory, sr_size;	/* bytes */
+	const char	*mac, *ip_mode, *ip, *netmask, *gateway, *dns;	/* management NIC */
+};
+
+/* Fills an empty database with a host made from f. Returns 0 or -1. */
+int	host_populate(struct xapi *x, const struct host_facts *f);
+/* The same with the simulated host's facts. */
 int	sim_populate(struct xapi *x);
 
 /* auth.c: reads user's sha512-crypt hash from a shadow-style file into hash. Returns 1, 0

@@ -1,7 +1,9 @@
 /*
- * The sim backend's host: one pool with one host (metrics, CPUs), its control domain, a
- * local SR with its PBD, the management PIF on network xenbr0, and the two templates
- * every Atoll host offers. Like XAPI's xenopsd simulator, it behaves as a real host would.
+ * The records of a new host, from what is known of the machine (struct host_facts): one
+ * pool with one host (metrics, CPUs), its control domain, a local SR with its PBD, the
+ * management PIF on network xenbr0, and the two templates every Atoll host offers. The
+ * sim backend gives made-up facts (like XAPI's xenopsd simulator); the xen backend, the
+ * machine's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -97,25 +99,25 @@ template(struct xapi *x, const char *name, const char *description, int pv)
 }
 
 int
-sim_populate(struct xapi *x)
+host_populate(struct xapi *x, const struct host_facts *f)
 {
 	struct obj	*pool, *host, *hm, *dom0, *sr, *net, *pif, *pm, *dm;
-	char		 hostname[64] = "atoll", dom0_name[96];
+	char		 dom0_name[96], cpus[16];
 	long long	 now = clock_unix();
 	int		 i;
 
-	gethostname(hostname, sizeof(hostname) - 1);
-	snprintf(dom0_name, sizeof(dom0_name), "Control domain on host: %s", hostname);
+	snprintf(dom0_name, sizeof(dom0_name), "Control domain on host: %s", f->hostname);
+	snprintf(cpus, sizeof(cpus), "%d", f->cpus);
 	if ((hm = MAKE(x, C_host_metrics,
-	    { F_host_metrics_memory_total, hval_int(16 * GIB) },
+	    { F_host_metrics_memory_total, hval_int(f->memory_total) },
 	    { F_host_metrics_live, hval_bool(1) },
 	    { F_host_metrics_last_updated, hval_datetime(now) })) == NULL)
 		return -1;
 	if ((host = MAKE(x, C_host,
-	    { F_host_name_label, hval_string(hostname) },
-	    { F_host_name_description, hval_string("Atoll host (simulated)") },
-	    { F_host_hostname, hval_string(hostname) },
-	    { F_host_address, hval_string("127.0.0.1") },
+	    { F_host_name_label, hval_string(f->hostname) },
+	    { F_host_name_description, hval_string(f->description) },
+	    { F_host_hostname, hval_string(f->hostname) },
+	    { F_host_address, hval_string(f->ip) },
 	    { F_host_enabled, hval_bool(1) },
 	    { F_host_metrics, hval_string(hm->ref) },
 	    { F_host_API_version_major, hval_int(2) },
@@ -123,7 +125,7 @@ sim_populate(struct xapi *x)
 	    { F_host_API_version_vendor, hval_string("XenSource") },
 	    { F_host_software_version, map2("product_brand", "Atoll",
 		"product_version", ATOLL_VERSION) },
-	    { F_host_cpu_info, map2("cpu_count", "4", "socket_count", "1") },
+	    { F_host_cpu_info, map2("cpu_count", cpus, "socket_count", "1") },
 	    { F_host_sched_policy, hval_string("credit") },
 	    { F_host_memory_overhead, hval_int(64 * MIB) },
 	    { F_host_capabilities, strings((const char *const[]){ "xen-3.0-x86_64",
@@ -132,22 +134,25 @@ sim_populate(struct xapi *x)
 		return -1;
 	/* software_version wants a few more keys XO reads. */
 	hval_put(db_get(&x->db, host, F_host_software_version), "build_number",
-	    hval_string("sim"));
+	    hval_string(f->build));
 	hval_put(db_get(&x->db, host, F_host_software_version), "platform_version",
-	    hval_string("4.17"));
+	    hval_string(f->xen_version));
+	hval_put(db_get(&x->db, host, F_host_software_version), "xen", hval_string(f->xen_version));
+	hval_put(db_get(&x->db, host, F_host_software_version), "linux",
+	    hval_string(f->dom0_kernel));
 	x->host = host;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < f->cpus; i++)
 		if (MAKE(x, C_host_cpu,
 		    { F_host_cpu_host, hval_string(host->ref) },
 		    { F_host_cpu_number, hval_int(i) },
 		    { F_host_cpu_vendor, hval_string("AuthenticAMD") },
-		    { F_host_cpu_modelname, hval_string("Simulated CPU") },
+		    { F_host_cpu_modelname, hval_string(f->cpu_model) },
 		    { F_host_cpu_speed, hval_int(2400) }) == NULL)
 			return -1;
 
 	if ((dm = MAKE(x, C_VM_metrics,
-	    { F_VM_metrics_memory_actual, hval_int(768 * MIB) },
-	    { F_VM_metrics_VCPUs_number, hval_int(2) },
+	    { F_VM_metrics_memory_actual, hval_int(f->dom0_memory) },
+	    { F_VM_metrics_VCPUs_number, hval_int(f->dom0_vcpus) },
 	    { F_VM_metrics_start_time, hval_datetime(now) },
 	    { F_VM_metrics_current_domain_type, hval_string("pv") })) == NULL)
 		return -1;
@@ -159,10 +164,10 @@ sim_populate(struct xapi *x)
 	    { F_VM_domid, hval_int(0) },
 	    { F_VM_domain_type, hval_string("pv") },
 	    { F_VM_metrics, hval_string(dm->ref) },
-	    { F_VM_memory_static_max, hval_int(768 * MIB) },
-	    { F_VM_memory_dynamic_max, hval_int(768 * MIB) },
-	    { F_VM_VCPUs_max, hval_int(2) },
-	    { F_VM_VCPUs_at_startup, hval_int(2) })) == NULL ||
+	    { F_VM_memory_static_max, hval_int(f->dom0_memory) },
+	    { F_VM_memory_dynamic_max, hval_int(f->dom0_memory) },
+	    { F_VM_VCPUs_max, hval_int(f->dom0_vcpus) },
+	    { F_VM_VCPUs_at_startup, hval_int(f->dom0_vcpus) })) == NULL ||
 	    db_set(&x->db, host, F_host_control_domain, hval_string(dom0->ref)) == -1)
 		return -1;
 
@@ -171,7 +176,7 @@ sim_populate(struct xapi *x)
 	    { F_SR_name_description, hval_string("Sparse raw files on ATOLL-SR") },
 	    { F_SR_type, hval_string("file") },
 	    { F_SR_content_type, hval_string("user") },
-	    { F_SR_physical_size, hval_int(100 * GIB) })) == NULL ||
+	    { F_SR_physical_size, hval_int(f->sr_size) })) == NULL ||
 	    MAKE(x, C_PBD,
 	    { F_PBD_host, hval_string(host->ref) },
 	    { F_PBD_SR, hval_string(sr->ref) },
@@ -191,18 +196,18 @@ sim_populate(struct xapi *x)
 	    { F_PIF_device, hval_string("eth0") },
 	    { F_PIF_network, hval_string(net->ref) },
 	    { F_PIF_host, hval_string(host->ref) },
-	    { F_PIF_MAC, hval_string("52:54:00:12:34:56") },
+	    { F_PIF_MAC, hval_string(f->mac) },
 	    { F_PIF_MTU, hval_int(1500) },
 	    { F_PIF_VLAN, hval_int(-1) },
 	    { F_PIF_metrics, hval_string(pm->ref) },
 	    { F_PIF_physical, hval_bool(1) },
 	    { F_PIF_currently_attached, hval_bool(1) },
 	    { F_PIF_management, hval_bool(1) },
-	    { F_PIF_ip_configuration_mode, hval_string("DHCP") },
-	    { F_PIF_IP, hval_string("10.0.2.15") },
-	    { F_PIF_netmask, hval_string("255.255.255.0") },
-	    { F_PIF_gateway, hval_string("10.0.2.2") },
-	    { F_PIF_DNS, hval_string("10.0.2.3") })) == NULL)
+	    { F_PIF_ip_configuration_mode, hval_string(f->ip_mode) },
+	    { F_PIF_IP, hval_string(f->ip) },
+	    { F_PIF_netmask, hval_string(f->netmask) },
+	    { F_PIF_gateway, hval_string(f->gateway) },
+	    { F_PIF_DNS, hval_string(f->dns) })) == NULL)
 		return -1;
 
 	if ((pool = MAKE(x, C_pool,
@@ -211,7 +216,7 @@ sim_populate(struct xapi *x)
 	    { F_pool_default_SR, hval_string(sr->ref) },
 	    { F_pool_suspend_image_SR, hval_string(sr->ref) },
 	    { F_pool_crash_dump_SR, hval_string(sr->ref) },
-	    { F_pool_cpu_info, map2("cpu_count", "4", "socket_count", "1") })) == NULL)
+	    { F_pool_cpu_info, map2("cpu_count", cpus, "socket_count", "1") })) == NULL)
 		return -1;
 	x->pool = pool;
 
@@ -219,4 +224,21 @@ sim_populate(struct xapi *x)
 	    template(x, "Other install media", "Install any OS from an ISO (HVM)", 0) == NULL)
 		return -1;
 	return 0;
+}
+
+int
+sim_populate(struct xapi *x)
+{
+	struct host_facts	f = {
+		.description = "Atoll host (simulated)", .cpus = 4,
+		.cpu_model = "Simulated CPU", .memory_total = 16 * GIB,
+		.dom0_memory = 768 * MIB, .dom0_vcpus = 2, .xen_version = "4.17",
+		.dom0_kernel = "6.1", .build = "sim", .sr_size = 100 * GIB,
+		.mac = "52:54:00:12:34:56", .ip_mode = "DHCP", .ip = "10.0.2.15",
+		.netmask = "255.255.255.0", .gateway = "10.0.2.2", .dns = "10.0.2.3",
+	};
+
+	snprintf(f.hostname, sizeof(f.hostname), "atoll");
+	gethostname(f.hostname, sizeof(f.hostname) - 1);
+	return host_populate(x, &f);
 }
