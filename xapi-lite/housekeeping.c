@@ -1,7 +1,8 @@
 /*
  * Once a second: collect finished tasks after XAPI's completed_task_timeout and stuck ones
  * after pending_task_timeout, forget event.register subscriptions of sessions that are
- * gone, and beat the pool's heartbeat (host_metrics.last_updated) once a minute.
+ * gone, beat the pool's heartbeat (host_metrics.last_updated) once a minute, and on the
+ * xen backend reconcile power states with the domains Xen runs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,18 @@ housekeeping(struct xapi *x)
 
 	collect_tasks(x, now);
 	forget_registrations(x);
+	/* The xen backend: what Xen runs, once a second, as a job nobody waits for. */
+	if (strcmp(x->backend, "xen") == 0 && !x->reconciling) {
+		struct park	*pk;
+
+		if ((pk = calloc(1, sizeof(*pk))) != NULL) {
+			if (xen_reconcile(x, pk) == 0) {
+				pk->next = x->parked;
+				x->parked = pk;
+			} else
+				park_free(pk);
+		}
+	}
 	if (now - x->heartbeat >= HEARTBEAT) {
 		x->heartbeat = now;
 		m = db_find(&x->db, db_str(&x->db, x->host, F_host_metrics), REF_LEN);

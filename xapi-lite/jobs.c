@@ -55,8 +55,26 @@ rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc
 		exec_free(pk->job);
 		free(pk->job);
 		pk->job = NULL;
-		answer(x, pk, &r);
+		if (pk->task[0] != '\0') {
+			/* An Async call: the task gets the reply. */
+			task_complete(x, pk->task, &r);
+			park_unlink(x, pk);
+			park_free(pk);
+		} else
+			answer(x, pk, &r);
 	}
+}
+
+void
+park_unlink(struct xapi *x, struct park *pk)
+{
+	struct park	**pp;
+
+	for (pp = &x->parked; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == pk) {
+			*pp = pk->next;
+			return;
+		}
 }
 
 void

@@ -250,10 +250,8 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(x.backend, "sim") != 0) {
-		fprintf(stderr, "xapi-lite: backend '%s': %s\n", x.backend,
-		    strcmp(x.backend, "xen") == 0 ? "not in this build yet (only sim)" :
-		    "unknown (sim or xen)");
+	if (strcmp(x.backend, "sim") != 0 && strcmp(x.backend, "xen") != 0) {
+		fprintf(stderr, "xapi-lite: backend '%s': unknown (sim or xen)\n", x.backend);
 		return 2;
 	}
 	if (mkdir(state, 0700) == -1 && errno != EEXIST) {
@@ -281,9 +279,28 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: --state %s: %s (%s)\n", state, why, strerror(errno));
 		return 1;
 	}
-	if (!loaded && (sim_populate(&x) == -1 || journal_snapshot(&j, &x.db) == -1)) {
+	if (strcmp(x.backend, "xen") == 0) {
+		snprintf(x.rundir, sizeof(x.rundir), "%s/xl", state);
+		if (mkdir(x.rundir, 0700) == -1 && errno != EEXIST) {
+			fprintf(stderr, "xapi-lite: %s: %s\n", x.rundir, strerror(errno));
+			return 1;
+		}
+	}
+	if (!loaded && strcmp(x.backend, "xen") == 0) {
+		char	reason[256] = "";
+
+		if (xen_populate(&x, reason, sizeof(reason)) == -1) {
+			fprintf(stderr, "xapi-lite: the xen backend cannot read this host: %s\n",
+			    reason[0] ? reason : strerror(errno));
+			return 1;
+		}
+	} else if (!loaded && sim_populate(&x) == -1) {
 		fprintf(stderr, "xapi-lite: cannot build the database in %s: %s\n", state,
 		    strerror(errno));
+		return 1;
+	}
+	if (!loaded && journal_snapshot(&j, &x.db) == -1) {
+		fprintf(stderr, "xapi-lite: cannot write %s: %s\n", state, strerror(errno));
 		return 1;
 	}
 	if (loaded && find_pool(&x) == -1) {

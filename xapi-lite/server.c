@@ -41,13 +41,7 @@ conn_close(struct server *s, size_t i)
 	struct conn	*c = s->conns[i];
 
 	if (c->park != NULL) {
-		struct park	**pp;
-
-		for (pp = &s->x->parked; *pp != NULL; pp = &(*pp)->next)
-			if (*pp == c->park) {
-				*pp = c->park->next;
-				break;
-			}
+		park_unlink(s->x, c->park);
 		park_free(c->park);
 	}
 	close(c->fd);
@@ -182,14 +176,9 @@ static void
 answer_parked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
 	struct server	*s = x->server;
-	struct park	**pp;
 	size_t		 i;
 
-	for (pp = &x->parked; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == pk) {
-			*pp = pk->next;
-			break;
-		}
+	park_unlink(x, pk);
 	for (i = 0; i < s->nconns; i++)
 		if (s->conns[i]->park == pk) {
 			struct conn	*c = s->conns[i];

@@ -3,6 +3,7 @@
  * the result as XAPI encodes it (an XML-RPC value, as text) and error_info; task.create,
  * task.cancel and task.destroy.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -29,16 +30,43 @@ new_task(struct xapi *x, const char *label, const char *description)
 }
 
 void
+task_complete(struct xapi *x, const char *ref, const struct rpc_reply *inner)
+{
+	struct obj	*t = db_find(&x->db, ref, strlen(ref));
+	struct val	*errs;
+	struct buf	 b;
+	size_t		 i;
+	int		 fails = 0;
+
+	if (t == NULL)
+		return;		/* destroyed meanwhile */
+	fails |= db_set(&x->db, t, F_task_progress, hval_double(1.0));
+	fails |= db_set(&x->db, t, F_task_finished, hval_datetime(clock_unix()));
+	if (inner->nerr == 0) {
+		buf_init(&b, 0);
+		fails |= xmlrpc_write_value(&b, inner->value);
+		fails |= db_set(&x->db, t, F_task_result, hval_stringn(b.p ? b.p : "", b.len));
+		buf_free(&b);
+		fails |= db_set(&x->db, t, F_task_status, hval_string("success"));
+	} else {
+		if ((errs = hval_array()) == NULL)
+			fails = 1;
+		for (i = 0; errs != NULL && i < inner->nerr; i++)
+			fails |= hval_push(errs, hval_string(inner->err[i]));
+		fails |= db_set(&x->db, t, F_task_error_info, errs);
+		fails |= db_set(&x->db, t, F_task_status, hval_string("failure"));
+	}
+	(void)fails;	/* out of memory: the task stays as it was, pending */
+}
+
+void
 rpc_async(struct xapi *x, const char *method, struct val *params, struct rpc_reply *r,
     void (*dispatch)(struct xapi *, const char *, struct val *, struct rpc_reply *,
     struct park *))
 {
 	struct rpc_reply	 inner;
+	struct park		*pk;
 	struct obj		*t;
-	struct val		*errs;
-	struct buf		 b;
-	size_t			 i;
-	int			 fails = 0;
 
 	if (strncmp(method, "session.", 8) == 0 || strncmp(method, "task.", 5) == 0 ||
 	    strncmp(method, "event.", 6) == 0 || strncmp(method, "system.", 7) == 0)
@@ -50,29 +78,20 @@ rpc_async(struct xapi *x, const char *method, struct val *params, struct rpc_rep
 			rpc_fail(x, r, "SESSION_INVALID", 1, "");
 		return;
 	}
-	if ((t = new_task(x, rpc_printf(x, "Async.%s", method), "")) == NULL)
+	if ((t = new_task(x, rpc_printf(x, "Async.%s", method), "")) == NULL ||
+	    (pk = calloc(1, sizeof(*pk))) == NULL)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	memcpy(pk->task, t->ref, sizeof(pk->task));
 	memset(&inner, 0, sizeof(inner));
-	dispatch(x, method, params, &inner, NULL);
-
-	fails |= db_set(&x->db, t, F_task_progress, hval_double(1.0));
-	fails |= db_set(&x->db, t, F_task_finished, hval_datetime(clock_unix()));
-	if (inner.nerr == 0) {
-		buf_init(&b, 0);
-		fails |= xmlrpc_write_value(&b, inner.value);
-		fails |= db_set(&x->db, t, F_task_result, hval_stringn(b.p ? b.p : "", b.len));
-		buf_free(&b);
-		fails |= db_set(&x->db, t, F_task_status, hval_string("success"));
+	dispatch(x, method, params, &inner, pk);
+	if (inner.parked) {
+		/* It waits for a child process; the task finishes when that does. */
+		pk->next = x->parked;
+		x->parked = pk;
 	} else {
-		if ((errs = hval_array()) == NULL)
-			fails = 1;
-		for (i = 0; errs != NULL && i < inner.nerr; i++)
-			fails |= hval_push(errs, hval_string(inner.err[i]));
-		fails |= db_set(&x->db, t, F_task_error_info, errs);
-		fails |= db_set(&x->db, t, F_task_status, hval_string("failure"));
+		task_complete(x, t->ref, &inner);
+		park_free(pk);
 	}
-	if (fails)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	rpc_ok(r, rpc_str(x, t->ref));
 }
 

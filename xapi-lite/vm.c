@@ -13,6 +13,9 @@
 #include "hval.h"
 #include "rpc_impl.h"
 
+static void	power(struct xapi *, struct obj *, const char *, const char *,
+		    struct rpc_reply *, struct park *);
+
 static const char *const halted_ops[] = { "start", "start_on", "clone", "copy", "snapshot",
 	"export", "destroy", "provision", "make_into_template", "changing_memory_limits",
 	"changing_VCPUs", "changing_static_range", NULL };
@@ -158,9 +161,8 @@ vm_in_state(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want
 	return vm;
 }
 
-/* Moves vm to power state ps, with residence, domid and metrics to match. */
-static void
-set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r)
+void
+vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r)
 {
 	struct obj	*m = db_find(&x->db, db_str(&x->db, vm, F_VM_metrics), REF_LEN);
 	int		 up = strcmp(ps, "Halted") != 0, fails = 0;
@@ -199,40 +201,50 @@ call_vm_start(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 	struct obj	*vm;
 
 	(void)s;
-	(void)park;
 	if (p->u.a.items[2]->type != VAL_BOOL || p->u.a.items[3]->type != VAL_BOOL)
 		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "start_paused");
 	if ((vm = vm_in_state(x, p, r, "Halted", "halted")) != NULL)
-		set_power(x, vm, p->u.a.items[2]->u.b ? "Paused" : "Running", r);
+		power(x, vm, p->u.a.items[2]->u.b ? "start_paused" : "start",
+		    p->u.a.items[2]->u.b ? "Paused" : "Running", r, park);
 }
 
-/* The transitions that only check the power state and move to another. */
+/* Moves vm to power state to by op: at once on the sim backend, by an xl job on xen. */
 static void
-transition(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want,
-    const char *want_lower, const char *to)
+power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct rpc_reply *r,
+    struct park *park)
+{
+	if (strcmp(x->backend, "xen") == 0)
+		(void)xen_power(x, vm, op, to, r, park);
+	else
+		vm_set_power(x, vm, to, r);
+}
+
+/* The transitions that check the power state and move to another. */
+static void
+transition(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park,
+    const char *op, const char *want, const char *want_lower, const char *to)
 {
 	struct obj	*vm;
 
 	if ((vm = vm_in_state(x, p, r, want, want_lower)) != NULL)
-		set_power(x, vm, to, r);
+		power(x, vm, op, to, r, park);
 }
 
-#define TRANSITION(name, want, want_lower, to)					\
+#define TRANSITION(name, op, want, want_lower, to)				\
 void										\
 name(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,	\
     struct park *park)								\
 {										\
 	(void)s;								\
-	(void)park;								\
-	transition(x, p, r, want, want_lower, to);				\
+	transition(x, p, r, park, op, want, want_lower, to);			\
 }
 
-TRANSITION(call_vm_clean_shutdown, "Running", "running", "Halted")
-TRANSITION(call_vm_hard_shutdown, "Running|Paused", "running;paused", "Halted")
-TRANSITION(call_vm_clean_reboot, "Running", "running", "Running")
-TRANSITION(call_vm_hard_reboot, "Running|Paused", "running;paused", "Running")
-TRANSITION(call_vm_pause, "Running", "running", "Paused")
-TRANSITION(call_vm_unpause, "Paused", "paused", "Running")
+TRANSITION(call_vm_clean_shutdown, "clean_shutdown", "Running", "running", "Halted")
+TRANSITION(call_vm_hard_shutdown, "hard_shutdown", "Running|Paused", "running;paused", "Halted")
+TRANSITION(call_vm_clean_reboot, "clean_reboot", "Running", "running", "Running")
+TRANSITION(call_vm_hard_reboot, "clean_reboot", "Running|Paused", "running;paused", "Running")
+TRANSITION(call_vm_pause, "pause", "Running", "running", "Paused")
+TRANSITION(call_vm_unpause, "unpause", "Paused", "paused", "Running")
 
 /* A new halted VM with vm's fields (not its runtime state) and name. */
 static void

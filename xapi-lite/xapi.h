@@ -29,6 +29,7 @@ struct park {
 	int		 keep_alive;
 	char		*json_id;	/* the request's id, as JSON text (heap) */
 	char		 session[REF_LEN + 1];
+	char		 task[REF_LEN + 1];	/* an Async call: the task to finish, not a conn */
 	char		*classes;	/* the subscription, '\n'-separated (heap) */
 	uint64_t	 token;
 	long long	 deadline_ms;
@@ -45,6 +46,7 @@ struct park {
 struct reg {
 	struct reg	*next;
 	char		 session[REF_LEN + 1];
+	char		 task[REF_LEN + 1];	/* an Async call: the task to finish, not a conn */
 	char		*classes;	/* '\n'-separated (heap) */
 	uint64_t	 token;		/* events after this generation are still to deliver */
 };
@@ -62,6 +64,8 @@ struct xapi {
 	struct journal	*journal;
 	long long	 now_ms;	/* monotonic clock, refreshed by the loop */
 	long long	 heartbeat;	/* unix time of the last pool heartbeat */
+	char		 rundir[256];	/* the xen backend's xl configurations */
+	int		 reconciling;	/* an `xl list` reconciliation is running */
 };
 
 struct server;
@@ -89,6 +93,24 @@ int	park_job(struct park *pk, char *const argv[], const char *input,
 
 /* Frees a park that is off every list; a child still running is killed and reaped. */
 void	park_free(struct park *pk);
+/* Takes pk off x's list of parked calls. */
+void	park_unlink(struct xapi *x, struct park *pk);
+
+/* task.c: finishes an Async call's task with its reply (status, result, error_info). */
+void	task_complete(struct xapi *x, const char *task, const struct rpc_reply *r);
+
+/* vm.c: moves vm to power state ps with everything that follows (residence, domid,
+   metrics, allowed operations, devices); r gets the reply. */
+void	vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r);
+
+/* xen.c: the xen backend. xen_populate fills an empty database with this machine's host
+   (0, or -1 with why); xen_power runs power operation op ("start", "clean_shutdown"...)
+   as an xl job that ends in state to (0 with r parked, or -1 with r filled);
+   xen_reconcile starts an `xl list` on pk that brings power states up to date. */
+int	xen_populate(struct xapi *x, char *why, size_t whylen);
+int	xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to,
+	    struct rpc_reply *r, struct park *park);
+int	xen_reconcile(struct xapi *x, struct park *pk);
 
 /* What the host's records are made from. */
 struct host_facts {

@@ -41,6 +41,9 @@ class Options(unittest.TestCase):
              "--password-file /nonexistent"),
             (("--backend", "sim", "--state", "/proc/nope/state"), "--state /proc/nope/state"),
             (("--frobnicate",), "usage:"),
+            # No Xen on the build machine: the xen backend says what it could not read.
+            (("--backend", "xen", "--state", tempfile.mkdtemp()),
+             "the xen backend cannot read this host"),
         ]
         for args, message in cases:
             r = run(*args)

@@ -1,0 +1,303 @@
+/*
+ * The xen backend: the host's facts from `xl info` and `xl list`, VM power operations as
+ * xl commands run as jobs of the event loop (xl create with a configuration made from the
+ * VM's records, xl shutdown -w, xl destroy, xl reboot -w, xl pause, xl unpause), and a
+ * once-a-second `xl list` that reconciles power states with the domains Xen runs, so a
+ * guest that powers itself off is Halted, and VMs keep running across restarts of
+ * xapi-lite. Domains are named by the VM's uuid.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "exec.h"
+#include "hval.h"
+#include "rpc_impl.h"
+#include "xlcfg.h"
+#include "xlparse.h"
+
+#define MIB		(1024LL * 1024)
+#define MAX_DOMAINS	1024
+#define DEVICE_MODEL	"/usr/libexec/xen-qemu-system-i386"
+
+/* Reads a "key=value" line of /run/atoll/network (written by dom0's DHCP client). */
+static void
+network_fact(const char *key, char *out, size_t size)
+{
+	FILE	*f;
+	char	 line[128];
+	size_t	 klen = strlen(key);
+
+	out[0] = '\0';
+	if ((f = fopen("/run/atoll/network", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, klen) == 0 && line[klen] == '=') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, size, "%s", line + klen + 1 + (line[klen + 1] == '\'') );
+			out[strcspn(out, "'")] = '\0';
+			break;
+		}
+	fclose(f);
+}
+
+int
+xen_populate(struct xapi *x, char *why, size_t whylen)
+{
+	struct host_facts	 f;
+	struct xl_info		 info;
+	struct xl_dom		 doms[8];
+	struct statvfs		 sv;
+	struct buf		 out;
+	char			 mac[32] = "", ip[64], mask[64], gw[64], dns[128];
+	FILE			*m;
+	int			 n, i;
+
+	buf_init(&out, 64 * 1024);
+	if (exec_run((char *const[]){ "xl", "info", NULL }, &out, NULL) != 0 ||
+	    xl_info_parse(out.p ? out.p : "", &info, why, whylen) == -1) {
+		if (why[0] == '\0' || out.len)
+			snprintf(why, whylen, "xl info failed: %s", out.p ? out.p : "");
+		buf_free(&out);
+		return -1;
+	}
+	if (exec_run((char *const[]){ "xl", "list", NULL }, &out, NULL) != 0 ||
+	    (n = xl_list_parse(out.p ? out.p : "", doms, 8, why, whylen)) < 1 ||
+	    strcmp(doms[0].name, "Domain-0") != 0) {
+		if (why[0] == '\0')
+			snprintf(why, whylen, "xl list shows no Domain-0");
+		buf_free(&out);
+		return -1;
+	}
+	buf_free(&out);
+	memset(&f, 0, sizeof(f));
+	snprintf(f.hostname, sizeof(f.hostname), "%s", info.host);
+	f.description = "Atoll host";
+	f.cpu_model = "";
+	f.cpus = info.nr_cpus;
+	f.memory_total = info.total_memory_mib * MIB;
+	f.dom0_memory = doms[0].mem_mib * MIB;
+	f.dom0_vcpus = doms[0].vcpus;
+	f.xen_version = info.xen_version;
+	f.dom0_kernel = info.release;
+	f.build = ATOLL_VERSION;
+	f.sr_size = statvfs("/var/lib/atoll", &sv) == 0 ?
+	    (long long)sv.f_blocks * (long long)sv.f_frsize : 0;
+	if ((m = fopen("/sys/class/net/xenbr0/address", "r")) != NULL) {
+		if (fgets(mac, sizeof(mac), m) != NULL)
+			mac[strcspn(mac, "\n")] = '\0';
+		fclose(m);
+	}
+	network_fact("ip", ip, sizeof(ip));
+	network_fact("netmask", mask, sizeof(mask));
+	network_fact("gateway", gw, sizeof(gw));
+	network_fact("dns", dns, sizeof(dns));
+	for (i = 0; dns[i]; i++)
+		if (dns[i] == ' ')
+			dns[i] = ',';
+	f.mac = mac;
+	f.ip_mode = "DHCP";
+	f.ip = ip;
+	f.netmask = mask;
+	f.gateway = gw;
+	f.dns = dns;
+	return host_populate(x, &f);
+}
+
+/* XAPI's actions_after_* names to xl's. */
+static const char *
+xl_action(const char *xapi)
+{
+	if (strcmp(xapi, "coredump_and_destroy") == 0)
+		return "coredump-destroy";
+	if (strcmp(xapi, "coredump_and_restart") == 0)
+		return "coredump-restart";
+	if (strcmp(xapi, "rename_restart") == 0)
+		return "rename-restart";
+	if (strcmp(xapi, "soft_reboot") == 0)
+		return "restart";
+	return xapi;
+}
+
+/* Writes the VM's xl configuration to path. Returns 0, or -1 with r filled. */
+static int
+write_config(struct xapi *x, struct obj *vm, const char *path, struct rpc_reply *r)
+{
+	struct xl_vm	 c;
+	struct buf	 b;
+	const char	*dt = db_str(&x->db, vm, F_VM_domain_type);
+	struct val	*order = hval_get(db_get(&x->db, vm, F_VM_HVM_boot_params), "order", 5);
+	char		 err[160];
+	size_t		 i;
+	FILE		*f;
+
+	memset(&c, 0, sizeof(c));
+	c.uuid = db_str(&x->db, vm, F_VM_uuid);
+	if (strcmp(dt, "unspecified") == 0)
+		dt = db_str(&x->db, vm, F_VM_HVM_boot_policy)[0] ? "hvm" : "pv";
+	c.type = strcmp(dt, "pv_in_pvh") == 0 ? "pvh" : dt;
+	c.memory_mib = db_get(&x->db, vm, F_VM_memory_dynamic_max)->u.i / MIB;
+	c.maxmem_mib = db_get(&x->db, vm, F_VM_memory_static_max)->u.i / MIB;
+	c.vcpus = (int)db_get(&x->db, vm, F_VM_VCPUs_at_startup)->u.i;
+	c.maxvcpus = (int)db_get(&x->db, vm, F_VM_VCPUs_max)->u.i;
+	c.kernel = db_str(&x->db, vm, F_VM_PV_kernel);
+	c.ramdisk = db_str(&x->db, vm, F_VM_PV_ramdisk);
+	c.cmdline = db_str(&x->db, vm, F_VM_PV_args);
+	c.boot = order != NULL && order->type == VAL_STRING ? order->u.s.p : "cd";
+	c.device_model = DEVICE_MODEL;
+	c.on_poweroff = xl_action(db_str(&x->db, vm, F_VM_actions_after_shutdown));
+	c.on_reboot = xl_action(db_str(&x->db, vm, F_VM_actions_after_reboot));
+	c.on_crash = xl_action(db_str(&x->db, vm, F_VM_actions_after_crash));
+	for (i = 0; i < x->db.n[C_VBD]; i++)
+		if (strcmp(db_str(&x->db, x->db.objs[C_VBD][i], F_VBD_VM), vm->ref) == 0 &&
+		    !db_get(&x->db, x->db.objs[C_VBD][i], F_VBD_empty)->u.b) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "this build's xen backend starts VMs "
+			    "without disks only; local storage comes with the storage work");
+			return -1;
+		}
+	for (i = 0; i < x->db.n[C_VIF] && c.nnics < XL_MAX_DEVICES; i++) {
+		struct obj	*vif = x->db.objs[C_VIF][i], *net;
+
+		if (strcmp(db_str(&x->db, vif, F_VIF_VM), vm->ref) != 0)
+			continue;
+		net = db_find(&x->db, db_str(&x->db, vif, F_VIF_network), REF_LEN);
+		c.nics[c.nnics].mac = db_str(&x->db, vif, F_VIF_MAC);
+		c.nics[c.nnics++].bridge = net ? db_str(&x->db, net, F_network_bridge) : "";
+	}
+	buf_init(&b, 64 * 1024);
+	if (xlcfg_write(&b, &c, err, sizeof(err)) == -1) {
+		buf_free(&b);
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, rpc_printf(x, "xl configuration: %s", err));
+		return -1;
+	}
+	if ((f = fopen(path, "w")) == NULL || fwrite(b.p, 1, b.len, f) != b.len ||
+	    fclose(f) != 0) {
+		buf_free(&b);
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, rpc_printf(x, "%s: %s", path, strerror(errno)));
+		return -1;
+	}
+	buf_free(&b);
+	return 0;
+}
+
+/* Context of a power operation's job: the VM's ref, then the power state it ends in. */
+static void
+power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	const char	*ref = pk->ctx, *to = pk->ctx + strlen(pk->ctx) + 1;
+	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
+	char		*text = pk->job->out.p ? pk->job->out.p : "";
+
+	if (pk->job->status != 0) {
+		text[strcspn(text, "\n") == strlen(text) ? strlen(text) : strlen(text) - 1] = '\0';
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1,
+		    rpc_printf(x, "xl failed (exit %d): %s", pk->job->status, text));
+	}
+	if (vm == NULL)
+		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", ref);
+	vm_set_power(x, vm, to, r);
+}
+
+int
+xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct rpc_reply *r,
+    struct park *park)
+{
+	const char	*uuid = db_str(&x->db, vm, F_VM_uuid);
+	char		 path[512];
+	size_t		 len;
+
+	if (park == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "a power operation needs its caller");
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s.cfg", x->rundir, uuid);
+	if (strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0) {
+		if (write_config(x, vm, path, r) == -1)
+			return -1;
+	}
+	len = strlen(vm->ref) + 1 + strlen(to) + 1;
+	if ((park->ctx = malloc(len)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return -1;
+	}
+	park->ctxlen = len;
+	memcpy(park->ctx, vm->ref, strlen(vm->ref) + 1);
+	memcpy(park->ctx + strlen(vm->ref) + 1, to, strlen(to) + 1);
+	{
+		char *const	 create[] = { "xl", "create", path, NULL };
+		char *const	 create_p[] = { "xl", "create", "-p", path, NULL };
+		char *const	 shut[] = { "xl", "shutdown", "-w", (char *)(uintptr_t)uuid, NULL };
+		char *const	 destroy[] = { "xl", "destroy", (char *)(uintptr_t)uuid, NULL };
+		char *const	 reboot[] = { "xl", "reboot", "-w", (char *)(uintptr_t)uuid, NULL };
+		char *const	 pause[] = { "xl", "pause", (char *)(uintptr_t)uuid, NULL };
+		char *const	 unpause[] = { "xl", "unpause", (char *)(uintptr_t)uuid, NULL };
+		char *const	*argv =
+		    strcmp(op, "start") == 0 ? create : strcmp(op, "start_paused") == 0 ? create_p :
+		    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ?
+		    destroy : strcmp(op, "pause") == 0 ? pause : strcmp(op, "unpause") == 0 ?
+		    unpause : reboot;
+
+		if (park_job(park, argv, NULL, power_done) == -1) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
+			return -1;
+		}
+	}
+	r->parked = 1;
+	return 0;
+}
+
+/* The reconciliation: power states from what Xen runs. */
+static void
+reconcile_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	struct xl_dom	*doms;
+	char		 err[128];
+	size_t		 i;
+	int		 n, d;
+
+	rpc_ok(r, rpc_str(x, ""));
+	x->reconciling = 0;
+	if (pk->job->status != 0 || (doms = calloc(MAX_DOMAINS, sizeof(*doms))) == NULL)
+		return;
+	if ((n = xl_list_parse(pk->job->out.p ? pk->job->out.p : "", doms, MAX_DOMAINS, err,
+	    sizeof(err))) < 0) {
+		free(doms);
+		return;
+	}
+	for (i = 0; i < x->db.n[C_VM]; i++) {
+		struct obj	*vm = x->db.objs[C_VM][i];
+		const char	*ps = db_str(&x->db, vm, F_VM_power_state), *now = "Halted";
+
+		if (db_get(&x->db, vm, F_VM_is_control_domain)->u.b ||
+		    db_get(&x->db, vm, F_VM_is_a_template)->u.b)
+			continue;
+		for (d = 0; d < n; d++)
+			if (strcmp(doms[d].name, db_str(&x->db, vm, F_VM_uuid)) == 0) {
+				/* A domain shut down but not yet gone counts as gone. */
+				now = doms[d].shutdown || doms[d].dying ? "Halted" :
+				    doms[d].paused ? "Paused" : "Running";
+				break;
+			}
+		if (strcmp(ps, now) != 0 && strcmp(ps, "Suspended") != 0) {
+			struct rpc_reply	ignored;
+
+			memset(&ignored, 0, sizeof(ignored));
+			vm_set_power(x, vm, now, &ignored);
+		}
+		if (d < n && db_get(&x->db, vm, F_VM_domid)->u.i != doms[d].domid)
+			db_set(&x->db, vm, F_VM_domid, hval_int(doms[d].domid));
+	}
+	free(doms);
+}
+
+int
+xen_reconcile(struct xapi *x, struct park *pk)
+{
+	if (park_job(pk, (char *const[]){ "xl", "list", NULL }, NULL, reconcile_done) == -1)
+		return -1;
+	x->reconciling = 1;
+	return 0;
+}
