@@ -4,13 +4,16 @@
 DOM0_PACKAGES := busybox-static xen-utils-4.17 xen-utils-common xenstore-utils bash util-linux \
 	libc6 libgcc-s1 libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 \
 	libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4 libxentoolcore1 libxentoollog1 \
-	libyajl2 libncurses6 libtinfo6 libuuid1 zlib1g libzstd1 liblzma5
+	libyajl2 libncurses6 libtinfo6 libuuid1 zlib1g libzstd1 liblzma5 \
+	stunnel4 openssl libssl3 libwrap0 libsystemd0 libcap2 libgcrypt20 libgpg-error0 \
+	liblz4-1 libnsl2 libtirpc3 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 \
+	libcom-err2 libkeyutils1
 
 $(eval $(call debian-group,dom0,$(DOM0_PACKAGES)))
 
 $(eval $(call c-program,atoll-bootopts,dom0-rootfs/bootopts.c))
 
-DOM0_PROGRAMS	:= $(OUT)/bin/atoll-bootopts
+DOM0_PROGRAMS	:= $(OUT)/bin/atoll-bootopts $(OUT)/bin/xapi-lite
 DOM0_SOURCES	:= $(shell find dom0-rootfs -type f ! -name '*.c' ! -name '*.mk')
 
 $(OUT)/boot/dom0.img: $(B)/debs/dom0/.extracted $(KERNEL_ROOT)/.extracted $(DOM0_SOURCES) \

@@ -27,6 +27,7 @@ $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packag
 # Every shell script we ship or build with, linted as POSIX sh.
 SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*/*.sh) \
 	dom0-rootfs/guest/init dom0-rootfs/overlay/usr/lib/atoll/console-login \
+	dom0-rootfs/overlay/usr/lib/atoll/xapi-lite-run \
 	dom0-rootfs/overlay/usr/lib/atoll/udhcpc.script \
 	$(wildcard dom0-rootfs/overlay/usr/lib/atoll/boot/*)
 
@@ -69,6 +70,6 @@ test-api: $(XAPI_TEST_BIN)
 test-system: $(ISO)
 	@echo "== system tests (QEMU, TCG): serial logs in $(TEST_LOGS)"
 	@ATOLL_ISO=$(ISO) ATOLL_LOGS=$(TEST_LOGS) PYTHONPATH=tests/system \
-		python3 -m unittest -v test_live
+		python3 -m unittest discover -v -s tests/system -p "test_*.py"
 
 test: check fuzz test-system

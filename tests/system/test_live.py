@@ -34,6 +34,7 @@ class LiveBoot(unittest.TestCase):
     def check_ready(self, vm):
         m = vm.wait(READY, BOOT_TIMEOUT, "atoll: ready")
         self.assertEqual(m.group(2).decode(), "10.0.2.15", "the DHCP address of QEMU's network")
+        self.assertNotIn("atoll: error", vm.text(), "no start-up step failed:\n" + vm.tail())
         print("\n  %s: ready after %.1f s" % (vm.name, vm.elapsed()), flush=True)
 
     def first_boot_password(self, vm):
@@ -47,6 +48,8 @@ class LiveBoot(unittest.TestCase):
         vm.login(PASSWORD)
 
     def check_toolstack_and_guest(self, vm):
+        status, out = vm.run("pidof syslogd klogd xapi-lite stunnel4 | wc -w")
+        self.assertEqual(out.split()[-1], "4", "syslogd, klogd, xapi-lite and stunnel run")
         status, out = vm.run("xl list")
         self.assertEqual(status, 0, out)
         self.assertRegex(out, r"Domain-0\s+0\s+\d+\s+\d+\s+r", "xl list shows Domain-0 running")
@@ -87,27 +90,29 @@ class LiveBoot(unittest.TestCase):
             vm.close()
 
 
+def boot_with(name, dom0_options, forwards=()):
+    """Boots the ISO's own three files with a dom0 command line of our choosing."""
+    work = tempfile.mkdtemp(prefix="atoll-files-")
+    subprocess.run(["xorriso", "-osirrox", "on", "-indev", ISO, "-extract", "/boot",
+                    work], check=True, capture_output=True)
+    # QEMU's multiboot loader wants Xen uncompressed.
+    with open(os.path.join(work, "xen"), "wb") as xen:
+        subprocess.run(["zcat", os.path.join(work, "xen.gz")], stdout=xen, check=True)
+    with open(os.path.join(work, "grub", "grub.cfg")) as f:
+        grub_cfg = f.read()
+    xen_args = re.search(r"multiboot2 /boot/xen.gz (.*)", grub_cfg).group(1)
+    vm_args = base_args("bios", work) + [
+        "-kernel", os.path.join(work, "xen"), "-append", xen_args,
+        "-initrd", "%s console=hvc0 quiet %s,%s" % (os.path.join(work, "vmlinuz"),
+                                             dom0_options, os.path.join(work, "dom0.img"))]
+    return Vm(name, vm_args + net_args(forwards), LOGS)
+
+
 class BootOptions(unittest.TestCase):
     """The ISO's own three files, started with a command line of our choosing."""
 
-    def boot_with(self, name, dom0_options):
-        work = tempfile.mkdtemp(prefix="atoll-files-")
-        subprocess.run(["xorriso", "-osirrox", "on", "-indev", ISO, "-extract", "/boot",
-                        work], check=True, capture_output=True)
-        # QEMU's multiboot loader wants Xen uncompressed.
-        with open(os.path.join(work, "xen"), "wb") as xen:
-            subprocess.run(["zcat", os.path.join(work, "xen.gz")], stdout=xen, check=True)
-        with open(os.path.join(work, "grub", "grub.cfg")) as f:
-            grub_cfg = f.read()
-        xen_args = re.search(r"multiboot2 /boot/xen.gz (.*)", grub_cfg).group(1)
-        vm_args = base_args("bios", work) + [
-            "-kernel", os.path.join(work, "xen"), "-append", xen_args,
-            "-initrd", "%s console=hvc0 %s,%s" % (os.path.join(work, "vmlinuz"),
-                                                 dom0_options, os.path.join(work, "dom0.img"))]
-        return Vm(name, vm_args + net_args(), LOGS)
-
     def test_password_hash_and_unknown_option(self):
-        vm = self.boot_with("options", "atoll.password_hash=%s atoll.hostname=rack7-node3 "
+        vm = boot_with("options", "atoll.password_hash=%s atoll.hostname=rack7-node3 "
                             "atoll.bogus=1" % sha512_crypt(PASSWORD))
         try:
             vm.wait(r"atoll: unknown boot option 'atoll.bogus' ignored", BOOT_TIMEOUT,

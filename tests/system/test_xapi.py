@@ -1,0 +1,106 @@
+"""xapi-lite on the live host: QEMU boots the ISO's files with a root password, and a
+XenAPI client talks HTTPS to port 443 (stunnel in dom0) as XenAPI scripts and Xen
+Orchestra do: log in, read the real host, start the demo guest on real Xen and watch it
+run and power itself off through event.from."""
+import socket
+import ssl
+import time
+import unittest
+import xmlrpc.client
+
+from qemu_vm import BOOT_TIMEOUT, sha512_crypt
+from test_live import READY, boot_with
+
+PASSWORD = "atoll-api-pw"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ok(r):
+    assert r["Status"] == "Success", r
+    return r["Value"]
+
+
+class XenApiOnXen(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.port = free_port()
+        cls.vm = boot_with("xapi", "atoll.password_hash=%s" % sha512_crypt(PASSWORD),
+                           ["hostfwd=tcp:127.0.0.1:%d-:443" % cls.port])
+        try:
+            cls.vm.wait(READY, BOOT_TIMEOUT, "atoll: ready")
+        except Exception:
+            cls.vm.close()
+            raise
+        # The live host's certificate is self-signed, as on a fresh XCP-ng host.
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        cls.api = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % cls.port, context=ctx)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.vm.close()
+
+    def login(self):
+        return ok(self.api.session.login_with_password("root", PASSWORD, "1.0", "test"))
+
+    def test_1_login_and_the_real_host(self):
+        r = self.api.session.login_with_password("root", "wrong")
+        self.assertEqual(r["ErrorDescription"][0], "SESSION_AUTHENTICATION_FAILED")
+        s = self.login()
+        host = list(ok(self.api.host.get_all_records(s)).values())[0]
+        self.assertEqual(host["cpu_info"]["cpu_count"], "2", "QEMU's -smp 2")
+        self.assertTrue(host["software_version"]["xen"].startswith("4.17"))
+        self.assertEqual(host["address"], "10.0.2.15", "the management IP from DHCP")
+        dom0 = ok(self.api.VM.get_record(s, host["control_domain"]))
+        self.assertTrue(dom0["is_control_domain"])
+        self.assertEqual(dom0["power_state"], "Running")
+        self.assertTrue(ok(self.api.host_metrics.get_live(s, host["metrics"])))
+
+    def test_2_demo_guest_runs_on_xen(self):
+        s = self.login()
+        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm = ok(self.api.VM.clone(s, tpl, "demo on xen"))
+        ok(self.api.VM.set_is_a_template(s, vm, False))
+        token = ok(getattr(self.api.event, "from")(s, ["vm"], "", 0.0))["token"]
+        ok(self.api.VM.start(s, vm, False, False))
+        # The demo guest prints its banner and powers itself off: Running, then Halted.
+        seen, deadline = [], time.monotonic() + 120
+        while "Halted" not in seen and time.monotonic() < deadline:
+            batch = ok(getattr(self.api.event, "from")(s, ["vm"], token, 10.0))
+            token = batch["token"]
+            seen += [e["snapshot"]["power_state"] for e in batch["events"]
+                     if e["ref"] == vm and e["operation"] == "mod"]
+        self.assertEqual([p for i, p in enumerate(seen) if i == 0 or seen[i - 1] != p],
+                         ["Running", "Halted"], "power states seen: %s" % seen)
+        self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Halted")
+
+        # Async: the task finishes when xl does.
+        task = ok(self.api.Async.VM.start(s, vm, False, False))
+        deadline = time.monotonic() + 120
+        while ok(self.api.task.get_status(s, task)) == "pending" and \
+                time.monotonic() < deadline:
+            time.sleep(0.5)
+        self.assertEqual(ok(self.api.task.get_status(s, task)), "success",
+                         ok(self.api.task.get_error_info(s, task)))
+
+    def test_3_bad_start_reports_the_tools_error(self):
+        s = self.login()
+        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm = ok(self.api.VM.clone(s, tpl, "no kernel"))
+        ok(self.api.VM.set_is_a_template(s, vm, False))
+        ok(self.api.VM.set_PV_kernel(s, vm, "/nonexistent/vmlinuz"))
+        err = self.api.VM.start(s, vm, False, False)["ErrorDescription"]
+        self.assertEqual(err[0], "INTERNAL_ERROR")
+        self.assertIn("xl failed", err[1])
+        self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Halted",
+                         "nothing half-started")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
