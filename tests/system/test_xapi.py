@@ -89,7 +89,36 @@ class XenApiOnXen(unittest.TestCase):
         self.assertEqual(ok(self.api.task.get_status(s, task)), "success",
                          ok(self.api.task.get_error_info(s, task)))
 
-    def test_3_bad_start_reports_the_tools_error(self):
+    def test_3_stays_up_across_a_kill_9_and_shuts_down_cleanly(self):
+        s = self.login()
+        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm = ok(self.api.VM.clone(s, tpl, "long-lived"))
+        ok(self.api.VM.set_is_a_template(s, vm, False))
+        ok(self.api.VM.set_PV_args(s, vm, "console=hvc0 quiet atoll.stay"))
+        ok(self.api.VM.start(s, vm, False, False))
+        self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Running")
+
+        # kill -9 xapi-lite: init respawns it, and the domain runs on regardless.
+        self.vm.mark = 0
+        self.vm.login(PASSWORD)
+        status, out = self.vm.run("kill -9 $(pidof xapi-lite)")
+        self.assertEqual(status, 0, out)
+        deadline, s2 = time.monotonic() + 60, None
+        while s2 is None and time.monotonic() < deadline:
+            try:
+                s2 = self.login()
+            except (OSError, xmlrpc.client.ProtocolError, AssertionError):
+                time.sleep(0.5)
+        self.assertIsNotNone(s2, "xapi-lite came back")
+        self.assertEqual(ok(self.api.VM.get_power_state(s2, vm)), "Running",
+                         "still running after the restart")
+        status, out = self.vm.run("xl list | grep -c %s" % ok(self.api.VM.get_uuid(s2, vm)))
+        self.assertEqual(out.split()[-1], "1", "the domain itself never stopped")
+
+        ok(self.api.VM.clean_shutdown(s2, vm))
+        self.assertEqual(ok(self.api.VM.get_power_state(s2, vm)), "Halted")
+
+    def test_4_bad_start_reports_the_tools_error(self):
         s = self.login()
         tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
         vm = ok(self.api.VM.clone(s, tpl, "no kernel"))
