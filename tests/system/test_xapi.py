@@ -2,14 +2,20 @@
 XenAPI client talks HTTPS to port 443 (stunnel in dom0) as XenAPI scripts and Xen
 Orchestra do: log in, read the real host, start the demo guest on real Xen and watch it
 run and power itself off through event.from."""
+import os
 import socket
 import ssl
+import subprocess
+import sys
 import time
 import unittest
 import xmlrpc.client
 
 from qemu_vm import BOOT_TIMEOUT, sha512_crypt
 from test_live import READY, boot_with
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
+from test_xo import SCRIPT as XO_SCRIPT, prepare as prepare_xo  # noqa: E402
 
 PASSWORD = "atoll-api-pw"
 
@@ -117,6 +123,17 @@ class XenApiOnXen(unittest.TestCase):
 
         ok(self.api.VM.clean_shutdown(s2, vm))
         self.assertEqual(ok(self.api.VM.get_power_state(s2, vm)), "Halted")
+
+    def test_5_xen_orchestra_over_https(self):
+        """Xen Orchestra's xen-api client, as xo-server uses it, against the real host."""
+        ready = prepare_xo()
+        self.assertIs(ready, True, ready)
+        env = dict(os.environ, XAPI_PASSWORD=PASSWORD, NODE_ENV="test")
+        r = subprocess.run(["node", XO_SCRIPT, "--transport=auto",
+                            "https://127.0.0.1:%d" % self.port, "root"],
+                           env=env, capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 0, "--- stdout\n%s--- stderr\n%s" % (r.stdout, r.stderr))
+        self.assertIn("PASS xen-api client (transport auto)", r.stdout)
 
     def test_4_bad_start_reports_the_tools_error(self):
         s = self.login()

@@ -273,6 +273,8 @@ async function main() {
   ok(`VM.clone -> ${vmRef}: added to the cache (uuid ${vm.uuid})`)
 
   await xapi.call('VM.set_is_a_template', vmRef, false)
+  // On real Xen the demo guest powers itself off at once unless asked to stay up.
+  await xapi.call('VM.set_PV_args', vmRef, 'console=hvc0 quiet atoll.stay')
   vm = await waitCache('is_a_template = false', () => byRef(vmRef)?.is_a_template === false && byRef(vmRef), () => history(vmRef))
   check(vm.power_state === 'Halted', `new VM power_state ${vm.power_state}`)
   ok('VM.set_is_a_template false: cache updated, VM Halted')
