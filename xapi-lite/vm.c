@@ -61,7 +61,9 @@ rpc_created(struct xapi *x, struct obj *o, struct rpc_reply *r)
 	struct obj	*m;
 	switch (o->cls) {
 	case C_VM:
+		/* A VM without a domain has domid -1, as in XAPI (0 is dom0's). */
 		if ((m = db_create(&x->db, C_VM_metrics)) == NULL ||
+		    db_set(&x->db, o, F_VM_domid, hval_int(-1)) == -1 ||
 		    db_set(&x->db, o, F_VM_metrics, hval_string(m->ref)) == -1 ||
 		    db_set(&x->db, m, F_VM_metrics_install_time, hval_datetime(clock_unix())) ||
 		    update_allowed(x, o) == -1)
@@ -386,4 +388,36 @@ call_host_get_servertime(struct xapi *x, struct obj *s, struct val *p, struct rp
 	if ((v = rpc_str(x, rpc_printf(x, "%s", now))) != NULL)
 		v->type = VAL_DATETIME;
 	rpc_ok(r, v);
+}
+
+/* XAPI's memory constraint: static_min <= dynamic_min <= dynamic_max <= static_max, set
+   while the VM is halted. */
+void
+call_vm_set_memory_limits(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	static const enum fld	 f[4] = { F_VM_memory_static_min, F_VM_memory_static_max,
+		F_VM_memory_dynamic_min, F_VM_memory_dynamic_max };
+	struct obj		*vm;
+	long long		 m[4];
+	int			 i;
+
+	(void)s;
+	(void)park;
+	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
+		return;
+	for (i = 0; i < 4; i++)
+		if (db_val_int(p->u.a.items[2 + i], &m[i]) == -1)
+			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f[i]].name);
+	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0)
+		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
+		    lower_state(x, vm));
+	if (!(0 <= m[0] && m[0] <= m[2] && m[2] <= m[3] && m[3] <= m[1]))
+		return rpc_fail(x, r, "MEMORY_CONSTRAINT_VIOLATION", 1,
+		    "Memory limits must satisfy: static_min <= dynamic_min <= dynamic_max <= "
+		    "static_max");
+	for (i = 0; i < 4; i++)
+		if (db_set(&x->db, vm, f[i], hval_int(m[i])) == -1)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	rpc_ok(r, rpc_str(x, ""));
 }

@@ -183,11 +183,24 @@ write_config(struct xapi *x, struct obj *vm, const char *path, struct rpc_reply 
 	return 0;
 }
 
-/* Context of a power operation's job: the VM's ref, then the power state it ends in. */
+/* Part n of a power job's context: 0 the VM's ref, 1 the state it ends in, 2 the
+   operation, 3 the configuration's path. */
+static const char *
+part(const struct park *pk, int n)
+{
+	const char	*p = pk->ctx;
+
+	while (n-- > 0)
+		p += strlen(p) + 1;
+	return p;
+}
+
+/* xl finished a power operation: the VM takes its new state, or the call fails with xl's
+   own words. */
 static void
 power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	const char	*ref = pk->ctx, *to = pk->ctx + strlen(pk->ctx) + 1;
+	const char	*ref = part(pk, 0), *to = part(pk, 1);
 	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
 	char		*text = pk->job->out.p ? pk->job->out.p : "";
 
@@ -199,6 +212,53 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	if (vm == NULL)
 		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", ref);
 	vm_set_power(x, vm, to, r);
+}
+
+/* Starts the xl command of op on the park. Returns 0 or -1. */
+static int
+run_op(struct park *park, const char *uuid, const char *op, const char *path)
+{
+	char		*u = (char *)(uintptr_t)uuid, *f = (char *)(uintptr_t)path;
+	char *const	 create[] = { "xl", "create", f, NULL };
+	char *const	 create_p[] = { "xl", "create", "-p", f, NULL };
+	char *const	 shut[] = { "xl", "shutdown", "-w", u, NULL };
+	char *const	 destroy[] = { "xl", "destroy", u, NULL };
+	char *const	 reboot[] = { "xl", "reboot", "-w", u, NULL };
+	char *const	 pause[] = { "xl", "pause", u, NULL };
+	char *const	 unpause[] = { "xl", "unpause", u, NULL };
+	char *const	*argv =
+	    strcmp(op, "start") == 0 ? create : strcmp(op, "start_paused") == 0 ? create_p :
+	    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ?
+	    destroy : strcmp(op, "pause") == 0 ? pause : strcmp(op, "unpause") == 0 ?
+	    unpause : reboot;
+
+	return park_job(park, argv, NULL, power_done);
+}
+
+/* xl info answered: a domain needs its static maximum and a little for Xen's own tables.
+   What cannot fit is refused with XAPI's error before xl makes anything. */
+static void
+memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	struct obj	*vm = db_find(&x->db, part(pk, 0), strlen(part(pk, 0)));
+	struct xl_info	 info;
+	char		 err[128];
+	long long	 need, have;
+
+	if (vm == NULL)
+		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", part(pk, 0));
+	need = db_get(&x->db, vm, F_VM_memory_static_max)->u.i;
+	if (pk->job->status == 0 &&
+	    xl_info_parse(pk->job->out.p ? pk->job->out.p : "", &info, err, sizeof(err)) == 0) {
+		have = info.free_memory_mib * MIB;
+		if (need + need / 64 > have)
+			return rpc_fail(x, r, "HOST_NOT_ENOUGH_FREE_MEMORY", 2,
+			    rpc_printf(x, "%lld", need), rpc_printf(x, "%lld", have));
+	}
+	/* Otherwise (or when Xen could not tell) xl create decides, with its own error. */
+	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), part(pk, 2), part(pk, 3)) == -1)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
+	r->parked = 1;
 }
 
 int
@@ -218,32 +278,19 @@ xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct
 		if (write_config(x, vm, path, r) == -1)
 			return -1;
 	}
-	len = strlen(vm->ref) + 1 + strlen(to) + 1;
+	len = strlen(vm->ref) + strlen(to) + strlen(op) + strlen(path) + 4;
 	if ((park->ctx = malloc(len)) == NULL) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return -1;
 	}
 	park->ctxlen = len;
-	memcpy(park->ctx, vm->ref, strlen(vm->ref) + 1);
-	memcpy(park->ctx + strlen(vm->ref) + 1, to, strlen(to) + 1);
-	{
-		char *const	 create[] = { "xl", "create", path, NULL };
-		char *const	 create_p[] = { "xl", "create", "-p", path, NULL };
-		char *const	 shut[] = { "xl", "shutdown", "-w", (char *)(uintptr_t)uuid, NULL };
-		char *const	 destroy[] = { "xl", "destroy", (char *)(uintptr_t)uuid, NULL };
-		char *const	 reboot[] = { "xl", "reboot", "-w", (char *)(uintptr_t)uuid, NULL };
-		char *const	 pause[] = { "xl", "pause", (char *)(uintptr_t)uuid, NULL };
-		char *const	 unpause[] = { "xl", "unpause", (char *)(uintptr_t)uuid, NULL };
-		char *const	*argv =
-		    strcmp(op, "start") == 0 ? create : strcmp(op, "start_paused") == 0 ? create_p :
-		    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ?
-		    destroy : strcmp(op, "pause") == 0 ? pause : strcmp(op, "unpause") == 0 ?
-		    unpause : reboot;
-
-		if (park_job(park, argv, NULL, power_done) == -1) {
-			rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
-			return -1;
-		}
+	snprintf(park->ctx, len, "%s%c%s%c%s%c%s", vm->ref, 0, to, 0, op, 0, path);
+	/* A start first asks Xen for its free memory (memory_checked goes on from there). */
+	if (strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0 ?
+	    park_job(park, (char *const[]){ "xl", "info", NULL }, NULL, memory_checked) :
+	    run_op(park, uuid, op, path) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
+		return -1;
 	}
 	r->parked = 1;
 	return 0;

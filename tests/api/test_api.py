@@ -181,6 +181,20 @@ class Model(unittest.TestCase):
         self.assertEqual(self.p.VM_metrics.get_record(self.s, metrics)["ErrorDescription"][0],
                          "HANDLE_INVALID", "the VM's metrics go with it")
 
+    def test_memory_limits(self):
+        vm = self.new_vm("memory")
+        gib = 1024 ** 3
+        ok(self.p.VM.set_memory_limits(self.s, vm, str(gib), str(4 * gib), str(2 * gib),
+                                       str(3 * gib)))
+        self.assertEqual(ok(self.p.VM.get_memory_static_max(self.s, vm)), str(4 * gib))
+        self.assertEqual(ok(self.p.VM.get_memory_dynamic_min(self.s, vm)), str(2 * gib))
+        r = self.p.VM.set_memory_limits(self.s, vm, "1", "2", "3", "4")
+        self.assertEqual(r["ErrorDescription"][0], "MEMORY_CONSTRAINT_VIOLATION")
+        ok(self.p.VM.start(self.s, vm, False, False))
+        r = self.p.VM.set_memory_limits(self.s, vm, "1", "4", "2", "3")
+        self.assertEqual(r["ErrorDescription"], ["VM_BAD_POWER_STATE", vm, "halted", "running"])
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
     def test_template_cannot_start(self):
         tpl = ok(self.p.VM.get_by_name_label(self.s, "Other install media"))[0]
         self.assertEqual(self.p.VM.start(self.s, tpl, False, False)["ErrorDescription"],

@@ -124,6 +124,18 @@ class XenApiOnXen(unittest.TestCase):
         ok(self.api.VM.clean_shutdown(s2, vm))
         self.assertEqual(ok(self.api.VM.get_power_state(s2, vm)), "Halted")
 
+    def test_4b_too_much_memory_is_refused_before_xl(self):
+        s = self.login()
+        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm = ok(self.api.VM.clone(s, tpl, "too big"))
+        ok(self.api.VM.set_is_a_template(s, vm, False))
+        big = str(64 * 1024 ** 3)       # the QEMU machine has 2 GiB
+        ok(self.api.VM.set_memory_limits(s, vm, big, big, big, big))
+        err = self.api.VM.start(s, vm, False, False)["ErrorDescription"]
+        self.assertEqual(err[:2], ["HOST_NOT_ENOUGH_FREE_MEMORY", big])
+        self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Halted")
+        self.assertEqual(ok(self.api.VM.get_domid(s, vm)), "-1", "no domain was made")
+
     def test_5_xen_orchestra_over_https(self):
         """Xen Orchestra's xen-api client, as xo-server uses it, against the real host."""
         ready = prepare_xo()
