@@ -128,7 +128,7 @@ class NonBlocking(unittest.TestCase):
             time.sleep(0.3)   # the login is now waiting for its helper
             t0 = time.monotonic()
             self.assertIn("VM.start", xmlrpc.client.ServerProxy(server.url).system.listMethods())
-            self.assertLess(time.monotonic() - t0, 1.0, "served while the helper runs")
+            self.assertLess(time.monotonic() - t0, 1.5, "served while the 2 s helper runs")
             t.join(30)
             self.assertEqual(result["r"]["Status"], "Success", "and the login succeeds")
             self.assertEqual(server.stop(), 0)
