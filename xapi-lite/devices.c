@@ -9,6 +9,7 @@
 
 #include "calls.h"
 #include "hval.h"
+#include "mac.h"
 #include "rpc_impl.h"
 
 /* The object a ref field of o points at, or NULL. */
@@ -54,21 +55,6 @@ pick_slot(struct xapi *x, struct obj *o, enum fld vmf, enum fld slotf)
 	return -1;
 }
 
-static int
-valid_mac(const char *m)
-{
-	int	i;
-
-	for (i = 0; i < 17; i++) {
-		char	c = m[i];
-
-		if (i % 3 == 2 ? c != ':' : !((c >= '0' && c <= '9') ||
-		    (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return 0;
-	}
-	return m[17] == '\0';
-}
-
 int
 device_created(struct xapi *x, struct obj *o, struct rpc_reply *r)
 {
@@ -110,7 +96,7 @@ device_created(struct xapi *x, struct obj *o, struct rpc_reply *r)
 			return rpc_fail(x, r, "DEVICE_ALREADY_EXISTS", 1,
 			    db_str(&x->db, o, F_VIF_device)), -1;
 		if (db_str(&x->db, o, F_VIF_MAC)[0] != '\0') {
-			if (!valid_mac(db_str(&x->db, o, F_VIF_MAC)))
+			if (!mac_valid(db_str(&x->db, o, F_VIF_MAC)))
 				return rpc_fail(x, r, "MAC_INVALID", 1,
 				    db_str(&x->db, o, F_VIF_MAC)), -1;
 			return 0;

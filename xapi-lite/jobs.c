@@ -65,6 +65,16 @@ rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc
 	}
 }
 
+const char *
+park_ctx_part(const struct park *pk, int n)
+{
+	const char	*p = pk->ctx;
+
+	while (n-- > 0)
+		p += strlen(p) + 1;
+	return p;
+}
+
 void
 park_unlink(struct xapi *x, struct park *pk)
 {

@@ -98,16 +98,6 @@ new_session(struct xapi *x, const char *user, const char *originator, struct rpc
 /* The login's context, NUL-separated: user, originator, stored hash, salt, password. */
 enum { CTX_USER, CTX_ORIGINATOR, CTX_HASH, CTX_SALT, CTX_PASSWORD, CTX_N };
 
-static const char *
-ctx_part(const struct park *pk, int n)
-{
-	const char	*p = pk->ctx;
-
-	while (n-- > 0)
-		p += strlen(p) + 1;
-	return p;
-}
-
 static int login_helper(struct park *, int);
 
 /* The helper finished: its output is the password's hash with the stored salt. */
@@ -115,7 +105,7 @@ static void
 login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
 	struct buf	*out = &pk->job->out;
-	const char	*user = ctx_part(pk, CTX_USER);
+	const char	*user = park_ctx_part(pk, CTX_USER);
 	char		*made = out->p ? out->p : "";
 
 	made[strcspn(made, "\n")] = '\0';
@@ -129,24 +119,24 @@ login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	if (pk->job->status != 0)
 		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "no password helper (openssl or mkpasswd) could run");
-	if (!auth_same(ctx_part(pk, CTX_HASH), made))
+	if (!auth_same(park_ctx_part(pk, CTX_HASH), made))
 		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "Authentication failure");
-	new_session(x, user, ctx_part(pk, CTX_ORIGINATOR), r);
+	new_session(x, user, park_ctx_part(pk, CTX_ORIGINATOR), r);
 }
 
 /* Starts the crypt helper on the park: openssl first, busybox mkpasswd second. */
 static int
 login_helper(struct park *pk, int mkpasswd)
 {
-	char		*salt = (char *)(uintptr_t)ctx_part(pk, CTX_SALT);
+	char		*salt = (char *)(uintptr_t)park_ctx_part(pk, CTX_SALT);
 	char		 input[4100];
 	char *const	 openssl_argv[] = { "openssl", "passwd", "-6", "-salt", salt, "-stdin",
 		NULL };
 	char *const	 mkpasswd_argv[] = { "mkpasswd", "-m", "sha512", "-S", salt, "-P", "0",
 		NULL };
 
-	snprintf(input, sizeof(input), "%s\n", ctx_part(pk, CTX_PASSWORD));
+	snprintf(input, sizeof(input), "%s\n", park_ctx_part(pk, CTX_PASSWORD));
 	return park_job(pk, mkpasswd ? mkpasswd_argv : openssl_argv, input, login_checked);
 }
 

@@ -93,6 +93,8 @@ int	park_job(struct park *pk, char *const argv[], const char *input,
 
 /* Frees a park that is off every list; a child still running is killed and reaped. */
 void	park_free(struct park *pk);
+/* Part n of a park's context when it holds NUL-separated strings. */
+const char *park_ctx_part(const struct park *pk, int n);
 /* Takes pk off x's list of parked calls. */
 void	park_unlink(struct xapi *x, struct park *pk);
 

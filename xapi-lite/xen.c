@@ -183,24 +183,15 @@ write_config(struct xapi *x, struct obj *vm, const char *path, struct rpc_reply 
 	return 0;
 }
 
-/* Part n of a power job's context: 0 the VM's ref, 1 the state it ends in, 2 the
+/* A power job's context (park_ctx_part): 0 the VM's ref, 1 the state it ends in, 2 the
    operation, 3 the configuration's path. */
-static const char *
-part(const struct park *pk, int n)
-{
-	const char	*p = pk->ctx;
-
-	while (n-- > 0)
-		p += strlen(p) + 1;
-	return p;
-}
 
 /* xl finished a power operation: the VM takes its new state, or the call fails with xl's
    own words. */
 static void
 power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	const char	*ref = part(pk, 0), *to = part(pk, 1);
+	const char	*ref = park_ctx_part(pk, 0), *to = park_ctx_part(pk, 1);
 	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
 	char		*text = pk->job->out.p ? pk->job->out.p : "";
 
@@ -240,13 +231,13 @@ run_op(struct park *park, const char *uuid, const char *op, const char *path)
 static void
 memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	struct obj	*vm = db_find(&x->db, part(pk, 0), strlen(part(pk, 0)));
+	struct obj	*vm = db_find(&x->db, park_ctx_part(pk, 0), strlen(park_ctx_part(pk, 0)));
 	struct xl_info	 info;
 	char		 err[128];
 	long long	 need, have;
 
 	if (vm == NULL)
-		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", part(pk, 0));
+		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", park_ctx_part(pk, 0));
 	need = db_get(&x->db, vm, F_VM_memory_static_max)->u.i;
 	if (pk->job->status == 0 &&
 	    xl_info_parse(pk->job->out.p ? pk->job->out.p : "", &info, err, sizeof(err)) == 0) {
@@ -256,7 +247,7 @@ memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 			    rpc_printf(x, "%lld", need), rpc_printf(x, "%lld", have));
 	}
 	/* Otherwise (or when Xen could not tell) xl create decides, with its own error. */
-	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), part(pk, 2), part(pk, 3)) == -1)
+	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), park_ctx_part(pk, 2), park_ctx_part(pk, 3)) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
 	r->parked = 1;
 }

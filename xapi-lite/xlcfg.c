@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mac.h"
 #include "xlcfg.h"
 
 static int
@@ -35,18 +36,6 @@ one_of(const char *s, const char *const *list)
 		if (strcmp(s, *list) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-valid_mac(const char *m)
-{
-	int	i;
-
-	for (i = 0; i < 17; i++)
-		if (i % 3 == 2 ? m[i] != ':' : !((m[i] >= '0' && m[i] <= '9') ||
-		    (m[i] >= 'a' && m[i] <= 'f') || (m[i] >= 'A' && m[i] <= 'F')))
-			return 0;
-	return m[17] == '\0';
 }
 
 static int
@@ -93,7 +82,7 @@ check(const struct xl_vm *vm, char *err, size_t errlen)
 			return fail(err, errlen, "disk", "has a bad device name");
 	}
 	for (i = 0; i < vm->nnics; i++)
-		if (!valid_mac(vm->nics[i].mac) || vm->nics[i].bridge[0] == '\0' ||
+		if (!mac_valid(vm->nics[i].mac) || vm->nics[i].bridge[0] == '\0' ||
 		    !plain(vm->nics[i].bridge) || strchr(vm->nics[i].bridge, '=') != NULL)
 			return fail(err, errlen, "VIF", "has a bad MAC or bridge");
 	return 0;
