@@ -18,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hval.h"
 #include "journal.h"
+#include "rpc_impl.h"
 #include "server.h"
 #include "xapi.h"
 
@@ -54,6 +56,26 @@ find_pool(struct xapi *x)
 	x->pool = x->db.objs[C_pool][0];
 	x->host = db_find(&x->db, db_str(&x->db, x->pool, F_pool_master), REF_LEN);
 	return x->host != NULL ? 0 : -1;
+}
+
+/* After a load: operations that were running when the last process stopped are over (the
+   reconciliation finds what they left). */
+static int
+forget_operations(struct xapi *x)
+{
+	struct rpc_reply	r;
+	size_t			i;
+
+	for (i = 0; i < x->db.n[C_VM]; i++) {
+		struct obj	*vm = x->db.objs[C_VM][i];
+
+		if (db_get(&x->db, vm, F_VM_current_operations)->u.st.n == 0)
+			continue;
+		if (db_set(&x->db, vm, F_VM_current_operations, hval_struct()) == -1 ||
+		    rpc_changed(x, vm, &r) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static void
@@ -305,6 +327,10 @@ main(int argc, char *argv[])
 	}
 	if (loaded && find_pool(&x) == -1) {
 		fprintf(stderr, "xapi-lite: --state %s holds no pool and host\n", state);
+		return 1;
+	}
+	if (loaded && forget_operations(&x) == -1) {
+		fprintf(stderr, "xapi-lite: out of memory\n");
 		return 1;
 	}
 	x.journal = &j;

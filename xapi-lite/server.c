@@ -40,10 +40,13 @@ conn_close(struct server *s, size_t i)
 {
 	struct conn	*c = s->conns[i];
 
-	if (c->park != NULL) {
+	/* A waiting event.from goes with its caller; a call whose child runs (xl making a
+	   domain) finishes unanswered, so nothing is left half-done. */
+	if (c->park != NULL && c->park->job == NULL) {
 		park_unlink(s->x, c->park);
 		park_free(c->park);
-	}
+	} else if (c->park != NULL)
+		c->park->conn = NULL;
 	close(c->fd);
 	buf_free(&c->in);
 	buf_free(&c->out);

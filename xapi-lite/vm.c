@@ -27,7 +27,8 @@ static const char *const paused_ops[] = { "unpause", "hard_shutdown", "hard_rebo
 static const char *const template_ops[] = { "clone", "copy", "export", "provision",
 	"destroy", NULL };
 
-/* Recomputes allowed_operations from the power state. Returns 0 or -1. */
+/* Recomputes allowed_operations from the power state; none while an operation runs.
+   Returns 0 or -1. */
 static int
 update_allowed(struct xapi *x, struct obj *vm)
 {
@@ -35,7 +36,8 @@ update_allowed(struct xapi *x, struct obj *vm)
 	const char		*ps = db_str(&x->db, vm, F_VM_power_state);
 	struct val		*a;
 
-	if (db_get(&x->db, vm, F_VM_is_control_domain)->u.b)
+	if (db_get(&x->db, vm, F_VM_is_control_domain)->u.b ||
+	    db_get(&x->db, vm, F_VM_current_operations)->u.st.n > 0)
 		ops = NULL;
 	else if (db_get(&x->db, vm, F_VM_is_a_template)->u.b)
 		ops = template_ops;
@@ -53,6 +55,34 @@ update_allowed(struct xapi *x, struct obj *vm)
 			return -1;
 		}
 	return db_set(&x->db, vm, F_VM_allowed_operations, a);
+}
+
+int
+vm_operation(struct xapi *x, struct obj *vm, const char *op, const char *opref)
+{
+	struct val	*ops = hval_dup(db_get(&x->db, vm, F_VM_current_operations));
+
+	if (ops == NULL)
+		return -1;
+	if (op != NULL ? hval_put(ops, opref, hval_string(op)) == -1 :
+	    hval_del(ops, opref, strlen(opref)) == -1) {
+		hval_free(ops);
+		return -1;
+	}
+	return db_set(&x->db, vm, F_VM_current_operations, ops) == -1 ? -1 :
+	    update_allowed(x, vm);
+}
+
+int
+vm_busy(struct xapi *x, struct obj *vm, struct rpc_reply *r)
+{
+	struct val	*ops = db_get(&x->db, vm, F_VM_current_operations);
+
+	if (ops->u.st.n == 0)
+		return 0;
+	rpc_fail(x, r, "OTHER_OPERATION_IN_PROGRESS", 4, "VM", vm->ref,
+	    ops->u.st.m[0].v->u.s.p, ops->u.st.m[0].name);
+	return -1;
 }
 
 int
@@ -112,6 +142,8 @@ rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 		rpc_fail(x, r, "OPERATION_NOT_ALLOWED", 1, "the control domain cannot be destroyed");
 		return -1;
 	}
+	if (vm_busy(x, o, r) == -1)
+		return -1;
 	if (strcmp(db_str(&x->db, o, F_VM_power_state), "Halted") != 0) {
 		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, o->ref, "halted", lower_state(x, o));
 		return -1;
@@ -155,6 +187,8 @@ vm_in_state(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want
 		    "operations on the control domain are not allowed");
 		return NULL;
 	}
+	if (vm_busy(x, vm, r) == -1)
+		return NULL;
 	ps = db_str(&x->db, vm, F_VM_power_state);
 	if (strstr(want, ps) == NULL) {
 		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, want_lower, lower_state(x, vm));
@@ -255,6 +289,8 @@ duplicate(struct xapi *x, struct obj *vm, const char *name, struct rpc_reply *r)
 	struct obj	*n;
 	int		 f;
 
+	if (vm_busy(x, vm, r) == -1)
+		return;
 	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0)
 		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
 		    lower_state(x, vm));
@@ -329,6 +365,8 @@ call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 	(void)s;
 	(void)park;
 	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
+		return;
+	if (vm_busy(x, vm, r) == -1)
 		return;
 	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0)
 		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
@@ -409,6 +447,8 @@ call_vm_set_memory_limits(struct xapi *x, struct obj *s, struct val *p, struct r
 	for (i = 0; i < 4; i++)
 		if (db_val_int(p->u.a.items[2 + i], &m[i]) == -1)
 			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f[i]].name);
+	if (vm_busy(x, vm, r) == -1)
+		return;
 	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0)
 		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
 		    lower_state(x, vm));

@@ -66,6 +66,9 @@ struct xapi {
 	long long	 heartbeat;	/* unix time of the last pool heartbeat */
 	char		 rundir[256];	/* the xen backend's xl configurations */
 	int		 reconciling;	/* an `xl list` reconciliation is running */
+	unsigned	 power_ops;	/* power operations ended so far */
+	unsigned	 power_ops_listed; /* ...when the running reconciliation began: if one
+					   ended under it, what it listed is out of date */
 };
 
 struct server;
@@ -104,6 +107,11 @@ void	task_complete(struct xapi *x, const char *task, const struct rpc_reply *r);
 /* vm.c: moves vm to power state ps with everything that follows (residence, domid,
    metrics, allowed operations, devices); r gets the reply. */
 void	vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r);
+/* vm_operation records op as running under opref in current_operations (op NULL: it has
+   ended), with allowed_operations to match; 0 or -1. vm_busy fails r with
+   OTHER_OPERATION_IN_PROGRESS (-1) while one runs, else 0. */
+int	vm_operation(struct xapi *x, struct obj *vm, const char *op, const char *opref);
+int	vm_busy(struct xapi *x, struct obj *vm, struct rpc_reply *r);
 
 /* xen.c: the xen backend. xen_populate fills an empty database with this machine's host
    (0, or -1 with why); xen_power runs power operation op ("start", "clean_shutdown"...)

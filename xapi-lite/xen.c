@@ -184,7 +184,21 @@ write_config(struct xapi *x, struct obj *vm, const char *path, struct rpc_reply 
 }
 
 /* A power job's context (park_ctx_part): 0 the VM's ref, 1 the state it ends in, 2 the
-   operation, 3 the configuration's path. */
+   operation, 3 the configuration's path, 4 the operation's key in current_operations. */
+
+/* The power operation of pk has ended (well or not): the VM may take another, and a
+   reconciliation that listed domains while it ran is out of date. */
+static struct obj *
+operation_ended(struct xapi *x, struct park *pk)
+{
+	const char	*ref = park_ctx_part(pk, 0);
+	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
+
+	x->power_ops++;
+	if (vm != NULL)
+		(void)vm_operation(x, vm, NULL, park_ctx_part(pk, 4));
+	return vm;
+}
 
 /* xl finished a power operation: the VM takes its new state, or the call fails with xl's
    own words. */
@@ -192,7 +206,7 @@ static void
 power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
 	const char	*ref = park_ctx_part(pk, 0), *to = park_ctx_part(pk, 1);
-	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
+	struct obj	*vm = operation_ended(x, pk);
 	char		*text = pk->job->out.p ? pk->job->out.p : "";
 
 	if (pk->job->status != 0) {
@@ -236,19 +250,25 @@ memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	char		 err[128];
 	long long	 need, have;
 
-	if (vm == NULL)
+	if (vm == NULL) {
+		(void)operation_ended(x, pk);
 		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", park_ctx_part(pk, 0));
+	}
 	need = db_get(&x->db, vm, F_VM_memory_static_max)->u.i;
 	if (pk->job->status == 0 &&
 	    xl_info_parse(pk->job->out.p ? pk->job->out.p : "", &info, err, sizeof(err)) == 0) {
 		have = info.free_memory_mib * MIB;
-		if (need + need / 64 > have)
+		if (need + need / 64 > have) {
+			(void)operation_ended(x, pk);
 			return rpc_fail(x, r, "HOST_NOT_ENOUGH_FREE_MEMORY", 2,
 			    rpc_printf(x, "%lld", need), rpc_printf(x, "%lld", have));
+		}
 	}
 	/* Otherwise (or when Xen could not tell) xl create decides, with its own error. */
-	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), park_ctx_part(pk, 2), park_ctx_part(pk, 3)) == -1)
+	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), park_ctx_part(pk, 2), park_ctx_part(pk, 3)) == -1) {
+		(void)operation_ended(x, pk);
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
+	}
 	r->parked = 1;
 }
 
@@ -257,7 +277,7 @@ xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct
     struct park *park)
 {
 	const char	*uuid = db_str(&x->db, vm, F_VM_uuid);
-	char		 path[512];
+	char		 path[512], opref[REF_LEN + 1];
 	size_t		 len;
 
 	if (park == NULL) {
@@ -269,17 +289,27 @@ xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct
 		if (write_config(x, vm, path, r) == -1)
 			return -1;
 	}
-	len = strlen(vm->ref) + strlen(to) + strlen(op) + strlen(path) + 4;
-	if ((park->ctx = malloc(len)) == NULL) {
+	/* The operation's key is its task's, as in XAPI; a synchronous call gets its own. */
+	if (park->task[0] != '\0')
+		memcpy(opref, park->task, sizeof(opref));
+	else {
+		char	uuid_op[37];
+
+		db_uuid(&x->db, uuid_op);
+		snprintf(opref, sizeof(opref), "OpaqueRef:%s", uuid_op);
+	}
+	len = strlen(vm->ref) + strlen(to) + strlen(op) + strlen(path) + strlen(opref) + 5;
+	if ((park->ctx = malloc(len)) == NULL || vm_operation(x, vm, op, opref) == -1) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return -1;
 	}
 	park->ctxlen = len;
-	snprintf(park->ctx, len, "%s%c%s%c%s%c%s", vm->ref, 0, to, 0, op, 0, path);
+	snprintf(park->ctx, len, "%s%c%s%c%s%c%s%c%s", vm->ref, 0, to, 0, op, 0, path, 0, opref);
 	/* A start first asks Xen for its free memory (memory_checked goes on from there). */
 	if (strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0 ?
 	    park_job(park, (char *const[]){ "xl", "info", NULL }, NULL, memory_checked) :
 	    run_op(park, uuid, op, path) == -1) {
+		(void)vm_operation(x, vm, NULL, opref);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
 		return -1;
 	}
@@ -298,6 +328,9 @@ reconcile_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 
 	rpc_ok(r, rpc_str(x, ""));
 	x->reconciling = 0;
+	/* A power operation that ended while xl listed may have been listed half-done. */
+	if (x->power_ops_listed != x->power_ops)
+		return;
 	if (pk->job->status != 0 || (doms = calloc(MAX_DOMAINS, sizeof(*doms))) == NULL)
 		return;
 	if ((n = xl_list_parse(pk->job->out.p ? pk->job->out.p : "", doms, MAX_DOMAINS, err,
@@ -309,8 +342,10 @@ reconcile_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		struct obj	*vm = x->db.objs[C_VM][i];
 		const char	*ps = db_str(&x->db, vm, F_VM_power_state), *now = "Halted";
 
+		/* A VM under a power operation is left to it: its domain may be half made. */
 		if (db_get(&x->db, vm, F_VM_is_control_domain)->u.b ||
-		    db_get(&x->db, vm, F_VM_is_a_template)->u.b)
+		    db_get(&x->db, vm, F_VM_is_a_template)->u.b ||
+		    db_get(&x->db, vm, F_VM_current_operations)->u.st.n > 0)
 			continue;
 		for (d = 0; d < n; d++)
 			if (strcmp(doms[d].name, db_str(&x->db, vm, F_VM_uuid)) == 0) {
@@ -336,6 +371,7 @@ xen_reconcile(struct xapi *x, struct park *pk)
 {
 	if (park_job(pk, (char *const[]){ "xl", "list", NULL }, NULL, reconcile_done) == -1)
 		return -1;
+	x->power_ops_listed = x->power_ops;
 	x->reconciling = 1;
 	return 0;
 }

@@ -86,14 +86,22 @@ class XenApiOnXen(unittest.TestCase):
                          ["Running", "Halted"], "power states seen: %s" % seen)
         self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Halted")
 
-        # Async: the task finishes when xl does.
+        # Async: the task finishes when xl does. A second start meanwhile is refused
+        # (the operation runs, or it is over and the VM is no longer halted): never a
+        # second domain.
         task = ok(self.api.Async.VM.start(s, vm, False, False))
+        err = self.api.VM.start(s, vm, False, False)["ErrorDescription"]
+        self.assertIn(err[0], ("OTHER_OPERATION_IN_PROGRESS", "VM_BAD_POWER_STATE"), err)
+        if err[0] == "OTHER_OPERATION_IN_PROGRESS":
+            self.assertEqual(err[1:], ["VM", vm, "start", task])
         deadline = time.monotonic() + 120
         while ok(self.api.task.get_status(s, task)) == "pending" and \
                 time.monotonic() < deadline:
             time.sleep(0.5)
         self.assertEqual(ok(self.api.task.get_status(s, task)), "success",
                          ok(self.api.task.get_error_info(s, task)))
+        self.assertEqual(ok(self.api.VM.get_current_operations(s, vm)), {})
+        self.assertIn("hard_shutdown", ok(self.api.VM.get_allowed_operations(s, vm)))
 
     def test_3_stays_up_across_a_kill_9_and_shuts_down_cleanly(self):
         s = self.login()
