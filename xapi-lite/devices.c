@@ -11,6 +11,7 @@
 #include "hval.h"
 #include "mac.h"
 #include "rpc_impl.h"
+#include "storage.h"
 
 /* The object a ref field of o points at, or NULL. */
 static struct obj *
@@ -117,10 +118,9 @@ device_created(struct xapi *x, struct obj *o, struct rpc_reply *r)
 			return rpc_fail(x, r, "INVALID_VALUE", 2, "virtual_size",
 			    rpc_printf(x, "%lld", (long long)db_get(&x->db, o,
 			    F_VDI_virtual_size)->u.i)), -1;
-		if (db_set(&x->db, o, F_VDI_location, hval_string(db_str(&x->db, o, F_VDI_uuid))) ||
-		    db_set(&x->db, o, F_VDI_managed, hval_bool(1)))
+		if (db_set(&x->db, o, F_VDI_managed, hval_bool(1)))
 			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory"), -1;
-		return 0;
+		return storage_vdi_create(x, o, r);
 	default:
 		return 0;
 	}
@@ -151,6 +151,7 @@ device_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 		for (i = x->db.n[C_VBD]; i-- > 0;)
 			if (strcmp(db_str(&x->db, x->db.objs[C_VBD][i], F_VBD_VDI), o->ref) == 0)
 				db_destroy(&x->db, x->db.objs[C_VBD][i]);
+		storage_vdi_remove(x, o);
 		return 0;
 	default:
 		return 0;
@@ -278,6 +279,8 @@ call_vdi_resize(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	if (size < db_get(&x->db, vdi, F_VDI_virtual_size)->u.i)
 		return rpc_fail(x, r, "VDI_TOO_SMALL", 2, vdi->ref,
 		    rpc_printf(x, "%lld", (long long)db_get(&x->db, vdi, F_VDI_virtual_size)->u.i));
+	if (storage_vdi_resize(x, vdi, size, r) == -1)
+		return;
 	if (db_set(&x->db, vdi, F_VDI_virtual_size, hval_int(size)) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	rpc_ok(r, rpc_str(x, ""));

@@ -98,6 +98,30 @@ template(struct xapi *x, const char *name, const char *description, int pv)
 		"type=\"system\"/></provision>", "install-methods", "cdrom") });
 }
 
+/* An SR of the host: a directory of the state directory, plugged through its PBD. */
+static struct obj *
+make_sr(struct xapi *x, struct obj *host, const char *label, const char *description,
+    const char *type, const char *content, const char *subdir, long long size)
+{
+	struct obj	*sr;
+	char		 dir[300];
+
+	snprintf(dir, sizeof(dir), "%s/%s", x->statedir, subdir);
+	if ((sr = MAKE(x, C_SR,
+	    { F_SR_name_label, hval_string(label) },
+	    { F_SR_name_description, hval_string(description) },
+	    { F_SR_type, hval_string(type) },
+	    { F_SR_content_type, hval_string(content) },
+	    { F_SR_physical_size, hval_int(size) })) == NULL ||
+	    MAKE(x, C_PBD,
+	    { F_PBD_host, hval_string(host->ref) },
+	    { F_PBD_SR, hval_string(sr->ref) },
+	    { F_PBD_device_config, map2("location", dir, NULL, NULL) },
+	    { F_PBD_currently_attached, hval_bool(1) }) == NULL)
+		return NULL;
+	return sr;
+}
+
 int
 host_populate(struct xapi *x, const struct host_facts *f)
 {
@@ -171,17 +195,12 @@ host_populate(struct xapi *x, const struct host_facts *f)
 	    db_set(&x->db, host, F_host_control_domain, hval_string(dom0->ref)) == -1)
 		return -1;
 
-	if ((sr = MAKE(x, C_SR,
-	    { F_SR_name_label, hval_string("Local storage") },
-	    { F_SR_name_description, hval_string("Sparse raw files on ATOLL-SR") },
-	    { F_SR_type, hval_string("file") },
-	    { F_SR_content_type, hval_string("user") },
-	    { F_SR_physical_size, hval_int(f->sr_size) })) == NULL ||
-	    MAKE(x, C_PBD,
-	    { F_PBD_host, hval_string(host->ref) },
-	    { F_PBD_SR, hval_string(sr->ref) },
-	    { F_PBD_device_config, map2("location", "/var/lib/atoll/sr", NULL, NULL) },
-	    { F_PBD_currently_attached, hval_bool(1) }) == NULL)
+	/* Two SRs, directories of the state directory (an installed host mounts ATOLL-SR on
+	   the first): sparse raw disks, and the ISO library for install media. */
+	if ((sr = make_sr(x, host, "Local storage", "Sparse raw files on ATOLL-SR", "file",
+	    "user", "sr", f->sr_size)) == NULL ||
+	    make_sr(x, host, "ISO library", "Install media uploaded to this host", "iso", "iso",
+	    "iso", f->sr_size) == NULL)
 		return -1;
 
 	if ((net = MAKE(x, C_network,

@@ -1,18 +1,22 @@
 /*
  * Once a second: collect finished tasks after XAPI's completed_task_timeout and stuck ones
  * after pending_task_timeout, forget event.register subscriptions of sessions that are
- * gone, beat the pool's heartbeat (host_metrics.last_updated) once a minute, and on the
- * xen backend reconcile power states with the domains Xen runs.
+ * gone, beat the pool's heartbeat (host_metrics.last_updated) once a minute, bring the
+ * SRs' space figures up to date every half minute (guests fill their sparse disks, as
+ * XAPI's periodic SR scan sees), and on the xen backend reconcile power states with the
+ * domains Xen runs.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "hval.h"
+#include "storage.h"
 #include "xapi.h"
 
 #define COMPLETED_TASK_TIMEOUT	3900		/* seconds, as xapi_globs */
 #define PENDING_TASK_TIMEOUT	86400
 #define HEARTBEAT		60
+#define SR_ACCOUNT		30
 
 static void
 collect_tasks(struct xapi *x, long long now)
@@ -67,6 +71,13 @@ housekeeping(struct xapi *x)
 			} else
 				park_free(pk);
 		}
+	}
+	if (now - x->sr_accounted >= SR_ACCOUNT) {
+		size_t	i;
+
+		x->sr_accounted = now;
+		for (i = 0; i < x->db.n[C_SR]; i++)
+			storage_account(x, x->db.objs[C_SR][i]);
 	}
 	if (now - x->heartbeat >= HEARTBEAT) {
 		x->heartbeat = now;

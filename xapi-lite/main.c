@@ -301,11 +301,20 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: --state %s: %s (%s)\n", state, why, strerror(errno));
 		return 1;
 	}
-	if (strcmp(x.backend, "xen") == 0) {
-		snprintf(x.rundir, sizeof(x.rundir), "%s/xl", state);
-		if (mkdir(x.rundir, 0700) == -1 && errno != EEXIST) {
-			fprintf(stderr, "xapi-lite: %s: %s\n", x.rundir, strerror(errno));
-			return 1;
+	/* The SRs' directories, and the xen backend's xl configurations. */
+	snprintf(x.statedir, sizeof(x.statedir), "%s", state);
+	snprintf(x.rundir, sizeof(x.rundir), "%s/xl", state);
+	{
+		const char	*dirs[] = { "sr", "iso", "xl" };
+
+		for (i = 0; i < 3; i++) {
+			char	d[300];
+
+			snprintf(d, sizeof(d), "%s/%s", state, dirs[i]);
+			if (mkdir(d, 0700) == -1 && errno != EEXIST) {
+				fprintf(stderr, "xapi-lite: %s: %s\n", d, strerror(errno));
+				return 1;
+			}
 		}
 	}
 	if (!loaded && strcmp(x.backend, "xen") == 0) {

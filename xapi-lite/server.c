@@ -21,6 +21,7 @@
 #include "json.h"
 #include "xapi_limits.h"
 #include "server.h"
+#include "transfer.h"
 #include "xmlrpc.h"
 
 struct conn {
@@ -32,7 +33,9 @@ struct conn {
 	int		 closing;	/* close once out is written */
 	struct park	*park;		/* non-NULL while an event.from waits */
 	int		 dead;		/* the peer went away or broke the protocol */
+	int		 eof;		/* the peer has sent all it will */
 	size_t		 out_off;	/* out's first byte still to send */
+	struct transfer	 xfer;		/* a disk upload or download in progress */
 };
 
 static void
@@ -47,6 +50,7 @@ conn_close(struct server *s, size_t i)
 		park_free(c->park);
 	} else if (c->park != NULL)
 		c->park->conn = NULL;
+	transfer_end(s->x, &c->xfer, "the client went away before the transfer ended");
 	close(c->fd);
 	buf_free(&c->in);
 	buf_free(&c->out);
@@ -286,6 +290,58 @@ path_is(const struct http_slice *p, const char *s)
 	return p->len == strlen(s) && memcmp(p->p, s, p->len) == 0;
 }
 
+/* The body's first bytes, read with the headers, go into the upload; 1 when it is done. */
+static int
+upload_some(struct server *s, struct conn *c, const char *p, size_t n, size_t *used)
+{
+	size_t	take = (size_t)(c->xfer.end - c->xfer.off) < n ?
+	    (size_t)(c->xfer.end - c->xfer.off) : n;
+
+	*used = take;
+	if (take > 0 && transfer_put(&c->xfer, p, take) == -1) {
+		char	why[160];
+		int	m = snprintf(why, sizeof(why), "cannot write the VDI: %s\n", strerror(errno));
+
+		transfer_end(s->x, &c->xfer, why);
+		respond(c, 500, "text/plain", why, (size_t)m, 0);
+		return 1;
+	}
+	if (c->xfer.off < c->xfer.end)
+		return 0;
+	transfer_end(s->x, &c->xfer, NULL);
+	respond(c, 200, "text/plain", "", 0, 1);
+	return 1;
+}
+
+/* PUT /import_raw_vdi and GET /export_raw_vdi: the connection streams until it is done. */
+static void
+begin_transfer(struct server *s, struct conn *c, const struct http_request *req, size_t hdr)
+{
+	int	upload = path_is(&req->path, "/import_raw_vdi"), status, m;
+	char	msg[256], head[160];
+	size_t	used;
+
+	if (!path_is(&req->method, upload ? "PUT" : "GET")) {
+		respond(c, 405, "text/plain", "method not allowed\n", 19, 0);
+		return;
+	}
+	if ((status = transfer_begin(s->x, req, upload, &c->xfer, msg, sizeof(msg))) != 0) {
+		/* Refused: whatever body follows is never read. */
+		respond(c, status, "text/plain", msg, strlen(msg), 0);
+		return;
+	}
+	buf_consume(&c->in, hdr);
+	if (upload) {
+		(void)upload_some(s, c, c->in.p, c->in.len, &used);
+		buf_consume(&c->in, used);
+		return;
+	}
+	m = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\ncontent-length: %lld\r\n"
+	    "content-type: application/octet-stream\r\n\r\n", c->xfer.end);
+	if (buf_append(&c->out, head, (size_t)m) == -1)
+		c->dead = 1;
+}
+
 /* Handles at most one complete request from c->in. Returns 1 when one was handled. */
 static int
 handle(struct server *s, struct conn *c)
@@ -323,6 +379,15 @@ handle(struct server *s, struct conn *c)
 		return 0;
 	}
 	ka = req.keep_alive;
+	if (path_is(&req.path, "/import_raw_vdi") || path_is(&req.path, "/export_raw_vdi")) {
+		if (req.chunked)
+			respond(c, 411, "text/plain", "chunked bodies are not supported\n", 33, 0);
+		else
+			begin_transfer(s, c, &req, (size_t)n);
+		arena_reset(&s->x->arena);
+		c->started_ms = 0;
+		return 1;
+	}
 	if (req.chunked) {
 		respond(c, 411, "text/plain", "chunked bodies are not supported\n", 33, 0);
 		return 0;
@@ -367,6 +432,7 @@ accept_on(struct server *s, int lfd, int proxy_ok)
 			continue;
 		}
 		c->fd = fd;
+		c->xfer.fd = -1;
 		buf_init(&c->in, XAPI_MAX_HDR_BYTES + XAPI_MAX_BODY + 512);
 		buf_init(&c->out, XAPI_MAX_REPLY);
 		c->active_ms = s->x->now_ms;
@@ -383,18 +449,34 @@ conn_read(struct server *s, struct conn *c)
 	ssize_t	n;
 
 	for (;;) {
-		n = read(c->fd, chunk, sizeof(chunk));
-		if (n == 0)
-			return -1;
-		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		if (c->in.len == 0)
-			c->started_ms = s->x->now_ms;
-		c->active_ms = s->x->now_ms;
-		if (buf_append(&c->in, chunk, n) == -1) {
-			respond(c, 413, "text/plain", "request too large\n", 18, 0);
+		/* A full buffer waits for handle() to take a request out (or refuse it); the
+		   rest stays in the socket. An upload's body never stays in the buffer. */
+		size_t	room = c->xfer.fd != -1 ? sizeof(chunk) : c->in.max - c->in.len;
+
+		if (room == 0)
+			return 0;
+		n = read(c->fd, chunk, room < sizeof(chunk) ? room : sizeof(chunk));
+		if (n == 0) {
+			c->eof = 1;	/* what came before is still handled */
 			return 0;
 		}
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		c->active_ms = s->x->now_ms;
+		if (c->xfer.fd != -1 && c->xfer.upload) {
+			size_t	used;
+
+			if (upload_some(s, c, chunk, (size_t)n, &used) && c->closing)
+				return 0;
+			if (used == (size_t)n)
+				continue;
+			memmove(chunk, chunk + used, (size_t)n - used);	/* the next request */
+			n -= (ssize_t)used;
+		}
+		if (c->in.len == 0)
+			c->started_ms = s->x->now_ms;
+		if (buf_append(&c->in, chunk, n) == -1)
+			return -1;	/* out of memory */
 	}
 }
 
@@ -449,8 +531,12 @@ server_poll(struct server *s)
 		}
 		for (i = 0; i < s->nconns; i++) {
 			pfd[nl + i].fd = s->conns[i]->fd;
-			pfd[nl + i].events = (s->conns[i]->park ? 0 : POLLIN) |
-			    (s->conns[i]->out.len ? POLLOUT : 0);
+			/* Not read: a parked caller, or a full buffer (conn_read) until a
+			   request leaves it. */
+			pfd[nl + i].events = (s->conns[i]->park ||
+			    s->conns[i]->in.len >= s->conns[i]->in.max ? 0 : POLLIN) |
+			    (s->conns[i]->out.len || (s->conns[i]->xfer.fd != -1 &&
+			    !s->conns[i]->xfer.upload) ? POLLOUT : 0);
 		}
 		/* The output pipes of the children parked calls wait for. */
 		njobs = 0;
@@ -486,8 +572,11 @@ server_poll(struct server *s)
 			else if (ev & (POLLIN | POLLHUP | POLLERR))
 				c->dead = conn_read(s, c) == -1;
 			while (!c->dead && c->park == NULL && !c->closing && c->out.len == 0 &&
-			    handle(s, c))
+			    c->xfer.fd == -1 && handle(s, c))
 				;
+			/* The peer has finished sending: answer what it asked, then close. */
+			if (c->eof && c->park == NULL)
+				c->closing = 1;
 		}
 		if (s->x->parked != NULL) {
 			rpc_jobs(s->x, answer_parked);
@@ -504,6 +593,17 @@ server_poll(struct server *s)
 
 			if (!dead && (c->out.len || c->closing))
 				dead = conn_write(s, c) == -1;
+			/* A download: the file follows its headers, as fast as the socket takes. */
+			if (!dead && c->out.len == 0 && c->xfer.fd != -1 && !c->xfer.upload) {
+				long long	before = c->xfer.off;
+
+				if (transfer_send(&c->xfer, c->fd) == -1)
+					dead = 1;
+				else if (c->xfer.off != before)
+					c->active_ms = s->x->now_ms;
+				if (!dead && c->xfer.off == c->xfer.end)
+					transfer_end(s->x, &c->xfer, NULL);
+			}
 			if (!dead && c->park == NULL && c->in.len && c->started_ms &&
 			    s->x->now_ms - c->started_ms > XAPI_HEADER_TIMEOUT_MS) {
 				respond(c, 408, "text/plain", "request timeout\n", 16, 0);

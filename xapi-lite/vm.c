@@ -397,7 +397,12 @@ call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 		fails |= db_set(&x->db, vdi, F_VDI_SR, hval_string(srs[k]->ref));
 		fails |= db_set(&x->db, vdi, F_VDI_virtual_size, hval_int(disks[k].size));
 		fails |= db_set(&x->db, vdi, F_VDI_type, hval_string(disks[k].type));
-		fails |= device_created(x, vdi, r);
+		if (!fails && device_created(x, vdi, r) == -1) {
+			/* No room for the file: this disk is not made (r says why). */
+			db_destroy(&x->db, vbd);
+			db_destroy(&x->db, vdi);
+			return;
+		}
 		fails |= db_set(&x->db, vbd, F_VBD_VM, hval_string(vm->ref));
 		fails |= db_set(&x->db, vbd, F_VBD_VDI, hval_string(vdi->ref));
 		fails |= db_set(&x->db, vbd, F_VBD_userdevice, hval_string(disks[k].device));

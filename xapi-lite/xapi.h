@@ -64,7 +64,9 @@ struct xapi {
 	struct journal	*journal;
 	long long	 now_ms;	/* monotonic clock, refreshed by the loop */
 	long long	 heartbeat;	/* unix time of the last pool heartbeat */
-	char		 rundir[256];	/* the xen backend's xl configurations */
+	long long	 sr_accounted;	/* ...and of the last update of the SRs' space figures */
+	char		 statedir[256];	/* --state: the journal, and the SRs' directories */
+	char		 rundir[300];	/* the xen backend's xl configurations */
 	int		 reconciling;	/* an `xl list` reconciliation is running */
 	unsigned	 power_ops;	/* power operations ended so far */
 	unsigned	 power_ops_listed; /* ...when the running reconciliation began: if one

@@ -16,6 +16,7 @@
 #include "exec.h"
 #include "hval.h"
 #include "rpc_impl.h"
+#include "storage.h"
 #include "xlcfg.h"
 #include "xlparse.h"
 
@@ -122,6 +123,20 @@ xl_action(const char *xapi)
 	return xapi;
 }
 
+/* The guest's name of the disk in slot userdevice, as XAPI names them: an HVM guest's
+   first four are IDE (hda to hdd, the CD drive at hdd), the rest and a PV guest's xvd*. */
+static const char *
+disk_name(struct xapi *x, const char *type, const char *userdevice)
+{
+	int	n = atoi(userdevice);
+
+	if (n < 0 || n > 25)
+		n = 25;
+	if (strcmp(type, "hvm") == 0 && n < 4)
+		return rpc_printf(x, "hd%c", 'a' + n);
+	return rpc_printf(x, "xvd%c", 'a' + n);
+}
+
 /* Writes the VM's xl configuration to path. Returns 0, or -1 with r filled. */
 static int
 write_config(struct xapi *x, struct obj *vm, const char *path, struct rpc_reply *r)
@@ -151,13 +166,41 @@ write_config(struct xapi *x, struct obj *vm, const char *path, struct rpc_reply 
 	c.on_poweroff = xl_action(db_str(&x->db, vm, F_VM_actions_after_shutdown));
 	c.on_reboot = xl_action(db_str(&x->db, vm, F_VM_actions_after_reboot));
 	c.on_crash = xl_action(db_str(&x->db, vm, F_VM_actions_after_crash));
-	for (i = 0; i < x->db.n[C_VBD]; i++)
-		if (strcmp(db_str(&x->db, x->db.objs[C_VBD][i], F_VBD_VM), vm->ref) == 0 &&
-		    !db_get(&x->db, x->db.objs[C_VBD][i], F_VBD_empty)->u.b) {
-			rpc_fail(x, r, "INTERNAL_ERROR", 1, "this build's xen backend starts VMs "
-			    "without disks only; local storage comes with the storage work");
+	for (i = 0; i < x->db.n[C_VBD]; i++) {
+		struct obj	*vbd = x->db.objs[C_VBD][i], *vdi;
+		struct xl_disk	*d = &c.disks[c.ndisks];
+		int		 cd = strcmp(db_str(&x->db, vbd, F_VBD_type), "CD") == 0;
+		char		*file;
+
+		if (strcmp(db_str(&x->db, vbd, F_VBD_VM), vm->ref) != 0)
+			continue;
+		if (c.ndisks == XL_MAX_DEVICES) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "xl configuration: too many disks");
 			return -1;
 		}
+		vdi = db_find(&x->db, db_str(&x->db, vbd, F_VBD_VDI), REF_LEN);
+		/* An empty CD drive is there for HVM guests to take media later; PV has none. */
+		if (vdi == NULL && (!cd || strcmp(c.type, "hvm") != 0))
+			continue;
+		if ((file = arena_alloc(&x->arena, 512)) == NULL) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return -1;
+		}
+		if (vdi != NULL && vdi_path(x, vdi, file, 512) == -1) {
+			rpc_fail(x, r, "VDI_MISSING", 2, db_str(&x->db, vdi, F_VDI_SR), vdi->ref);
+			return -1;
+		}
+		d->path = vdi != NULL ? file : "";
+		d->vdev = disk_name(x, c.type, db_str(&x->db, vbd, F_VBD_userdevice));
+		d->cdrom = cd;
+		d->readonly = cd || strcmp(db_str(&x->db, vbd, F_VBD_mode), "RO") == 0 ||
+		    (vdi != NULL && db_get(&x->db, vdi, F_VDI_read_only)->u.b);
+		if (db_set(&x->db, vbd, F_VBD_device, hval_string(d->vdev)) == -1) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return -1;
+		}
+		c.ndisks++;
+	}
 	for (i = 0; i < x->db.n[C_VIF] && c.nnics < XL_MAX_DEVICES; i++) {
 		struct obj	*vif = x->db.objs[C_VIF][i], *net;
 

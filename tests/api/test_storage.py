@@ -1,0 +1,168 @@
+"""Local storage on xapi-lite (sim backend; the files are real): a VDI is a sparse file in
+its SR's directory, and PUT /import_raw_vdi and GET /export_raw_vdi move its bytes as
+XAPI's handlers do, with the session in the query or a cookie and an optional task."""
+import http.client
+import os
+import socket
+import time
+import unittest
+import xmlrpc.client
+
+from xapi_server import PASSWORD, Server
+
+MIB = 1024 * 1024
+
+
+def ok(r):
+    assert r["Status"] == "Success", r
+    return r["Value"]
+
+
+class Storage(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
+        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "storage"))
+        srs = {ok(cls.p.SR.get_type(cls.s, r)): r for r in ok(cls.p.SR.get_all(cls.s))}
+        cls.sr, cls.iso_sr = srs["file"], srs["iso"]
+
+    @classmethod
+    def tearDownClass(cls):
+        status = cls.server.stop()
+        log = cls.server.log_text()
+        cls.server.remove()
+        assert status == 0, log
+
+    def vdi(self, size=4 * MIB, sr=None):
+        return ok(self.p.VDI.create(self.s, {
+            "name_label": "disk", "SR": sr or self.sr, "virtual_size": str(size),
+            "type": "user", "sharable": False, "read_only": False, "other_config": {}}))
+
+    def path(self, vdi):
+        sr = ok(self.p.VDI.get_SR(self.s, vdi))
+        pbd = [ok(self.p.PBD.get_record(self.s, b)) for b in ok(self.p.PBD.get_all(self.s))
+               if ok(self.p.PBD.get_SR(self.s, b)) == sr][0]
+        return os.path.join(pbd["device_config"]["location"],
+                            ok(self.p.VDI.get_location(self.s, vdi)))
+
+    def http(self, method, target, body=None, headers=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        c.request(method, target, body, headers or {})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, data
+
+    def put(self, vdi, data, extra=""):
+        return self.http("PUT", "/import_raw_vdi?session_id=%s&vdi=%s&format=raw%s"
+                         % (self.s, vdi, extra), data)
+
+    def test_a_vdi_is_a_sparse_file(self):
+        vdi = self.vdi(1024 * MIB)
+        path = self.path(vdi)
+        st = os.stat(path)
+        self.assertEqual(st.st_size, 1024 * MIB)
+        self.assertLess(st.st_blocks * 512, MIB, "sparse: nothing written yet")
+        ok(self.p.VDI.resize(self.s, vdi, str(2048 * MIB)))
+        self.assertEqual(os.stat(path).st_size, 2048 * MIB)
+        self.assertEqual(ok(self.p.VDI.get_virtual_size(self.s, vdi)), str(2048 * MIB))
+        ok(self.p.VDI.destroy(self.s, vdi))
+        self.assertFalse(os.path.exists(path), "destroy removes the file")
+
+    def test_iso_library_holds_iso_files(self):
+        vdi = self.vdi(MIB, self.iso_sr)
+        self.assertTrue(self.path(vdi).endswith(".iso"), self.path(vdi))
+        self.assertEqual(ok(self.p.SR.get_content_type(self.s, self.iso_sr)), "iso")
+
+    def test_upload_then_download_the_same_bytes(self):
+        vdi = self.vdi()
+        data = os.urandom(MIB + 12345)
+        status, body = self.put(vdi, data)
+        self.assertEqual((status, body), (200, b""))
+        status, back = self.http("GET", "/export_raw_vdi?session_id=%s&vdi=%s&format=raw"
+                                 % (self.s, vdi))
+        self.assertEqual(status, 200)
+        self.assertEqual(len(back), 4 * MIB, "the whole disk comes back")
+        self.assertEqual(back[:len(data)], data)
+        self.assertEqual(back[len(data):], bytes(4 * MIB - len(data)))
+        # The uuid names the VDI too, and the session may come as a cookie.
+        uuid = ok(self.p.VDI.get_uuid(self.s, vdi))
+        status, back2 = self.http("GET", "/export_raw_vdi?vdi=%s" % uuid,
+                                  headers={"Cookie": "session_id=%s" % self.s})
+        self.assertEqual((status, back2), (200, back))
+        self.assertGreaterEqual(int(ok(self.p.VDI.get_physical_utilisation(self.s, vdi))),
+                                len(data) // 4096 * 4096)
+
+    def test_upload_finishes_its_task(self):
+        vdi = self.vdi()
+        task = ok(self.p.task.create(self.s, "upload", "an ISO"))
+        self.assertEqual(self.put(vdi, b"x" * 1000, "&task_id=" + task)[0], 200)
+        self.assertEqual(ok(self.p.task.get_status(self.s, task)), "success")
+        self.assertIn(vdi, ok(self.p.task.get_result(self.s, task)))
+
+    def test_keep_alive_after_an_upload(self):
+        vdi = self.vdi()
+        c = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        c.request("PUT", "/import_raw_vdi?session_id=%s&vdi=%s" % (self.s, vdi), b"abc")
+        r = c.getresponse()
+        r.read()
+        self.assertEqual(r.status, 200)
+        c.request("POST", "/", xmlrpc.client.dumps((self.s, vdi), "VDI.get_uuid"),
+                  {"Content-Type": "text/xml"})
+        r = c.getresponse()
+        self.assertIn(b"Success", r.read())
+        c.close()
+
+    def test_bad_transfers_are_refused_and_write_nothing(self):
+        vdi = self.vdi(MIB)
+        path = self.path(vdi)
+        cases = [
+            ("PUT", "/import_raw_vdi?vdi=%s" % vdi, 401),
+            ("PUT", "/import_raw_vdi?session_id=OpaqueRef:nope&vdi=%s" % vdi, 401),
+            ("PUT", "/import_raw_vdi?session_id=%s" % self.s, 400),
+            ("PUT", "/import_raw_vdi?session_id=%s&vdi=nope" % self.s, 404),
+            ("PUT", "/import_raw_vdi?session_id=%s&vdi=%s&format=vhd" % (self.s, vdi), 400),
+            ("PUT", "/import_raw_vdi?session_id=%s&vdi=%s&task_id=x" % (self.s, vdi), 404),
+            ("PUT", "/import_raw_vdi?session_id=%s&vdi=%%zz" % self.s, 400),
+            ("POST", "/import_raw_vdi?session_id=%s&vdi=%s" % (self.s, vdi), 405),
+            ("GET", "/export_raw_vdi?session_id=%s&vdi=OpaqueRef:NULL" % self.s, 404),
+        ]
+        for method, target, want in cases:
+            with self.subTest(target=target):
+                status, body = self.http(method, target, b"y" * 100)
+                self.assertEqual(status, want, body)
+                self.assertTrue(body.strip(), "a refusal says why")
+        # One byte more than the disk: refused from its Content-Length, before any of
+        # the body is written (a client that waits for "100 Continue" sends none).
+        with socket.create_connection(("127.0.0.1", self.server.port), 30) as c:
+            c.sendall(("PUT /import_raw_vdi?session_id=%s&vdi=%s HTTP/1.1\r\n"
+                       "Content-Length: %d\r\n\r\n" % (self.s, vdi, MIB + 1)).encode()
+                      + b"z" * 1000)
+            answer = c.makefile("rb").read()
+        self.assertTrue(answer.startswith(b"HTTP/1.1 413 "), answer)
+        self.assertIn(b"larger than the VDI", answer)
+        self.assertEqual(os.stat(path).st_size, MIB, "nothing written past the disk")
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), bytes(MIB), "nothing written at all")
+
+    def test_a_client_that_hangs_up_fails_the_task(self):
+        vdi = self.vdi()
+        task = ok(self.p.task.create(self.s, "upload", "cut short"))
+        with socket.create_connection(("127.0.0.1", self.server.port)) as c:
+            c.sendall(("PUT /import_raw_vdi?session_id=%s&vdi=%s&task_id=%s HTTP/1.1\r\n"
+                       "Content-Length: 1000000\r\n\r\n" % (self.s, vdi, task)).encode()
+                      + b"q" * 1000)
+        deadline = time.monotonic() + 30
+        while ok(self.p.task.get_status(self.s, task)) == "pending" and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(ok(self.p.task.get_status(self.s, task)), "failure")
+        self.assertIn("went away", " ".join(ok(self.p.task.get_error_info(self.s, task))))
+        # The server goes on serving.
+        self.assertEqual(ok(self.p.VDI.get_uuid(self.s, vdi)),
+                         ok(self.p.VDI.get_uuid(self.s, vdi)))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

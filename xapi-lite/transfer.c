@@ -1,0 +1,145 @@
+/*
+ * XAPI's raw disk transfers: PUT /import_raw_vdi writes the request body into a VDI's file
+ * and GET /export_raw_vdi sends the file, both streamed by the server's loop a socket read
+ * or write at a time, never held in memory. Parameters as XAPI takes them: session_id (the
+ * query or a cookie), vdi (ref or uuid), format (raw), task_id (a task to finish). An
+ * upload larger than the VDI is refused before a byte is written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "rpc_impl.h"
+#include "storage.h"
+#include "transfer.h"
+
+/* Parameter name from the query, or else (session_id) the Cookie header, decoded into out.
+   Returns 1, 0 when absent, or -1 when badly escaped. */
+static int
+param(const struct http_request *req, const char *name, char *out, size_t len)
+{
+	const struct http_slice	*cookie;
+	struct http_slice	 v;
+
+	if (!http_param(req->query, '&', name, &v)) {
+		if ((cookie = http_header(req, "cookie")) == NULL ||
+		    !http_param(*cookie, ';', name, &v))
+			return 0;
+	}
+	return http_percent_decode(v, out, len) < 0 ? -1 : 1;
+}
+
+/* Puts why (and what it names, if any) into msg; returns the HTTP status. */
+static int
+refuse(char *msg, size_t len, int status, const char *why, const char *what)
+{
+	snprintf(msg, len, "%s%s%s\n", why, what ? " " : "", what ? what : "");
+	return status;
+}
+
+int
+transfer_begin(struct xapi *x, const struct http_request *req, int upload,
+    struct transfer *t, char *msg, size_t msglen)
+{
+	char		 sess[80], vdiname[80], format[16] = "raw", task[80] = "", path[512];
+	struct obj	*s, *vdi, *tk = NULL;
+	long long	 size;
+
+	t->fd = -1;
+	if (param(req, "session_id", sess, sizeof(sess)) != 1 ||
+	    (s = db_find(&x->db, sess, strlen(sess))) == NULL || s->cls != C_session)
+		return refuse(msg, msglen, 401, "no valid session_id", NULL);
+	if (param(req, "vdi", vdiname, sizeof(vdiname)) != 1)
+		return refuse(msg, msglen, 400, "the vdi parameter is missing", NULL);
+	if ((vdi = db_find(&x->db, vdiname, strlen(vdiname))) == NULL)
+		vdi = db_find_uuid(&x->db, C_VDI, vdiname, strlen(vdiname));
+	if (vdi == NULL || vdi->cls != C_VDI)
+		return refuse(msg, msglen, 404, "no such VDI:", vdiname);
+	if (param(req, "format", format, sizeof(format)) == -1 || strcmp(format, "raw") != 0)
+		return refuse(msg, msglen, 400, "only the raw format is supported, not", format);
+	if (param(req, "task_id", task, sizeof(task)) == 1 &&
+	    ((tk = db_find(&x->db, task, strlen(task))) == NULL || tk->cls != C_task))
+		return refuse(msg, msglen, 404, "no such task:", task);
+	size = db_get(&x->db, vdi, F_VDI_virtual_size)->u.i;
+	if (upload && req->content_length < 0)
+		return refuse(msg, msglen, 411, "the upload needs a Content-Length", NULL);
+	if (upload && req->content_length > size) {
+		snprintf(msg, msglen, "the upload (%lld bytes) is larger than the VDI (%lld bytes)\n",
+		    req->content_length, size);
+		return 413;
+	}
+	if (vdi_path(x, vdi, path, sizeof(path)) == -1)
+		return refuse(msg, msglen, 500, "the VDI has no file:", vdi->ref);
+	if ((t->fd = open(path, (upload ? O_WRONLY : O_RDONLY) | O_CLOEXEC)) == -1)
+		return refuse(msg, msglen, 500, "cannot open the VDI's file:", strerror(errno));
+	t->upload = upload;
+	t->off = 0;
+	t->end = upload ? req->content_length : size;
+	memcpy(t->vdi, vdi->ref, sizeof(t->vdi));
+	snprintf(t->task, sizeof(t->task), "%s", tk != NULL ? tk->ref : "");
+	return 0;
+}
+
+int
+transfer_put(struct transfer *t, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if ((w = pwrite(t->fd, p, n, t->off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		t->off += w;
+	}
+	return 0;
+}
+
+int
+transfer_send(struct transfer *t, int sock)
+{
+	ssize_t	n;
+	off_t	off = t->off;
+
+	while (t->off < t->end) {
+		n = sendfile(sock, t->fd, &off, (size_t)(t->end - t->off > (1 << 20) ?
+		    (1 << 20) : t->end - t->off));
+		if (n == -1)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if (n == 0) {
+			errno = EIO;	/* the file is shorter than the VDI says */
+			return -1;
+		}
+		t->off = off;
+	}
+	return 0;
+}
+
+void
+transfer_end(struct xapi *x, struct transfer *t, const char *error)
+{
+	struct obj	*vdi = db_find(&x->db, t->vdi, strlen(t->vdi)), *sr;
+	struct rpc_reply r;
+
+	if (t->fd == -1)
+		return;
+	close(t->fd);
+	t->fd = -1;
+	if (vdi != NULL && (sr = db_find(&x->db, db_str(&x->db, vdi, F_VDI_SR), REF_LEN)) != NULL)
+		storage_account(x, sr);
+	if (t->task[0] == '\0')
+		return;
+	memset(&r, 0, sizeof(r));
+	if (error != NULL)
+		rpc_fail(x, &r, "INTERNAL_ERROR", 1, error);
+	else
+		rpc_ok(&r, rpc_str(x, vdi != NULL ? vdi->ref : ""));
+	task_complete(x, t->task, &r);
+}
