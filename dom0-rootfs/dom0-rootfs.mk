@@ -7,7 +7,11 @@ DOM0_PACKAGES := busybox-static xen-utils-4.17 xen-utils-common xenstore-utils b
 	libyajl2 libncurses6 libtinfo6 libuuid1 zlib1g libzstd1 liblzma5 \
 	stunnel4 openssl libssl3 libwrap0 libsystemd0 libcap2 libgcrypt20 libgpg-error0 \
 	liblz4-1 libnsl2 libtirpc3 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 \
-	libcom-err2 libkeyutils1
+	libcom-err2 libkeyutils1 \
+	qemu-system-xen qemu-system-data seabios ipxe-qemu libfdt1 libglib2.0-0 libjpeg62-turbo libpixman-1-0 \
+	libspice-server1 libusb-1.0-0 libgstreamer1.0-0 libgstreamer-plugins-base1.0-0 \
+	liborc-0.4-0 libopus0 libsasl2-2 libdb5.3 libffi8 libpcre2-8-0 libmount1 libblkid1 \
+	libselinux1 libstdc++6 libunwind8 libdw1 libelf1 libbz2-1.0 libudev1
 
 $(eval $(call debian-group,dom0,$(DOM0_PACKAGES)))
 

@@ -143,6 +143,10 @@ class Vm:
         self.wait(r"Password: ", COMMAND_TIMEOUT, "the password prompt")
         self.send(password + "\n")
         self.wait(r"\]# ", COMMAND_TIMEOUT, "the root shell prompt")
+        # A serial line has no size: the shell wraps at 80 columns, which would split the
+        # markers run() waits for. A wide line never wraps.
+        self.send("stty cols 1000\n")
+        self.wait(r"\]# ", COMMAND_TIMEOUT, "the prompt after stty")
 
     def close(self):
         if self.proc.poll() is None:

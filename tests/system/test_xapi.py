@@ -2,11 +2,13 @@
 XenAPI client talks HTTPS to port 443 (stunnel in dom0) as XenAPI scripts and Xen
 Orchestra do: log in, read the real host, start the demo guest on real Xen and watch it
 run and power itself off through event.from."""
+import http.client
 import os
 import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 import xmlrpc.client
@@ -54,6 +56,23 @@ class XenApiOnXen(unittest.TestCase):
 
     def login(self):
         return ok(self.api.session.login_with_password("root", PASSWORD, "1.0", "test"))
+
+    def shell(self, command):
+        """Runs command in dom0's root shell on the serial console (logging in once)."""
+        if not getattr(XenApiOnXen, "logged_in", False):
+            self.vm.mark = 0
+            self.vm.login(PASSWORD)
+            XenApiOnXen.logged_in = True
+        return self.vm.run(command)
+
+    def https(self, method, target, body=None):
+        c = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=120,
+                                        context=self.api._ServerProxy__transport.context)
+        c.request(method, target, body)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, data
 
     def test_1_login_and_the_real_host(self):
         r = self.api.session.login_with_password("root", "wrong")
@@ -113,9 +132,7 @@ class XenApiOnXen(unittest.TestCase):
         self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Running")
 
         # kill -9 xapi-lite: init respawns it, and the domain runs on regardless.
-        self.vm.mark = 0
-        self.vm.login(PASSWORD)
-        status, out = self.vm.run("kill -9 $(pidof xapi-lite)")
+        status, out = self.shell("kill -9 $(pidof xapi-lite)")
         self.assertEqual(status, 0, out)
         deadline, s2 = time.monotonic() + 60, None
         while s2 is None and time.monotonic() < deadline:
@@ -126,7 +143,7 @@ class XenApiOnXen(unittest.TestCase):
         self.assertIsNotNone(s2, "xapi-lite came back")
         self.assertEqual(ok(self.api.VM.get_power_state(s2, vm)), "Running",
                          "still running after the restart")
-        status, out = self.vm.run("xl list | grep -c %s" % ok(self.api.VM.get_uuid(s2, vm)))
+        status, out = self.shell("xl list | grep -c %s" % ok(self.api.VM.get_uuid(s2, vm)))
         self.assertEqual(out.split()[-1], "1", "the domain itself never stopped")
 
         ok(self.api.VM.clean_shutdown(s2, vm))
@@ -166,6 +183,61 @@ class XenApiOnXen(unittest.TestCase):
         self.assertIn("xl failed", err[1])
         self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Halted",
                          "nothing half-started")
+
+    def test_6_hvm_guest_installs_from_an_uploaded_iso(self):
+        """An ISO uploaded into the ISO library, an HVM VM from "Other install media" with
+        it in the CD drive: it runs, with Debian's qemu-system-xen as its device model."""
+        s = self.login()
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, "root"))
+            with open(os.path.join(d, "root", "README"), "w") as f:
+                f.write("Atoll test medium\n")
+            iso = os.path.join(d, "test.iso")
+            subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "ATOLLTEST", "-o", iso,
+                            os.path.join(d, "root")], check=True, capture_output=True)
+            with open(iso, "rb") as f:
+                data = f.read()
+        iso_sr = [r for r in ok(self.api.SR.get_all(s))
+                  if ok(self.api.SR.get_content_type(s, r)) == "iso"][0]
+        vdi = ok(self.api.VDI.create(s, {
+            "name_label": "test.iso", "SR": iso_sr, "virtual_size": str(len(data)),
+            "type": "user", "sharable": False, "read_only": True, "other_config": {}}))
+        status, body = self.https("PUT", "/import_raw_vdi?session_id=%s&vdi=%s&format=raw"
+                                  % (s, vdi), data)
+        self.assertEqual(status, 200, body)
+        status, back = self.https("GET", "/export_raw_vdi?session_id=%s&vdi=%s" % (s, vdi))
+        self.assertEqual((status, back == data), (200, True), "the upload reads back")
+
+        tpl = ok(self.api.VM.get_by_name_label(s, "Other install media"))[0]
+        vm = ok(self.api.VM.clone(s, tpl, "hvm install"))
+        ok(self.api.VM.set_is_a_template(s, vm, False))
+        mem = str(256 * 1024 ** 2)
+        ok(self.api.VM.set_memory_limits(s, vm, mem, mem, mem, mem))
+        ok(self.api.VM.provision(s, vm))
+        ok(self.api.VBD.create(s, {
+            "VM": vm, "VDI": vdi, "userdevice": "3", "bootable": True, "mode": "RO",
+            "type": "CD", "empty": False, "other_config": {}, "qos_algorithm_type": "",
+            "qos_algorithm_params": {}}))
+        ok(self.api.VM.start(s, vm, False, False))
+        self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Running")
+        domid = ok(self.api.VM.get_domid(s, vm))
+        dm = "ps | grep -q '[x]en-qemu-system-i386 -xen-domid %s '" % domid
+        status, out = self.shell("xl list %s >/dev/null && %s" % (domid, dm))
+        if status != 0:
+            out += self.shell("xl list; tail -n 20 /var/log/xen/*; xl dmesg | tail -n 20")[1]
+        self.assertEqual(status, 0, "the domain and its device model run: %s" % out)
+        devices = {ok(self.api.VBD.get_device(s, b)) for b in ok(self.api.VM.get_VBDs(s, vm))}
+        self.assertEqual(devices, {"hda", "hdd"}, "IDE names, as XAPI gives HVM guests")
+
+        ok(self.api.VM.hard_shutdown(s, vm))
+        self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Halted")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status, out = self.shell(dm)
+            if status != 0:
+                break
+            time.sleep(1)
+        self.assertNotEqual(status, 0, "the device model is gone: %s" % out)
 
 
 if __name__ == "__main__":
