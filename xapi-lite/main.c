@@ -245,6 +245,7 @@ main(int argc, char *argv[])
 	int			 ch;
 
 	memset(&x, 0, sizeof(x));
+	x.xs_fd = -1;
 	x.password_file = "/etc/shadow";
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -343,6 +344,10 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	x.journal = &j;
+	/* Without xenstored's watches the reconciliation polls (housekeeping retries). */
+	if (strcmp(x.backend, "xen") == 0 && xsw_open(&x) == -1)
+		fprintf(stderr, "xapi-lite: xenstored's socket: %s; polling xl list instead\n",
+		    strerror(errno));
 	s.commit = commit;
 	s.x = &x;
 	for (i = 0; i < nlistens; i++)
@@ -398,6 +403,7 @@ main(int argc, char *argv[])
 		}
 	}
 	server_close(&s);
+	xsw_close(&x);
 	housekeeping_free(&x);
 	/* A clean stop leaves a fresh snapshot, so the next start replays no journal. */
 	if (journal_commit(&j, &x.db) == -1 || journal_snapshot(&j, &x.db) == -1)

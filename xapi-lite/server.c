@@ -20,6 +20,7 @@
 #include "http.h"
 #include "json.h"
 #include "xapi_limits.h"
+#include "console.h"
 #include "server.h"
 #include "transfer.h"
 #include "xmlrpc.h"
@@ -36,6 +37,9 @@ struct conn {
 	int		 eof;		/* the peer has sent all it will */
 	size_t		 out_off;	/* out's first byte still to send */
 	struct transfer	 xfer;		/* a disk upload or download in progress */
+	int		 peer;		/* a console's far end (pty, VNC); -1 when none */
+	struct buf	 peer_out;	/* what the client typed, not yet taken by peer */
+	size_t		 peer_pfd;	/* peer's slot in the poll set */
 };
 
 static void
@@ -51,6 +55,9 @@ conn_close(struct server *s, size_t i)
 	} else if (c->park != NULL)
 		c->park->conn = NULL;
 	transfer_end(s->x, &c->xfer, "the client went away before the transfer ended");
+	if (c->peer != -1)
+		close(c->peer);
+	buf_free(&c->peer_out);
 	close(c->fd);
 	buf_free(&c->in);
 	buf_free(&c->out);
@@ -137,6 +144,7 @@ write_json(struct buf *body, const struct rpc_reply *r, int v2, const char *id)
 	return e ? -1 : 0;
 }
 
+#define CONSOLE_BUF	(64 * 1024)	/* a console's bytes in flight, each way */
 #define HDR_GAP	256	/* room kept before a reply's body for its headers */
 #define BUF_KEEP	(64 * 1024)	/* larger connection buffers are freed when idle */
 
@@ -313,6 +321,56 @@ upload_some(struct server *s, struct conn *c, const char *p, size_t n, size_t *u
 	return 1;
 }
 
+/* CONNECT /console: after 200, the connection carries the console both ways. */
+static void
+begin_console(struct server *s, struct conn *c, const struct http_request *req, size_t hdr)
+{
+	char	msg[160];
+	int	fd = console_open(s->x, req, msg, sizeof(msg));
+
+	if (fd < 0) {
+		respond(c, -fd, "text/plain", msg, strlen(msg), 0);
+		return;
+	}
+	buf_consume(&c->in, hdr);
+	c->peer = fd;
+	buf_init(&c->peer_out, CONSOLE_BUF);
+	if (buf_lit(&c->out, "HTTP/1.1 200 OK\r\n\r\n") == -1)
+		c->dead = 1;
+	/* Bytes sent right after the request are the console's. */
+	if (c->in.len > 0 && buf_append(&c->peer_out, c->in.p, c->in.len) == 0)
+		buf_consume(&c->in, c->in.len);
+}
+
+/* Moves console bytes: the client's to the peer, the peer's to the client (while the
+   client keeps up). Returns -1 when either end has gone. */
+static int
+console_pump(struct conn *c, short peer_events)
+{
+	char	chunk[16384];
+	ssize_t	n;
+
+	while (c->peer_out.len > 0) {
+		if ((n = write(c->peer, c->peer_out.p, c->peer_out.len)) == -1)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		buf_consume(&c->peer_out, (size_t)n);
+	}
+	if (peer_events & (POLLERR | POLLNVAL))
+		return -1;
+	if (!(peer_events & (POLLIN | POLLHUP)))
+		return 0;
+	while (c->out.len < CONSOLE_BUF) {
+		if ((n = read(c->peer, chunk, sizeof(chunk))) == 0)
+			return -1;
+		if (n == -1)
+			/* A pty whose guest went away reads EIO. */
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if (buf_append(&c->out, chunk, (size_t)n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* PUT /import_raw_vdi and GET /export_raw_vdi: the connection streams until it is done. */
 static void
 begin_transfer(struct server *s, struct conn *c, const struct http_request *req, size_t hdr)
@@ -379,6 +437,12 @@ handle(struct server *s, struct conn *c)
 		return 0;
 	}
 	ka = req.keep_alive;
+	if (path_is(&req.method, "CONNECT") && path_is(&req.path, "/console")) {
+		begin_console(s, c, &req, (size_t)n);
+		arena_reset(&s->x->arena);
+		c->started_ms = 0;
+		return 1;
+	}
 	if (path_is(&req.path, "/import_raw_vdi") || path_is(&req.path, "/export_raw_vdi")) {
 		if (req.chunked)
 			respond(c, 411, "text/plain", "chunked bodies are not supported\n", 33, 0);
@@ -433,6 +497,7 @@ accept_on(struct server *s, int lfd, int proxy_ok)
 		}
 		c->fd = fd;
 		c->xfer.fd = -1;
+		c->peer = -1;
 		buf_init(&c->in, XAPI_MAX_HDR_BYTES + XAPI_MAX_BODY + 512);
 		buf_init(&c->out, XAPI_MAX_REPLY);
 		c->active_ms = s->x->now_ms;
@@ -450,8 +515,10 @@ conn_read(struct server *s, struct conn *c)
 
 	for (;;) {
 		/* A full buffer waits for handle() to take a request out (or refuse it); the
-		   rest stays in the socket. An upload's body never stays in the buffer. */
-		size_t	room = c->xfer.fd != -1 ? sizeof(chunk) : c->in.max - c->in.len;
+		   rest stays in the socket. An upload's body never stays in the buffer, nor do
+		   a console's keys. */
+		size_t	room = c->xfer.fd != -1 ? sizeof(chunk) : c->peer != -1 ?
+		    c->peer_out.max - c->peer_out.len : c->in.max - c->in.len;
 
 		if (room == 0)
 			return 0;
@@ -463,6 +530,11 @@ conn_read(struct server *s, struct conn *c)
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
 		c->active_ms = s->x->now_ms;
+		if (c->peer != -1) {
+			if (buf_append(&c->peer_out, chunk, (size_t)n) == -1)
+				return -1;
+			continue;
+		}
 		if (c->xfer.fd != -1 && c->xfer.upload) {
 			size_t	used;
 
@@ -520,7 +592,7 @@ server_poll(struct server *s)
 {
 	struct pollfd	*pfd = s->pfd;
 	struct park	*pk;
-	size_t		 i, nl = s->nlisten, njobs;
+	size_t		 i, nl = s->nlisten, njobs, npfd;
 	int		 timeout;
 
 	s->x->server = s;
@@ -529,28 +601,41 @@ server_poll(struct server *s)
 			pfd[i].fd = s->listen[i].fd;
 			pfd[i].events = POLLIN;
 		}
+		njobs = 0;	/* descriptors after the connections' own */
 		for (i = 0; i < s->nconns; i++) {
-			pfd[nl + i].fd = s->conns[i]->fd;
+			struct conn	*c = s->conns[i];
+
+			pfd[nl + i].fd = c->fd;
 			/* Not read: a parked caller, or a full buffer (conn_read) until a
-			   request leaves it. */
-			pfd[nl + i].events = (s->conns[i]->park ||
-			    s->conns[i]->in.len >= s->conns[i]->in.max ? 0 : POLLIN) |
-			    (s->conns[i]->out.len || (s->conns[i]->xfer.fd != -1 &&
-			    !s->conns[i]->xfer.upload) ? POLLOUT : 0);
+			   request (or a console's keys) leaves it. */
+			pfd[nl + i].events = (c->park || c->in.len >= c->in.max ||
+			    (c->peer != -1 && c->peer_out.len >= c->peer_out.max) ? 0 : POLLIN) |
+			    (c->out.len || (c->xfer.fd != -1 && !c->xfer.upload) ? POLLOUT : 0);
+			if (c->peer == -1)
+				continue;
+			/* A console's far end: read while the client keeps up. */
+			c->peer_pfd = nl + s->nconns + njobs++;
+			pfd[c->peer_pfd].fd = c->peer;
+			pfd[c->peer_pfd].events = (c->out.len < CONSOLE_BUF ? POLLIN : 0) |
+			    (c->peer_out.len ? POLLOUT : 0);
 		}
 		/* The output pipes of the children parked calls wait for. */
-		njobs = 0;
 		for (pk = s->x->parked; pk != NULL && njobs < XAPI_MAX_CONNECTIONS; pk = pk->next)
 			if (pk->job != NULL && pk->job->fd != -1) {
 				pfd[nl + s->nconns + njobs].fd = pk->job->fd;
 				pfd[nl + s->nconns + njobs++].events = POLLIN;
 			}
+		if (s->x->xs_fd != -1) {
+			pfd[nl + s->nconns + njobs].fd = s->x->xs_fd;
+			pfd[nl + s->nconns + njobs++].events = POLLIN;
+		}
 		timeout = s->x->parked ? 100 : 1000;
 		if (s->wake_fd != -1) {
 			pfd[nl + s->nconns + njobs].fd = s->wake_fd;
 			pfd[nl + s->nconns + njobs++].events = POLLIN;
 		}
-		if (poll(pfd, nl + s->nconns + njobs, timeout) == -1 && errno != EINTR)
+		npfd = nl + s->nconns + njobs;
+		if (poll(pfd, npfd, timeout) == -1 && errno != EINTR)
 			return -1;
 		s->x->now_ms = clock_ms();
 		if (s->wake_fd != -1) {
@@ -562,6 +647,11 @@ server_poll(struct server *s)
 		for (i = 0; i < nl; i++)
 			if (pfd[i].revents & POLLIN)
 				accept_on(s, s->listen[i].fd, s->listen[i].proxy_ok);
+		/* xenstored said a domain came or went: look at once. */
+		if (s->x->xs_fd != -1)
+			xsw_ready(s->x);
+		if (s->x->reconcile_wanted && !s->x->reconciling)
+			(void)xen_reconcile(s->x);
 		/* Read and handle every request first; replies wait in each out buffer. */
 		for (i = 0; i < s->nconns; i++) {
 			struct conn	*c = s->conns[i];
@@ -572,8 +662,13 @@ server_poll(struct server *s)
 			else if (ev & (POLLIN | POLLHUP | POLLERR))
 				c->dead = conn_read(s, c) == -1;
 			while (!c->dead && c->park == NULL && !c->closing && c->out.len == 0 &&
-			    c->xfer.fd == -1 && handle(s, c))
+			    c->xfer.fd == -1 && c->peer == -1 && handle(s, c))
 				;
+			/* A console: when either end goes, what is on its way still leaves. */
+			if (!c->dead && c->peer != -1 && !c->closing &&
+			    console_pump(c, c->peer_pfd < npfd && pfd[c->peer_pfd].fd == c->peer ?
+			    pfd[c->peer_pfd].revents : 0) == -1)
+				c->closing = 1;
 			/* The peer has finished sending: answer what it asked, then close. */
 			if (c->eof && c->park == NULL)
 				c->closing = 1;
@@ -609,7 +704,8 @@ server_poll(struct server *s)
 				respond(c, 408, "text/plain", "request timeout\n", 16, 0);
 				dead = conn_write(s, c) == -1;
 			}
-			if (!dead && c->park == NULL && c->out.len == 0 &&
+			/* An open console may be quiet for as long as its user likes. */
+			if (!dead && c->park == NULL && c->out.len == 0 && c->peer == -1 &&
 			    s->x->now_ms - c->active_ms > XAPI_IDLE_TIMEOUT_MS)
 				dead = 1;
 			if (dead)

@@ -25,7 +25,8 @@ struct server {
 	FILE		*log;		/* NULL: no log */
 	int		(*commit)(struct xapi *);	/* makes changes durable; -1 fatal */
 	int		 wake_fd;	/* readable when a child exited (SIGCHLD); -1: none */
-	struct pollfd	 pfd[SERVER_MAX_LISTEN + 2 * XAPI_MAX_CONNECTIONS + 1];	/* jobs, wake */
+	/* listeners, connections, their consoles, jobs, the wake pipe, xenstored */
+	struct pollfd	 pfd[SERVER_MAX_LISTEN + 3 * XAPI_MAX_CONNECTIONS + 2];
 };
 
 /* Listens on "ADDR:PORT" (IPv4). Returns 0, or -1 with errno set. */

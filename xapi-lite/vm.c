@@ -197,6 +197,38 @@ vm_in_state(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want
 	return vm;
 }
 
+/* A running VM has a console, as XAPI makes it at start: a text one (vt100) for PV and PVH
+   guests, the device model's VNC (rfb) for HVM; reached at its location's /console.
+   A halted VM has none. Returns 0 or -1. */
+static int
+consoles(struct xapi *x, struct obj *vm, int up)
+{
+	const char	*dt = db_str(&x->db, vm, F_VM_domain_type);
+	struct obj	*c;
+	size_t		 i;
+	int		 hvm;
+
+	for (i = x->db.n[C_console]; i-- > 0;) {
+		c = x->db.objs[C_console][i];
+		if (strcmp(db_str(&x->db, c, F_console_VM), vm->ref) != 0)
+			continue;
+		if (up)
+			return 0;
+		db_destroy(&x->db, c);
+	}
+	if (!up || db_get(&x->db, vm, F_VM_is_control_domain)->u.b)
+		return 0;
+	hvm = strcmp(dt, "hvm") == 0 || (strcmp(dt, "unspecified") == 0 &&
+	    db_str(&x->db, vm, F_VM_HVM_boot_policy)[0] != '\0');
+	if ((c = db_create(&x->db, C_console)) == NULL)
+		return -1;
+	return db_set(&x->db, c, F_console_VM, hval_string(vm->ref)) == -1 ||
+	    db_set(&x->db, c, F_console_protocol, hval_string(hvm ? "rfb" : "vt100")) == -1 ||
+	    db_set(&x->db, c, F_console_location, hval_string(rpc_printf(x,
+	    "https://%s/console?uuid=%s", db_str(&x->db, x->host, F_host_address),
+	    db_str(&x->db, c, F_console_uuid)))) == -1 ? -1 : 0;
+}
+
 void
 vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r)
 {
@@ -207,7 +239,8 @@ vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r
 	fails |= db_set(&x->db, vm, F_VM_power_state, hval_string(ps));
 	fails |= db_set(&x->db, vm, F_VM_resident_on,
 	    hval_string(up ? x->host->ref : "OpaqueRef:NULL"));
-	if (up && db_get(&x->db, vm, F_VM_domid)->u.i <= 0)
+	/* The simulated host numbers domains itself; Xen's come from the xen backend. */
+	if (up && db_get(&x->db, vm, F_VM_domid)->u.i <= 0 && strcmp(x->backend, "sim") == 0)
 		fails |= db_set(&x->db, vm, F_VM_domid, hval_int(next_domid++));
 	else if (!up)
 		fails |= db_set(&x->db, vm, F_VM_domid, hval_int(-1));
@@ -223,6 +256,7 @@ vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r
 			    hval_datetime(clock_unix()));
 	}
 	fails |= update_allowed(x, vm);
+	fails |= consoles(x, vm, up);
 	device_power(x, vm, up && strcmp(ps, "Running") == 0 ? 1 : up);
 	if (fails)
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 #include "value.h"
 
@@ -68,6 +69,10 @@ struct xapi {
 	char		 statedir[256];	/* --state: the journal, and the SRs' directories */
 	char		 rundir[300];	/* the xen backend's xl configurations */
 	int		 reconciling;	/* an `xl list` reconciliation is running */
+	int		 reconcile_wanted; /* xenstored said a domain came or went */
+	long long	 reconciled_at;	/* unix time the last one started */
+	int		 xs_fd;		/* xswatch.c's watch connection; -1 when none */
+	struct buf	 xs_in;
 	unsigned	 power_ops;	/* power operations ended so far */
 	unsigned	 power_ops_listed; /* ...when the running reconciliation began: if one
 					   ended under it, what it listed is out of date */
@@ -118,11 +123,20 @@ int	vm_busy(struct xapi *x, struct obj *vm, struct rpc_reply *r);
 /* xen.c: the xen backend. xen_populate fills an empty database with this machine's host
    (0, or -1 with why); xen_power runs power operation op ("start", "clean_shutdown"...)
    as an xl job that ends in state to (0 with r parked, or -1 with r filled);
-   xen_reconcile starts an `xl list` on pk that brings power states up to date. */
+   xen_reconcile starts an `xl list` that brings power states up to date (0 or -1). */
 int	xen_populate(struct xapi *x, char *why, size_t whylen);
 int	xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to,
 	    struct rpc_reply *r, struct park *park);
-int	xen_reconcile(struct xapi *x, struct park *pk);
+int	xen_reconcile(struct xapi *x);
+
+/* xswatch.c: the xen backend's client of xenstored. xsw_open connects and watches domains
+   coming and going (0, or -1); xsw_ready takes what xenstored sent on x->xs_fd and sets
+   x->reconcile_wanted for each event; xsw_close drops the connections; xsw_read reads a
+   xenstore path into out (0, or -1 when absent or xenstored cannot be reached). */
+int	xsw_open(struct xapi *x);
+void	xsw_ready(struct xapi *x);
+void	xsw_close(struct xapi *x);
+int	xsw_read(const char *path, char *out, size_t len);
 
 /* What the host's records are made from. */
 struct host_facts {

@@ -243,23 +243,54 @@ operation_ended(struct xapi *x, struct park *pk)
 	return vm;
 }
 
-/* xl finished a power operation: the VM takes its new state, or the call fails with xl's
-   own words. */
+/* The operation is over: the VM takes its new state (with its domain's id, when known). */
 static void
-power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
+power_finish(struct xapi *x, struct park *pk, struct rpc_reply *r, long long domid)
 {
 	const char	*ref = park_ctx_part(pk, 0), *to = park_ctx_part(pk, 1);
 	struct obj	*vm = operation_ended(x, pk);
+
+	if (vm == NULL)
+		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", ref);
+	if (domid > 0 && db_set(&x->db, vm, F_VM_domid, hval_int(domid)) == -1)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	vm_set_power(x, vm, to, r);
+}
+
+/* `xl domid` answered: the new domain's id. */
+static void
+domid_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	const char	*out = pk->job->out.p ? pk->job->out.p : "";
+	char		*end;
+	long long	 domid = strtoll(out, &end, 10);
+
+	power_finish(x, pk, r, pk->job->status == 0 && end != out ? domid : -1);
+}
+
+/* xl finished a power operation: the VM takes its new state, or the call fails with xl's
+   own words. A new domain's id is asked for first. */
+static void
+power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	const char	*op = park_ctx_part(pk, 2), *ref = park_ctx_part(pk, 0);
+	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
 	char		*text = pk->job->out.p ? pk->job->out.p : "";
 
 	if (pk->job->status != 0) {
+		(void)operation_ended(x, pk);
 		text[strcspn(text, "\n") == strlen(text) ? strlen(text) : strlen(text) - 1] = '\0';
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1,
 		    rpc_printf(x, "xl failed (exit %d): %s", pk->job->status, text));
 	}
-	if (vm == NULL)
-		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", ref);
-	vm_set_power(x, vm, to, r);
+	if (vm != NULL && (strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0 ||
+	    strcmp(op, "clean_reboot") == 0) &&
+	    park_job(pk, (char *const[]){ "xl", "domid", (char *)(uintptr_t)db_str(&x->db, vm,
+	    F_VM_uuid), NULL }, NULL, domid_done) == 0) {
+		r->parked = 1;
+		return;
+	}
+	power_finish(x, pk, r, -1);
 }
 
 /* Starts the xl command of op on the park. Returns 0 or -1. */
@@ -410,11 +441,22 @@ reconcile_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 }
 
 int
-xen_reconcile(struct xapi *x, struct park *pk)
+xen_reconcile(struct xapi *x)
 {
-	if (park_job(pk, (char *const[]){ "xl", "list", NULL }, NULL, reconcile_done) == -1)
+	struct park	*pk;
+
+	/* A job nobody waits for: its park answers no one. */
+	if ((pk = calloc(1, sizeof(*pk))) == NULL)
 		return -1;
+	if (park_job(pk, (char *const[]){ "xl", "list", NULL }, NULL, reconcile_done) == -1) {
+		park_free(pk);
+		return -1;
+	}
+	pk->next = x->parked;
+	x->parked = pk;
 	x->power_ops_listed = x->power_ops;
 	x->reconciling = 1;
+	x->reconcile_wanted = 0;
+	x->reconciled_at = clock_unix();
 	return 0;
 }

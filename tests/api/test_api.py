@@ -216,6 +216,34 @@ class Model(unittest.TestCase):
                          "HANDLE_INVALID")
 
 
+class Consoles(unittest.TestCase):
+    def test_a_running_vm_has_a_console_record_and_a_checked_connect(self):
+        p, s = login()
+        tpl = ok(p.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm = ok(p.VM.clone(s, tpl, "console"))
+        ok(p.VM.set_is_a_template(s, vm, False))
+        self.assertEqual(ok(p.VM.get_consoles(s, vm)), [], "a halted VM has none")
+        ok(p.VM.start(s, vm, False, False))
+        consoles = ok(p.VM.get_consoles(s, vm))
+        self.assertEqual(len(consoles), 1)
+        con = ok(p.console.get_record(s, consoles[0]))
+        self.assertEqual((con["protocol"], con["VM"]), ("vt100", vm), "PV: a text console")
+        self.assertEqual(con["location"], "https://10.0.2.15/console?uuid=" + con["uuid"])
+        for target, want in [
+                ("/console?uuid=%s" % con["uuid"], 401),
+                ("/console?uuid=nope&session_id=%s" % s, 404),
+                ("/console?session_id=%s" % s, 400),
+                ("/console?ref=%s&session_id=%s" % (consoles[0], s), 503)]:
+            with self.subTest(target=target):
+                resp, body = raw("CONNECT", target, None)
+                self.assertEqual(resp.status, want, body)
+                self.assertTrue(body.strip(), "a refusal says why")
+        ok(p.VM.hard_shutdown(s, vm))
+        self.assertEqual(ok(p.VM.get_consoles(s, vm)), [])
+        self.assertEqual(p.console.get_record(s, consoles[0])["ErrorDescription"][0],
+                         "HANDLE_INVALID", "it goes with the domain")
+
+
 class Devices(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -130,6 +130,7 @@ class XenApiOnXen(unittest.TestCase):
         ok(self.api.VM.set_PV_args(s, vm, "console=hvc0 quiet atoll.stay"))
         ok(self.api.VM.start(s, vm, False, False))
         self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Running")
+        self.check_console(s, vm)
 
         # kill -9 xapi-lite: init respawns it, and the domain runs on regardless.
         status, out = self.shell("kill -9 $(pidof xapi-lite)")
@@ -148,6 +149,42 @@ class XenApiOnXen(unittest.TestCase):
 
         ok(self.api.VM.clean_shutdown(s2, vm))
         self.assertEqual(ok(self.api.VM.get_power_state(s2, vm)), "Halted")
+
+    def check_console(self, s, vm):
+        """The guest's text console through /console, as Xen Orchestra reaches it: CONNECT
+        over TLS with the session, then the console's bytes both ways."""
+        consoles = ok(self.api.VM.get_consoles(s, vm))
+        self.assertEqual(len(consoles), 1)
+        con = ok(self.api.console.get_record(s, consoles[0]))
+        self.assertEqual(con["protocol"], "vt100")
+        # The shell may still be starting: type (again) until it answers.
+        seen = self.console_bytes(con, s, b"atoll-42", b"echo atoll-$((6*7))\n")
+        self.assertTrue(seen.startswith(b"HTTP/1.1 200 OK\r\n\r\n"), seen[:200])
+        self.assertIn(b"atoll-42", seen, "the guest's shell answered: %r" % seen[-500:])
+
+    def console_bytes(self, con, s, want, keys=None):
+        """Connects to a console's location as XenAPI clients do (CONNECT over TLS with the
+        session), types keys every 15 s if given, and returns what came until want."""
+        self.assertTrue(con["location"].startswith("https://10.0.2.15/console?uuid="))
+        path = con["location"][len("https://10.0.2.15"):]
+        ctx = self.api._ServerProxy__transport.context
+        raw = socket.create_connection(("127.0.0.1", self.port), 30)
+        with ctx.wrap_socket(raw) as tls:
+            tls.sendall(("CONNECT %s&session_id=%s HTTP/1.0\r\n\r\n" % (path, s)).encode())
+            seen, typed, deadline = b"", 0, time.monotonic() + 120
+            tls.settimeout(1)
+            while want not in seen and time.monotonic() < deadline:
+                if keys and b"200 OK" in seen and time.monotonic() > typed + 15:
+                    tls.sendall(keys)
+                    typed = time.monotonic()
+                try:
+                    chunk = tls.recv(4096)
+                except socket.timeout:
+                    continue
+                if not chunk:
+                    break
+                seen += chunk
+        return seen
 
     def test_4b_too_much_memory_is_refused_before_xl(self):
         s = self.login()
@@ -226,6 +263,11 @@ class XenApiOnXen(unittest.TestCase):
         if status != 0:
             out += self.shell("xl list; tail -n 20 /var/log/xen/*; xl dmesg | tail -n 20")[1]
         self.assertEqual(status, 0, "the domain and its device model run: %s" % out)
+        # Its console is the device model's VNC server: RFB's greeting comes first.
+        con = ok(self.api.console.get_record(s, ok(self.api.VM.get_consoles(s, vm))[0]))
+        self.assertEqual(con["protocol"], "rfb")
+        seen = self.console_bytes(con, s, b"RFB 003.")
+        self.assertRegex(seen, rb"^HTTP/1.1 200 OK\r\n\r\nRFB 003\.00\d\n")
         devices = {ok(self.api.VBD.get_device(s, b)) for b in ok(self.api.VM.get_VBDs(s, vm))}
         self.assertEqual(devices, {"hda", "hdd"}, "IDE names, as XAPI gives HVM guests")
 
