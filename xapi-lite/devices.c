@@ -4,10 +4,12 @@
  * needs a running VM; a disk in use cannot be destroyed; a CD drive takes and gives media.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "calls.h"
+#include "exec.h"
 #include "hval.h"
 #include "mac.h"
 #include "rpc_impl.h"
@@ -284,4 +286,93 @@ call_vdi_resize(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	if (db_set(&x->db, vdi, F_VDI_virtual_size, hval_int(size)) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	rpc_ok(r, rpc_str(x, ""));
+}
+
+/* A copy's context (park_ctx_part): 0 the new VDI (made for it, "" when copying into one),
+   1 the VDI the copy lands in. */
+
+/* The copying child has finished: the copy is the result, or it goes (with its file). */
+static void
+copy_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	const char	*made = park_ctx_part(pk, 0), *into = park_ctx_part(pk, 1);
+	struct obj	*vdi = db_find(&x->db, into, strlen(into)), *sr;
+
+	if (pk->job->status != 0 || vdi == NULL) {
+		if (made[0] != '\0' && vdi != NULL) {
+			storage_vdi_remove(x, vdi);
+			db_destroy(&x->db, vdi);
+		}
+		return rpc_fail(x, r, "SR_BACKEND_FAILURE", 3, "EIO", "",
+		    "copying the disk's data failed");
+	}
+	if ((sr = db_find(&x->db, db_str(&x->db, vdi, F_VDI_SR), REF_LEN)) != NULL)
+		storage_account(x, sr);
+	rpc_ok(r, rpc_str(x, rpc_printf(x, "%s", vdi->ref)));
+}
+
+/* VDI.copy(vdi, sr[, base_vdi, into_vdi]): a new VDI in sr with vdi's data (or vdi's data
+   written into into_vdi), copied by a child process so the loop goes on serving. */
+void
+call_vdi_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct obj	*vdi, *sr, *into = NULL;
+	char		 from[512], to[512];
+	const char	*into_ref;
+	static const enum fld copied[] = { F_VDI_name_label, F_VDI_name_description,
+		F_VDI_virtual_size, F_VDI_type, F_VDI_sharable, F_VDI_read_only,
+		F_VDI_other_config };
+	size_t		 i, len;
+	int		 made = 0;
+
+	(void)s;
+	if ((vdi = rpc_param_ref(x, r, p, 1, C_VDI)) == NULL ||
+	    (sr = rpc_param_ref(x, r, p, 2, C_SR)) == NULL)
+		return;
+	into_ref = p->u.a.n > 4 ? rpc_param_str(p, 4) : NULL;
+	if (into_ref != NULL && strcmp(into_ref, "OpaqueRef:NULL") != 0 && into_ref[0] != '\0') {
+		if ((into = rpc_param_ref(x, r, p, 4, C_VDI)) == NULL)
+			return;
+		if (db_get(&x->db, into, F_VDI_virtual_size)->u.i <
+		    db_get(&x->db, vdi, F_VDI_virtual_size)->u.i)
+			return rpc_fail(x, r, "VDI_TOO_SMALL", 2, into->ref, rpc_printf(x, "%lld",
+			    (long long)db_get(&x->db, vdi, F_VDI_virtual_size)->u.i));
+	} else {
+		if ((into = db_create(&x->db, C_VDI)) == NULL)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		made = 1;
+		for (i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
+			if (db_set(&x->db, into, copied[i], hval_dup(db_get(&x->db, vdi,
+			    copied[i]))) == -1) {
+				db_destroy(&x->db, into);
+				return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			}
+		if (db_set(&x->db, into, F_VDI_SR, hval_string(sr->ref)) == -1 ||
+		    device_created(x, into, r) == -1) {
+			db_destroy(&x->db, into);
+			return;
+		}
+	}
+	if (vdi_path(x, vdi, from, sizeof(from)) == -1 || vdi_path(x, into, to, sizeof(to)) == -1) {
+		if (made) {
+			storage_vdi_remove(x, into);
+			db_destroy(&x->db, into);
+		}
+		return rpc_fail(x, r, "VDI_MISSING", 2, sr->ref, vdi->ref);
+	}
+	len = 2 * (REF_LEN + 1);
+	if ((park->ctx = malloc(len)) == NULL ||
+	    park_job(park, (char *const[]){ "/proc/self/exe", "--copy-sparse", from, to, NULL },
+	    NULL, copy_done) == -1) {
+		if (made) {
+			storage_vdi_remove(x, into);
+			db_destroy(&x->db, into);
+		}
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the copy");
+	}
+	park->ctxlen = len;
+	snprintf(park->ctx, REF_LEN + 1, "%s", made ? into->ref : "");
+	snprintf(park->ctx + strlen(park->ctx) + 1, REF_LEN + 1, "%s", into->ref);
+	r->parked = 1;
 }

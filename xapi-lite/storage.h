@@ -17,6 +17,9 @@ void	storage_account(struct xapi *x, struct obj *sr);
 int	storage_vdi_create(struct xapi *x, struct obj *vdi, struct rpc_reply *r);
 /* Sets the file's size. Returns 0, or -1 with r filled. */
 int	storage_vdi_resize(struct xapi *x, struct obj *vdi, long long size, struct rpc_reply *r);
+/* Copies file from into file to (which exists, at least as large), data extents only so
+   a sparse disk stays sparse. Returns 0 or -1 (errno). Run in a child: it takes time. */
+int	storage_copy_file(const char *from, const char *to);
 /* Removes the VDI's file. */
 void	storage_vdi_remove(struct xapi *x, struct obj *vdi);
 

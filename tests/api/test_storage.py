@@ -3,6 +3,7 @@ its SR's directory, and PUT /import_raw_vdi and GET /export_raw_vdi move its byt
 XAPI's handlers do, with the session in the query or a cookie and an optional task."""
 import http.client
 import os
+import re
 import socket
 import time
 import unittest
@@ -93,6 +94,43 @@ class Storage(unittest.TestCase):
         self.assertEqual((status, back2), (200, back))
         self.assertGreaterEqual(int(ok(self.p.VDI.get_physical_utilisation(self.s, vdi))),
                                 len(data) // 4096 * 4096)
+
+    def test_copy_keeps_the_data_and_the_holes(self):
+        vdi = self.vdi(64 * MIB)
+        head, tail = os.urandom(MIB), os.urandom(4096)
+        self.assertEqual(self.put(vdi, head)[0], 200)
+        with open(self.path(vdi), "r+b") as f:     # a guest wrote near the end too
+            f.seek(60 * MIB)
+            f.write(tail)
+        ok(self.p.VDI.set_name_label(self.s, vdi, "original"))
+        task = ok(self.p.Async.VDI.copy(self.s, vdi, self.sr))
+        deadline = time.monotonic() + 60
+        while ok(self.p.task.get_status(self.s, task)) == "pending" and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(ok(self.p.task.get_status(self.s, task)), "success",
+                         ok(self.p.task.get_error_info(self.s, task)))
+        # XAPI's task result: the value as XML-RPC, <value>OpaqueRef:...</value>.
+        copy = re.search(r"OpaqueRef:[0-9a-f-]{36}", ok(self.p.task.get_result(self.s, task)))[0]
+        rec = ok(self.p.VDI.get_record(self.s, copy))
+        self.assertEqual((rec["name_label"], rec["virtual_size"], rec["SR"]),
+                         ("original", str(64 * MIB), self.sr))
+        with open(self.path(copy), "rb") as f:
+            data = f.read()
+        self.assertEqual(len(data), 64 * MIB)
+        self.assertEqual((data[:MIB], data[60 * MIB:60 * MIB + 4096]), (head, tail))
+        self.assertEqual(data[MIB:60 * MIB], bytes(59 * MIB))
+        self.assertLess(os.stat(self.path(copy)).st_blocks * 512, 8 * MIB, "still sparse")
+
+        # Into an existing VDI: it must be large enough.
+        small, big = self.vdi(MIB), self.vdi(64 * MIB)
+        self.assertEqual(self.p.VDI.copy(self.s, vdi, self.sr, "OpaqueRef:NULL", small)
+                         ["ErrorDescription"][0], "VDI_TOO_SMALL")
+        self.assertEqual(ok(self.p.VDI.copy(self.s, vdi, self.sr, "OpaqueRef:NULL", big)), big)
+        with open(self.path(big), "rb") as f:
+            self.assertEqual(f.read(MIB), head)
+        self.assertEqual(self.p.VDI.copy(self.s, vdi, "OpaqueRef:nope")["ErrorDescription"],
+                         ["HANDLE_INVALID", "SR", "OpaqueRef:nope"])
 
     def test_upload_finishes_its_task(self):
         vdi = self.vdi()
