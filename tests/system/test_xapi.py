@@ -2,8 +2,10 @@
 XenAPI client talks HTTPS to port 443 (stunnel in dom0) as XenAPI scripts and Xen
 Orchestra do: log in, read the real host, start the demo guest on real Xen and watch it
 run and power itself off through event.from."""
+import hashlib
 import http.client
 import os
+import re
 import socket
 import ssl
 import subprocess
@@ -87,6 +89,18 @@ class XenApiOnXen(unittest.TestCase):
         self.assertEqual(dom0["power_state"], "Running")
         self.assertTrue(ok(self.api.host_metrics.get_live(s, host["metrics"])))
 
+    def test_1b_the_certificate_is_the_one_the_console_shows(self):
+        pem = ssl.get_server_certificate(("127.0.0.1", self.port))
+        digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest().upper()
+        shown = re.search(r"atoll: XenAPI certificate SHA-256 fingerprint ([0-9A-F:]+)",
+                          self.vm.text())
+        self.assertIsNotNone(shown, "the console shows the fingerprint")
+        self.assertEqual(shown.group(1).replace(":", ""), digest)
+        san = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName"],
+                             input=pem, capture_output=True, text=True, check=True).stdout
+        self.assertIn("IP Address:10.0.2.15", san, "the management IP")
+        self.assertIn("DNS:atoll", san, "the hostname")
+
     def test_2_demo_guest_runs_on_xen(self):
         s = self.login()
         tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
@@ -128,9 +142,21 @@ class XenApiOnXen(unittest.TestCase):
         vm = ok(self.api.VM.clone(s, tpl, "long-lived"))
         ok(self.api.VM.set_is_a_template(s, vm, False))
         ok(self.api.VM.set_PV_args(s, vm, "console=hvc0 quiet atoll.stay"))
+        net = [n for n in ok(self.api.network.get_all(s))
+               if ok(self.api.network.get_bridge(s, n)) == "xenbr0"][0]
+        vif = ok(self.api.VIF.create(s, {
+            "device": "0", "network": net, "VM": vm, "MAC": "", "MTU": "1500",
+            "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}}))
         ok(self.api.VM.start(s, vm, False, False))
         self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Running")
         self.check_console(s, vm)
+        # Its network interface is plugged into the management bridge.
+        domid = ok(self.api.VM.get_domid(s, vm))
+        self.assertTrue(ok(self.api.VIF.get_currently_attached(s, vif)))
+        status, out = self.shell("ls /sys/class/net/xenbr0/brif/")
+        self.assertIn("vif%s.0" % domid, out.split(), "vif on xenbr0: %s" % out)
+        status, out = self.shell("cat /sys/class/net/vif%s.0/operstate" % domid)
+        self.assertEqual(status, 0, out)
 
         # kill -9 xapi-lite: init respawns it, and the domain runs on regardless.
         status, out = self.shell("kill -9 $(pidof xapi-lite)")
@@ -220,6 +246,17 @@ class XenApiOnXen(unittest.TestCase):
         self.assertIn("xl failed", err[1])
         self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Halted",
                          "nothing half-started")
+        # As a task: it fails with the same words.
+        task = ok(self.api.Async.VM.start(s, vm, False, False))
+        deadline = time.monotonic() + 120
+        while ok(self.api.task.get_status(s, task)) == "pending" and \
+                time.monotonic() < deadline:
+            time.sleep(0.5)
+        self.assertEqual(ok(self.api.task.get_status(s, task)), "failure")
+        info = ok(self.api.task.get_error_info(s, task))
+        self.assertEqual(info[0], "INTERNAL_ERROR")
+        self.assertIn("/nonexistent/vmlinuz", info[1], "the tool's own error text")
+        self.assertEqual(ok(self.api.VM.get_current_operations(s, vm)), {})
 
     def test_6_hvm_guest_installs_from_an_uploaded_iso(self):
         """An ISO uploaded into the ISO library, an HVM VM from "Other install media" with
