@@ -18,6 +18,7 @@ include mk/rules.mk mk/host.mk mk/debian.mk
 include hypervisor/hypervisor.mk
 include dom0-rootfs/dom0-rootfs.mk
 include xapi-lite/xapi-lite.mk
+include installer/installer.mk
 include iso/iso.mk
 include tests/tests.mk
 include bench/bench.mk

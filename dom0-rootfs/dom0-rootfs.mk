@@ -11,13 +11,15 @@ DOM0_PACKAGES := busybox-static xen-utils-4.17 xen-utils-common xenstore-utils b
 	qemu-system-xen qemu-system-data seabios ipxe-qemu libfdt1 libglib2.0-0 libjpeg62-turbo libpixman-1-0 \
 	libspice-server1 libusb-1.0-0 libgstreamer1.0-0 libgstreamer-plugins-base1.0-0 \
 	liborc-0.4-0 libopus0 libsasl2-2 libdb5.3 libffi8 libpcre2-8-0 libmount1 libblkid1 \
-	libselinux1 libstdc++6 libunwind8 libdw1 libelf1 libbz2-1.0 libudev1
+	libselinux1 libstdc++6 libunwind8 libdw1 libelf1 libbz2-1.0 libudev1 \
+	fdisk libfdisk1 libsmartcols1 libncursesw6 libreadline8 dosfstools e2fsprogs libext2fs2 \
+	libss2 extlinux syslinux-common
 
 $(eval $(call debian-group,dom0,$(DOM0_PACKAGES)))
 
 $(eval $(call c-program,atoll-bootopts,dom0-rootfs/bootopts.c))
 
-DOM0_PROGRAMS	:= $(OUT)/bin/atoll-bootopts $(OUT)/bin/xapi-lite
+DOM0_PROGRAMS	:= $(OUT)/bin/atoll-bootopts $(OUT)/bin/xapi-lite $(OUT)/bin/atoll-install
 DOM0_SOURCES	:= $(shell find dom0-rootfs -type f ! -name '*.c' ! -name '*.mk')
 
 $(OUT)/boot/dom0.img: $(B)/debs/dom0/.extracted $(KERNEL_ROOT)/.extracted $(DOM0_SOURCES) \

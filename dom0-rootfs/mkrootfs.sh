@@ -89,7 +89,9 @@ needs() {
 is_elf() { [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]; }
 
 stage_libraries() {
-	todo=$(find "$root" -type f | while read -r f; do is_elf "$f" && echo "$f"; done)
+	# syslinux's .c32 modules are ELF too, but for syslinux to load, not ld.so.
+	todo=$(find "$root" -type f ! -name '*.c32' |
+		while read -r f; do is_elf "$f" && echo "$f"; done)
 	: > "$work/libs"
 	while [ -n "$todo" ]; do
 		next=
@@ -161,6 +163,22 @@ guest_kernel() {
 	rm -f "$work/kernel.xz" "$work/kernel.elf"
 }
 
+# stage_grub: the installed disk's UEFI bootloader, GRUB at the removable path. It finds
+# the boot partition by its label and reads the menu the installer writes beside it.
+stage_grub() {
+	mkdir -p "$root/usr/lib/atoll/install"
+	cat > "$work/grub-disk.cfg" <<-'END'
+	search --no-floppy --set=root --label ATOLL-BOOT
+	set prefix=($root)/EFI/BOOT
+	configfile ($root)/EFI/BOOT/grub.cfg
+	END
+	grub-mkimage -O x86_64-efi -o "$root/usr/lib/atoll/install/BOOTX64.EFI" \
+		-c "$work/grub-disk.cfg" -p /EFI/BOOT \
+		part_gpt fat multiboot2 normal configfile search search_label gzio echo test \
+		serial terminal all_video efi_gop efi_uga reboot halt ||
+		die "grub-mkimage failed"
+}
+
 stage_pack() {
 	find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 	mkdir -p "$(dirname "$output")"
@@ -174,4 +192,5 @@ stage_files
 stage_libraries
 stage_modules
 stage_guest
+stage_grub
 stage_pack

@@ -148,6 +148,12 @@ exec_free(struct job *j)
 int
 exec_run(char *const argv[], struct buf *out, FILE *log)
 {
+	return exec_run_input(argv, NULL, out, log);
+}
+
+int
+exec_run_input(char *const argv[], const char *input, struct buf *out, FILE *log)
+{
 	struct job	j;
 	struct pollfd	pfd;
 	int		i;
@@ -159,7 +165,7 @@ exec_run(char *const argv[], struct buf *out, FILE *log)
 		fputc('\n', log);
 		fflush(log);
 	}
-	if (exec_start(&j, argv, out->max) == -1) {
+	if (exec_start_input(&j, argv, out->max, input) == -1) {
 		if (log != NULL)
 			fprintf(log, "  cannot start: %s\n", strerror(errno));
 		return -1;

@@ -39,5 +39,7 @@ void	exec_free(struct job *j);
    Returns the exit status (127: could not run, 128 + n: killed by signal n), or -1 when
    it could not be started; the output is in out (cap bytes at most). */
 int	exec_run(char *const argv[], struct buf *out, FILE *log);
+/* The same with input (NUL-terminated, may be NULL) on the program's standard input. */
+int	exec_run_input(char *const argv[], const char *input, struct buf *out, FILE *log);
 
 #endif

@@ -115,6 +115,14 @@ class Vm:
                                      self.tail()))
                 self._cond.wait(min(left, 1.0))
 
+    def wait_exit(self, timeout):
+        """Waits for QEMU to exit (the machine powered off); returns its status."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise Timeout("%s: still running after %ds\n--- last lines of %s ---\n%s"
+                          % (self.name, timeout, self.log_path, self.tail()))
+
     def send(self, text):
         """Types text on the serial line in short bursts (the emulated UART drops input
         that arrives faster than it is read)."""

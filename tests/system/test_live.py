@@ -90,8 +90,9 @@ class LiveBoot(unittest.TestCase):
             vm.close()
 
 
-def boot_with(name, dom0_options, forwards=()):
-    """Boots the ISO's own three files with a dom0 command line of our choosing."""
+def boot_with(name, dom0_options, forwards=(), extra=()):
+    """Boots the ISO's own three files with a dom0 command line of our choosing (and extra
+    QEMU arguments: disks, the ISO as a CD)."""
     work = tempfile.mkdtemp(prefix="atoll-files-")
     subprocess.run(["xorriso", "-osirrox", "on", "-indev", ISO, "-extract", "/boot",
                     work], check=True, capture_output=True)
@@ -105,7 +106,7 @@ def boot_with(name, dom0_options, forwards=()):
         "-kernel", os.path.join(work, "xen"), "-append", xen_args,
         "-initrd", "%s console=hvc0 quiet %s,%s" % (os.path.join(work, "vmlinuz"),
                                              dom0_options, os.path.join(work, "dom0.img"))]
-    return Vm(name, vm_args + net_args(forwards), LOGS)
+    return Vm(name, vm_args + list(extra) + net_args(forwards), LOGS)
 
 
 class BootOptions(unittest.TestCase):

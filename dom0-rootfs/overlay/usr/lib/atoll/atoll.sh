@@ -19,6 +19,11 @@ fail() {
 	exit 1
 }
 
+# install_boot: true when this boot installs Atoll rather than running the host.
+install_boot() {
+	[ "$(cat "$ATOLL_RUN/mode" 2>/dev/null)" = install ]
+}
+
 # bootopts: loads the atoll.* options that the options step recorded.
 bootopts() {
 	[ -r "$ATOLL_RUN/bootopts" ] && . "$ATOLL_RUN/bootopts"
