@@ -38,12 +38,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 class AnswerfileServer:
     """Serves a directory over HTTP on loopback; QEMU's guestfwd reaches it as 10.0.2.100."""
 
     def __init__(self, directory):
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
-        handler.log_message = lambda *a: None
+        handler = functools.partial(QuietHandler, directory=directory)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -109,8 +113,55 @@ class UnattendedInstall(unittest.TestCase):
             s = r["Value"]
             h = api.host.get_all(s)["Value"][0]
             self.assertEqual(api.host.get_hostname(s, h)["Value"], "rack7-node3")
+            api("close")()
         finally:
             host.close()
+
+
+class Refusals(unittest.TestCase):
+    """A bad answerfile, a disk too small and a missing disk: each is refused with its
+    message before anything is written, and the machine powers off (atexit=poweroff)."""
+
+    def refused(self, name, answerfile, disk_bytes, message):
+        work = tempfile.mkdtemp(prefix="atoll-refusal-")
+        server = None
+        try:
+            with open(os.path.join(work, "answer.xml"), "w") as f:
+                f.write(answerfile)
+            server = AnswerfileServer(work)
+            disk = os.path.join(work, "disk.img")
+            mark = os.urandom(1024 * 1024)
+            with open(disk, "wb") as f:
+                f.write(mark)
+                f.truncate(disk_bytes)
+            vm = boot_with("refusal-" + name,
+                           "answerfile=http://10.0.2.100/answer.xml atexit=poweroff",
+                           [server.guestfwd()],
+                           ["-drive", "file=%s,if=virtio,format=raw" % disk, "-cdrom", ISO])
+            try:
+                vm.wait(r"INSTALL FAILED: " + message, INSTALL_TIMEOUT, "the refusal")
+                vm.wait_exit(120)
+            finally:
+                vm.close()
+            with open(disk, "rb") as f:
+                self.assertEqual(f.read(len(mark)), mark, "the disk's first MiB is unchanged")
+        finally:
+            if server is not None:
+                server.close()
+            shutil.rmtree(work, ignore_errors=True)
+
+    def test_a_bad_value(self):
+        self.refused("value", ANSWERFILE.replace("rack7-node3", "rack7_node3"),
+                     10 * 1024 ** 3, r"answerfile: line 8: <hostname>: .*rack7_node3")
+
+    def test_a_disk_too_small(self):
+        self.refused("small", ANSWERFILE, 4 * 1024 ** 3,
+                     r"<primary-disk> /dev/vda: the disk has 4294967296 bytes \(4\.0 GiB\); "
+                     r"Atoll needs at least 8589934592 bytes")
+
+    def test_a_missing_disk(self):
+        self.refused("missing", ANSWERFILE.replace(">vda<", ">sdz<"), 10 * 1024 ** 3,
+                     r"<primary-disk> sdz: no such disk; this machine has: vda \(10\.0 GiB\)")
 
 
 if __name__ == "__main__":
