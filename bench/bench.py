@@ -44,6 +44,15 @@ def unpacked_size(root):
                               check=True).stdout.split()[0])
 
 
+def cpu_model():
+    """The machine's CPU model, as /proc/cpuinfo names it (for the reports)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "x86_64"
+
+
 def main():
     global ISO
     ISO, root = sys.argv[1], sys.argv[2]
@@ -67,12 +76,7 @@ def main():
                   file=sys.stderr, flush=True)
 
     pss, info = memory
-    cpu = platform.processor() or "x86_64"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     print("Machine: %s, %d cores, %.0f GiB RAM; QEMU TCG (no KVM), %d boots each"
           % (cpu, os.cpu_count(), os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
              / (1 << 30), boots))

@@ -6,8 +6,6 @@ and xapi-lite's resident memory with ten VMs. Prints a Markdown report.
 Usage: python3 bench/host_bench.py ISO [STARTS]
 """
 import os
-import platform
-import socket
 import ssl
 import statistics
 import sys
@@ -18,8 +16,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "syste
 os.environ.setdefault("ATOLL_ISO", sys.argv[1] if len(sys.argv) > 1 else "out/atoll.iso")
 os.environ.setdefault("ATOLL_LOGS", os.path.join(os.path.dirname(os.environ["ATOLL_ISO"]),
                                                  "bench-logs"))
-from qemu_vm import BOOT_TIMEOUT, sha512_crypt  # noqa: E402
+from qemu_vm import BOOT_TIMEOUT, free_port, sha512_crypt  # noqa: E402
 from test_live import boot_with  # noqa: E402
+from bench import cpu_model  # noqa: E402
 
 PASSWORD = "atoll-bench-pw"
 
@@ -27,12 +26,6 @@ PASSWORD = "atoll-bench-pw"
 def ok(r):
     assert r["Status"] == "Success", r
     return r["Value"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def first_login(api, vm):
@@ -113,12 +106,7 @@ def main():
     finally:
         vm.close()
 
-    cpu = platform.processor() or "x86_64"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     print("## xapi-lite on the live host (`make bench-host`)")
     print()
     print("Machine: %s, %d cores; QEMU TCG (no KVM), 2 vCPUs and 2 GiB for the host"

@@ -530,6 +530,18 @@ http_percent_decode(struct http_slice src, char *dst, size_t dstlen)
 	return (int)n;
 }
 
+int
+http_request_param(const struct http_request *req, const char *name, char *out, size_t len)
+{
+	const struct http_slice	*cookie;
+	struct http_slice	 v;
+
+	if (!http_param(req->query, '&', name, &v) &&
+	    ((cookie = http_header(req, "cookie")) == NULL || !http_param(*cookie, ';', name, &v)))
+		return 0;
+	return http_percent_decode(v, out, len) < 0 ? -1 : 1;
+}
+
 const char *
 http_reason(int status)
 {

@@ -60,6 +60,14 @@ int	http_param(struct http_slice s, char sep, const char *name, struct http_slic
  */
 int	http_percent_decode(struct http_slice src, char *dst, size_t dstlen);
 
+/*
+ * Parameter name of a request as XAPI's HTTP handlers take it: from the query string, or
+ * else from the Cookie header (session_id), percent-decoded into out. Returns 1, 0 when it
+ * is absent, or -1 when it is badly escaped or does not fit.
+ */
+int	http_request_param(const struct http_request *req, const char *name, char *out,
+	    size_t len);
+
 /* Returns the standard reason phrase for a status code ("OK", ...), or "Unknown". */
 const char *http_reason(int status);
 

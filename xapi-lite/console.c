@@ -17,19 +17,6 @@
 #include "console.h"
 #include "http.h"
 
-/* Parameter name from the query, or else the Cookie header, decoded. 1, 0 absent, -1 bad. */
-static int
-param(const struct http_request *req, const char *name, char *out, size_t len)
-{
-	const struct http_slice	*cookie;
-	struct http_slice	 v;
-
-	if (!http_param(req->query, '&', name, &v) &&
-	    ((cookie = http_header(req, "cookie")) == NULL || !http_param(*cookie, ';', name, &v)))
-		return 0;
-	return http_percent_decode(v, out, len) < 0 ? -1 : 1;
-}
-
 static int
 refuse(char *msg, size_t len, int status, const char *why)
 {
@@ -99,12 +86,12 @@ console_open(struct xapi *x, const struct http_request *req, char *msg, size_t l
 	struct obj	*s, *c = NULL, *vm;
 	long long	 domid;
 
-	if (param(req, "session_id", sess, sizeof(sess)) != 1 ||
+	if (http_request_param(req, "session_id", sess, sizeof(sess)) != 1 ||
 	    (s = db_find(&x->db, sess, strlen(sess))) == NULL || s->cls != C_session)
 		return -refuse(msg, len, 401, "no valid session_id");
-	if (param(req, "ref", id, sizeof(id)) == 1)
+	if (http_request_param(req, "ref", id, sizeof(id)) == 1)
 		c = db_find(&x->db, id, strlen(id));
-	else if (param(req, "uuid", id, sizeof(id)) == 1)
+	else if (http_request_param(req, "uuid", id, sizeof(id)) == 1)
 		c = db_find_uuid(&x->db, C_console, id, strlen(id));
 	else
 		return -refuse(msg, len, 400, "name the console with uuid= or ref=");

@@ -17,23 +17,6 @@
 #include "storage.h"
 #include "transfer.h"
 
-/* Parameter name from the query, or else (session_id) the Cookie header, decoded into out.
-   Returns 1, 0 when absent, or -1 when badly escaped. */
-static int
-param(const struct http_request *req, const char *name, char *out, size_t len)
-{
-	const struct http_slice	*cookie;
-	struct http_slice	 v;
-
-	if (!http_param(req->query, '&', name, &v)) {
-		if ((cookie = http_header(req, "cookie")) == NULL ||
-		    !http_param(*cookie, ';', name, &v))
-			return 0;
-	}
-	return http_percent_decode(v, out, len) < 0 ? -1 : 1;
-}
-
-/* Puts why (and what it names, if any) into msg; returns the HTTP status. */
 static int
 refuse(char *msg, size_t len, int status, const char *why, const char *what)
 {
@@ -50,18 +33,19 @@ transfer_begin(struct xapi *x, const struct http_request *req, int upload,
 	long long	 size;
 
 	t->fd = -1;
-	if (param(req, "session_id", sess, sizeof(sess)) != 1 ||
+	if (http_request_param(req, "session_id", sess, sizeof(sess)) != 1 ||
 	    (s = db_find(&x->db, sess, strlen(sess))) == NULL || s->cls != C_session)
 		return refuse(msg, msglen, 401, "no valid session_id", NULL);
-	if (param(req, "vdi", vdiname, sizeof(vdiname)) != 1)
+	if (http_request_param(req, "vdi", vdiname, sizeof(vdiname)) != 1)
 		return refuse(msg, msglen, 400, "the vdi parameter is missing", NULL);
 	if ((vdi = db_find(&x->db, vdiname, strlen(vdiname))) == NULL)
 		vdi = db_find_uuid(&x->db, C_VDI, vdiname, strlen(vdiname));
 	if (vdi == NULL || vdi->cls != C_VDI)
 		return refuse(msg, msglen, 404, "no such VDI:", vdiname);
-	if (param(req, "format", format, sizeof(format)) == -1 || strcmp(format, "raw") != 0)
+	if (http_request_param(req, "format", format, sizeof(format)) == -1 ||
+	    strcmp(format, "raw") != 0)
 		return refuse(msg, msglen, 400, "only the raw format is supported, not", format);
-	if (param(req, "task_id", task, sizeof(task)) == 1 &&
+	if (http_request_param(req, "task_id", task, sizeof(task)) == 1 &&
 	    ((tk = db_find(&x->db, task, strlen(task))) == NULL || tk->cls != C_task))
 		return refuse(msg, msglen, 404, "no such task:", task);
 	size = db_get(&x->db, vdi, F_VDI_virtual_size)->u.i;

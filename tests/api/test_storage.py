@@ -35,6 +35,13 @@ class Storage(unittest.TestCase):
         cls.server.remove()
         assert status == 0, log
 
+    def wait_task(self, task, timeout):
+        """Waits until the task is no longer pending (or the deadline passes)."""
+        deadline = time.monotonic() + timeout
+        while ok(self.p.task.get_status(self.s, task)) == "pending" and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def vdi(self, size=4 * MIB, sr=None):
         return ok(self.p.VDI.create(self.s, {
             "name_label": "disk", "SR": sr or self.sr, "virtual_size": str(size),
@@ -104,10 +111,7 @@ class Storage(unittest.TestCase):
             f.write(tail)
         ok(self.p.VDI.set_name_label(self.s, vdi, "original"))
         task = ok(self.p.Async.VDI.copy(self.s, vdi, self.sr))
-        deadline = time.monotonic() + 60
-        while ok(self.p.task.get_status(self.s, task)) == "pending" and \
-                time.monotonic() < deadline:
-            time.sleep(0.05)
+        self.wait_task(task, 60)
         self.assertEqual(ok(self.p.task.get_status(self.s, task)), "success",
                          ok(self.p.task.get_error_info(self.s, task)))
         # XAPI's task result: the value as XML-RPC, <value>OpaqueRef:...</value>.
@@ -191,10 +195,7 @@ class Storage(unittest.TestCase):
             c.sendall(("PUT /import_raw_vdi?session_id=%s&vdi=%s&task_id=%s HTTP/1.1\r\n"
                        "Content-Length: 1000000\r\n\r\n" % (self.s, vdi, task)).encode()
                       + b"q" * 1000)
-        deadline = time.monotonic() + 30
-        while ok(self.p.task.get_status(self.s, task)) == "pending" and \
-                time.monotonic() < deadline:
-            time.sleep(0.05)
+        self.wait_task(task, 30)
         self.assertEqual(ok(self.p.task.get_status(self.s, task)), "failure")
         self.assertIn("went away", " ".join(ok(self.p.task.get_error_info(self.s, task))))
         # The server goes on serving.

@@ -7,6 +7,7 @@ timeout raises with the tail of what was seen. There are no fixed sleeps.
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -20,6 +21,13 @@ BOOT_TIMEOUT = 240
 COMMAND_TIMEOUT = 90
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\r")
+
+
+def free_port():
+    """A loopback TCP port nobody listens on, for a hostfwd or a test server."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Timeout(AssertionError):

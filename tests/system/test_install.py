@@ -6,7 +6,6 @@ import functools
 import http.server
 import os
 import shutil
-import socket
 import ssl
 import tempfile
 import threading
@@ -14,7 +13,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from qemu_vm import BOOT_TIMEOUT, Vm, base_args, net_args
+from qemu_vm import BOOT_TIMEOUT, Vm, base_args, free_port, net_args
 from test_live import ISO, LOGS, READY, boot_with
 
 INSTALL_TIMEOUT = 600       # about three times what an install takes here
@@ -30,12 +29,6 @@ ANSWERFILE = """<?xml version="1.0"?>
   <timezone>Europe/Paris</timezone>
 </installation>
 """ % PASSWORD
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

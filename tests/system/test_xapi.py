@@ -15,19 +15,13 @@ import time
 import unittest
 import xmlrpc.client
 
-from qemu_vm import BOOT_TIMEOUT, sha512_crypt
+from qemu_vm import BOOT_TIMEOUT, free_port, sha512_crypt
 from test_live import READY, boot_with
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from test_xo import SCRIPT as XO_SCRIPT, prepare as prepare_xo  # noqa: E402
 
 PASSWORD = "atoll-api-pw"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ok(r):
@@ -58,6 +52,13 @@ class XenApiOnXen(unittest.TestCase):
 
     def login(self):
         return ok(self.api.session.login_with_password("root", PASSWORD, "1.0", "test"))
+
+    def wait_task(self, s, task, timeout=120):
+        """Waits until the task is no longer pending (or the deadline passes)."""
+        deadline = time.monotonic() + timeout
+        while ok(self.api.task.get_status(s, task)) == "pending" and \
+                time.monotonic() < deadline:
+            time.sleep(0.5)
 
     def shell(self, command):
         """Runs command in dom0's root shell on the serial console (logging in once)."""
@@ -127,10 +128,7 @@ class XenApiOnXen(unittest.TestCase):
         self.assertIn(err[0], ("OTHER_OPERATION_IN_PROGRESS", "VM_BAD_POWER_STATE"), err)
         if err[0] == "OTHER_OPERATION_IN_PROGRESS":
             self.assertEqual(err[1:], ["VM", vm, "start", task])
-        deadline = time.monotonic() + 120
-        while ok(self.api.task.get_status(s, task)) == "pending" and \
-                time.monotonic() < deadline:
-            time.sleep(0.5)
+        self.wait_task(s, task)
         self.assertEqual(ok(self.api.task.get_status(s, task)), "success",
                          ok(self.api.task.get_error_info(s, task)))
         self.assertEqual(ok(self.api.VM.get_current_operations(s, vm)), {})
@@ -248,10 +246,7 @@ class XenApiOnXen(unittest.TestCase):
                          "nothing half-started")
         # As a task: it fails with the same words.
         task = ok(self.api.Async.VM.start(s, vm, False, False))
-        deadline = time.monotonic() + 120
-        while ok(self.api.task.get_status(s, task)) == "pending" and \
-                time.monotonic() < deadline:
-            time.sleep(0.5)
+        self.wait_task(s, task)
         self.assertEqual(ok(self.api.task.get_status(s, task)), "failure")
         info = ok(self.api.task.get_error_info(s, task))
         self.assertEqual(info[0], "INTERNAL_ERROR")

@@ -499,6 +499,27 @@ test_reason(void)
 	ok(strcmp(http_reason(-1), "Unknown") == 0, "-1");
 }
 
+/* A handler's parameter: the query first, then the cookie; decoded, or refused. */
+static void
+test_request_param(void)
+{
+	static const char	 text[] = "PUT /import_raw_vdi?vdi=Opaque%3Ax&session_id=q&bad=%zz "
+	    "HTTP/1.1\r\nCookie: session_id=c; task_id=OpaqueRef:t\r\n\r\n";
+	struct http_request	 r;
+	char			 out[16];
+
+	ok(http_parse_request(text, sizeof(text) - 1, &r, &why) > 0, "the request parses");
+	ok(http_request_param(&r, "vdi", out, sizeof(out)) == 1 &&
+	    strcmp(out, "Opaque:x") == 0, "from the query, decoded: %s", out);
+	ok(http_request_param(&r, "session_id", out, sizeof(out)) == 1 &&
+	    strcmp(out, "q") == 0, "the query wins over the cookie: %s", out);
+	ok(http_request_param(&r, "task_id", out, sizeof(out)) == 1 &&
+	    strcmp(out, "OpaqueRef:t") == 0, "else the cookie: %s", out);
+	ok(http_request_param(&r, "format", out, sizeof(out)) == 0, "absent");
+	ok(http_request_param(&r, "bad", out, sizeof(out)) == -1, "a bad escape is refused");
+	ok(http_request_param(&r, "task_id", out, 4) == -1, "too long for the caller");
+}
+
 int
 main(void)
 {
@@ -510,6 +531,7 @@ main(void)
 	test_proxy();
 	test_param();
 	test_decode();
+	test_request_param();
 	test_reason();
 	return done_testing();
 }
