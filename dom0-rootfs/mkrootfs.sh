@@ -68,7 +68,7 @@ stage_files() {
 		fi
 		src=$(in_pkg "$a") || die "files.list: $a is in none of the dom0 packages"
 		mkdir -p "$root/$(dirname "$a")"
-		cp "$src" "$root/$a"
+		cp -R "$src" "$root/$a"
 	done
 	# busybox provides every other command, as links.
 	"$root/bin/busybox" --list-full | while read -r applet; do
@@ -179,6 +179,13 @@ stage_grub() {
 		die "grub-mkimage failed"
 }
 
+# stage_ca_bundle: the CA bundle that verifies an HTTPS answerfile server, made from
+# ca-certificates' files as its update-ca-certificates would.
+stage_ca_bundle() {
+	mkdir -p "$root/etc/ssl/certs"
+	cat "$pkg"/usr/share/ca-certificates/mozilla/*.crt > "$root/etc/ssl/certs/ca-certificates.crt"
+}
+
 stage_pack() {
 	find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 	mkdir -p "$(dirname "$output")"
@@ -193,4 +200,5 @@ stage_libraries
 stage_modules
 stage_guest
 stage_grub
+stage_ca_bundle
 stage_pack

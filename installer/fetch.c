@@ -1,0 +1,267 @@
+/*
+ * Fetching by URL for the installer (see fetch.h). TLS is openssl's: s_client makes the
+ * connection and checks the certificate; this file only splits the URL and the response.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "fetch.h"
+#include "report.h"
+
+#define TRIES		45		/* 2 s apart: the network has 90 s to come up */
+#define CA_BUNDLE	"/etc/ssl/certs/ca-certificates.crt"
+#define SERVER_PEM	"/tmp/atoll-fetch-server.pem"
+
+/* https://host[:port]/path split up; host may be a [v6] literal. */
+struct url {
+	char	host[256], port[8], path[768];
+};
+
+static int
+split_url(const char *url, const char *scheme, const char *defport, struct url *u)
+{
+	const char	*h = url + strlen(scheme), *end, *colon;
+	size_t		 hl;
+
+	if ((end = strchr(h, '/')) == NULL)
+		end = h + strlen(h);
+	if (*h == '[') {
+		if ((colon = memchr(h, ']', (size_t)(end - h))) == NULL)
+			return -1;
+		colon = colon[1] == ':' ? colon + 1 : NULL;
+	} else
+		colon = memchr(h, ':', (size_t)(end - h));
+	hl = (size_t)((colon ? colon : end) - h);
+	if (hl == 0 || hl >= sizeof(u->host))
+		return -1;
+	memcpy(u->host, h, hl);
+	u->host[hl] = '\0';
+	if (colon != NULL) {
+		if ((size_t)(end - colon - 1) == 0 || (size_t)(end - colon - 1) >= sizeof(u->port))
+			return -1;
+		memcpy(u->port, colon + 1, (size_t)(end - colon - 1));
+		u->port[end - colon - 1] = '\0';
+	} else
+		snprintf(u->port, sizeof(u->port), "%s", defport);
+	if (snprintf(u->path, sizeof(u->path), "%s", *end ? end : "/") >= (int)sizeof(u->path))
+		return -1;
+	return 0;
+}
+
+int
+fetch_response(const char *text, size_t len, int *status, size_t *body)
+{
+	const char	*end = text + len, *p;
+	char		 code[4];
+
+	/* "HTTP/1.1 200 OK": the version, a space, three digits. */
+	if (len < 12 || memcmp(text, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)text[7]) ||
+	    text[8] != ' ')
+		return -1;
+	memcpy(code, text + 9, 3);
+	code[3] = '\0';
+	if (!isdigit((unsigned char)code[0]) || !isdigit((unsigned char)code[1]) ||
+	    !isdigit((unsigned char)code[2]) || (text[12] != ' ' && text[12] != '\r' &&
+	    text[12] != '\n'))
+		return -1;
+	*status = atoi(code);
+	/* The headers end at the first empty line (CRLF or a bare LF). */
+	for (p = text + 12; p < end; p++) {
+		if (*p != '\n')
+			continue;
+		if (p + 1 < end && p[1] == '\n') {
+			*body = (size_t)(p + 2 - text);
+			return 0;
+		}
+		if (p + 2 < end && p[1] == '\r' && p[2] == '\n') {
+			*body = (size_t)(p + 3 - text);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+fetch_file(const char *url, struct buf *out, char *err, size_t errlen)
+{
+	FILE	*f;
+	char	 chunk[4096];
+	size_t	 n;
+
+	if ((f = fopen(url + 7, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", url, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(out, chunk, n) == -1) {
+			fclose(f);
+			snprintf(err, errlen, "%s: larger than %zu bytes", url, out->max);
+			return -1;
+		}
+	fclose(f);
+	return 0;
+}
+
+/* One try over HTTP. Returns 0, 1 to try again, or -1 with err. */
+static int
+try_http(const char *url, struct buf *out, char *err, size_t errlen)
+{
+	const char	*why;
+
+	buf_reset(out);
+	/* busybox 1.35's wget crashes with its own -T: time it out from outside. */
+	if (exec_run_input((char *const[]){ "timeout", "60", "wget", "-q", "-O", "-",
+	    (char *)(uintptr_t)url, NULL }, NULL, out, report_log()) == 0)
+		return 0;
+	/* An HTTP error will not mend itself; no route or no answer yet may. */
+	if (out->p != NULL && (why = strstr(out->p, "server returned error: ")) != NULL) {
+		snprintf(err, errlen, "%s: %.*s", url, (int)strcspn(why + 23, "\r\n"), why + 23);
+		return -1;
+	}
+	return 1;
+}
+
+/* The first certificate s_client printed, into SERVER_PEM. Returns 0 or -1. */
+static int
+save_server_cert(const struct buf *b)
+{
+	const char	*begin, *end;
+	FILE		*f;
+
+	if (b->p == NULL || (begin = strstr(b->p, "-----BEGIN CERTIFICATE-----")) == NULL ||
+	    (end = strstr(begin, "-----END CERTIFICATE-----")) == NULL)
+		return -1;
+	end += strlen("-----END CERTIFICATE-----");
+	if ((f = fopen(SERVER_PEM, "w")) == NULL)
+		return -1;
+	fprintf(f, "%.*s\n", (int)(end - begin), begin);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* The SHA-256 fingerprint of SERVER_PEM as 64 lower-case hex digits. Returns 0 or -1. */
+static int
+server_fingerprint(char out[65])
+{
+	struct buf	b;
+	const char	*p;
+	int		n = 0;
+
+	buf_init(&b, 4096);
+	if (exec_run((char *const[]){ "openssl", "x509", "-in", SERVER_PEM, "-noout",
+	    "-fingerprint", "-sha256", NULL }, &b, report_log()) != 0 || b.p == NULL ||
+	    (p = strchr(b.p, '=')) == NULL) {
+		buf_free(&b);
+		return -1;
+	}
+	for (p++; *p && *p != '\n' && n < 64; p++)
+		if (isxdigit((unsigned char)*p))
+			out[n++] = (char)tolower((unsigned char)*p);
+	out[n] = '\0';
+	buf_free(&b);
+	return n == 64 ? 0 : -1;
+}
+
+/* One try over HTTPS. Returns 0, 1 to try again, or -1 with err. */
+static int
+try_https(const char *url, const struct url *u, const char *fingerprint, struct buf *out,
+    char *err, size_t errlen)
+{
+	char		 connect[300], request[1200], seen[65];
+	const char	*why;
+	size_t		 body;
+	int		 status;
+
+	snprintf(connect, sizeof(connect), strchr(u->host, ':') ? "[%s]:%s" : "%s:%s",
+	    u->host, u->port);
+	buf_reset(out);
+	if (fingerprint[0] != '\0') {
+		/* The server's certificate first: it must be the pinned one. */
+		if (exec_run_input((char *const[]){ "timeout", "30", "openssl", "s_client",
+		    "-connect", connect, "-servername", (char *)(uintptr_t)u->host, NULL }, "",
+		    out, report_log()) != 0 || save_server_cert(out) == -1)
+			return 1;
+		if (server_fingerprint(seen) == -1) {
+			snprintf(err, errlen, "%s: cannot read the server's certificate", url);
+			return -1;
+		}
+		if (strcmp(seen, fingerprint) != 0) {
+			snprintf(err, errlen, "%s: the server's certificate has the fingerprint "
+			    "sha256:%s, not the pinned sha256:%s", url, seen, fingerprint);
+			return -1;
+		}
+		buf_reset(out);
+	}
+	/* Then the request, over a connection that verifies the same certificate (pinned:
+	   trusted as it is) or the CA bundle and the host name. */
+	snprintf(request, sizeof(request), "GET %s HTTP/1.0\r\nHost: %s\r\n"
+	    "User-Agent: atoll-install\r\nConnection: close\r\n\r\n", u->path, u->host);
+	if (fingerprint[0] != '\0')
+		status = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
+		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
+		    "-servername", (char *)(uintptr_t)u->host, "-CAfile", SERVER_PEM,
+		    "-partial_chain", NULL }, request, out, report_log());
+	else
+		status = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
+		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
+		    "-servername", (char *)(uintptr_t)u->host, "-verify_hostname",
+		    (char *)(uintptr_t)u->host, "-CAfile", CA_BUNDLE, NULL }, request, out,
+		    report_log());
+	if (out->p != NULL && (why = strstr(out->p, "verify error:")) != NULL) {
+		snprintf(err, errlen, "%s: the server's certificate does not verify: %.*s%s", url,
+		    (int)strcspn(why, "\r\n"), why, fingerprint[0] ? "" :
+		    " (pin it with answerfile_fingerprint=sha256:...)");
+		return -1;
+	}
+	if (status != 0 && (out->p == NULL || strstr(out->p, "HTTP/1.") == NULL))
+		return 1;
+	/* s_client may print a line of its own before the response. */
+	why = out->p == NULL ? NULL : strstr(out->p, "HTTP/1.");
+	if (why == NULL || fetch_response(why, out->len - (size_t)(why - out->p), &status,
+	    &body) == -1) {
+		snprintf(err, errlen, "%s: the server's answer is not an HTTP response", url);
+		return -1;
+	}
+	if (status != 200) {
+		snprintf(err, errlen, "%s: HTTP %.*s", url, (int)strcspn(why + 9, "\r\n"),
+		    why + 9);
+		return -1;
+	}
+	buf_consume(out, (size_t)(why - out->p) + body);
+	return 0;
+}
+
+int
+fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
+    size_t errlen)
+{
+	struct url	u;
+	int		i, r = 1;
+
+	if (strncmp(url, "file://", 7) == 0)
+		return fetch_file(url, out, err, errlen);
+	if (strncmp(url, "https://", 8) == 0 && split_url(url, "https://", "443", &u) == -1) {
+		snprintf(err, errlen, "%s: not a URL this installer can read", url);
+		return -1;
+	} else if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+		snprintf(err, errlen, "%s: expected file:///PATH, http://URL or https://URL", url);
+		return -1;
+	}
+	say("atoll-install: fetching %s", url);
+	/* The network may still be getting its address: try for a while. */
+	for (i = 0; i < TRIES && r == 1; i++) {
+		if (i > 0)
+			sleep(2);
+		r = strncmp(url, "https://", 8) == 0 ?
+		    try_https(url, &u, fingerprint, out, err, errlen) :
+		    try_http(url, out, err, errlen);
+	}
+	if (r == 1)
+		snprintf(err, errlen, "%s: cannot fetch it in %d tries (see the log)", url, TRIES);
+	return r == 0 ? 0 : -1;
+}

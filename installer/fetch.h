@@ -1,0 +1,26 @@
+#ifndef ATOLL_FETCH_H
+#define ATOLL_FETCH_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * Fetching what an install needs by URL (the answerfile, its scripts): file:///PATH,
+ * http://URL (busybox wget) or https://URL (openssl s_client). An HTTPS server's
+ * certificate is checked against the pinned SHA-256 fingerprint when there is one, else
+ * against the system's CA bundle and the URL's host name. While the network is coming up
+ * (no route, refused, timed out) it tries again for about 90 s; an answer that cannot get
+ * better (HTTP 404, a certificate that does not verify) fails at once.
+ */
+
+/* Fetches url into out (at most its cap). fingerprint is "" or 64 lower-case hex digits.
+   Returns 0, or -1 with err naming the URL and what went wrong. */
+int	fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
+	    size_t errlen);
+
+/* Splits an HTTP/1.x response text[0..len): its status and where the body starts.
+   Returns 0, or -1 when it is not one (no status line, headers not ended). */
+int	fetch_response(const char *text, size_t len, int *status, size_t *body);
+
+#endif

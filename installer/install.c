@@ -1,0 +1,419 @@
+/*
+ * The install itself: checks the target disk, then writes the GPT layout of plan.c, the
+ * boot files in slot a/, both bootloaders (syslinux for BIOS, GRUB at the removable path
+ * for UEFI) and the host's state, calling the answerfile's scripts at their stages.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bootcfg.h"
+#include "exec.h"
+#include "fetch.h"
+#include "install.h"
+#include "plan.h"
+#include "report.h"
+
+#define MEDIUM		"/tmp/atoll-medium"
+#define TARGET		"/tmp/atoll-target"
+#define SYSLINUX	"/usr/lib/syslinux"		/* Debian's syslinux-common */
+#define GRUB_EFI	"/usr/lib/atoll/install/BOOTX64.EFI"	/* made with the image */
+
+/* The disks this machine has, for a message: "vda (10.0 GiB), sda (500.1 GiB)". */
+static void
+list_disks(char *out, size_t len)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 path[300], size[32];
+	FILE		*f;
+	size_t		 used = 0;
+
+	out[0] = '\0';
+	if ((d = opendir("/sys/block")) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strncmp(e->d_name, "loop", 4) == 0 ||
+		    strncmp(e->d_name, "ram", 3) == 0 || strncmp(e->d_name, "sr", 2) == 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/size", e->d_name);
+		size[0] = '\0';
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(size, sizeof(size), f) == NULL)
+				size[0] = '\0';
+			fclose(f);
+		}
+		used += snprintf(out + used, len > used ? len - used : 0, "%s%s (%.1f GiB)",
+		    used ? ", " : "", e->d_name, strtod(size, NULL) * 512 / (1 << 30));
+	}
+	closedir(d);
+	if (out[0] == '\0')
+		snprintf(out, len, "none");
+}
+
+/* A number from /sys/class/block/<dev's name>/<what>. Returns 0 or -1. */
+static int
+sysfs_number(const char *dev, const char *what, uint64_t *out)
+{
+	char	path[400], line[32], *end;
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/%s", strrchr(dev, '/') + 1, what);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(line, sizeof(line), f) == NULL) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	*out = strtoull(line, &end, 10);
+	return end == line ? -1 : 0;
+}
+
+/* The target disk: its device, size and sector size, checked. */
+static int
+open_disk(const char *name, char *dev, size_t devlen, uint64_t *bytes, unsigned *sector,
+    char *err, size_t errlen)
+{
+	char		 path[300], disks[512], real[PATH_MAX];
+	struct stat	 st;
+	uint64_t	 sectors512, ss;
+	int		 fd;
+	char		 head[2048];
+
+	snprintf(path, sizeof(path), "%s%s", strncmp(name, "/dev/", 5) == 0 ? "" : "/dev/", name);
+	if (realpath(path, real) == NULL || stat(real, &st) == -1 || !S_ISBLK(st.st_mode)) {
+		list_disks(disks, sizeof(disks));
+		snprintf(err, errlen, "<primary-disk> %s: no such disk; this machine has: %s",
+		    name, disks);
+		return -1;
+	}
+	if (strlen(real) >= devlen || strlen(real) > 255) {
+		snprintf(err, errlen, "<primary-disk> %s: the device path is too long", name);
+		return -1;
+	}
+	snprintf(dev, devlen, "%.255s", real);
+	/* Its size and sector size, as the kernel tells them (sysfs counts 512-byte units). */
+	if (sysfs_number(real, "size", &sectors512) == -1 ||
+	    sysfs_number(real, "queue/logical_block_size", &ss) == -1) {
+		snprintf(err, errlen, "<primary-disk> %s is not a whole disk", dev);
+		return -1;
+	}
+	*bytes = sectors512 * 512;
+	*sector = (unsigned)ss;
+	if ((fd = open(real, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "<primary-disk> %s: %s", dev, strerror(errno));
+		return -1;
+	}
+	/* The medium we booted from is an ISO 9660 file system labelled ATOLL. */
+	if (pread(fd, head, sizeof(head), 32768) == (ssize_t)sizeof(head) &&
+	    memcmp(head + 1, "CD001", 5) == 0 && memcmp(head + 40, "ATOLL", 5) == 0) {
+		close(fd);
+		snprintf(err, errlen, "<primary-disk> %s is the Atoll medium this machine booted "
+		    "from", dev);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Partition n's device: vda1, nvme0n1p1. */
+static void
+part_dev(const char *disk, int n, char *out, size_t len)
+{
+	size_t	l = strlen(disk);
+
+	snprintf(out, len, "%s%s%d", disk, l && disk[l - 1] >= '0' && disk[l - 1] <= '9' ?
+	    "p" : "", n);
+}
+
+/* The kernel makes partition nodes after sfdisk re-reads the table; wait for them. */
+static int
+wait_node(const char *path)
+{
+	int	i;
+
+	for (i = 0; i < 100; i++) {
+		if (access(path, F_OK) == 0)
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
+/* The Atoll medium (CD or USB stick), mounted read-only at MEDIUM. */
+static int
+mount_medium(char *err, size_t errlen)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 dev[300];
+	int		 found = -1;
+
+	mkdir(MEDIUM, 0700);
+	if ((d = opendir("/sys/block")) == NULL) {
+		snprintf(err, errlen, "/sys/block: %s", strerror(errno));
+		return -1;
+	}
+	while (found == -1 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
+		if (mount(dev, MEDIUM, "iso9660", MS_RDONLY, NULL) == 0) {
+			if (access(MEDIUM "/boot/dom0.img", R_OK) == 0)
+				found = 0;
+			else
+				umount(MEDIUM);
+		}
+	}
+	closedir(d);
+	if (found == -1)
+		snprintf(err, errlen, "<source type=\"local\">: no Atoll CD or USB stick found "
+		    "(give <source type=\"url\"> instead)");
+	return found;
+}
+
+static int
+copy_file(const char *from, const char *to)
+{
+	return RUN("cp", (char *)(uintptr_t)from, (char *)(uintptr_t)to);
+}
+
+static int
+write_file(const char *path, const char *text)
+{
+	FILE	*f;
+	char	 tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	if (fputs(text, f) == EOF || fclose(f) != 0)
+		return -1;
+	return rename(tmp, path);
+}
+
+/* gptmbr.bin into the protective MBR's first 440 bytes: BIOS boots the partition with the
+   legacy-BIOS-bootable attribute. */
+static int
+write_mbr(const char *disk)
+{
+	char	code[440];
+	int	in, out, fails;
+
+	if ((in = open(SYSLINUX "/mbr/gptmbr.bin", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	fails = read(in, code, sizeof(code)) != (ssize_t)sizeof(code);
+	close(in);
+	if (fails || (out = open(disk, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	fails = pwrite(out, code, sizeof(code), 0) != (ssize_t)sizeof(code) || fsync(out) == -1;
+	close(out);
+	return fails ? -1 : 0;
+}
+
+/* The host's state, as its first boot reads it (/var/lib/atoll/host.conf). */
+static int
+write_state(const struct answers *a, const char *hash)
+{
+	struct buf	b;
+	int		i, e;
+
+	buf_init(&b, 0);
+	e = buf_printf(&b, "# Written by atoll-install; read at every boot.\n"
+	    "hostname=%s\npassword_hash='%s'\ntimezone=%s\nkeymap=%s\n", a->hostname, hash,
+	    a->timezone, a->keymap);
+	e |= buf_printf(&b, "proto=%s\niface_name=%s\niface_hwaddr=%s\n", a->proto,
+	    a->iface_name, a->iface_hwaddr);
+	if (strcmp(a->proto, "static") == 0)
+		e |= buf_printf(&b, "ipaddr=%s\nsubnet=%s\ngateway=%s\n", a->ipaddr, a->subnet,
+		    a->gateway);
+	e |= buf_lit(&b, "dns='");
+	for (i = 0; i < a->ndns; i++)
+		e |= buf_printf(&b, "%s%s", i ? " " : "", a->dns[i]);
+	e |= buf_lit(&b, "'\nntp='");
+	for (i = 0; i < a->nntp; i++)
+		e |= buf_printf(&b, "%s%s", i ? " " : "", a->ntp[i]);
+	e |= buf_lit(&b, "'\n");
+	mkdir(TARGET "/state", 0700);
+	e |= e ? 0 : write_file(TARGET "/state/host.conf", b.p);
+	buf_free(&b);
+	return e ? -1 : 0;
+}
+
+/* The root password as a sha512-crypt hash, made by openssl (never by our code). */
+static int
+password_hash(const struct answers *a, char *out, size_t len)
+{
+	struct buf	b;
+	char		in[300];
+
+	if (a->password_is_hash) {
+		snprintf(out, len, "%s", a->password);
+		return 0;
+	}
+	snprintf(in, sizeof(in), "%s\n", a->password);
+	buf_init(&b, 4096);
+	/* The password goes in on stdin and is never logged. */
+	if (exec_run_input((char *const[]){ "openssl", "passwd", "-6", "-stdin", NULL }, in,
+	    &b, NULL) != 0 || b.len < 4 || strncmp(b.p, "$6$", 3) != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	b.p[strcspn(b.p, "\n")] = '\0';
+	snprintf(out, len, "%s", b.p);
+	buf_free(&b);
+	return 0;
+}
+
+/*
+ * The answerfile's scripts for stage, in their order: each is fetched, made executable and
+ * run with arg (XenServer passes the target's root at filesystem-populated and 0 or 1 at
+ * installation-complete). Returns 0, or -1 after the first that could not be fetched or
+ * exited non-zero (its output is in the log).
+ */
+int
+install_scripts(const struct answers *a, const char *stage, const char *arg)
+{
+	struct buf	 text;
+	char		 err[1024], path[64];
+	int		 i, status, fd;
+
+	for (i = 0; i < a->nscripts; i++) {
+		if (strcmp(a->scripts[i].stage, stage) != 0)
+			continue;
+		say("atoll-install: running the %s script %s", stage, a->scripts[i].url);
+		buf_init(&text, 1 << 20);
+		if (fetch_url(a->scripts[i].url, "", &text, err, sizeof(err)) == -1) {
+			buf_free(&text);
+			say("atoll-install: the %s script: %s", stage, err);
+			return -1;
+		}
+		snprintf(path, sizeof(path), "/tmp/atoll-script-%d", i);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700)) == -1 ||
+		    write(fd, text.p ? text.p : "", text.len) != (ssize_t)text.len) {
+			if (fd != -1)
+				close(fd);
+			buf_free(&text);
+			say("atoll-install: %s: %s", path, strerror(errno));
+			return -1;
+		}
+		close(fd);
+		/* A script without "#!" is a shell script, as XenServer runs them. */
+		status = text.len > 2 && memcmp(text.p, "#!", 2) == 0 ?
+		    RUN("timeout", "600", path, (char *)(uintptr_t)arg) :
+		    RUN("timeout", "600", "sh", path, (char *)(uintptr_t)arg);
+		buf_free(&text);
+		if (status != 0) {
+			say("atoll-install: the %s script %s exited with status %d", stage,
+			    a->scripts[i].url, status);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+install_disk(const struct answers *a)
+{
+	struct plan	 p;
+	struct buf	 script;
+	char		 err[2048], disk[300], part[PLAN_PARTS][320], hash[300], cfg[4096];
+	uint64_t	 bytes;
+	unsigned	 sector;
+	int		 i;
+
+	progress("checking the target disk");
+	if (open_disk(a->primary_disk, disk, sizeof(disk), &bytes, &sector, err,
+	    sizeof(err)) == -1)
+		return failed("%s", err);
+	if (plan_disk(bytes, sector, &p, err, sizeof(err)) == -1)
+		return failed("<primary-disk> %s: %s", disk, err);
+	if (password_hash(a, hash, sizeof(hash)) == -1)
+		return failed("<root-password>: cannot hash it with openssl");
+	if (strcmp(a->source_type, "local") != 0)
+		return failed("<source type=\"%s\">: this installer takes its files from the "
+		    "Atoll medium only (type=\"local\")", a->source_type);
+	if (mount_medium(err, sizeof(err)) == -1)
+		return failed("%s", err);
+	if (install_scripts(a, "installation-start", "") == -1)
+		return failed("the installation-start script failed (see the log)");
+	/* Nothing has been written so far: from here on, the disk changes. */
+
+	progress("partitioning");
+	buf_init(&script, 4096);
+	if (plan_sfdisk(&p, &script) == -1 ||
+	    run(script.p, (char *const[]){ "sfdisk", "--wipe", "always", "--wipe-partitions",
+	    "always", disk, NULL }) != 0)
+		return failed("sfdisk could not write the partition table of %s", disk);
+	buf_free(&script);
+	for (i = 0; i < PLAN_PARTS; i++) {
+		part_dev(disk, i + 1, part[i], sizeof(part[i]));
+		if (wait_node(part[i]) == -1)
+			return failed("%s did not appear after partitioning", part[i]);
+	}
+
+	progress("making file systems");
+	if (RUN("mkfs.vfat", "-F", "32", "-n", "ATOLL-BOOT", part[0]) != 0 ||
+	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-STATE", part[1]) != 0 ||
+	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-SR", "-E",
+	    "lazy_itable_init=1,lazy_journal_init=1", part[2]) != 0)
+		return failed("making the file systems failed (see the log)");
+
+	progress("installing the BIOS bootloader (syslinux)");
+	mkdir(TARGET, 0700);
+	mkdir(TARGET "/boot", 0700);
+	if (mount(part[0], TARGET "/boot", "vfat", 0, "iocharset=utf8,codepage=437") == -1)
+		return failed("mount %s: %s", part[0], strerror(errno));
+	mkdir(TARGET "/boot/syslinux", 0755);
+	if (RUN("extlinux", "--install", TARGET "/boot/syslinux") != 0)
+		return failed("extlinux could not install syslinux on %s", part[0]);
+	if (write_mbr(disk) == -1)
+		return failed("cannot write the boot code into %s's MBR", disk);
+
+	progress("copying Xen, the dom0 kernel and image into slot a");
+	mkdir(TARGET "/boot/a", 0755);
+	mkdir(TARGET "/boot/EFI", 0755);
+	mkdir(TARGET "/boot/EFI/BOOT", 0755);
+	if (copy_file(MEDIUM "/boot/xen.gz", TARGET "/boot/a/xen.gz") != 0 ||
+	    copy_file(MEDIUM "/boot/vmlinuz", TARGET "/boot/a/vmlinuz") != 0 ||
+	    copy_file(MEDIUM "/boot/dom0.img", TARGET "/boot/a/dom0.img") != 0)
+		return failed("copying the boot files failed (see the log)");
+
+	progress("installing the boot menus and the UEFI bootloader (GRUB)");
+	if (copy_file(SYSLINUX "/modules/bios/mboot.c32", TARGET "/boot/syslinux/mboot.c32") != 0 ||
+	    copy_file(SYSLINUX "/modules/bios/libcom32.c32",
+	    TARGET "/boot/syslinux/libcom32.c32") != 0 ||
+	    copy_file(GRUB_EFI, TARGET "/boot/EFI/BOOT/BOOTX64.EFI") != 0 ||
+	    bootcfg_syslinux(cfg, sizeof(cfg), "a") == -1 ||
+	    write_file(TARGET "/boot/syslinux/syslinux.cfg", cfg) == -1 ||
+	    bootcfg_grub(cfg, sizeof(cfg), "a") == -1 ||
+	    write_file(TARGET "/boot/EFI/BOOT/grub.cfg", cfg) == -1)
+		return failed("writing the bootloaders' files failed (see the log)");
+
+	progress("writing the host's state");
+	mkdir(TARGET "/state", 0700);
+	if (mount(part[1], TARGET "/state", "ext4", 0, NULL) == -1)
+		return failed("mount %s: %s", part[1], strerror(errno));
+	if (write_state(a, hash) == -1)
+		return failed("writing the host's state failed: %s", strerror(errno));
+	if (install_scripts(a, "filesystem-populated", TARGET) == -1)
+		return failed("the filesystem-populated script failed (see the log)");
+
+	progress("done");
+	say("atoll-install: Atoll is installed on %s (%s)", disk, a->hostname);
+	fflush(report_log());
+	(void)copy_file(LOG_PATH, TARGET "/state/install.log");
+	sync();
+	(void)umount(TARGET "/state");
+	(void)umount(TARGET "/boot");
+	return 0;
+}
