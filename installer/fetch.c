@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,35 +55,67 @@ split_url(const char *url, const char *scheme, const char *defport, struct url *
 	return 0;
 }
 
-int
-fetch_response(const char *text, size_t len, int *status, size_t *body)
+/* A "Content-Length:" header line [p, eol) into *n. Returns 1 when it is one, 0 when it is
+   another header, -1 when its value is not a number. */
+static int
+content_length(const char *p, const char *eol, long long *n)
 {
-	const char	*end = text + len, *p;
-	char		 code[4];
+	static const char	 name[] = "content-length:";
+	size_t			 i;
+	long long		 v = 0;
 
+	if ((size_t)(eol - p) < sizeof(name) - 1)
+		return 0;
+	for (i = 0; i < sizeof(name) - 1; i++)
+		if (tolower((unsigned char)p[i]) != name[i])
+			return 0;
+	for (p += i; p < eol && (*p == ' ' || *p == '\t'); p++)
+		;
+	if (p == eol || !isdigit((unsigned char)*p))
+		return -1;
+	for (; p < eol && isdigit((unsigned char)*p); p++) {
+		if (v > (LLONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	for (; p < eol && (*p == ' ' || *p == '\t' || *p == '\r'); p++)
+		;
+	if (p != eol)
+		return -1;
+	*n = v;
+	return 1;
+}
+
+int
+fetch_response(const char *text, size_t len, int *status, size_t *body,
+    long long *clen)
+{
+	const char	*end = text + len, *p, *eol;
+	long long	 n;
+	int		 r;
+
+	*clen = -1;
 	/* "HTTP/1.1 200 OK": the version, a space, three digits. */
 	if (len < 12 || memcmp(text, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)text[7]) ||
-	    text[8] != ' ')
+	    text[8] != ' ' || !isdigit((unsigned char)text[9]) ||
+	    !isdigit((unsigned char)text[10]) || !isdigit((unsigned char)text[11]) ||
+	    (len > 12 && text[12] != ' ' && text[12] != '\r' && text[12] != '\n'))
 		return -1;
-	memcpy(code, text + 9, 3);
-	code[3] = '\0';
-	if (!isdigit((unsigned char)code[0]) || !isdigit((unsigned char)code[1]) ||
-	    !isdigit((unsigned char)code[2]) || (text[12] != ' ' && text[12] != '\r' &&
-	    text[12] != '\n'))
+	*status = (text[9] - '0') * 100 + (text[10] - '0') * 10 + (text[11] - '0');
+	/* Header lines up to the first empty one (CRLF or a bare LF). */
+	if ((p = memchr(text, '\n', len)) == NULL)
 		return -1;
-	*status = atoi(code);
-	/* The headers end at the first empty line (CRLF or a bare LF). */
-	for (p = text + 12; p < end; p++) {
-		if (*p != '\n')
-			continue;
-		if (p + 1 < end && p[1] == '\n') {
-			*body = (size_t)(p + 2 - text);
+	for (p++; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return -1;
+		if (eol == p || (eol == p + 1 && *p == '\r')) {
+			*body = (size_t)(eol + 1 - text);
 			return 0;
 		}
-		if (p + 2 < end && p[1] == '\r' && p[2] == '\n') {
-			*body = (size_t)(p + 3 - text);
-			return 0;
-		}
+		if ((r = content_length(p, eol, &n)) == -1 || (r == 1 && *clen != -1))
+			return -1;	/* not a number, or two of them */
+		if (r == 1)
+			*clen = n;
 	}
 	return -1;
 }
@@ -174,8 +207,9 @@ try_https(const char *url, const struct url *u, const char *fingerprint, struct 
 {
 	char		 connect[300], request[1200], seen[65];
 	const char	*why;
-	size_t		 body;
-	int		 status;
+	size_t		 body, have;
+	long long	 clen;
+	int		 rc, status;
 
 	snprintf(connect, sizeof(connect), strchr(u->host, ':') ? "[%s]:%s" : "%s:%s",
 	    u->host, u->port);
@@ -202,12 +236,12 @@ try_https(const char *url, const struct url *u, const char *fingerprint, struct 
 	snprintf(request, sizeof(request), "GET %s HTTP/1.0\r\nHost: %s\r\n"
 	    "User-Agent: atoll-install\r\nConnection: close\r\n\r\n", u->path, u->host);
 	if (fingerprint[0] != '\0')
-		status = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
+		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
 		    "-servername", (char *)(uintptr_t)u->host, "-CAfile", SERVER_PEM,
 		    "-partial_chain", NULL }, request, out, report_log());
 	else
-		status = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
+		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
 		    "-servername", (char *)(uintptr_t)u->host, "-verify_hostname",
 		    (char *)(uintptr_t)u->host, "-CAfile", CA_BUNDLE, NULL }, request, out,
@@ -218,12 +252,12 @@ try_https(const char *url, const struct url *u, const char *fingerprint, struct 
 		    " (pin it with answerfile_fingerprint=sha256:...)");
 		return -1;
 	}
-	if (status != 0 && (out->p == NULL || strstr(out->p, "HTTP/1.") == NULL))
+	if (rc != 0 && (out->p == NULL || strstr(out->p, "HTTP/1.") == NULL))
 		return 1;
 	/* s_client may print a line of its own before the response. */
 	why = out->p == NULL ? NULL : strstr(out->p, "HTTP/1.");
 	if (why == NULL || fetch_response(why, out->len - (size_t)(why - out->p), &status,
-	    &body) == -1) {
+	    &body, &clen) == -1) {
 		snprintf(err, errlen, "%s: the server's answer is not an HTTP response", url);
 		return -1;
 	}
@@ -232,7 +266,25 @@ try_https(const char *url, const struct url *u, const char *fingerprint, struct 
 		    why + 9);
 		return -1;
 	}
+	/* s_client's own complaints follow the body on the same pipe (a server that closes
+	   without TLS's close_notify, say): the body is Content-Length bytes. Without one,
+	   only the server's close ends it, and an openssl error line is not part of it. */
 	buf_consume(out, (size_t)(why - out->p) + body);
+	have = out->len;
+	if (clen == -1 && rc != 0) {
+		snprintf(err, errlen, "%s: the server gave no Content-Length and openssl saw "
+		    "the connection end badly (see the log)", url);
+		return -1;
+	}
+	if (clen != -1 && (unsigned long long)clen > have) {
+		snprintf(err, errlen, "%s: the answer is cut short: %zu of its %lld bytes", url,
+		    have, clen);
+		return -1;
+	}
+	if (clen != -1) {
+		out->len = (size_t)clen;
+		out->p[out->len] = '\0';
+	}
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -274,6 +275,32 @@ password_hash(const struct answers *a, char *out, size_t len)
 	return 0;
 }
 
+/* The time zone and keymap must be ones the host can load (tzdata, console-data). */
+static int
+locale_known(const struct answers *a, char *err, size_t errlen)
+{
+	char		path[PATH_MAX];
+	struct stat	st;
+	glob_t		g;
+	int		found;
+
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", a->timezone);
+	if (strstr(a->timezone, "..") != NULL || stat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "<timezone> %s: no such time zone (expected a name such "
+		    "as UTC or Europe/Paris)", a->timezone);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/usr/share/keymaps/i386/*/%s.kmap.gz", a->keymap);
+	found = glob(path, 0, NULL, &g) == 0;
+	globfree(&g);
+	if (!found) {
+		snprintf(err, errlen, "<keymap> %s: no such keymap (expected a name such as us, "
+		    "uk, de or fr)", a->keymap);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * The answerfile's scripts for stage, in their order: each is fetched, made executable and
  * run with arg (XenServer passes the target's root at filesystem-populated and 0 or 1 at
@@ -337,6 +364,8 @@ install_disk(const struct answers *a)
 		return failed("%s", err);
 	if (plan_disk(bytes, sector, &p, err, sizeof(err)) == -1)
 		return failed("<primary-disk> %s: %s", disk, err);
+	if (locale_known(a, err, sizeof(err)) == -1)
+		return failed("%s", err);
 	if (password_hash(a, hash, sizeof(hash)) == -1)
 		return failed("<root-password>: cannot hash it with openssl");
 	if (strcmp(a->source_type, "local") != 0)

@@ -211,6 +211,8 @@ opt_fingerprint(struct cur *c, const char *v, size_t n)
 				return fail(c, "expected 32 pairs of hex digits separated by ':'");
 			continue;
 		}
+		if (colons && v[i] == ':')
+			return fail(c, "expected 32 pairs of hex digits separated by ':'");
 		if (!is_hex(v[i]))
 			return fail(c, "'%s' is not a hex digit", PART(c, v + i, 1));
 		*out++ = lower(v[i]);
@@ -285,7 +287,7 @@ net_static(struct cur *c, const char *v, size_t n)
 	uint32_t		 ip;
 	int			 seen = 0;
 
-	for (f = v;; f = e + 1) {
+	for (f = v; n > 0; f = e + 1) {
 		if ((e = memchr(f, ';', end - f)) == NULL)
 			e = end;
 		if (e == f)

@@ -3,9 +3,11 @@ test HTTP server on the host, reached through guestfwd) and atexit=poweroff, wit
 as a CD and an empty virtio disk; the installer writes the disk and powers off. Then the
 disk alone boots into a host that serves HTTPS with the answerfile's password and name."""
 import functools
+import hashlib
 import http.server
 import os
 import shutil
+import subprocess
 import ssl
 import tempfile
 import threading
@@ -29,108 +31,236 @@ ANSWERFILE = """<?xml version="1.0"?>
   <timezone>Europe/Paris</timezone>
 </installation>
 """ % PASSWORD
+# QEMU's user network, configured by hand: the host gets the address its DHCP would give,
+# so hostfwd reaches it.
+STATIC_ANSWERFILE = """<?xml version="1.0"?>
+<installation>
+  <primary-disk>vda</primary-disk>
+  <keymap>de</keymap>
+  <root-password type="plaintext">%s</root-password>
+  <admin-interface hwaddr="52:54:00:12:34:56" proto="static">
+    <ipaddr>10.0.2.15</ipaddr>
+    <subnet>255.255.255.0</subnet>
+    <gateway>10.0.2.2</gateway>
+  </admin-interface>
+  <name-server>10.0.2.3</name-server>
+  <ntp-server>10.0.2.2</ntp-server>
+  <hostname>rack7-node4</hostname>
+  <timezone>Europe/Paris</timezone>
+  <script stage="installation-start" type="url">http://10.0.2.100/hook.sh</script>
+  <script stage="installation-complete" type="url">http://10.0.2.100/hook.sh</script>
+</installation>
+""" % PASSWORD
+# The hook reports its stage's argument back to the test's server.
+HOOK = "#!/bin/sh\nwget -q -O /dev/null \"http://10.0.2.100/called?arg=${1:-none}\"\n"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def do_GET(self):
+        self.server.paths.append(self.path)
+        super().do_GET()
+
 
 class AnswerfileServer:
-    """Serves a directory over HTTP on loopback; QEMU's guestfwd reaches it as 10.0.2.100."""
+    """Serves a directory over HTTP (or HTTPS with a self-signed certificate) on loopback;
+    QEMU's guestfwd reaches it as 10.0.2.100. paths lists what was asked for."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, tls=False):
         handler = functools.partial(QuietHandler, directory=directory)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+        self.httpd.paths = []
+        self.guest_port = 80
+        if tls:
+            key, cert = os.path.join(directory, "key.pem"), os.path.join(directory, "cert.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", key, "-out", cert, "-days", "2", "-subj",
+                            "/CN=answers.test"], check=True, capture_output=True)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(cert, key)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+            with open(cert) as f:
+                der = ssl.PEM_cert_to_DER_cert(f.read())
+            self.fingerprint = hashlib.sha256(der).hexdigest()
+            self.guest_port = 443
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
+    @property
+    def paths(self):
+        return self.httpd.paths
+
     def guestfwd(self):
-        return "guestfwd=tcp:10.0.2.100:80-cmd:socat STDIO TCP:127.0.0.1:%d" % \
-            self.httpd.server_address[1]
+        return "guestfwd=tcp:10.0.2.100:%d-cmd:socat STDIO TCP:127.0.0.1:%d" % (
+            self.guest_port, self.httpd.server_address[1])
 
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
 
 
+def login(port, password):
+    """An XenAPI session over HTTPS, retried while the host's services come up."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    api = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port, context=ctx)
+    r, deadline = None, time.monotonic() + 60
+    while r is None and time.monotonic() < deadline:
+        try:
+            r = api.session.login_with_password("root", password, "1.0", "test")
+        except (OSError, xmlrpc.client.ProtocolError):
+            time.sleep(0.5)
+    if r is None or r["Status"] != "Success":
+        raise AssertionError("no XenAPI login on the installed host: %r" % (r,))
+    return api, r["Value"]
+
+
+def remaster(iso, out, options):
+    """A copy of the ISO whose serial-console install entry is the default and carries
+    options, as a user edits the boot line; its boot images stay as they are."""
+    work = os.path.dirname(out)
+    cfg = os.path.join(work, "grub.cfg")
+    subprocess.run(["xorriso", "-osirrox", "on", "-indev", iso, "-extract",
+                    "/boot/grub/grub.cfg", cfg], check=True, capture_output=True)
+    with open(cfg) as f:
+        text = f.read()
+    entry = text.index('--id install-serial')
+    line = text.index("atoll.install", entry)
+    text = text[:line] + options + text[line + len("atoll.install"):]
+    text = text.replace("set default=0", "set default=install-serial")
+    os.chmod(cfg, 0o644)
+    with open(cfg, "w") as f:
+        f.write(text)
+    subprocess.run(["xorriso", "-indev", iso, "-outdev", out, "-boot_image", "any", "replay",
+                    "-update", cfg, "/boot/grub/grub.cfg"], check=True, capture_output=True)
+
+
 class UnattendedInstall(unittest.TestCase):
     def setUp(self):
         self.work = tempfile.mkdtemp(prefix="atoll-install-")
-        with open(os.path.join(self.work, "answer.xml"), "w") as f:
-            f.write(ANSWERFILE)
-        self.server = AnswerfileServer(self.work)
         self.disk = os.path.join(self.work, "disk.img")
         with open(self.disk, "wb") as f:
             f.truncate(10 * 1024 ** 3)
+        self.server = None
 
     def tearDown(self):
-        self.server.close()
+        if self.server is not None:
+            self.server.close()
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def test_bios_install_then_the_disk_boots_a_host(self):
-        self.install_then_boot("bios")
+    def serve(self, answerfile, tls=False):
+        with open(os.path.join(self.work, "answer.xml"), "w") as f:
+            f.write(answerfile)
+        with open(os.path.join(self.work, "hook.sh"), "w") as f:
+            f.write(HOOK)
+        open(os.path.join(self.work, "called"), "w").close()
+        self.server = AnswerfileServer(self.work, tls)
 
-    def test_uefi_boot_of_the_installed_disk(self):
-        """The same disk layout boots in UEFI mode, through GRUB at the removable path."""
-        self.install_then_boot("uefi")
-
-    def install_then_boot(self, firmware):
-        disk = ["-drive", "file=%s,if=virtio,format=raw" % self.disk]
-        vm = boot_with("install-" + firmware,
+    def test_bios_install_static_network_and_hooks(self):
+        """BIOS: the answerfile over HTTP gives a static address, DNS, NTP, a time zone, a
+        keymap and two hooks; the installed disk boots into a host that applies them."""
+        self.serve(STATIC_ANSWERFILE)
+        vm = boot_with("install-bios",
                        "answerfile=http://10.0.2.100/answer.xml atexit=poweroff",
-                       [self.server.guestfwd()], disk + ["-cdrom", ISO])
+                       [self.server.guestfwd()], self.disk_args() + ["-cdrom", ISO])
+        self.install(vm, "rack7-node4")
+        self.assertEqual([p for p in self.server.paths if p.startswith("/called")],
+                         ["/called?arg=none", "/called?arg=0"],
+                         "installation-start, then installation-complete with 0")
+        host, port = self.boot_installed("bios")
         try:
-            vm.wait(r"atoll-install: Atoll is installed on /dev/vda \(rack7-node3\)",
+            self.assert_hostname(port, "rack7-node4")
+            host.login(PASSWORD)
+            checks = {
+                "cat /run/atoll/network": "ip=10.0.2.15",
+                "cat /etc/resolv.conf": "nameserver 10.0.2.3",
+                "ip route": "default via 10.0.2.2",
+                "cat /etc/timezone": "Europe/Paris",
+                "date +%Z": "CET|CEST",
+                "cat /run/atoll/ntpd.conf; pidof ntpd": r"servers 10\.0\.2\.2\n\d+",
+                "grep -c . /var/lib/atoll/install.log": "[1-9]",
+            }
+            for command, expected in checks.items():
+                status, out = host.run(command)
+                self.assertEqual(status, 0, "%s: %s" % (command, out))
+                self.assertRegex(out, expected, command)
+        finally:
+            host.close()
+
+    def test_uefi_install_from_the_iso_over_https(self):
+        """UEFI: OVMF boots the ISO's install entry with answerfile=https://... whose
+        certificate is pinned, installs, and the disk boots into a host in UEFI mode."""
+        self.serve(ANSWERFILE, tls=True)
+        iso = os.path.join(self.work, "answer.iso")
+        remaster(ISO, iso, "answerfile=https://10.0.2.100/answer.xml "
+                 "answerfile_fingerprint=sha256:%s network_device=eth0 "
+                 "network_config=dhcp atexit=poweroff" % self.server.fingerprint)
+        vm = Vm("install-uefi", base_args("uefi", self.work) + self.disk_args() +
+                ["-cdrom", iso] + net_args([self.server.guestfwd()]), LOGS)
+        self.install(vm, "rack7-node3")
+        host, port = self.boot_installed("uefi")
+        try:
+            self.assert_hostname(port, "rack7-node3")
+        finally:
+            host.close()
+
+    def assert_hostname(self, port, hostname):
+        """The answerfile's password logs in over HTTPS; the host has its name."""
+        api, s = login(port, PASSWORD)
+        h = api.host.get_all(s)["Value"][0]
+        self.assertEqual(api.host.get_hostname(s, h)["Value"], hostname)
+        api("close")()
+
+    def disk_args(self):
+        return ["-drive", "file=%s,if=virtio,format=raw" % self.disk]
+
+    def install(self, vm, hostname):
+        try:
+            vm.wait(r"atoll-install: Atoll is installed on /dev/vda \(%s\)" % hostname,
                     INSTALL_TIMEOUT, "the installer's success line")
             vm.wait_exit(120)
         finally:
             vm.close()
 
+    def boot_installed(self, firmware):
         port = free_port()
-        host = Vm("installed-" + firmware, base_args(firmware, self.work) + disk +
-                  net_args(["hostfwd=tcp:127.0.0.1:%d-:443" % port]), LOGS)
+        host = Vm("installed-" + firmware, base_args(firmware, self.work) +
+                  self.disk_args() + net_args(["hostfwd=tcp:127.0.0.1:%d-:443" % port]), LOGS)
         try:
             host.wait(READY, BOOT_TIMEOUT, "atoll: ready from the installed disk")
-            ctx = ssl.create_default_context()
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-            api = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port, context=ctx)
-            r, deadline = None, time.monotonic() + 60
-            while r is None and time.monotonic() < deadline:
-                try:
-                    r = api.session.login_with_password("root", PASSWORD, "1.0", "test")
-                except (OSError, xmlrpc.client.ProtocolError):
-                    time.sleep(0.5)
-            self.assertEqual(r["Status"], "Success", r)
-            s = r["Value"]
-            h = api.host.get_all(s)["Value"][0]
-            self.assertEqual(api.host.get_hostname(s, h)["Value"], "rack7-node3")
-            api("close")()
-        finally:
+        except BaseException:
             host.close()
+            raise
+        return host, port
 
 
 class Refusals(unittest.TestCase):
-    """A bad answerfile, a disk too small and a missing disk: each is refused with its
-    message before anything is written, and the machine powers off (atexit=poweroff)."""
+    """A bad answerfile, a disk too small, a missing disk, the boot medium, an HTTPS server
+    whose certificate is not the pinned one: each is refused with its message before
+    anything is written, and the machine powers off (atexit=poweroff)."""
 
-    def refused(self, name, answerfile, disk_bytes, message):
+    def refused(self, name, answerfile, disk_bytes, message, tls=False, options="",
+                extra=()):
         work = tempfile.mkdtemp(prefix="atoll-refusal-")
         server = None
         try:
             with open(os.path.join(work, "answer.xml"), "w") as f:
                 f.write(answerfile)
-            server = AnswerfileServer(work)
+            server = AnswerfileServer(work, tls)
             disk = os.path.join(work, "disk.img")
             mark = os.urandom(1024 * 1024)
             with open(disk, "wb") as f:
                 f.write(mark)
                 f.truncate(disk_bytes)
+            url = "%s://10.0.2.100/answer.xml" % ("https" if tls else "http")
             vm = boot_with("refusal-" + name,
-                           "answerfile=http://10.0.2.100/answer.xml atexit=poweroff",
+                           "answerfile=%s atexit=poweroff %s" % (url, options),
                            [server.guestfwd()],
-                           ["-drive", "file=%s,if=virtio,format=raw" % disk, "-cdrom", ISO])
+                           ["-drive", "file=%s,if=virtio,format=raw" % disk, "-cdrom", ISO] +
+                           list(extra))
             try:
                 vm.wait(r"INSTALL FAILED: " + message, INSTALL_TIMEOUT, "the refusal")
                 vm.wait_exit(120)
@@ -155,6 +285,18 @@ class Refusals(unittest.TestCase):
     def test_a_missing_disk(self):
         self.refused("missing", ANSWERFILE.replace(">vda<", ">sdz<"), 10 * 1024 ** 3,
                      r"<primary-disk> sdz: no such disk; this machine has: vda \(10\.0 GiB\)")
+
+    def test_the_boot_medium(self):
+        """The ISO written to a USB stick (here a second virtio disk) is not a target."""
+        self.refused("medium", ANSWERFILE.replace(">vda<", ">vdb<"), 10 * 1024 ** 3,
+                     r"<primary-disk> /dev/vdb is the Atoll medium this machine booted from",
+                     extra=["-drive", "file=%s,if=virtio,format=raw,readonly=on" % ISO])
+
+    def test_a_certificate_that_is_not_the_pinned_one(self):
+        self.refused("fingerprint", ANSWERFILE, 10 * 1024 ** 3,
+                     r"answerfile=https://10\.0\.2\.100/answer\.xml: the server's certificate "
+                     r"has the fingerprint sha256:[0-9a-f]{64}, not the pinned sha256:0{64}",
+                     tls=True, options="answerfile_fingerprint=sha256:" + "0" * 64)
 
 
 if __name__ == "__main__":
