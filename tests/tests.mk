@@ -13,7 +13,9 @@ $(eval $(call c-test,test_xlcfg,tests/unit/test_xlcfg.c xapi-lite/xlcfg.c))
 $(eval $(call c-test,test_xlparse,tests/unit/test_xlparse.c xapi-lite/xlparse.c))
 $(eval $(call c-test,test_xs,tests/unit/test_xs.c))
 $(eval $(call c-test,test_plan,tests/unit/test_plan.c installer/plan.c))
-$(eval $(call c-test,test_answerfile,tests/unit/test_answerfile.c installer/answerfile.c))
+$(eval $(call c-test,test_answerfile,tests/unit/test_answerfile.c installer/answerfile.c installer/validate.c))
+$(eval $(call c-test,test_validate,tests/unit/test_validate.c installer/validate.c))
+$(eval $(call c-test,test_disklist,tests/unit/test_disklist.c installer/disklist.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))
 $(eval $(call c-fuzz,fuzz_xmlrpc,tests/fuzz/fuzz_xmlrpc.c))
@@ -21,7 +23,7 @@ $(eval $(call c-fuzz,fuzz_http,tests/fuzz/fuzz_http.c))
 $(eval $(call c-fuzz,fuzz_disks,tests/fuzz/fuzz_disks.c xapi-lite/disks.c))
 $(eval $(call c-fuzz,fuzz_xlparse,tests/fuzz/fuzz_xlparse.c xapi-lite/xlparse.c))
 $(eval $(call c-fuzz,fuzz_xs,tests/fuzz/fuzz_xs.c))
-$(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answerfile.c))
+$(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answerfile.c installer/validate.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
@@ -32,6 +34,7 @@ $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packag
 # Every shell script we ship or build with, linted as POSIX sh.
 SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*/*.sh) \
 	dom0-rootfs/guest/init dom0-rootfs/overlay/usr/lib/atoll/console-login \
+	dom0-rootfs/overlay/usr/lib/atoll/console-getty \
 	dom0-rootfs/overlay/usr/lib/atoll/xapi-lite-run \
 	dom0-rootfs/overlay/usr/lib/atoll/udhcpc.script \
 	$(wildcard dom0-rootfs/overlay/usr/lib/atoll/boot/*)
