@@ -11,7 +11,7 @@
 
 #include "answerfile.h"
 #include "mac.h"
-#include "utf8.h"
+#include "validate.h"
 
 #define NAME_MAX_LEN	63	/* of element and attribute names */
 #define ATTRS_MAX	8	/* on one element */
@@ -25,7 +25,6 @@
 #define DIGITS		"0123456789"
 #define CRYPT_CHARS	LOWER UPPER DIGITS "./$="
 #define DISK_CHARS	LOWER UPPER DIGITS "._:+@,=-\\"	/* in a /dev/disk/by-* name */
-#define TZ_CHARS	LOWER UPPER DIGITS "_+/-"
 #define IF_CHARS	LOWER UPPER DIGITS "_.-"
 
 /* Elements that may appear once; the address elements of <admin-interface> too. */
@@ -602,58 +601,6 @@ only(const char *s, const char *chars)
 	return s[0] != '\0' && strspn(s, chars) == strlen(s);
 }
 
-/* RFC 1123: labels of letters, digits and '-' (not first or last), 1 to 63 bytes each. */
-static int
-hostname_ok(const char *s, size_t max)
-{
-	const char	*p;
-	size_t		 l = 0;
-
-	if (strlen(s) > max)
-		return 0;
-	for (p = s;; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (l == 0 || l > 63 || p[-1] == '-')
-				return 0;
-			if (*p == '\0')
-				return 1;
-			l = 0;
-		} else if (strchr(LOWER UPPER DIGITS "-", *p) != NULL && (*p != '-' || l > 0)) {
-			l++;
-		} else {
-			return 0;
-		}
-	}
-}
-
-/* A dotted-quad IPv4 address without leading zeros; its value in *ip. */
-static int
-ipv4(const char *s, unsigned long *ip)
-{
-	unsigned long	v;
-	int		i, n;
-
-	for (*ip = 0, i = 0; i < 4; i++) {
-		if (i > 0 && *s++ != '.')
-			return 0;
-		for (n = 0, v = 0; n < 4 && *s >= '0' && *s <= '9'; n++)
-			v = v * 10 + (unsigned long)(*s++ - '0');
-		if (n == 0 || n > 3 || v > 255 || (n > 1 && s[-n] == '0'))
-			return 0;
-		*ip = *ip << 8 | v;
-	}
-	return *s == '\0';
-}
-
-/* Ones, then zeros: 255.255.255.0 and the like. */
-static int
-netmask(unsigned long m)
-{
-	unsigned long	inv = ~m & 0xffffffffUL;
-
-	return m != 0 && (inv & (inv + 1)) == 0;
-}
-
 /* $6$ (SHA-512), $5$ (SHA-256) or $y$ (yescrypt): [params$]salt$hash. */
 static int
 crypt_hash(const char *s)
@@ -787,7 +734,7 @@ el_password(struct cur *c, struct tag *t)
 {
 	struct answers	*a = c->a;
 	char		 v[VALUE_MAX];
-	const char	*p;
+	const char	*why;
 	int		 r;
 
 	if (once(c, t, E_PASSWORD) == -1 || (r = attr(c, t, "type", v, sizeof(v))) == -1)
@@ -807,13 +754,8 @@ el_password(struct cur *c, struct tag *t)
 	if (a->password_is_hash && !crypt_hash(v))
 		return efail(c, t, "not a crypt hash ($6$..., $5$... or $y$...); for a password "
 		    "in clear write type=\"plaintext\"");
-	if (v[0] == '\0')
-		return efail(c, t, "the password is empty");
-	for (p = v; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return efail(c, t, "the password has a control character");
-	if (!utf8_valid(v, strlen(v)))
-		return efail(c, t, "the password is not UTF-8");
+	if ((why = validate_password(v)) != NULL)
+		return efail(c, t, "%s", why);
 	return store(c, t, a->password, sizeof(a->password), v);
 }
 
@@ -825,7 +767,7 @@ el_hostname(struct cur *c, struct tag *t)
 	if (once(c, t, E_HOSTNAME) == -1 || content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (!hostname_ok(v, VALUE_MAX))
+	if (!validate_hostname(v, VALUE_MAX))
 		return efail(c, t, "\"%s\" is not a host name (letters, digits, '-', '.')",
 		    SHOW(c, v));
 	return store(c, t, c->a->hostname, sizeof(c->a->hostname), v);
@@ -841,10 +783,10 @@ address(struct cur *c, struct tag *t, int e, char *dst, size_t size)
 	if (once(c, t, e) == -1 || content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (!ipv4(v, &ip))
+	if (!validate_ipv4(v, &ip))
 		return efail(c, t, "\"%s\" is not an IPv4 address (such as 192.0.2.10)",
 		    SHOW(c, v));
-	if (e == E_SUBNET && !netmask(ip))
+	if (e == E_SUBNET && !validate_netmask(ip))
 		return efail(c, t, "\"%s\" is not a netmask (such as 255.255.255.0)", v);
 	if (strcmp(c->a->proto, "static") != 0) {
 		note(c, t->line, "<%s> is ignored: the interface's proto is %s", t->name,
@@ -955,7 +897,7 @@ el_dns(struct cur *c, struct tag *t)
 	if (content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (!ipv4(v, &ip))
+	if (!validate_ipv4(v, &ip))
 		return efail(c, t, "\"%s\" is not an IPv4 address (such as 192.0.2.53)",
 		    SHOW(c, v));
 	if (a->ndns == AF_MAX_DNS)
@@ -967,14 +909,11 @@ static int
 el_timezone(struct cur *c, struct tag *t)
 {
 	char	v[VALUE_MAX];
-	size_t	n;
 
 	if (once(c, t, E_TIMEZONE) == -1 || content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	n = strlen(v);
-	if (!only(v, TZ_CHARS) || v[0] == '/' || v[0] == '-' || v[n - 1] == '/' ||
-	    strstr(v, "//") != NULL)
+	if (!validate_timezone(v))
 		return efail(c, t, "\"%s\" is not a time zone (such as UTC or Europe/Paris)",
 		    SHOW(c, v));
 	return store(c, t, c->a->timezone, sizeof(c->a->timezone), v);
@@ -988,7 +927,7 @@ el_keymap(struct cur *c, struct tag *t)
 	if (once(c, t, E_KEYMAP) == -1 || content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (!only(v, LOWER DIGITS "_-"))
+	if (!validate_keymap(v))
 		return efail(c, t, "\"%s\" is not a keymap (such as us, uk or de-latin1)",
 		    SHOW(c, v));
 	return store(c, t, c->a->keymap, sizeof(c->a->keymap), v);
@@ -1004,7 +943,7 @@ el_ntp_server(struct cur *c, struct tag *t)
 	if (content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (only(v, DIGITS ".") ? !ipv4(v, &ip) : !hostname_ok(v, 253))
+	if (only(v, DIGITS ".") ? !validate_ipv4(v, &ip) : !validate_hostname(v, 253))
 		return efail(c, t, "\"%s\" is not a host name or an IPv4 address", SHOW(c, v));
 	if (a->nntp == AF_MAX_NTP)
 		return efail(c, t, "more than %d NTP servers", AF_MAX_NTP);

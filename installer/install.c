@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bootcfg.h"
+#include "disklist.h"
 #include "exec.h"
 #include "fetch.h"
 #include "install.h"
@@ -32,31 +33,16 @@
 static void
 list_disks(char *out, size_t len)
 {
-	DIR		*d;
-	struct dirent	*e;
-	char		 path[300], size[32];
-	FILE		*f;
-	size_t		 used = 0;
+	struct disk_entry	d[DISKS_MAX];
+	size_t			used = 0;
+	int			i, n;
 
 	out[0] = '\0';
-	if ((d = opendir("/sys/block")) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strncmp(e->d_name, "loop", 4) == 0 ||
-		    strncmp(e->d_name, "ram", 3) == 0 || strncmp(e->d_name, "sr", 2) == 0)
-			continue;
-		snprintf(path, sizeof(path), "/sys/block/%s/size", e->d_name);
-		size[0] = '\0';
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fgets(size, sizeof(size), f) == NULL)
-				size[0] = '\0';
-			fclose(f);
-		}
-		used += snprintf(out + used, len > used ? len - used : 0, "%s%s (%.1f GiB)",
-		    used ? ", " : "", e->d_name, strtod(size, NULL) * 512 / (1 << 30));
-	}
-	closedir(d);
-	if (out[0] == '\0')
+	n = disklist_read(d, DISKS_MAX, NULL);
+	for (i = 0; i < n && used < len; i++)
+		used += snprintf(out + used, len - used, "%s%s (%.1f GiB)", i ? ", " : "",
+		    d[i].name, (double)d[i].bytes / (1 << 30));
+	if (n == 0)
 		snprintf(out, len, "none");
 }
 
@@ -88,7 +74,6 @@ open_disk(const char *name, char *dev, size_t devlen, uint64_t *bytes, unsigned 
 	struct stat	 st;
 	uint64_t	 sectors512, ss;
 	int		 fd;
-	char		 head[2048];
 
 	snprintf(path, sizeof(path), "%s%s", strncmp(name, "/dev/", 5) == 0 ? "" : "/dev/", name);
 	if (realpath(path, real) == NULL || stat(real, &st) == -1 || !S_ISBLK(st.st_mode)) {
@@ -114,15 +99,12 @@ open_disk(const char *name, char *dev, size_t devlen, uint64_t *bytes, unsigned 
 		snprintf(err, errlen, "<primary-disk> %s: %s", dev, strerror(errno));
 		return -1;
 	}
-	/* The medium we booted from is an ISO 9660 file system labelled ATOLL. */
-	if (pread(fd, head, sizeof(head), 32768) == (ssize_t)sizeof(head) &&
-	    memcmp(head + 1, "CD001", 5) == 0 && memcmp(head + 40, "ATOLL", 5) == 0) {
-		close(fd);
+	close(fd);
+	if (disklist_is_medium(real)) {
 		snprintf(err, errlen, "<primary-disk> %s is the Atoll medium this machine booted "
 		    "from", dev);
 		return -1;
 	}
-	close(fd);
 	return 0;
 }
 

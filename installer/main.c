@@ -135,5 +135,5 @@ main(int argc, char *argv[])
 		return failed("%s", err);
 	if (o.answerfile[0] != '\0')
 		return unattended(&o);
-	return interactive_install();
+	return interactive_install(&o);
 }

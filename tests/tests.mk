@@ -14,8 +14,10 @@ $(eval $(call c-test,test_xlparse,tests/unit/test_xlparse.c xapi-lite/xlparse.c)
 $(eval $(call c-test,test_xs,tests/unit/test_xs.c))
 $(eval $(call c-test,test_plan,tests/unit/test_plan.c installer/plan.c))
 $(eval $(call c-test,test_fetch,tests/unit/test_fetch.c installer/fetch.c installer/report.c))
-$(eval $(call c-test,test_answerfile,tests/unit/test_answerfile.c installer/answerfile.c))
 $(eval $(call c-test,test_options,tests/unit/test_options.c installer/options.c))
+$(eval $(call c-test,test_answerfile,tests/unit/test_answerfile.c installer/answerfile.c installer/validate.c))
+$(eval $(call c-test,test_validate,tests/unit/test_validate.c installer/validate.c))
+$(eval $(call c-test,test_disklist,tests/unit/test_disklist.c installer/disklist.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))
 $(eval $(call c-fuzz,fuzz_xmlrpc,tests/fuzz/fuzz_xmlrpc.c))
@@ -24,7 +26,7 @@ $(eval $(call c-fuzz,fuzz_disks,tests/fuzz/fuzz_disks.c xapi-lite/disks.c))
 $(eval $(call c-fuzz,fuzz_xlparse,tests/fuzz/fuzz_xlparse.c xapi-lite/xlparse.c))
 $(eval $(call c-fuzz,fuzz_xs,tests/fuzz/fuzz_xs.c))
 $(eval $(call c-fuzz,fuzz_fetch,tests/fuzz/fuzz_fetch.c installer/fetch.c installer/report.c))
-$(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answerfile.c))
+$(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answerfile.c installer/validate.c))
 $(eval $(call c-fuzz,fuzz_options,tests/fuzz/fuzz_options.c installer/options.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
@@ -36,6 +38,7 @@ $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packag
 # Every shell script we ship or build with, linted as POSIX sh.
 SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*/*.sh) \
 	dom0-rootfs/guest/init dom0-rootfs/overlay/usr/lib/atoll/console-login \
+	dom0-rootfs/overlay/usr/lib/atoll/console-getty \
 	dom0-rootfs/overlay/usr/lib/atoll/xapi-lite-run \
 	dom0-rootfs/overlay/usr/lib/atoll/ntpd-run \
 	dom0-rootfs/overlay/usr/lib/atoll/udhcpc.script \

@@ -2,10 +2,13 @@
 
 A Vm runs one QEMU with the serial console on a pipe. Everything it prints is kept (and
 written to a log file); wait() blocks until a pattern appears or a deadline passes, and on a
-timeout raises with the tail of what was seen. There are no fixed sleeps.
+timeout raises with the tail of what was seen. A Screen runs one QEMU in tmux instead, for
+full-screen programs on the console: it reads the screen as tmux renders it. There are no
+fixed sleeps (only pauses between typed keys).
 """
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -183,3 +186,95 @@ def sha512_crypt(password):
     """A sha512-crypt hash made by openssl (never by our own code)."""
     return subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=password.encode(),
                           check=True, capture_output=True).stdout.decode().strip()
+
+
+class Screen:
+    """Runs one QEMU in a detached tmux of 80x25, so the serial console is a terminal that
+    tmux renders, as a user sees it: for full-screen programs (the installer's dialog
+    screens). wait() polls the rendered screen for a pattern; keys() and type() press keys.
+    Each Screen has its own tmux server; the raw console output goes to the log."""
+
+    def __init__(self, name, args, logdir):
+        os.makedirs(logdir, exist_ok=True)
+        self.name = name
+        self.workdir = tempfile.mkdtemp(prefix="atoll-" + name + "-")
+        self.log_path = os.path.join(logdir, name + ".log")
+        self.socket = "atoll-%s-%d" % (name, os.getpid())
+        self.started = time.monotonic()
+        self.last = ""
+        conf = os.path.join(self.workdir, "tmux.conf")
+        with open(conf, "w") as f:
+            # The pane keeps QEMU's exit status; no status line, so the pane is 80x25.
+            f.write("set -g remain-on-exit on\nset -g status off\n")
+        open(self.log_path, "wb").close()
+        command = " ".join(shlex.quote(a) for a in args)
+        self._tmux("-f", conf, "new-session", "-d", "-s", name, "-x", "80", "-y", "25",
+                   command)
+        self._tmux("pipe-pane", "-t", name, "cat >> " + shlex.quote(self.log_path))
+
+    def _tmux(self, *args):
+        return subprocess.run(["tmux", "-L", self.socket] + list(args), check=True,
+                              capture_output=True, text=True).stdout
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def screen(self):
+        """The screen as it is now, 25 lines of text."""
+        self.last = self._tmux("capture-pane", "-p", "-t", self.name)
+        return self.last
+
+    def exited(self):
+        """QEMU's exit status once it has exited, else None."""
+        words = self._tmux("display-message", "-p", "-t", self.name,
+                           "#{pane_dead} #{pane_dead_status}").split()
+        if words[0] != "1":
+            return None
+        return int(words[1]) if len(words) > 1 else -1
+
+    def wait(self, pattern, timeout, what=None):
+        """Waits until the screen shows pattern (a regex); returns the screen."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if regex.search(text):
+                return text
+            why = None
+            if self.exited() is not None:
+                why = "QEMU exited"
+            elif time.monotonic() > deadline:
+                why = "not on the screen after %ds" % timeout
+            if why:
+                raise Timeout("%s: waiting for %s: %s\n--- the screen (log: %s) ---\n%s"
+                              % (self.name, what or repr(pattern), why, self.log_path, text))
+            time.sleep(0.5)
+
+    def wait_exit(self, timeout):
+        """Waits for QEMU to exit (the machine powered off); returns its status."""
+        deadline = time.monotonic() + timeout
+        while (status := self.exited()) is None:
+            if time.monotonic() > deadline:
+                raise Timeout("%s: still running after %ds\n--- the screen ---\n%s"
+                              % (self.name, timeout, self.screen()))
+            time.sleep(0.5)
+        return status
+
+    def keys(self, *keys):
+        """Presses keys by tmux's names (Enter, Escape, C-u, Down) or single characters."""
+        for k in keys:
+            self._tmux("send-keys", "-t", self.name, k)
+            time.sleep(0.1)
+
+    def type(self, text):
+        """Types text a character at a time (the emulated UART drops a fast burst)."""
+        for ch in text:
+            self._tmux("send-keys", "-t", self.name, "-l", ch)
+            time.sleep(0.05)
+
+    def close(self):
+        try:
+            self._tmux("kill-server")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.workdir, ignore_errors=True)

@@ -93,6 +93,12 @@ class LiveBoot(unittest.TestCase):
 def boot_with(name, dom0_options, forwards=(), extra=()):
     """Boots the ISO's own three files with a dom0 command line of our choosing (and extra
     QEMU arguments: disks, the ISO as a CD)."""
+    return Vm(name, boot_args(dom0_options, forwards, extra), LOGS)
+
+
+def boot_args(dom0_options, forwards=(), extra=()):
+    """QEMU's command line for boot_with: the ISO's Xen, dom0 kernel and image, extracted
+    (left in a temporary directory of their own), started directly."""
     work = tempfile.mkdtemp(prefix="atoll-files-")
     subprocess.run(["xorriso", "-osirrox", "on", "-indev", ISO, "-extract", "/boot",
                     work], check=True, capture_output=True)
@@ -106,7 +112,7 @@ def boot_with(name, dom0_options, forwards=(), extra=()):
         "-kernel", os.path.join(work, "xen"), "-append", xen_args,
         "-initrd", "%s console=hvc0 quiet %s,%s" % (os.path.join(work, "vmlinuz"),
                                              dom0_options, os.path.join(work, "dom0.img"))]
-    return Vm(name, vm_args + list(extra) + net_args(forwards), LOGS)
+    return vm_args + list(extra) + net_args(forwards)
 
 
 class BootOptions(unittest.TestCase):

@@ -284,6 +284,10 @@ main(void)
 	BAD(HEAD "<timezone>/etc/passwd</timezone>\n" TAIL, 4, "<timezone>", "a path");
 	BAD(HEAD "<timezone>Europe/../Paris</timezone>\n" TAIL, 4, "<timezone>", "'..'");
 	BAD(HEAD "<keymap>US English</keymap>\n" TAIL, 4, "<keymap>", "a keymap with a space");
+	BAD(HEAD "<keymap>../../etc/shadow</keymap>\n" TAIL, 4, "<keymap>", "a keymap path");
+	s = HEAD "<keymap>fr_CH-latin1</keymap>\n" TAIL;
+	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), NULL, NULL);
+	ok(r == 0 && strcmp(a.keymap, "fr_CH-latin1") == 0, "a keymap with capitals: %s", err);
 	BAD(HEAD "<keymap>abcdefghijklmnopqrstuvwxyz0123456</keymap>\n" TAIL, 4, "<keymap>",
 	    "a keymap too long");
 	BAD(HEAD "<ntp-server>bad_host</ntp-server>\n" TAIL, 4, "<ntp-server>",
