@@ -1,12 +1,13 @@
 # make bench: sizes, boot times and dom0 memory of the ISO, xapi-lite driving Xen on the
-# live host, then xapi-lite against nginx;
+# live host, the installer, then xapi-lite against nginx;
 # the report goes to out/bench.md, and the numbers worth keeping into bench/README.md.
 
 BENCH_BOOTS ?= 3
 
-.PHONY: bench bench-iso bench-api bench-host
-bench: bench-iso bench-host bench-api
-	@cat $(OUT)/bench-iso.md $(OUT)/bench-host.md $(OUT)/bench-api.md > $(OUT)/bench.md
+.PHONY: bench bench-iso bench-api bench-host bench-install
+bench: bench-iso bench-host bench-install bench-api
+	@cat $(OUT)/bench-iso.md $(OUT)/bench-host.md $(OUT)/bench-install.md \
+		$(OUT)/bench-api.md > $(OUT)/bench.md
 	@echo "== the whole report: $(OUT)/bench.md"
 
 bench-iso: $(ISO)
@@ -20,6 +21,12 @@ bench-host: $(ISO)
 	@python3 bench/host_bench.py $(ISO) > $(OUT)/bench-host.md.tmp
 	@mv $(OUT)/bench-host.md.tmp $(OUT)/bench-host.md
 	@cat $(OUT)/bench-host.md
+
+bench-install: $(ISO)
+	@echo "== bench: installs to a virtio disk and boots of it (QEMU TCG); this takes minutes"
+	@python3 bench/install_bench.py $(ISO) > $(OUT)/bench-install.md.tmp
+	@mv $(OUT)/bench-install.md.tmp $(OUT)/bench-install.md
+	@cat $(OUT)/bench-install.md
 
 bench-api: $(OUT)/bin/xapi-lite
 	@echo "== bench: xapi-lite (sim) and nginx on this machine, side by side"

@@ -28,12 +28,12 @@ def ok(r):
     return r["Value"]
 
 
-def first_login(api, vm):
+def first_login(api, vm, password=PASSWORD):
     """Seconds from QEMU's start to the first login that succeeds over HTTPS."""
     deadline = time.monotonic() + BOOT_TIMEOUT
     while time.monotonic() < deadline:
         try:
-            s = ok(api.session.login_with_password("root", PASSWORD, "1.0", "bench"))
+            s = ok(api.session.login_with_password("root", password, "1.0", "bench"))
             return vm.elapsed(), s
         except (OSError, xmlrpc.client.ProtocolError, ssl.SSLError, AssertionError):
             time.sleep(0.2)

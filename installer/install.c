@@ -28,6 +28,7 @@
 #define TARGET		"/tmp/atoll-target"
 #define SYSLINUX	"/usr/lib/syslinux"		/* Debian's syslinux-common */
 #define GRUB_EFI	"/usr/lib/atoll/install/BOOTX64.EFI"	/* made with the image */
+#define SR_ARRAY	"/dev/md0"		/* ATOLL-SR over guest disks */
 
 /* The disks this machine has, for a message: "vda (10.0 GiB), sda (500.1 GiB)". */
 static void
@@ -67,8 +68,8 @@ sysfs_number(const char *dev, const char *what, uint64_t *out)
 
 /* The target disk: its device, size and sector size, checked. */
 static int
-open_disk(const char *name, char *dev, size_t devlen, uint64_t *bytes, unsigned *sector,
-    char *err, size_t errlen)
+open_disk(const char *what, const char *name, char *dev, size_t devlen, uint64_t *bytes,
+    unsigned *sector, char *err, size_t errlen)
 {
 	char		 path[300], disks[512], real[PATH_MAX];
 	struct stat	 st;
@@ -78,31 +79,32 @@ open_disk(const char *name, char *dev, size_t devlen, uint64_t *bytes, unsigned 
 	snprintf(path, sizeof(path), "%s%s", strncmp(name, "/dev/", 5) == 0 ? "" : "/dev/", name);
 	if (realpath(path, real) == NULL || stat(real, &st) == -1 || !S_ISBLK(st.st_mode)) {
 		list_disks(disks, sizeof(disks));
-		snprintf(err, errlen, "<primary-disk> %s: no such disk; this machine has: %s",
-		    name, disks);
+		snprintf(err, errlen, "<%s> %s: no such disk; this machine has: %s",
+		    what, name, disks);
 		return -1;
 	}
 	if (strlen(real) >= devlen || strlen(real) > 255) {
-		snprintf(err, errlen, "<primary-disk> %s: the device path is too long", name);
+		snprintf(err, errlen, "<%s> %s: the device path is too long", what,
+		    name);
 		return -1;
 	}
 	snprintf(dev, devlen, "%.255s", real);
 	/* Its size and sector size, as the kernel tells them (sysfs counts 512-byte units). */
 	if (sysfs_number(real, "size", &sectors512) == -1 ||
 	    sysfs_number(real, "queue/logical_block_size", &ss) == -1) {
-		snprintf(err, errlen, "<primary-disk> %s is not a whole disk", dev);
+		snprintf(err, errlen, "<%s> %s is not a whole disk", what, dev);
 		return -1;
 	}
 	*bytes = sectors512 * 512;
 	*sector = (unsigned)ss;
 	if ((fd = open(real, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "<primary-disk> %s: %s", dev, strerror(errno));
+		snprintf(err, errlen, "<%s> %s: %s", what, dev, strerror(errno));
 		return -1;
 	}
 	close(fd);
 	if (disklist_is_medium(real)) {
-		snprintf(err, errlen, "<primary-disk> %s is the Atoll medium this machine booted "
-		    "from", dev);
+		snprintf(err, errlen, "<%s> %s is the Atoll medium this machine booted from",
+		    what, dev);
 		return -1;
 	}
 	return 0;
@@ -257,6 +259,94 @@ password_hash(const struct answers *a, char *out, size_t len)
 	return 0;
 }
 
+/* The guest disks: each checked as the primary disk is, and each a disk of its own (two
+   names, such as sdb and a /dev/disk/by-id/ link, may be one disk). */
+static int
+open_guest_disks(const struct answers *a, const char *primary, char gdev[][300], char *err,
+    size_t errlen)
+{
+	uint64_t	bytes;
+	unsigned	sector;
+	int		i, j;
+
+	for (i = 0; i < a->nguest_disks; i++) {
+		if (open_disk("guest-disk", a->guest_disks[i], gdev[i], 300, &bytes, &sector,
+		    err, errlen) == -1)
+			return -1;
+		if (strcmp(gdev[i], primary) == 0) {
+			snprintf(err, errlen, "<guest-disk> %.255s is the primary disk %.255s",
+			    a->guest_disks[i], primary);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(gdev[i], gdev[j]) == 0) {
+				snprintf(err, errlen, "<guest-disk> %.255s and %.255s are the same disk, %.255s",
+				    a->guest_disks[j], a->guest_disks[i], gdev[i]);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* Zeroes a disk's first and last MiB: old partition tables and RAID superblocks go. */
+static int
+wipe_ends(const char *dev)
+{
+	static const char	zero[1 << 20];
+	off_t			size;
+	int			fd, fails;
+
+	if ((fd = open(dev, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	size = lseek(fd, 0, SEEK_END);
+	fails = size < (off_t)sizeof(zero) ||
+	    pwrite(fd, zero, sizeof(zero), 0) != (ssize_t)sizeof(zero) ||
+	    pwrite(fd, zero, sizeof(zero), size - (off_t)sizeof(zero)) != (ssize_t)sizeof(zero) ||
+	    fsync(fd) == -1;
+	close(fd);
+	return fails ? -1 : 0;
+}
+
+/*
+ * The local SR's block device: the third partition alone, or with guest disks a linear md
+ * array of it and them (XenServer spans its local SR's volume group over them the same
+ * way). Its name goes into sr.
+ */
+static int
+sr_device(const char *part, char gdev[][300], int n, char *sr, size_t srlen)
+{
+	char	*argv[16 + AF_MAX_GUEST_DISKS], count[12];
+	int	 i, k = 0;
+
+	if (n == 0) {
+		snprintf(sr, srlen, "%s", part);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (wipe_ends(gdev[i]) == -1) {
+			say("atoll-install: cannot wipe %s: %s", gdev[i], strerror(errno));
+			return -1;
+		}
+	snprintf(count, sizeof(count), "%d", n + 1);
+	snprintf(sr, srlen, "%s", SR_ARRAY);
+	argv[k++] = "mdadm";
+	argv[k++] = "--create";
+	argv[k++] = SR_ARRAY;
+	argv[k++] = "--run";
+	argv[k++] = "--level=linear";
+	argv[k++] = "--metadata=1.2";
+	argv[k++] = "--name=atoll-sr";
+	argv[k++] = "--raid-devices";
+	argv[k++] = count;
+	argv[k++] = (char *)(uintptr_t)part;
+	for (i = 0; i < n; i++)
+		argv[k++] = gdev[i];
+	argv[k] = NULL;
+	if (RUN("modprobe", "linear") != 0 || run(NULL, argv) != 0 || wait_node(SR_ARRAY) == -1)
+		return -1;
+	return 0;
+}
+
 /* The time zone and keymap must be ones the host can load (tzdata, console-data). */
 static int
 locale_known(const struct answers *a, char *err, size_t errlen)
@@ -336,16 +426,19 @@ install_disk(const struct answers *a)
 	struct plan	 p;
 	struct buf	 script;
 	char		 err[2048], disk[300], part[PLAN_PARTS][320], hash[300], cfg[4096];
+	char		 gdev[AF_MAX_GUEST_DISKS][300], sr[320];
 	uint64_t	 bytes;
 	unsigned	 sector;
 	int		 i;
 
 	progress("checking the target disk");
-	if (open_disk(a->primary_disk, disk, sizeof(disk), &bytes, &sector, err,
-	    sizeof(err)) == -1)
+	if (open_disk("primary-disk", a->primary_disk, disk, sizeof(disk), &bytes, &sector,
+	    err, sizeof(err)) == -1)
 		return failed("%s", err);
 	if (plan_disk(bytes, sector, &p, err, sizeof(err)) == -1)
 		return failed("<primary-disk> %s: %s", disk, err);
+	if (open_guest_disks(a, disk, gdev, err, sizeof(err)) == -1)
+		return failed("%s", err);
 	if (locale_known(a, err, sizeof(err)) == -1)
 		return failed("%s", err);
 	if (password_hash(a, hash, sizeof(hash)) == -1)
@@ -374,10 +467,17 @@ install_disk(const struct answers *a)
 
 	progress("making file systems");
 	if (RUN("mkfs.vfat", "-F", "32", "-n", "ATOLL-BOOT", part[0]) != 0 ||
-	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-STATE", part[1]) != 0 ||
-	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-SR", "-E",
-	    "lazy_itable_init=1,lazy_journal_init=1", part[2]) != 0)
+	    /* Inode tables sized for what each holds (a few files; VDIs of GiBs) and written
+	       now: lazily initialised ones keep the kernel zeroing them through the host's
+	       first minutes. */
+	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-STATE", "-i", "65536", "-E",
+	    "lazy_itable_init=0,lazy_journal_init=0", part[1]) != 0 ||
+	    sr_device(part[2], gdev, a->nguest_disks, sr, sizeof(sr)) == -1 ||
+	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-SR", "-T", "largefile", "-E",
+	    "lazy_itable_init=0,lazy_journal_init=0", sr) != 0)
 		return failed("making the file systems failed (see the log)");
+	if (a->nguest_disks > 0 && RUN("mdadm", "--stop", SR_ARRAY) != 0)
+		return failed("mdadm could not stop %s (see the log)", SR_ARRAY);
 
 	progress("installing the BIOS bootloader (syslinux)");
 	mkdir(TARGET, 0700);

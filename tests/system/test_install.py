@@ -31,11 +31,12 @@ ANSWERFILE = """<?xml version="1.0"?>
   <timezone>Europe/Paris</timezone>
 </installation>
 """ % PASSWORD
-# QEMU's user network, configured by hand: the host gets the address its DHCP would give,
+# A second disk joins the local SR; QEMU's user network is configured by hand: the host gets the address its DHCP would give,
 # so hostfwd reaches it.
 STATIC_ANSWERFILE = """<?xml version="1.0"?>
 <installation>
   <primary-disk>vda</primary-disk>
+  <guest-disk>vdb</guest-disk>
   <keymap>de</keymap>
   <root-password type="plaintext">%s</root-password>
   <admin-interface hwaddr="52:54:00:12:34:56" proto="static">
@@ -144,6 +145,7 @@ class UnattendedInstall(unittest.TestCase):
         self.disk = os.path.join(self.work, "disk.img")
         with open(self.disk, "wb") as f:
             f.truncate(10 * 1024 ** 3)
+        self.guest_disk = None
         self.server = None
 
     def tearDown(self):
@@ -160,8 +162,12 @@ class UnattendedInstall(unittest.TestCase):
         self.server = AnswerfileServer(self.work, tls)
 
     def test_bios_install_static_network_and_hooks(self):
-        """BIOS: the answerfile over HTTP gives a static address, DNS, NTP, a time zone, a
-        keymap and two hooks; the installed disk boots into a host that applies them."""
+        """BIOS: the answerfile over HTTP gives a guest disk, a static address, DNS, NTP, a
+        time zone, a keymap and two hooks; the installed disk boots into a host that
+        applies them."""
+        self.guest_disk = os.path.join(self.work, "guest.img")
+        with open(self.guest_disk, "wb") as f:
+            f.truncate(4 * 1024 ** 3)
         self.serve(STATIC_ANSWERFILE)
         vm = boot_with("install-bios",
                        "answerfile=http://10.0.2.100/answer.xml atexit=poweroff",
@@ -172,7 +178,11 @@ class UnattendedInstall(unittest.TestCase):
                          "installation-start, then installation-complete with 0")
         host, port = self.boot_installed("bios")
         try:
-            self.assert_hostname(port, "rack7-node4")
+            api, s = self.assert_hostname(port, "rack7-node4")
+            # The local SR spans the primary disk's third partition and the guest disk.
+            sr = api.SR.get_by_name_label(s, "Local storage")["Value"][0]
+            size = int(api.SR.get_physical_size(s, sr)["Value"])
+            self.assertGreater(size, 9 * 1024 ** 3, "10 GiB less 4.5 for the rest, plus 4")
             host.login(PASSWORD)
             checks = {
                 "cat /run/atoll/network": "ip=10.0.2.15",
@@ -182,6 +192,7 @@ class UnattendedInstall(unittest.TestCase):
                 "date +%Z": "CET|CEST",
                 "cat /run/atoll/ntpd.conf; pidof ntpd": r"servers 10\.0\.2\.2\n\d+",
                 "grep -c . /var/lib/atoll/install.log": "[1-9]",
+                "cat /proc/mdstat": r"md\d+ : active linear vda3\[0\] vdb\[1\]",
             }
             for command, expected in checks.items():
                 status, out = host.run(command)
@@ -212,10 +223,13 @@ class UnattendedInstall(unittest.TestCase):
         api, s = login(port, PASSWORD)
         h = api.host.get_all(s)["Value"][0]
         self.assertEqual(api.host.get_hostname(s, h)["Value"], hostname)
-        api("close")()
+        return api, s
 
     def disk_args(self):
-        return ["-drive", "file=%s,if=virtio,format=raw" % self.disk]
+        args = ["-drive", "file=%s,if=virtio,format=raw" % self.disk]
+        if self.guest_disk:
+            args += ["-drive", "file=%s,if=virtio,format=raw" % self.guest_disk]
+        return args
 
     def install(self, vm, hostname):
         try:

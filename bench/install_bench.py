@@ -1,0 +1,104 @@
+"""make bench-install: the unattended installer under QEMU TCG. Measures QEMU start ->
+power-off for an install from an answerfile over HTTP (BIOS, and UEFI from the ISO), then
+QEMU start -> the first successful XenAPI login over HTTPS on the installed disk. Prints a
+Markdown report.
+
+Usage: python3 bench/install_bench.py ISO [RUNS]
+"""
+import os
+import shutil
+import ssl
+import statistics
+import sys
+import tempfile
+import xmlrpc.client
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "system"))
+os.environ.setdefault("ATOLL_ISO", sys.argv[1] if len(sys.argv) > 1 else "out/atoll.iso")
+os.environ.setdefault("ATOLL_LOGS", os.path.join(os.path.dirname(os.environ["ATOLL_ISO"]),
+                                                 "bench-logs"))
+from qemu_vm import Vm, base_args, free_port, net_args  # noqa: E402
+from test_live import ISO, LOGS, boot_with  # noqa: E402
+from test_install import (ANSWERFILE, INSTALL_TIMEOUT, PASSWORD,  # noqa: E402
+                          AnswerfileServer, remaster)
+from bench import cpu_model  # noqa: E402
+from host_bench import first_login  # noqa: E402
+
+URL = "answerfile=http://10.0.2.100/answer.xml atexit=poweroff"
+
+
+def new_disk(work):
+    path = os.path.join(work, "disk.img")
+    with open(path, "wb") as f:
+        f.truncate(10 * 1024 ** 3)
+    return ["-drive", "file=%s,if=virtio,format=raw" % path]
+
+
+def install(vm):
+    """Seconds from QEMU's start to the installed machine's power-off."""
+    try:
+        vm.wait(r"atoll-install: Atoll is installed", INSTALL_TIMEOUT, "the success line")
+        vm.wait_exit(120)
+        return vm.elapsed()
+    finally:
+        vm.close()
+
+
+def login_time(work, disk, firmware, n):
+    port = free_port()
+    host = Vm("bench-installed-%s-%d" % (firmware, n), base_args(firmware, work) + disk +
+              net_args(["hostfwd=tcp:127.0.0.1:%d-:443" % port]), LOGS)
+    try:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        api = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port, context=ctx)
+        return first_login(api, host, PASSWORD)[0]
+    finally:
+        host.close()
+
+
+def main():
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    work = tempfile.mkdtemp(prefix="atoll-bench-install-")
+    try:
+        with open(os.path.join(work, "answer.xml"), "w") as f:
+            f.write(ANSWERFILE)
+        server = AnswerfileServer(work)
+        bios, logins = [], []
+        for n in range(runs):
+            disk = new_disk(work)
+            bios.append(install(boot_with("bench-install-bios-%d" % n, URL,
+                                          [server.guestfwd()], disk + ["-cdrom", ISO])))
+            logins.append(login_time(work, disk, "bios", n))
+        # UEFI: OVMF boots the ISO's own GRUB, its install entry carrying the answerfile.
+        iso = os.path.join(work, "answer.iso")
+        remaster(ISO, iso, URL)
+        disk = new_disk(work)
+        uefi = install(Vm("bench-install-uefi", base_args("uefi", work) + disk +
+                          ["-cdrom", iso] + net_args([server.guestfwd()]), LOGS))
+        uefi_login = login_time(work, disk, "uefi", 0)
+        server.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print("## The installer (`make bench-install`)")
+    print()
+    print("Machine: %s, %d cores; QEMU TCG (no KVM), 2 vCPUs and 2 GiB, a 10 GiB virtio "
+          "disk" % (cpu_model(), os.cpu_count()))
+    print()
+    print("| measure | value | target |")
+    print("|---|---|---|")
+    print("| unattended install, QEMU start -> power-off, BIOS, median of %d (all) "
+          "| %.1f s (%s) | <= 60 s |" % (runs, statistics.median(bios),
+                                         ", ".join("%.1f" % t for t in bios)))
+    print("| unattended install, QEMU start -> power-off, UEFI (OVMF, from the ISO) "
+          "| %.1f s | |" % uefi)
+    print("| installed host, QEMU start -> first HTTPS login, BIOS, median of %d (all) "
+          "| %.1f s (%s) | <= 25 s |" % (runs, statistics.median(logins),
+                                         ", ".join("%.1f" % t for t in logins)))
+    print("| installed host, QEMU start -> first HTTPS login, UEFI | %.1f s | |" % uefi_login)
+
+
+if __name__ == "__main__":
+    main()
