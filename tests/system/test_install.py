@@ -169,8 +169,11 @@ class UnattendedInstall(unittest.TestCase):
         with open(self.guest_disk, "wb") as f:
             f.truncate(4 * 1024 ** 3)
         self.serve(STATIC_ANSWERFILE)
+        # The install's own network is static too, from the command line.
         vm = boot_with("install-bios",
-                       "answerfile=http://10.0.2.100/answer.xml atexit=poweroff",
+                       "answerfile=http://10.0.2.100/answer.xml atexit=poweroff "
+                       "network_device=52:54:00:12:34:56 network_config=static:ip=10.0.2.15;"
+                       "netmask=255.255.255.0;gateway=10.0.2.2;dns=10.0.2.3",
                        [self.server.guestfwd()], self.disk_args() + ["-cdrom", ISO])
         self.install(vm, "rack7-node4")
         self.assertEqual([p for p in self.server.paths if p.startswith("/called")],
