@@ -202,10 +202,10 @@ server_fingerprint(char out[65])
 
 /* One try over HTTPS. Returns 0, 1 to try again, or -1 with err. */
 static int
-try_https(const char *url, const struct url *u, const char *fingerprint, struct buf *out,
-    char *err, size_t errlen)
+try_https(const char *url, const struct url *u, const char *fingerprint,
+    const char *request, struct buf *out, char *err, size_t errlen)
 {
-	char		 connect[300], request[1200], seen[65];
+	char		 connect[300], seen[65];
 	const char	*why;
 	size_t		 body, have;
 	long long	 clen;
@@ -233,8 +233,6 @@ try_https(const char *url, const struct url *u, const char *fingerprint, struct 
 	}
 	/* Then the request, over a connection that verifies the same certificate (pinned:
 	   trusted as it is) or the CA bundle and the host name. */
-	snprintf(request, sizeof(request), "GET %s HTTP/1.0\r\nHost: %s\r\n"
-	    "User-Agent: atoll-install\r\nConnection: close\r\n\r\n", u->path, u->host);
 	if (fingerprint[0] != '\0')
 		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
@@ -261,7 +259,7 @@ try_https(const char *url, const struct url *u, const char *fingerprint, struct 
 		snprintf(err, errlen, "%s: the server's answer is not an HTTP response", url);
 		return -1;
 	}
-	if (status != 200) {
+	if (status < 200 || status > 299) {
 		snprintf(err, errlen, "%s: HTTP %.*s", url, (int)strcspn(why + 9, "\r\n"),
 		    why + 9);
 		return -1;
@@ -293,6 +291,7 @@ fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
     size_t errlen)
 {
 	struct url	u;
+	char		request[1200];
 	int		i, r = 1;
 
 	if (strncmp(url, "file://", 7) == 0)
@@ -304,16 +303,64 @@ fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
 		snprintf(err, errlen, "%s: expected file:///PATH, http://URL or https://URL", url);
 		return -1;
 	}
+	if (strncmp(url, "https://", 8) == 0)
+		snprintf(request, sizeof(request), "GET %s HTTP/1.0\r\nHost: %s\r\n"
+		    "User-Agent: atoll-install\r\nConnection: close\r\n\r\n", u.path, u.host);
 	say("atoll-install: fetching %s", url);
 	/* The network may still be getting its address: try for a while. */
 	for (i = 0; i < TRIES && r == 1; i++) {
 		if (i > 0)
 			sleep(2);
 		r = strncmp(url, "https://", 8) == 0 ?
-		    try_https(url, &u, fingerprint, out, err, errlen) :
+		    try_https(url, &u, fingerprint, request, out, err, errlen) :
 		    try_http(url, out, err, errlen);
 	}
 	if (r == 1)
 		snprintf(err, errlen, "%s: cannot fetch it in %d tries (see the log)", url, TRIES);
+	return r == 0 ? 0 : -1;
+}
+
+int
+fetch_post(const char *url, const char *type, const char *body, char *err, size_t errlen)
+{
+	struct url	 u;
+	struct buf	 out;
+	char		 request[PIPE_BUF], header[128];
+	int		 i, r = 1, n;
+
+	buf_init(&out, 64 * 1024);
+	if (strncmp(url, "https://", 8) == 0) {
+		if (split_url(url, "https://", "443", &u) == -1) {
+			snprintf(err, errlen, "%s: not a URL this installer can read", url);
+			return -1;
+		}
+		n = snprintf(request, sizeof(request), "POST %s HTTP/1.0\r\nHost: %s\r\n"
+		    "User-Agent: atoll-install\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+		    "Connection: close\r\n\r\n%s", u.path, u.host, type, strlen(body), body);
+		if (n < 0 || (size_t)n >= sizeof(request)) {
+			snprintf(err, errlen, "%s: the report is too long", url);
+			return -1;
+		}
+	}
+	snprintf(header, sizeof(header), "Content-Type: %s", type);
+	/* The network is up by now (or never will be): a few tries only. */
+	for (i = 0; i < 3 && r == 1; i++) {
+		if (i > 0)
+			sleep(2);
+		if (strncmp(url, "https://", 8) == 0)
+			r = try_https(url, &u, "", request, &out, err, errlen);
+		else if (exec_run_input((char *const[]){ "timeout", "30", "wget", "-q", "-O",
+		    "/dev/null", "--header", header, "--post-data", (char *)(uintptr_t)body,
+		    (char *)(uintptr_t)url, NULL }, NULL, &out, report_log()) == 0)
+			r = 0;
+		else
+			snprintf(err, errlen, "%s: %s", url, out.p != NULL && out.len > 0 ?
+			    out.p : "no answer");
+	}
+	buf_free(&out);
+	if (r == 1 && strncmp(url, "https://", 8) == 0)
+		snprintf(err, errlen, "%s: no answer in 3 tries (see the log)", url);
+	if (r != 0)
+		err[strcspn(err, "\n")] = '\0';
 	return r == 0 ? 0 : -1;
 }

@@ -19,6 +19,11 @@
 int	fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
 	    size_t errlen);
 
+/* POSTs body (of MIME type type) to an http:// or https:// URL (the CA bundle verifies
+   an HTTPS server), trying three times. Returns 0 on a 2xx answer, or -1 with err. */
+int	fetch_post(const char *url, const char *type, const char *body, char *err,
+	    size_t errlen);
+
 /* Splits an HTTP/1.x response text[0..len): its status, where the body starts and its
    Content-Length (-1 when the headers give none). Returns 0, or -1 when it is not one (no
    status line, headers not ended, a Content-Length that is not a number or given twice). */

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "answerfile.h"
 #include "buf.h"
@@ -22,6 +23,7 @@
 #include "install.h"
 #include "interactive.h"
 #include "options.h"
+#include "outcome.h"
 #include "report.h"
 
 static char	cmdline[4096];
@@ -78,10 +80,54 @@ warned(void *ctx, const char *msg)
 	say("atoll-install: warning: answerfile %s", msg);
 }
 
+/* The answers of an unattended install, once read (its host name for the report). */
+static struct answers	a;
+
+/* The management NIC's MAC (the network step records the NIC), or "". */
+static void
+management_mac(char *out, size_t len)
+{
+	char	nic[64] = "", path[128];
+	FILE	*f;
+
+	out[0] = '\0';
+	if ((f = fopen("/run/atoll/management-nic", "r")) != NULL) {
+		if (fgets(nic, sizeof(nic), f) == NULL)
+			nic[0] = '\0';
+		fclose(f);
+	}
+	nic[strcspn(nic, "\n/")] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", nic);
+	if (nic[0] == '\0' || (f = fopen(path, "r")) == NULL)
+		return;
+	if (fgets(out, (int)len, f) == NULL)
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* atoll.report=: how it went, to the operator's server. */
+static void
+send_outcome(const char *url, int rc, time_t started)
+{
+	static char	tail[1500];
+	char		mac[32];
+	struct outcome	out;
+
+	management_mac(mac, sizeof(mac));
+	report_tail(15, tail, sizeof(tail));
+	out.mac = mac;
+	out.hostname = a.hostname;
+	out.success = rc == 0;
+	out.seconds = (long)(time(NULL) - started);
+	out.error = report_error();
+	out.log = tail;
+	outcome_send(url, &out);
+}
+
 static int
 unattended(const struct install_options *o)
 {
-	static struct answers	a;
 	struct buf		text;
 	char			err[2048];
 	int			rc;
@@ -108,7 +154,8 @@ main(int argc, char *argv[])
 {
 	struct install_options	o;
 	char			err[1024];
-	int			bad;
+	time_t			started;
+	int			bad, rc;
 
 	bad = read_options(&o, err, sizeof(err)) == -1;
 	if (argc == 2 && strcmp(argv[1], "--mode") == 0) {
@@ -131,9 +178,14 @@ main(int argc, char *argv[])
 		fprintf(stderr, "atoll-install: %s: %s\n", LOG_PATH, strerror(errno));
 		return 1;
 	}
+	started = time(NULL);
 	if (bad)
-		return failed("%s", err);
-	if (o.answerfile[0] != '\0')
-		return unattended(&o);
-	return interactive_install(&o);
+		rc = failed("%s", err);
+	else if (o.answerfile[0] != '\0')
+		rc = unattended(&o);
+	else
+		rc = interactive_install(&o);
+	if (!bad && o.report[0] != '\0')
+		send_outcome(o.report, rc, started);
+	return rc;
 }

@@ -145,28 +145,29 @@ contiguous(uint32_t m)
 /* ============================== Options ============================== */
 
 /*
- * file:///PATH, http://HOST... or https://HOST..., printable ASCII without blanks (a URL
- * has none; one here is a quoting mistake), as fetch() takes it.
+ * file:///PATH (when files is set), http://HOST... or https://HOST..., printable ASCII
+ * without blanks (a URL has none; one here is a quoting mistake), into dst.
  */
 static int
-opt_answerfile(struct cur *c, const char *v, size_t n)
+url(struct cur *c, const char *v, size_t n, int files, char *dst, size_t size)
 {
 	const char	*p, *host, *end = v + n;
 	size_t		 i, skip;
 
-	if (n >= 8 && memcmp(v, "file:///", 8) == 0)
+	if (files && n >= 8 && memcmp(v, "file:///", 8) == 0)
 		skip = 0;	/* a path, no host */
 	else if (n >= 7 && memcmp(v, "http://", 7) == 0)
 		skip = 7;
 	else if (n >= 8 && memcmp(v, "https://", 8) == 0)
 		skip = 8;
 	else
-		return fail(c, "expected file:///PATH, http://URL or https://URL");
+		return fail(c, files ? "expected file:///PATH, http://URL or https://URL" :
+		    "expected http://URL or https://URL");
 	for (i = 0; i < n; i++)
 		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
 			return fail(c, "a URL may hold only printable ASCII, without blanks");
-	if (n >= sizeof(c->o->answerfile))
-		return fail(c, "longer than %zu bytes", sizeof(c->o->answerfile) - 1);
+	if (n >= size)
+		return fail(c, "longer than %zu bytes", size - 1);
 	if (skip == 0 && n == 8)
 		return fail(c, "no file after file:///");
 	if (skip > 0) {
@@ -178,8 +179,21 @@ opt_answerfile(struct cur *c, const char *v, size_t n)
 		if (host == p || *host == ':')
 			return fail(c, "the URL has no host");
 	}
-	copy(c->o->answerfile, v, n);
+	copy(dst, v, n);
 	return 0;
+}
+
+static int
+opt_answerfile(struct cur *c, const char *v, size_t n)
+{
+	return url(c, v, n, 1, c->o->answerfile, sizeof(c->o->answerfile));
+}
+
+/* Where the installer reports how the install went (an HTTP POST). */
+static int
+opt_report(struct cur *c, const char *v, size_t n)
+{
+	return url(c, v, n, 0, c->o->report, sizeof(c->o->report));
 }
 
 /* sha256: and 64 hex digits, in either case, bare or in pairs separated by ':' (openssl). */
@@ -365,6 +379,7 @@ static const struct option options[] = {
 	{ "network_device", opt_device, "all, an interface name or a MAC" },
 	{ "network_config", opt_config, "dhcp or static:ip=A;netmask=M[;gateway=G][;dns=D1,D2]" },
 	{ "atexit", opt_atexit, "reboot, poweroff or shell" },
+	{ "atoll.report", opt_report, "http://URL or https://URL" },
 };
 
 int

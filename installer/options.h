@@ -11,6 +11,7 @@
  *   network_device=eth0 | <MAC> | all                    the NIC that fetches the answerfile
  *   network_config=dhcp | static:ip=A;netmask=M;gateway=G;dns=D1,D2
  *   atexit=reboot | poweroff | shell                     after a success (default reboot)
+ *   atoll.report=http://URL | https://URL                where to POST the outcome (JSON)
  * Words that are not these are not the installer's and are left alone.
  */
 #define OPT_MAX_DNS	3
@@ -20,6 +21,7 @@ struct install_options {
 	int	interactive;		/* atoll.install */
 	char	fingerprint[65];	/* lower-case hex of the certificate's SHA-256, or "" */
 	char	atexit[16];		/* "reboot" (the default), "poweroff", "shell" */
+	char	report[1024];		/* atoll.report=, or "" */
 	char	net_device[32];		/* "" (the first NIC with link), "eth0", a lower-case
 					   MAC "52:54:00:12:34:56", or "all" */
 	char	net_proto[8];		/* "dhcp" (the default) or "static" */

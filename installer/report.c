@@ -12,6 +12,7 @@
 static FILE	*install_log;
 static int	 step, steps = 1;
 static void	(*gauge)(int, const char *);
+static char	 last_error[1024];
 
 int
 report_open(void)
@@ -112,6 +113,7 @@ failed(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, msg, sizeof(last_error));
 	say("atoll-install: INSTALL FAILED: %s", msg);
 	if (gauge == NULL) {
 		report_tail(20, tail, sizeof(tail));
@@ -119,6 +121,12 @@ failed(const char *fmt, ...)
 		say("atoll-install: the log is in %s", LOG_PATH);
 	}
 	return 1;
+}
+
+const char *
+report_error(void)
+{
+	return last_error;
 }
 
 int

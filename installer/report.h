@@ -27,6 +27,8 @@ void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	progress(const char *what);
 /* "INSTALL FAILED: <why>" and the log's last lines, on the console. Returns 1. */
 int	failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What the last failed() said, or "". */
+const char *report_error(void);
 /* The log's last lines into out, for a message box. */
 void	report_tail(int lines, char *out, size_t len);
 

@@ -4,6 +4,7 @@ as a CD and an empty virtio disk; the installer writes the disk and powers off. 
 disk alone boots into a host that serves HTTPS with the answerfile's password and name."""
 import functools
 import hashlib
+import json
 import http.server
 import os
 import shutil
@@ -64,6 +65,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         self.server.paths.append(self.path)
         super().do_GET()
 
+    def do_POST(self):
+        """atoll.report=: the installer's JSON outcome, kept for the test."""
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.reports.append((self.path, self.headers.get("Content-Type"),
+                                    json.loads(body)))
+        self.send_response(204)
+        self.end_headers()
+
 
 class AnswerfileServer:
     """Serves a directory over HTTP (or HTTPS with a self-signed certificate) on loopback;
@@ -73,6 +82,7 @@ class AnswerfileServer:
         handler = functools.partial(QuietHandler, directory=directory)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
         self.httpd.paths = []
+        self.httpd.reports = []
         self.guest_port = 80
         if tls:
             key, cert = os.path.join(directory, "key.pem"), os.path.join(directory, "cert.pem")
@@ -92,6 +102,10 @@ class AnswerfileServer:
     @property
     def paths(self):
         return self.httpd.paths
+
+    @property
+    def reports(self):
+        return self.httpd.reports
 
     def guestfwd(self):
         return "guestfwd=tcp:10.0.2.100:%d-cmd:socat STDIO TCP:127.0.0.1:%d" % (
@@ -173,12 +187,20 @@ class UnattendedInstall(unittest.TestCase):
         vm = boot_with("install-bios",
                        "answerfile=http://10.0.2.100/answer.xml atexit=poweroff "
                        "network_device=52:54:00:12:34:56 network_config=static:ip=10.0.2.15;"
-                       "netmask=255.255.255.0;gateway=10.0.2.2;dns=10.0.2.3",
+                       "netmask=255.255.255.0;gateway=10.0.2.2;dns=10.0.2.3 "
+                       "atoll.report=http://10.0.2.100/report",
                        [self.server.guestfwd()], self.disk_args() + ["-cdrom", ISO])
         self.install(vm, "rack7-node4")
         self.assertEqual([p for p in self.server.paths if p.startswith("/called")],
                          ["/called?arg=none", "/called?arg=0"],
                          "installation-start, then installation-complete with 0")
+        self.assertEqual(len(self.server.reports), 1, self.server.reports)
+        path, ctype, report = self.server.reports[0]
+        self.assertEqual((path, ctype), ("/report", "application/json"))
+        self.assertEqual((report["mac"], report["hostname"], report["status"], report["error"]),
+                         ("52:54:00:12:34:56", "rack7-node4", "success", ""), report)
+        self.assertGreater(report["seconds"], 0)
+        self.assertIn("Atoll is installed on /dev/vda", report["log"])
         host, port = self.boot_installed("bios")
         try:
             api, s = self.assert_hostname(port, "rack7-node4")

@@ -321,6 +321,21 @@ config(void)
 }
 
 static void
+report(void)
+{
+	GOOD("atoll.report=http://10.0.2.100/report", "an HTTP report URL");
+	ok(strcmp(o.report, "http://10.0.2.100/report") == 0, "stored");
+	GOOD("atoll.report=https://deploy.example/hosts?done=1", "HTTPS with a query");
+	ok(strcmp(o.report, "https://deploy.example/hosts?done=1") == 0, "stored");
+	GOOD("quiet", "none given");
+	ok(o.report[0] == '\0', "empty by default");
+	BAD("atoll.report=file:///tmp/x", "atoll.report=file:///tmp/x",
+	    "expected http://URL or https://URL", "a file is not a place to report to");
+	BAD("atoll.report=http://", "atoll.report=http://", "no host", "no host");
+	BAD("atoll.report", "atoll.report", "needs a value", "no value");
+}
+
+static void
 atexit_(void)
 {
 	GOOD("atexit=poweroff", "poweroff");
@@ -413,6 +428,7 @@ main(void)
 	device();
 	config();
 	atexit_();
+	report();
 	install();
 	errors();
 	return done_testing();
