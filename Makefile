@@ -1,6 +1,7 @@
 # Atoll: an all-in-one Xen appliance on one hybrid ISO.
 #
 #   make iso      build out/atoll.iso (installs the host packages it needs, as root)
+#   make pxe      build out/pxe/, the network-boot tree (atoll-pxe adds hosts to it)
 #   make test     unit tests, then the system tests that boot the ISO in QEMU
 #   make check    only the fast tests
 #   make run      boot the ISO in QEMU on this terminal (serial console)
@@ -20,6 +21,7 @@ include dom0-rootfs/dom0-rootfs.mk
 include xapi-lite/xapi-lite.mk
 include installer/installer.mk
 include iso/iso.mk
+include pxe/tree.mk
 include tests/tests.mk
 include bench/bench.mk
 

@@ -1,13 +1,13 @@
 # make bench: sizes, boot times and dom0 memory of the ISO, xapi-lite driving Xen on the
-# live host, the installer, then xapi-lite against nginx;
+# live host, the installer, network installs, then xapi-lite against nginx;
 # the report goes to out/bench.md, and the numbers worth keeping into bench/README.md.
 
 BENCH_BOOTS ?= 3
 
-.PHONY: bench bench-iso bench-api bench-host bench-install
-bench: bench-iso bench-host bench-install bench-api
+.PHONY: bench bench-iso bench-api bench-host bench-install bench-pxe
+bench: bench-iso bench-host bench-install bench-pxe bench-api
 	@cat $(OUT)/bench-iso.md $(OUT)/bench-host.md $(OUT)/bench-install.md \
-		$(OUT)/bench-api.md > $(OUT)/bench.md
+		$(OUT)/bench-pxe.md $(OUT)/bench-api.md > $(OUT)/bench.md
 	@echo "== the whole report: $(OUT)/bench.md"
 
 bench-iso: $(ISO)
@@ -27,6 +27,12 @@ bench-install: $(ISO)
 	@python3 bench/install_bench.py $(ISO) > $(OUT)/bench-install.md.tmp
 	@mv $(OUT)/bench-install.md.tmp $(OUT)/bench-install.md
 	@cat $(OUT)/bench-install.md
+
+bench-pxe: pxe
+	@echo "== bench: network installs and loaders (QEMU TCG); this takes minutes"
+	@python3 bench/pxe_bench.py $(PXE_TREE) $(OUT)/bin/atoll-pxe > $(OUT)/bench-pxe.md.tmp
+	@mv $(OUT)/bench-pxe.md.tmp $(OUT)/bench-pxe.md
+	@cat $(OUT)/bench-pxe.md
 
 bench-api: $(OUT)/bin/xapi-lite
 	@echo "== bench: xapi-lite (sim) and nginx on this machine, side by side"

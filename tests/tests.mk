@@ -14,6 +14,7 @@ $(eval $(call c-test,test_xlparse,tests/unit/test_xlparse.c xapi-lite/xlparse.c)
 $(eval $(call c-test,test_xs,tests/unit/test_xs.c))
 $(eval $(call c-test,test_plan,tests/unit/test_plan.c installer/plan.c))
 $(eval $(call c-test,test_fetch,tests/unit/test_fetch.c installer/fetch.c installer/report.c))
+$(eval $(call c-test,test_outcome,tests/unit/test_outcome.c installer/outcome.c installer/fetch.c installer/report.c))
 $(eval $(call c-test,test_options,tests/unit/test_options.c installer/options.c))
 $(eval $(call c-test,test_answerfile,tests/unit/test_answerfile.c installer/answerfile.c installer/validate.c))
 $(eval $(call c-test,test_validate,tests/unit/test_validate.c installer/validate.c))
@@ -80,9 +81,10 @@ test-api: $(XAPI_TEST_BIN)
 	@XAPI_LITE=$(XAPI_TEST_BIN) PYTHONPATH=tests/api python3 -W ignore -m unittest \
 		discover -v -s tests/api -p 'test_*.py' 
 
-test-system: $(ISO)
+test-system: $(ISO) pxe
 	@echo "== system tests (QEMU, TCG): serial logs in $(TEST_LOGS)"
-	@ATOLL_ISO=$(ISO) ATOLL_LOGS=$(TEST_LOGS) PYTHONPATH=tests/system \
+	@ATOLL_ISO=$(ISO) ATOLL_LOGS=$(TEST_LOGS) PXE_TREE=$(PXE_TREE) \
+		ATOLL_PXE=$(OUT)/bin/atoll-pxe PYTHONPATH=tests/system \
 		python3 -m unittest discover -v -s tests/system -p "test_*.py"
 
 test: check fuzz test-system

@@ -1,0 +1,127 @@
+"""Fleet installs over the network: QEMU machines boot from QEMU's own TFTP server, served
+from a copy of the tree `make pxe` wrote, in which atoll-pxe enrolled them by MAC. Each
+finds its own answerfile (served over HTTP from the same tree, reached through guestfwd),
+installs to its virtio disk, reports to the test's server and powers off; its disk then
+boots into a host that takes its own password and name. A machine the tree does not know
+boots its local disk and installs nothing.
+
+PXE_TREE names the tree (default out/pxe), ATOLL_PXE the atoll-pxe program."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from qemu_vm import BOOT_TIMEOUT, Vm, base_args, free_port
+from test_live import LOGS, READY
+from test_install import INSTALL_TIMEOUT, AnswerfileServer, login
+
+TREE = os.environ.get("PXE_TREE", "out/pxe")
+ATOLL_PXE = os.environ.get("ATOLL_PXE", "out/bin/atoll-pxe")
+ANSWERFILE = """<?xml version="1.0"?>
+<installation>
+  <primary-disk>vda</primary-disk>
+  <root-password type="plaintext">%s</root-password>
+  <hostname>%s</hostname>
+</installation>
+"""
+HOSTS = {  # MAC: (host name, its password, firmware, loader)
+    "52:54:00:a7:00:01": ("pxe-bios", "bios-node-pw", "bios", "pxelinux.0"),
+    "52:54:00:a7:00:02": ("pxe-uefi", "uefi-node-pw", "uefi", "grubx64.efi"),
+}
+
+
+class FleetInstall(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="atoll-pxe-")
+        cls.tree = os.path.join(cls.work, "tree")
+        shutil.copytree(TREE, cls.tree)
+        cls.server = AnswerfileServer(cls.tree)
+        for mac, (name, password, _, _) in HOSTS.items():
+            answers = os.path.join(cls.work, name + ".xml")
+            with open(answers, "w") as f:
+                f.write(ANSWERFILE % (password, name))
+            subprocess.run([ATOLL_PXE, "add-host", cls.tree, "--mac", mac, "--name", name,
+                            "--answerfile", answers, "--served-at", "http://10.0.2.100",
+                            "--report", "http://10.0.2.100/report", "--atexit", "poweroff"],
+                           check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def machine(self, name, firmware, mac, disk, loader=None, forwards=()):
+        """A QEMU machine with this MAC; it boots from the network when loader is given."""
+        netdev = "user,id=n0,restrict=on"
+        if loader:
+            netdev += ",tftp=%s,bootfile=%s" % (self.tree, loader)
+        netdev += "".join("," + f for f in forwards)
+        args = base_args(firmware, self.work) + [
+            "-drive", "file=%s,if=virtio,format=raw" % disk,
+            "-netdev", netdev, "-device", "e1000,netdev=n0,mac=" + mac]
+        if loader:
+            args += ["-boot", "n"]
+        return Vm(name, args, LOGS)
+
+    def new_disk(self, name):
+        path = os.path.join(self.work, name + ".img")
+        with open(path, "wb") as f:
+            f.truncate(10 * 1024 ** 3)
+        return path
+
+    def install_and_boot(self, mac):
+        name, password, firmware, loader = HOSTS[mac]
+        disk = self.new_disk(name)
+        vm = self.machine("pxe-install-" + firmware, firmware, mac, disk, loader,
+                          [self.server.guestfwd()])
+        try:
+            vm.wait(r"atoll-install: Atoll is installed on /dev/vda \(%s\)" % name,
+                    INSTALL_TIMEOUT, "the install of " + name)
+            vm.wait_exit(120)
+        finally:
+            vm.close()
+        reports = [r for _, _, r in self.server.reports if r["mac"] == mac]
+        self.assertEqual([(r["hostname"], r["status"]) for r in reports], [(name, "success")],
+                         self.server.reports)
+
+        port = free_port()
+        host = self.machine("pxe-installed-" + firmware, firmware, mac, disk,
+                            forwards=["hostfwd=tcp:127.0.0.1:%d-:443" % port])
+        try:
+            host.wait(READY, BOOT_TIMEOUT, "atoll: ready from the installed disk")
+            api, s = login(port, password)
+            h = api.host.get_all(s)["Value"][0]
+            self.assertEqual(api.host.get_hostname(s, h)["Value"], name)
+        finally:
+            host.close()
+
+    def test_bios_machine_installs_itself(self):
+        self.install_and_boot("52:54:00:a7:00:01")
+
+    def test_uefi_machine_installs_itself(self):
+        self.install_and_boot("52:54:00:a7:00:02")
+
+    def test_an_unknown_machine_boots_its_own_disk(self):
+        """The default, local: pxelinux hands the machine back to its disk (here one that
+        cannot boot), and nothing is installed or written."""
+        disk = self.new_disk("unknown")
+        mark = os.urandom(1024 * 1024)
+        with open(disk, "r+b") as f:
+            f.write(mark)
+        vm = self.machine("pxe-unknown", "bios", "52:54:00:a7:00:ff", disk, "pxelinux.0",
+                          [self.server.guestfwd()])
+        try:
+            vm.wait(r"Booting from local disk", BOOT_TIMEOUT, "pxelinux's local boot")
+            vm.wait(r"not a bootable disk|No bootable device", BOOT_TIMEOUT,
+                    "the firmware trying the disk")
+            self.assertNotIn("atoll-install", vm.text())
+        finally:
+            vm.close()
+        with open(disk, "rb") as f:
+            self.assertEqual(f.read(len(mark)), mark, "the disk's first MiB is unchanged")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
