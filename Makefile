@@ -19,6 +19,7 @@ include hypervisor/hypervisor.mk
 include dom0-rootfs/dom0-rootfs.mk
 include xapi-lite/xapi-lite.mk
 include installer/installer.mk
+include pxe/pxe.mk
 include iso/iso.mk
 include tests/tests.mk
 include bench/bench.mk
