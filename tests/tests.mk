@@ -19,6 +19,8 @@ $(eval $(call c-test,test_options,tests/unit/test_options.c installer/options.c)
 $(eval $(call c-test,test_answerfile,tests/unit/test_answerfile.c installer/answerfile.c installer/validate.c))
 $(eval $(call c-test,test_validate,tests/unit/test_validate.c installer/validate.c))
 $(eval $(call c-test,test_disklist,tests/unit/test_disklist.c installer/disklist.c))
+$(eval $(call c-test,test_mac,tests/unit/test_mac.c))
+$(eval $(call c-test,test_pxecfg,tests/unit/test_pxecfg.c pxe/pxecfg.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))
 $(eval $(call c-fuzz,fuzz_xmlrpc,tests/fuzz/fuzz_xmlrpc.c))
@@ -29,12 +31,20 @@ $(eval $(call c-fuzz,fuzz_xs,tests/fuzz/fuzz_xs.c))
 $(eval $(call c-fuzz,fuzz_fetch,tests/fuzz/fuzz_fetch.c installer/fetch.c installer/report.c))
 $(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answerfile.c installer/validate.c))
 $(eval $(call c-fuzz,fuzz_options,tests/fuzz/fuzz_options.c installer/options.c))
+$(eval $(call c-fuzz,fuzz_mac,tests/fuzz/fuzz_mac.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (sanitizers)"
 	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -o $@ dom0-rootfs/bootopts.c $(LIB_SRCS)
+
+# atoll-pxe likewise, with the Xen and dom0 options it ships with.
+$(B)/tests/atoll-pxe: $(PXE_SRCS) $(wildcard pxe/*.h) $(LIB_SRCS) config.mk \
+		| $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@echo "  CC      $@ (sanitizers)"
+	@$(HOSTCC) $(WARN) $(SANITIZE) $(PXE_CFLAGS) -Ilib -o $@ $(PXE_SRCS) $(LIB_SRCS)
 
 # Every shell script we ship or build with, linted as POSIX sh.
 SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*/*.sh) \
@@ -49,10 +59,11 @@ FUZZ_SECONDS	?= 15
 TEST_LOGS	:= $(OUT)/test-logs
 
 .PHONY: check test fuzz test-system test-api
-check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts test-api
+check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts $(B)/tests/atoll-pxe test-api
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 	@echo "== atoll-bootopts golden files"; tests/dom0-rootfs/test_bootopts.sh $(B)/tests/atoll-bootopts
 	@echo "== boot menus golden files"; tests/iso/test_bootmenu.sh
+	@echo "== atoll-pxe golden files"; tests/pxe/test_atoll_pxe.sh $(B)/tests/atoll-pxe
 	@echo "== build errors"; tests/mk/test_build_errors.sh
 	@echo "== shellcheck"; shellcheck -s sh -e SC1091 $(SHELL_SCRIPTS) && echo ok
 
