@@ -85,11 +85,24 @@ check_hostname(const char *v, size_t len)
 	return NULL;
 }
 
+/* Where the installer reports or finds its files (it checks the URL whole; this names the
+   obvious mistakes). */
+static const char *
+check_http_url(const char *v, size_t len)
+{
+	if (!(len > 7 && strncmp(v, "http://", 7) == 0) &&
+	    !(len > 8 && strncmp(v, "https://", 8) == 0))
+		return "must be an http:// or https:// URL";
+	return NULL;
+}
+
 static const struct bootopt bootopts[] = {
 	{ "atoll.password_hash", "ATOLL_PASSWORD_HASH", 1, check_sha512_crypt,
 	  "a sha512-crypt hash such as made by 'openssl passwd -6'" },
 	{ "atoll.hostname", "ATOLL_HOSTNAME", 1, check_hostname, "a host name" },
 	{ "atoll.install", "ATOLL_INSTALL", 0, NULL, "no value" },
+	{ "atoll.report", "ATOLL_REPORT", 1, check_http_url, "an http:// or https:// URL" },
+	{ "atoll.source", "ATOLL_SOURCE", 1, check_http_url, "an http:// or https:// URL" },
 };
 
 /* Prints NAME='VALUE' with the value safe inside single quotes. */

@@ -30,6 +30,8 @@
 #define GRUB_EFI	"/usr/lib/atoll/install/BOOTX64.EFI"	/* made with the image */
 #define SR_ARRAY	"/dev/md0"		/* ATOLL-SR over guest disks */
 
+static char	fallback_source[1024];	/* atoll.source=, for a network boot */
+
 /* The disks this machine has, for a message: "vda (10.0 GiB), sda (500.1 GiB)". */
 static void
 list_disks(char *out, size_t len)
@@ -164,6 +166,66 @@ mount_medium(char *err, size_t errlen)
 		snprintf(err, errlen, "<source type=\"local\">: no Atoll CD or USB stick found "
 		    "(give <source type=\"url\"> instead)");
 	return found;
+}
+
+/*
+ * <source type="url">: Xen, the kernel and dom0.img from URL/xen.gz, URL/vmlinuz and
+ * URL/dom0.img (a PXE tree's atoll/, a web copy of the ISO's boot/) into MEDIUM/boot, in
+ * RAM, before any disk is touched. Each is checked for what it should be. Returns 0, or
+ * -1 with err.
+ */
+static int
+download_boot_files(const char *url, char *err, size_t errlen)
+{
+	static const struct {
+		const char	*name;
+		const char	*magic;		/* its first bytes */
+		size_t		 mlen;
+	} files[] = {
+		{ "xen.gz", "\x1f\x8b", 2 },		/* gzip */
+		{ "vmlinuz", NULL, 0 },		/* "HdrS" at 0x202, below */
+		{ "dom0.img", "\x28\xb5\x2f\xfd", 4 },	/* zstd */
+	};
+	struct buf	 b;
+	char		 u[1200], path[64], why[1024];
+	size_t		 i, ulen = strlen(url);
+	int		 fd, bad;
+
+	mkdir(MEDIUM, 0700);
+	mkdir(MEDIUM "/boot", 0700);
+	while (ulen > 0 && url[ulen - 1] == '/')
+		ulen--;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(u, sizeof(u), "%.*s/%s", (int)ulen, url, files[i].name);
+		buf_init(&b, 512U << 20);
+		if (fetch_url(u, "", &b, why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "%s", why);
+			buf_free(&b);
+			return -1;
+		}
+		bad = files[i].magic != NULL ? b.len < files[i].mlen ||
+		    memcmp(b.p, files[i].magic, files[i].mlen) != 0 :
+		    b.len < 0x206 || memcmp(b.p + 0x202, "HdrS", 4) != 0;
+		if (bad) {
+			snprintf(err, errlen, "%s is not Atoll's %s (%zu bytes)", u, files[i].name,
+			    b.len);
+			buf_free(&b);
+			return -1;
+		}
+		snprintf(path, sizeof(path), MEDIUM "/boot/%s", files[i].name);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		bad = fd == -1 || write(fd, b.p, b.len) != (ssize_t)b.len;
+		if (fd != -1)
+			close(fd);
+		if (bad) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			buf_free(&b);
+			return -1;
+		}
+		say("atoll-install: %s: %zu bytes", u, b.len);
+		buf_free(&b);
+	}
+	return 0;
 }
 
 static int
@@ -420,6 +482,12 @@ install_scripts(const struct answers *a, const char *stage, const char *arg)
 	return 0;
 }
 
+void
+install_fallback_source(const char *url)
+{
+	snprintf(fallback_source, sizeof(fallback_source), "%s", url);
+}
+
 int
 install_disk(const struct answers *a)
 {
@@ -443,11 +511,16 @@ install_disk(const struct answers *a)
 		return failed("%s", err);
 	if (password_hash(a, hash, sizeof(hash)) == -1)
 		return failed("<root-password>: cannot hash it with openssl");
-	if (strcmp(a->source_type, "local") != 0)
-		return failed("<source type=\"%s\">: this installer takes its files from the "
-		    "Atoll medium only (type=\"local\")", a->source_type);
-	if (mount_medium(err, sizeof(err)) == -1)
-		return failed("%s", err);
+	if (strcmp(a->source_type, "url") == 0) {
+		if (download_boot_files(a->source_url, err, sizeof(err)) == -1)
+			return failed("<source type=\"url\">: %s", err);
+	} else if (mount_medium(err, sizeof(err)) == -1) {
+		/* Booted from the network: the boot files are where atoll.source= says. */
+		if (fallback_source[0] == '\0')
+			return failed("%s", err);
+		if (download_boot_files(fallback_source, err, sizeof(err)) == -1)
+			return failed("atoll.source=%s", err);
+	}
 	if (install_scripts(a, "installation-start", "") == -1)
 		return failed("the installation-start script failed (see the log)");
 	/* Nothing has been written so far: from here on, the disk changes. */

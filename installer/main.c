@@ -179,6 +179,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	started = time(NULL);
+	install_fallback_source(o.source);
 	if (bad)
 		rc = failed("%s", err);
 	else if (o.answerfile[0] != '\0')

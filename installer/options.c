@@ -196,6 +196,13 @@ opt_report(struct cur *c, const char *v, size_t n)
 	return url(c, v, n, 0, c->o->report, sizeof(c->o->report));
 }
 
+/* Where the boot files are for a machine booted from the network (a PXE tree's atoll/). */
+static int
+opt_source(struct cur *c, const char *v, size_t n)
+{
+	return url(c, v, n, 0, c->o->source, sizeof(c->o->source));
+}
+
 /* sha256: and 64 hex digits, in either case, bare or in pairs separated by ':' (openssl). */
 static int
 opt_fingerprint(struct cur *c, const char *v, size_t n)
@@ -380,6 +387,7 @@ static const struct option options[] = {
 	{ "network_config", opt_config, "dhcp or static:ip=A;netmask=M[;gateway=G][;dns=D1,D2]" },
 	{ "atexit", opt_atexit, "reboot, poweroff or shell" },
 	{ "atoll.report", opt_report, "http://URL or https://URL" },
+	{ "atoll.source", opt_source, "http://URL or https://URL" },
 };
 
 int

@@ -12,6 +12,8 @@
  *   network_config=dhcp | static:ip=A;netmask=M;gateway=G;dns=D1,D2
  *   atexit=reboot | poweroff | shell                     after a success (default reboot)
  *   atoll.report=http://URL | https://URL                where to POST the outcome (JSON)
+ *   atoll.source=http://URL | https://URL                where xen.gz, vmlinuz and dom0.img
+ *                                                        are when no Atoll medium is found
  * Words that are not these are not the installer's and are left alone.
  */
 #define OPT_MAX_DNS	3
@@ -22,6 +24,7 @@ struct install_options {
 	char	fingerprint[65];	/* lower-case hex of the certificate's SHA-256, or "" */
 	char	atexit[16];		/* "reboot" (the default), "poweroff", "shell" */
 	char	report[1024];		/* atoll.report=, or "" */
+	char	source[1024];		/* atoll.source=, or "" */
 	char	net_device[32];		/* "" (the first NIC with link), "eth0", a lower-case
 					   MAC "52:54:00:12:34:56", or "all" */
 	char	net_proto[8];		/* "dhcp" (the default) or "static" */

@@ -32,7 +32,8 @@ static const char usage_text[] =
     "       atoll-pxe list DIR\n"
     "       atoll-pxe set-default DIR live|local|install\n"
     "DIR is a PXE tree. A FILE answerfile is copied to DIR/answers/ and served from\n"
-    "--served-at, the tree's HTTP address.\n";
+    "--served-at, the tree's HTTP address, from which the installer also takes Xen, the\n"
+    "kernel and dom0.img (without it, the answerfile must name a <source type=\"url\">).\n";
 
 enum { OPT_MAC, OPT_ANSWERFILE, OPT_NAME, OPT_SERVED_AT, OPT_REPORT, OPT_ATEXIT, OPT_COUNT };
 
@@ -430,6 +431,34 @@ answer_url(const struct args *a, int is_url, const char *file, struct pxe_host *
 	return 0;
 }
 
+/*
+ * With --served-at, the installer takes Xen, the kernel and dom0.img from the tree's
+ * atoll/ over HTTP (atoll.source=): a machine booted from the network has no Atoll medium.
+ * Returns 0, or -1 with a message.
+ */
+static int
+source_url(const struct args *a, struct pxe_host *h)
+{
+	const char	*base = a->opt[OPT_SERVED_AT];
+	char		 err[300];
+	size_t		 blen;
+	int		 n;
+
+	if (base == NULL)
+		return 0;
+	if (pxecfg_check_url(base, err, sizeof(err)) == -1)
+		return msg("--served-at: %s", err);
+	if (strpbrk(base, "?#") != NULL)
+		return msg("--served-at: the tree's address may not hold '?' or '#' (paths in "
+		    "the tree are appended to it)");
+	for (blen = strlen(base); base[blen - 1] == '/'; blen--)
+		;
+	n = snprintf(h->source, sizeof(h->source), "%.*s/atoll", (int)blen, base);
+	if (n < 0 || (size_t)n >= sizeof(h->source))
+		return msg("--served-at: longer than %d bytes", PXE_URL_MAX - 6);
+	return 0;
+}
+
 static int
 cmd_add_host(const struct args *a)
 {
@@ -466,7 +495,7 @@ cmd_add_host(const struct args *a)
 		return msg("--atexit: expected reboot, poweroff or shell");
 	is_url = strncmp(a->opt[OPT_ANSWERFILE], "http://", 7) == 0 ||
 	    strncmp(a->opt[OPT_ANSWERFILE], "https://", 8) == 0;
-	if (answer_url(a, is_url, file, &h) == -1)
+	if (answer_url(a, is_url, file, &h) == -1 || source_url(a, &h) == -1)
 		return -1;
 	if (pxecfg_check_host(&h, err, sizeof(err)) == -1)
 		return msg("%s", err);

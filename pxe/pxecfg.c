@@ -151,6 +151,8 @@ dom0_cmdline_len(const struct pxe_host *h)
 	    strlen(" atexit=") + strlen(h->atexit);
 	if (h->report[0] != '\0')
 		n += strlen(" atoll.report=") + strlen(h->report);
+	if (h->source[0] != '\0')
+		n += strlen(" atoll.source=") + strlen(h->source);
 	return n;
 }
 
@@ -188,6 +190,10 @@ pxecfg_check_host(const struct pxe_host *h, char *err, size_t errlen)
 		return -1;
 	if (h->report[0] != '\0' && pxecfg_check_url(h->report, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "--report: %s", why);
+		return -1;
+	}
+	if (h->source[0] != '\0' && pxecfg_check_url(h->source, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "--served-at: %s", why);
 		return -1;
 	}
 	for (i = 0; i < nitems(atexits); i++)
@@ -245,7 +251,7 @@ int
 pxecfg_host_pxelinux(char *out, size_t len, const struct pxe_host *h)
 {
 	char	err[300];
-	int	rep = h->report[0] != '\0';
+	int	rep = h->report[0] != '\0', src = h->source[0] != '\0';
 
 	if (pxecfg_check_host(h, err, sizeof(err)) == -1)
 		return -1;
@@ -255,16 +261,17 @@ pxecfg_host_pxelinux(char *out, size_t len, const struct pxe_host *h)
 	    "LABEL install\n"
 	    "  KERNEL mboot.c32\n"
 	    "  APPEND atoll/xen.gz " XEN_OPTS " --- atoll/vmlinuz " DOM0_OPTS
-	    " answerfile=%s atexit=%s%s%s --- atoll/dom0.img\n",
+	    " answerfile=%s atexit=%s%s%s%s%s --- atoll/dom0.img\n",
 	    h->name, h->mac, h->answerfile, "install", h->answerfile, h->atexit,
-	    rep ? " atoll.report=" : "", h->report), len);
+	    rep ? " atoll.report=" : "", h->report, src ? " atoll.source=" : "", h->source),
+	    len);
 }
 
 int
 pxecfg_host_grub(char *out, size_t len, const struct pxe_host *h)
 {
 	char	err[300];
-	int	rep = h->report[0] != '\0';
+	int	rep = h->report[0] != '\0', src = h->source[0] != '\0';
 
 	if (pxecfg_check_host(h, err, sizeof(err)) == -1)
 		return -1;
@@ -275,10 +282,11 @@ pxecfg_host_grub(char *out, size_t len, const struct pxe_host *h)
 	    "set timeout=0\nset default=0\n\n"
 	    "menuentry \"Install Atoll (%s)\" {\n"
 	    "  multiboot2 /atoll/xen.gz " XEN_OPTS "\n"
-	    "  module2 /atoll/vmlinuz " DOM0_OPTS " 'answerfile=%s' atexit=%s%s%s%s\n"
+	    "  module2 /atoll/vmlinuz " DOM0_OPTS " 'answerfile=%s' atexit=%s%s%s%s%s%s%s\n"
 	    "  module2 /atoll/dom0.img\n}\n",
 	    h->name, h->mac, h->answerfile, h->name, h->answerfile, h->atexit,
-	    rep ? " 'atoll.report=" : "", h->report, rep ? "'" : ""), len);
+	    rep ? " 'atoll.report=" : "", h->report, rep ? "'" : "",
+	    src ? " 'atoll.source=" : "", h->source, src ? "'" : ""), len);
 }
 
 int

@@ -25,6 +25,7 @@ struct pxe_host {
 	char	mac[MAC_STRLEN];		/* aa:bb:cc:dd:ee:ff */
 	char	answerfile[PXE_URL_MAX + 1];	/* http:// or https:// */
 	char	report[PXE_URL_MAX + 1];	/* "" for none */
+	char	source[PXE_URL_MAX + 1];	/* the tree's atoll/ over HTTP, or "" */
 	char	atexit[16];			/* reboot, poweroff or shell */
 };
 
@@ -71,7 +72,7 @@ int	pxecfg_default_grub(char *out, size_t len, enum pxe_mode m);
 
 /*
  * Reads back what a host config says of itself (its first line) into h: name, mac and
- * answerfile; report and atexit are left empty. Returns 0, or -1 when text[0..len) is not
+ * answerfile; report, source and atexit are left empty. Returns 0, or -1 when text[0..len) is not
  * a config these functions wrote.
  */
 int	pxecfg_read_host(const char *text, size_t len, struct pxe_host *h);

@@ -113,9 +113,11 @@ class FleetInstall(unittest.TestCase):
         vm = self.machine("pxe-unknown", "bios", "52:54:00:a7:00:ff", disk, "pxelinux.0",
                           [self.server.guestfwd()])
         try:
-            vm.wait(r"Booting from local disk", BOOT_TIMEOUT, "pxelinux's local boot")
-            vm.wait(r"not a bootable disk|No bootable device", BOOT_TIMEOUT,
-                    "the firmware trying the disk")
+            # (pxelinux's own words come out twice, interleaved, on a serial line that
+            # also carries the screen; the firmware's are whole.)
+            vm.wait(r"PXELINUX \d", BOOT_TIMEOUT, "pxelinux, from the network")
+            vm.wait(r"Booting from Hard Disk", BOOT_TIMEOUT, "the firmware given the disk back")
+            vm.wait(r"not a bootable disk", BOOT_TIMEOUT, "the empty disk not booting")
             self.assertNotIn("atoll-install", vm.text())
         finally:
             vm.close()

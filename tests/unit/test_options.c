@@ -333,6 +333,10 @@ report(void)
 	    "expected http://URL or https://URL", "a file is not a place to report to");
 	BAD("atoll.report=http://", "atoll.report=http://", "no host", "no host");
 	BAD("atoll.report", "atoll.report", "needs a value", "no value");
+	GOOD("atoll.source=http://10.0.2.100/atoll", "a PXE tree's boot files");
+	ok(strcmp(o.source, "http://10.0.2.100/atoll") == 0, "stored");
+	BAD("atoll.source=file:///boot", "atoll.source=file:///boot",
+	    "expected http://URL or https://URL", "a file path");
 }
 
 static void
