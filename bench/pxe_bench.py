@@ -114,7 +114,7 @@ def main():
           "(all) | %.1f s (%s) | |" % (size, med(tftp), ", ".join("%.1f" % t for t in tftp)))
     print("| the same, `lpxelinux.0` over HTTP, median (all) | %.1f s (%s) | |"
           % (med(http), ", ".join("%.1f" % t for t in http)))
-    print("| TFTP / HTTP load time ratio | %.1f | |" % (med(tftp) / med(http)))
+    print("| TFTP / HTTP load time ratio | %.2f | |" % (med(tftp) / med(http)))
 
 
 if __name__ == "__main__":
