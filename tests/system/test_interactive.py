@@ -8,16 +8,13 @@ that serves HTTPS with the chosen password and host name and keeps the chosen ti
 keymap."""
 import os
 import shutil
-import ssl
 import tempfile
-import time
 import unittest
-import xmlrpc.client
 
 from qemu_vm import BOOT_TIMEOUT, COMMAND_TIMEOUT, Screen, Vm, base_args, free_port, net_args
 from test_live import ISO, LOGS, READY, boot_args
+from test_install import INSTALL_TIMEOUT, login
 
-INSTALL_TIMEOUT = 600       # about three times what an install takes here
 PASSWORD = "atoll-dialog-pw"
 HOSTNAME = "rack7-node3"
 
@@ -111,18 +108,7 @@ class InteractiveInstall(unittest.TestCase):
                   net_args(["hostfwd=tcp:127.0.0.1:%d-:443" % port]), LOGS)
         try:
             host.wait(READY, BOOT_TIMEOUT, "atoll: ready from the installed disk")
-            ctx = ssl.create_default_context()
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-            api = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port, context=ctx)
-            r, deadline = None, time.monotonic() + 60
-            while r is None and time.monotonic() < deadline:
-                try:
-                    r = api.session.login_with_password("root", PASSWORD, "1.0", "test")
-                except (OSError, xmlrpc.client.ProtocolError):
-                    time.sleep(0.5)
-            self.assertEqual(r["Status"], "Success", r)
-            sid = r["Value"]
+            api, sid = login(port, PASSWORD)
             h = api.host.get_all(sid)["Value"][0]
             self.assertEqual(api.host.get_hostname(sid, h)["Value"], HOSTNAME)
             api("close")()
