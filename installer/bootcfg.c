@@ -5,19 +5,8 @@
  */
 #include <stdio.h>
 
+#include "bootargs.h"
 #include "bootcfg.h"
-
-#ifndef XEN_CMDLINE
-#define XEN_CMDLINE	"dom0_mem=768M,max:768M"
-#endif
-#ifndef DOM0_CMDLINE
-#define DOM0_CMDLINE	"quiet"
-#endif
-
-#define XEN_VGA		"console=com1,vga com1=115200 " XEN_CMDLINE
-#define XEN_SERIAL	"console=com1 com1=115200 " XEN_CMDLINE
-#define DOM0_VGA	"console=hvc0 console=tty0 " DOM0_CMDLINE
-#define DOM0_SERIAL	"console=tty0 console=hvc0 " DOM0_CMDLINE
 
 int
 bootcfg_syslinux(char *out, size_t len, const char *slot)
@@ -27,9 +16,9 @@ bootcfg_syslinux(char *out, size_t len, const char *slot)
 	n = snprintf(out, len,
 	    "SERIAL 0 115200\nDEFAULT atoll\nPROMPT 0\nTIMEOUT 30\n\n"
 	    "LABEL atoll\n  KERNEL mboot.c32\n"
-	    "  APPEND /%s/xen.gz " XEN_VGA " --- /%s/vmlinuz " DOM0_VGA " --- /%s/dom0.img\n\n"
+	    "  APPEND /%s/xen.gz " XEN_ARGS_VGA " --- /%s/vmlinuz " DOM0_ARGS_VGA " --- /%s/dom0.img\n\n"
 	    "LABEL atoll-serial\n  KERNEL mboot.c32\n"
-	    "  APPEND /%s/xen.gz " XEN_SERIAL " --- /%s/vmlinuz " DOM0_SERIAL " --- /%s/dom0.img\n",
+	    "  APPEND /%s/xen.gz " XEN_ARGS_SERIAL " --- /%s/vmlinuz " DOM0_ARGS_SERIAL " --- /%s/dom0.img\n",
 	    slot, slot, slot, slot, slot, slot);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
@@ -42,10 +31,10 @@ bootcfg_grub(char *out, size_t len, const char *slot)
 	n = snprintf(out, len,
 	    "serial --unit=0 --speed=115200\nterminal_input serial console\n"
 	    "terminal_output serial console\nset timeout=3\nset default=0\n\n"
-	    "menuentry \"Atoll\" {\n  multiboot2 /%s/xen.gz " XEN_VGA "\n"
-	    "  module2 /%s/vmlinuz " DOM0_VGA "\n  module2 /%s/dom0.img\n}\n\n"
-	    "menuentry \"Atoll (serial console)\" {\n  multiboot2 /%s/xen.gz " XEN_SERIAL "\n"
-	    "  module2 /%s/vmlinuz " DOM0_SERIAL "\n  module2 /%s/dom0.img\n}\n",
+	    "menuentry \"Atoll\" {\n  multiboot2 /%s/xen.gz " XEN_ARGS_VGA "\n"
+	    "  module2 /%s/vmlinuz " DOM0_ARGS_VGA "\n  module2 /%s/dom0.img\n}\n\n"
+	    "menuentry \"Atoll (serial console)\" {\n  multiboot2 /%s/xen.gz " XEN_ARGS_SERIAL "\n"
+	    "  module2 /%s/vmlinuz " DOM0_ARGS_SERIAL "\n  module2 /%s/dom0.img\n}\n",
 	    slot, slot, slot, slot, slot, slot);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }

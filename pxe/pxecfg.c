@@ -8,19 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bootargs.h"
 #include "mac.h"
 #include "pxecfg.h"
 
-#ifndef XEN_CMDLINE
-#define XEN_CMDLINE	"dom0_mem=768M,max:768M"
-#endif
-#ifndef DOM0_CMDLINE
-#define DOM0_CMDLINE	"quiet"
-#endif
-
 /* Serial last on dom0's line: the unattended installer's lines go to the serial console. */
-#define XEN_OPTS	"console=com1,vga com1=115200 " XEN_CMDLINE
-#define DOM0_OPTS	"console=tty0 console=hvc0 " DOM0_CMDLINE
+#define XEN_OPTS	XEN_ARGS_VGA
+#define DOM0_OPTS	DOM0_ARGS_SERIAL
 
 /* First lines, read back by list: "# atoll-pxe host NAME MAC URL", "# atoll-pxe default MODE". */
 #define HOST_TAG	"# atoll-pxe host "
