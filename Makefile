@@ -20,6 +20,7 @@ include hypervisor/hypervisor.mk
 include dom0-rootfs/dom0-rootfs.mk
 include xapi-lite/xapi-lite.mk
 include installer/installer.mk
+include console-ui/console-ui.mk
 include pxe/pxe.mk
 include iso/iso.mk
 include pxe/tree.mk

@@ -14,13 +14,14 @@ DOM0_PACKAGES := busybox-static xen-utils-4.17 xen-utils-common xenstore-utils b
 	libselinux1 libstdc++6 libunwind8 libdw1 libelf1 libbz2-1.0 libudev1 \
 	fdisk libfdisk1 libsmartcols1 libncursesw6 libreadline8 dosfstools e2fsprogs libext2fs2 \
 	libss2 extlinux syslinux-common ca-certificates tzdata console-data kbd dialog \
-	ncurses-base openntpd netbase mdadm
+	ncurses-base openntpd netbase mdadm dropbear-bin libcrypt1 libtomcrypt1 libtommath1
 
 $(eval $(call debian-group,dom0,$(DOM0_PACKAGES)))
 
 $(eval $(call c-program,atoll-bootopts,dom0-rootfs/bootopts.c))
 
-DOM0_PROGRAMS	:= $(OUT)/bin/atoll-bootopts $(OUT)/bin/xapi-lite $(OUT)/bin/atoll-install
+DOM0_PROGRAMS	:= $(OUT)/bin/atoll-bootopts $(OUT)/bin/xapi-lite $(OUT)/bin/atoll-install \
+	$(OUT)/bin/atoll-console
 DOM0_SOURCES	:= $(shell find dom0-rootfs -type f ! -name '*.c' ! -name '*.mk')
 
 $(OUT)/boot/dom0.img: $(B)/debs/dom0/.extracted $(KERNEL_ROOT)/.extracted $(DOM0_SOURCES) \

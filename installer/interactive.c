@@ -728,6 +728,7 @@ interactive_install(const struct install_options *o)
 	int		 i = 0, r, rc = 1;
 
 	signal(SIGPIPE, SIG_IGN);
+	dialog_setup("atoll-install", "Atoll installer", report_log());
 	if (dialog_console(err, sizeof(err)) == -1)
 		return failed("%s", err);
 	if ((c = calloc(1, sizeof(*c))) == NULL)

@@ -53,12 +53,16 @@ SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*
 	dom0-rootfs/overlay/usr/lib/atoll/xapi-lite-run \
 	dom0-rootfs/overlay/usr/lib/atoll/ntpd-run \
 	dom0-rootfs/overlay/usr/lib/atoll/udhcpc.script \
+	dom0-rootfs/overlay/usr/lib/atoll/host-config \
+	dom0-rootfs/overlay/usr/lib/atoll/sshd-run \
+	dom0-rootfs/overlay/usr/lib/atoll/console-run \
+	dom0-rootfs/overlay/usr/lib/atoll/bin/atoll-bugreport \
 	$(wildcard dom0-rootfs/overlay/usr/lib/atoll/boot/*)
 
 FUZZ_SECONDS	?= 15
 TEST_LOGS	:= $(OUT)/test-logs
 
-.PHONY: check test fuzz test-system test-api
+.PHONY: check test fuzz test-system test-api test-console
 check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts $(B)/tests/atoll-pxe test-api
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 	@echo "== atoll-bootopts golden files"; tests/dom0-rootfs/test_bootopts.sh $(B)/tests/atoll-bootopts
@@ -91,6 +95,21 @@ test-api: $(XAPI_TEST_BIN)
 	@echo "== API tests (xapi-lite --backend sim, sanitizers)"
 	@XAPI_LITE=$(XAPI_TEST_BIN) PYTHONPATH=tests/api python3 -W ignore -m unittest \
 		discover -v -s tests/api -p 'test_*.py' 
+
+# atoll-console with sanitizers, driven in tmux against the simulated host.
+CONSOLE_TEST_BIN := $(B)/tests/atoll-console
+$(CONSOLE_TEST_BIN): $(CONSOLE_SRCS) $(wildcard console-ui/*.h) $(LIB_SRCS) \
+		| $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@echo "  CC      $@ (sanitizers)"
+	@$(HOSTCC) $(WARN) $(SANITIZE) -DATOLL_VERSION='"$(ATOLL_VERSION)"' -Ilib -o $@ \
+		$(CONSOLE_SRCS) $(LIB_SRCS)
+
+test-console: $(CONSOLE_TEST_BIN) $(XAPI_TEST_BIN)
+	@echo "== console tests (atoll-console in tmux, xapi-lite --backend sim)"
+	@ATOLL_CONSOLE=$(CONSOLE_TEST_BIN) XAPI_LITE=$(XAPI_TEST_BIN) ATOLL_LOGS=$(TEST_LOGS) \
+		PYTHONPATH=tests/api:tests/system python3 -W ignore -m unittest discover -v \
+		-s tests/console -p 'test_*.py'
 
 test-system: $(ISO) pxe
 	@echo "== system tests (QEMU, TCG): serial logs in $(TEST_LOGS)"

@@ -1,8 +1,9 @@
 /*
- * dialog(1) on the console for the interactive installer (see dialog.h): the terminal's
- * type and size, one screen at a time by fork and exec (no shell) with the answer on a pipe
- * at fd 3 and dialog's complaints on another, and the gauge the install's steps move. The
- * gauge is file state: report.c calls dialog_gauge() without a context.
+ * dialog(1) on the console for the interactive installer and the host console (see
+ * dialog.h): the terminal's type and size, one screen at a time by fork and exec (no shell)
+ * with the answer on a pipe at fd 3 and dialog's complaints on another, and the gauge the
+ * install's steps move. The gauge and the settings are file state: the installer's
+ * report.c calls dialog_gauge() without a context.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,17 +16,24 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "dialog.h"
-#include "report.h"
 
-#define BACKTITLE	"Atoll installer"
 #define ANSWER_FD	3
 #define DEFAULT_ROWS	25
 #define DEFAULT_COLS	80
 #define MAX_ROWS	22	/* of a box: the screen less the back title */
+
+/* Who runs dialog, for messages and the log; the back title of every screen; plain ASCII
+   lines instead of line drawing (a serial terminal may have none). */
+static struct {
+	const char	*who, *backtitle;
+	FILE		*log;
+	int		 ascii;
+} setup = { "atoll", "Atoll", NULL, 0 };
 
 /* The install's gauge: its dialog and the pipe to its standard input. */
 static struct {
@@ -86,8 +94,8 @@ dialog_console(char *err, size_t errlen)
 	char		 name[64];
 
 	if (!isatty(0) || !isatty(1)) {
-		snprintf(err, errlen, "the interactive installer needs a terminal (the console) "
-		    "as its standard input and output");
+		snprintf(err, errlen, "%s needs a terminal (the console) as its standard input "
+		    "and output", setup.who);
 		return -1;
 	}
 	console_name(name, sizeof(name));
@@ -111,12 +119,27 @@ dialog_console(char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (report_log() != NULL) {
-		fprintf(report_log(), "atoll-install: console %s, TERM=%s, %ux%u\n",
+	/* A timeout ends the whole screen with its own status rather than as Esc. */
+	if (setenv("DIALOG_TIMEOUT", "5", 1) == -1) {
+		snprintf(err, errlen, "setenv DIALOG_TIMEOUT: %s", strerror(errno));
+		return -1;
+	}
+	/* Line drawing only where it is sure to show: the screen's own console. */
+	setup.ascii = strcmp(term, "linux") != 0;
+	if (setup.log != NULL) {
+		fprintf(setup.log, "%s: console %s, TERM=%s, %ux%u\n", setup.who,
 		    name[0] ? name : "?", term, ws.ws_col, ws.ws_row);
-		fflush(report_log());
+		fflush(setup.log);
 	}
 	return 0;
+}
+
+void
+dialog_setup(const char *who, const char *backtitle, FILE *log)
+{
+	setup.who = who;
+	setup.backtitle = backtitle;
+	setup.log = log;
 }
 
 void
@@ -124,8 +147,10 @@ dialog_new(struct dialog *d, const char *title)
 {
 	memset(d, 0, sizeof(*d));
 	d->title = title;
-	dialog_add(d, "dialog", "--backtitle", BACKTITLE, "--output-fd", "3", "--no-mouse",
-	    "--cr-wrap", "--title", title, NULL);
+	dialog_add(d, "dialog", "--backtitle", setup.backtitle, "--output-fd", "3",
+	    "--no-mouse", "--cr-wrap", "--title", title, NULL);
+	if (setup.ascii)
+		dialog_add(d, "--ascii-lines", NULL);
 }
 
 void
@@ -215,23 +240,33 @@ cloexec_pipe(int p[2])
 	return 0;
 }
 
-/* Reads fds[0] into a and fds[1] into b until both close. */
-static void
-drain(int fds[2], struct buf *a, struct buf *b)
+/* Reads fds[0] into a and fds[1] into b until both close, or until deadline_ms of the
+   monotonic clock (0: none). Returns 0, or -1 when the deadline came first. */
+static int
+drain(int fds[2], struct buf *a, struct buf *b, long long deadline_ms)
 {
 	struct pollfd	pfd[2];
 	struct buf	*to[2] = { a, b };
 	char		chunk[1024];
 	ssize_t		n;
-	int		i, open = 2;
+	int		i, open = 2, wait = -1, late = 0;
+	struct timespec	now;
 
 	while (open > 0) {
+		if (deadline_ms > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			wait = (int)(deadline_ms - (now.tv_sec * 1000LL + now.tv_nsec / 1000000));
+			if (wait <= 0) {
+				late = 1;
+				break;
+			}
+		}
 		for (i = 0; i < 2; i++) {
 			pfd[i].fd = fds[i];
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
-		if (poll(pfd, 2, -1) == -1) {
+		if (poll(pfd, 2, wait) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -251,6 +286,7 @@ drain(int fds[2], struct buf *a, struct buf *b)
 	for (i = 0; i < 2; i++)
 		if (fds[i] != -1)
 			close(fds[i]);
+	return late ? -1 : 0;
 }
 
 int
@@ -258,8 +294,10 @@ dialog_run(struct dialog *d, char *answer, size_t len)
 {
 	struct buf	 out, complaint;
 	int		 ans[2] = { -1, -1 }, err[2] = { -1, -1 }, fds[2], st, status = -1;
+	int		 late;
+	long long	 deadline = 0;
 	pid_t		 pid;
-	FILE		*log = report_log();
+	FILE		*log = setup.log;
 	const char	*p;
 
 	answer[0] = '\0';
@@ -286,16 +324,27 @@ dialog_run(struct dialog *d, char *answer, size_t len)
 	fds[0] = ans[0];
 	fds[1] = err[0];
 	ans[0] = err[0] = -1;
-	drain(fds, &out, &complaint);
+	if (d->limit_s > 0) {
+		struct timespec	now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		deadline = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + d->limit_s * 1000LL;
+	}
+	late = drain(fds, &out, &complaint, deadline) == -1;
+	if (late)
+		kill(pid, SIGTERM);	/* dialog puts the terminal back as it goes */
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR) {
 			st = 127 << 8;
 			break;
 		}
-	status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	/* dialog exits 255 on Esc and on errors alike; only errors say something. */
-	if (status != DIALOG_OK && status != DIALOG_CANCEL &&
-	    (status != DIALOG_ESC || complaint.len > 0))
+	status = late ? DIALOG_TIMEOUT : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	/* dialog exits 255 on Esc and on errors alike; only errors say something. A timeout
+	   says "timeout" and is no answer. */
+	if (status == DIALOG_TIMEOUT && out.p != NULL)
+		out.p[out.len = 0] = '\0';
+	else if (status != DIALOG_OK && status != DIALOG_CANCEL && status != DIALOG_HELP &&
+	    status != DIALOG_EXTRA && (status != DIALOG_ESC || complaint.len > 0))
 		status = -1;
 	if (out.p != NULL && out.len > 0 && out.p[out.len - 1] == '\n')
 		out.p[--out.len] = '\0';
@@ -306,10 +355,11 @@ dialog_run(struct dialog *d, char *answer, size_t len)
 	if (status != -1 && out.p != NULL)
 		memcpy(answer, out.p, out.len + 1);
 done:
-	if (log != NULL) {
-		fprintf(log, "atoll-install: screen \"%s\": %s", d->title,
+	if (log != NULL && status != DIALOG_TIMEOUT) {
+		fprintf(log, "%s: screen \"%s\": %s", setup.who, d->title,
 		    status == DIALOG_OK ? "OK" : status == DIALOG_CANCEL ? "Cancel/No" :
-		    status == DIALOG_ESC ? "Esc" : "failed");
+		    status == DIALOG_ESC ? "Esc" : status == DIALOG_HELP ? "Help" :
+		    status == DIALOG_EXTRA ? "Extra" : "failed");
 		if (status == DIALOG_OK && answer[0] != '\0' && d->secret)
 			fprintf(log, " (the answer is not logged)");
 		else if (status == DIALOG_OK && answer[0] != '\0') {

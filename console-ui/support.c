@@ -1,0 +1,53 @@
+/*
+ * Technical support: a bug report, as xsconsole's Save Bug Report: atoll-bugreport writes
+ * an archive of the logs and the configuration to the state partition, and the console
+ * shows where it is.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "console.h"
+#include "exec.h"
+
+static void
+bugreport(struct console *c)
+{
+	struct dialog	 d;
+	struct buf	 out;
+	int		 r;
+
+	if (auth_require(c, "A bug report holds the host's logs and settings; it needs a "
+	    "login.") == -1)
+		return;
+	ui_new(c, &d, "Bug report");
+	dialog_add(&d, "--infobox", "Writing the bug report...", "3", "40", NULL);
+	(void)ui_run(c, &d);
+	buf_init(&out, 64 * 1024);
+	r = exec_run((char *const[]){ "atoll-bugreport", (char *)(uintptr_t)c->state_dir,
+	    NULL }, &out, NULL);
+	if (r == 0 && out.p != NULL)
+		ui_message(c, "Bug report", "The bug report is in\n\n%.*s\n\nCopy it off the "
+		    "host (scp, or a USB stick) and attach it to your report.",
+		    (int)strcspn(out.p, "\n"), out.p);
+	else
+		ui_message(c, "Bug report", "The bug report could not be written.\n\n%s",
+		    out.p != NULL ? out.p : "");
+	buf_free(&out);
+}
+
+void
+support_menu(struct console *c)
+{
+	struct dialog	 d;
+
+	for (;;) {
+		ui_new(c, &d, "Technical support");
+		dialog_add(&d, "--cancel-label", "Back", "--menu", "", "10", "60", "1",
+		    "bugreport", "Save a bug report", NULL);
+		if (ui_run(c, &d) != DIALOG_OK)
+			return;
+		bugreport(c);
+	}
+}

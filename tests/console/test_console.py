@@ -1,0 +1,288 @@
+"""Console tests: atoll-console in tmux, on an 80x25 terminal as on a screen or a serial line,
+against xapi-lite --backend sim on its Unix socket. The test presses keys as an operator
+would and reads the screen as tmux renders it; what the console changes, the XenAPI then
+reports (checked through xapi-lite's HTTP port, as any client sees it)."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+import xmlrpc.client
+
+from qemu_vm import Screen, Timeout
+from xapi_server import PASSWORD, Server
+
+CONSOLE = os.environ.get("ATOLL_CONSOLE", "out/bin/atoll-console")
+LOGS = os.environ.get("ATOLL_LOGS", "out/test-logs")
+SCREEN_TIMEOUT = 20     # a screen shows in well under a second; sanitizers slow it
+
+
+def ok(r):
+    assert r["Status"] == "Success", r
+    return r["Value"]
+
+
+def wait_for(what, check, timeout=SCREEN_TIMEOUT):
+    """Polls check() until it returns something true; fails with what it last returned."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("%s: still %r after %ds" % (what, value, timeout))
+        time.sleep(0.2)
+
+
+class Console(unittest.TestCase):
+    shadow_entry = None     # a test may start with root's password locked
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="atoll-console-test-")
+        self.sock = os.path.join(self.dir, "xapi.sock")
+        self.cert = os.path.join(self.dir, "host.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                        "/CN=console-test", "-keyout", os.path.join(self.dir, "host.key"),
+                        "-out", self.cert], check=True, capture_output=True)
+        self.server = self.start_server()
+        self.p = xmlrpc.client.ServerProxy(self.server.url, allow_none=True)
+        self.screen = None
+        if self.shadow_entry is None:       # root has a password the test can log in with
+            self.s = ok(self.p.session.login_with_password("root", PASSWORD, "1.0", "test"))
+            self.host = ok(self.p.host.get_all(self.s))[0]
+
+    def start_server(self):
+        server = Server(workdir=self.dir, extra=["--unix", self.sock])
+        if self.shadow_entry is not None:
+            with open(server.shadow, "w") as f:
+                f.write(self.shadow_entry)
+        return server
+
+    def tearDown(self):
+        if self.screen is not None:
+            self.screen.close()
+        status = self.server.stop()
+        log = self.server.log_text()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.assertEqual(status, 0, "xapi-lite exits cleanly:\n" + log)
+
+    def start_console(self):
+        args = [CONSOLE, "--socket", self.sock, "--shadow", self.server.shadow,
+                "--cert", self.cert, "--ssh-dir", self.dir, "--state", self.dir,
+                "--host-config", "/bin/false"]
+        self.screen = Screen("console-" + self._testMethodName, args, LOGS)
+        return self.screen
+
+    def wait(self, pattern, what=None):
+        return self.screen.wait(pattern, SCREEN_TIMEOUT, what)
+
+    def home(self):
+        return self.wait(r"Status", "the status screen")
+
+    def choose(self, key, pattern, what):
+        """Picks a menu item by its key and waits for the screen it opens."""
+        self.screen.keys(key, "Enter")
+        return self.wait(pattern, what)
+
+    def log_in(self, password=PASSWORD):
+        self.wait(r"Log in with root's password", "the password prompt")
+        self.screen.type(password)
+        self.screen.keys("Enter")
+
+    def input(self, text):
+        """Replaces an input field's text and presses Enter."""
+        self.screen.keys("C-u")
+        self.screen.type(text)
+        self.screen.keys("Enter")
+
+
+class Status(Console):
+    def test_shows_the_host_and_its_management_address(self):
+        self.start_console()
+        screen = self.home()
+        name = ok(self.p.host.get_hostname(self.s, self.host))
+        self.assertIn("host name: " + name, screen)
+        pif = ok(self.p.PIF.get_all(self.s))[0]
+        self.assertIn("IP %s" % ok(self.p.PIF.get_IP(self.s, pif)), screen)
+        self.assertRegex(screen, r"4 CPUs, 16384 MiB memory; 0 of 0 VMs running")
+        fp = subprocess.run(["openssl", "x509", "-in", self.cert, "-noout", "-fingerprint",
+                             "-sha256"], check=True, capture_output=True, text=True)
+        self.assertIn(fp.stdout.strip().split("=")[1][:47], screen)
+
+    def test_refreshes_by_itself_and_with_f5(self):
+        self.start_console()
+        self.home()
+        vm = ok(self.p.VM.clone(self.s, self.template(), "refreshed"))
+        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        self.wait(r"0 of 1 VMs running", "the new VM counted within the refresh time")
+        ok(self.p.VM.start(self.s, vm, False, False))
+        self.screen.keys("F5")
+        self.wait(r"1 of 1 VMs running", "the running VM counted after F5")
+
+    def template(self):
+        return ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+
+
+class Unreachable(Console):
+    def test_says_so_and_retries_until_xapi_lite_answers(self):
+        self.server.stop()
+        os.unlink(self.sock)
+        self.start_console()
+        self.wait(r"xapi-lite\) is not answering", "the not-answering screen")
+        self.server = Server(workdir=self.dir, extra=["--unix", self.sock])
+        self.wait(r"host name: ", "the status once xapi-lite is back")
+
+
+class VirtualMachines(Console):
+    def test_start_a_halted_vm(self):
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        vm = ok(self.p.VM.clone(self.s, tpl, "web"))
+        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        self.start_console()
+        self.home()
+        self.choose("V", r"web +Halted +128 MiB", "the VM list")
+        self.choose("1", r"web is Halted", "the VM's actions")
+        self.screen.keys("Enter")                         # Start
+        self.log_in()
+        self.wait(r"web +Running", "the VM running in the list")
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+
+    def test_force_shutdown_asks_first(self):
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        vm = ok(self.p.VM.clone(self.s, tpl, "db"))
+        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        ok(self.p.VM.start(self.s, vm, False, False))
+        self.start_console()
+        self.home()
+        self.choose("V", r"db +Running", "the VM list")
+        screen = self.choose("1", r"db is Running", "the VM's actions")
+        self.assertIn("Force shutdown", screen)
+        self.choose("F", r"Force shutdown db\?", "the confirmation")
+        self.screen.keys("Enter")                         # the default: Cancel
+        self.wait(r"db +Running", "back in the list")
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        self.choose("1", r"db is Running", "the VM's actions")
+        self.choose("F", r"Force shutdown db\?", "the confirmation")
+        self.screen.keys("Left", "Enter")                 # Force shutdown
+        self.log_in()
+        self.wait(r"db +Halted", "the VM halted in the list")
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Halted")
+
+
+class Network(Console):
+    def test_hostname_bad_then_good(self):
+        self.start_console()
+        self.home()
+        self.choose("N", r"Configure the management interface", "the network menu")
+        self.screen.keys("h", "Enter")
+        self.log_in()
+        self.wait(r"The host's name", "the host name box")
+        self.input("bad_name!")
+        self.wait(r"not a valid host name", "the refusal")
+        self.assertNotEqual(ok(self.p.host.get_hostname(self.s, self.host)), "bad_name!")
+        self.screen.keys("Enter")
+        self.wait(r"The host's name", "the host name box again")
+        self.input("rack1-node2")
+        self.wait(r"The host is now called rack1-node2", "the confirmation")
+        self.assertEqual(ok(self.p.host.get_hostname(self.s, self.host)), "rack1-node2")
+        self.screen.keys("Enter", "Escape")
+        self.wait(r"host name: rack1-node2", "the new name on the status screen")
+
+    def test_static_address_bad_then_good(self):
+        pif = ok(self.p.PIF.get_all(self.s))[0]
+        self.start_console()
+        self.home()
+        self.choose("N", r"Configure the management interface", "the network menu")
+        self.screen.keys("i", "Enter")
+        self.log_in()
+        self.choose("S", r"IP address", "the static address form")
+        for value in ("10.0.2.300", "255.255.255.0", "10.0.2.2", "10.0.2.3"):
+            self.screen.keys("C-u")
+            self.screen.type(value)
+            self.screen.keys("Down")
+        self.screen.keys("Enter")
+        self.wait(r"not a valid IPv4 address", "the refusal of 10.0.2.300")
+        self.assertNotEqual(ok(self.p.PIF.get_IP(self.s, pif)), "10.0.2.300")
+        self.screen.keys("Enter")
+        screen = self.wait(r"IP address", "the form again")
+        self.assertIn("10.0.2.300", screen)               # what was typed is kept
+        self.input("10.0.2.50")
+        self.wait(r"is now 10\.0\.2\.50, netmask 255\.255\.255\.0", "the confirmation")
+        self.assertEqual(ok(self.p.PIF.get_IP(self.s, pif)), "10.0.2.50")
+        self.assertEqual(ok(self.p.PIF.get_ip_configuration_mode(self.s, pif)), "Static")
+        self.assertEqual(ok(self.p.PIF.get_DNS(self.s, pif)), "10.0.2.3")
+        self.screen.keys("Enter", "Escape")
+        self.wait(r"IP 10\.0\.2\.50 ", "the new address on the status screen")
+
+
+class Authentication(Console):
+    def test_wrong_password_is_refused(self):
+        self.start_console()
+        self.home()
+        self.choose("A", r"You are not logged in", "the authentication menu")
+        self.choose("l", r"Log in with root's password", "the login")
+        self.screen.type("not-the-password")
+        self.screen.keys("Enter")
+        self.wait(r"The password is not right", "the refusal")
+        self.screen.keys("Enter")
+        self.wait(r"You are not logged in", "still logged out")
+        self.choose("l", r"Log in with root's password", "the login")
+        self.log_in()
+        self.wait(r"You are logged in as root", "logged in")
+
+    def log_in_from_the_menu(self):
+        self.start_console()
+        self.home()
+        self.choose("A", r"You are not logged in", "the authentication menu")
+        self.choose("l", r"Log in with root's password", "the login")
+        self.screen.type(PASSWORD)
+        self.screen.keys("Enter")
+        self.wait(r"You are logged in as root", "logged in")
+
+    def test_auto_logout_returns_to_the_status_screen(self):
+        ok(self.p.host.set_console_idle_timeout(self.s, self.host, 3))
+        self.log_in_from_the_menu()
+        self.screen.keys("Escape")
+        self.wait(r"Status \(logged in as root\)", "the status screen, logged in")
+        self.wait(r"Status \(logged out: idle\)", "the status screen after the idle time")
+
+    def test_auto_logout_from_a_menu(self):
+        ok(self.p.host.set_console_idle_timeout(self.s, self.host, 3))
+        self.log_in_from_the_menu()
+        self.wait(r"Status \(logged out: idle\)", "back on the status screen, logged out")
+
+
+class FirstBoot(Console):
+    shadow_entry = "root:!:19000:0:99999:7:::\n"
+
+    def test_asks_for_a_password_twice_before_anything_else(self):
+        self.start_console()
+        self.wait(r"root has no password yet", "the first-boot message")
+        self.screen.keys("Enter")
+        self.wait(r"The new password for root", "the first password box")
+        self.screen.type("first-boot-pw")
+        self.screen.keys("Enter")
+        self.wait(r"The same password again", "the second password box")
+        self.screen.type("first-boot-typo")
+        self.screen.keys("Enter")
+        self.wait(r"The two passwords differ", "the mismatch")
+        self.screen.keys("Enter")
+        self.wait(r"The new password for root", "the first password box again")
+        self.screen.type("first-boot-pw")
+        self.screen.keys("Enter")
+        self.wait(r"The same password again", "the second password box")
+        self.screen.type("first-boot-pw")
+        self.screen.keys("Enter")
+        self.wait(r"root's password is set", "the confirmation")
+        self.screen.keys("Enter")
+        self.home()
+        p = xmlrpc.client.ServerProxy(self.server.url)
+        r = p.session.login_with_password("root", "first-boot-pw", "1.0", "test")
+        self.assertEqual(r["Status"], "Success", r)
+
+
+if __name__ == "__main__":
+    unittest.main()
