@@ -94,8 +94,8 @@ dialog_console(char *err, size_t errlen)
 	char		 name[64];
 
 	if (!isatty(0) || !isatty(1)) {
-		snprintf(err, errlen, "%s needs a terminal (the console) as its standard input "
-		    "and output", setup.who);
+		snprintf(err, errlen, "the screens need a terminal (the console) as standard "
+		    "input and output");
 		return -1;
 	}
 	console_name(name, sizeof(name));

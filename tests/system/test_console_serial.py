@@ -1,0 +1,55 @@
+"""The host console on a live host in QEMU, over the serial console: root logs in, starts
+atoll-console, reads the status screen (host name, management address, the TLS and SSH
+fingerprints), changes the host name through its Network menu (xapi-lite's xen backend runs
+host-config), quits, and the shell sees the new name applied and saved."""
+import unittest
+
+from qemu_vm import BOOT_TIMEOUT, COMMAND_TIMEOUT, Screen, sha512_crypt
+from test_live import LOGS, PASSWORD, boot_args
+
+HOSTNAME = "console-test"
+NEW_HOSTNAME = "renamed-by-console"
+
+
+class SerialConsole(unittest.TestCase):
+    def test_status_screen_and_a_change(self):
+        s = Screen("console-serial", boot_args("atoll.password_hash=%s atoll.hostname=%s"
+                                               % (sha512_crypt(PASSWORD), HOSTNAME)), LOGS)
+        try:
+            s.wait(r"login: ", BOOT_TIMEOUT, "the serial login prompt")
+            s.type("root\n")
+            s.wait(r"Password: ", COMMAND_TIMEOUT, "the password prompt")
+            s.type(PASSWORD + "\n")
+            s.wait(r"Type atoll-console", COMMAND_TIMEOUT, "the shell's hint")
+            s.type("atoll-console\n")
+            screen = s.wait(r"host name: " + HOSTNAME, COMMAND_TIMEOUT, "the status screen")
+            self.assertRegex(screen, r"IP 10\.0\.2\.15 +netmask 255\.255\.255\.0 +gateway "
+                                     r"10\.0\.2\.2")
+            self.assertRegex(screen, r"([0-9A-F]{2}:){15}[0-9A-F]{2}", "the TLS fingerprint")
+            screen = s.wait(r"SSH host key: SHA256:", COMMAND_TIMEOUT, "the SSH fingerprint")
+            print("\n  status screen after %.1f s" % s.elapsed(), flush=True)
+
+            s.keys("N", "Enter")
+            s.wait(r"Configure the management interface", COMMAND_TIMEOUT, "the network menu")
+            s.keys("h", "Enter")
+            s.wait(r"Log in with root's password", COMMAND_TIMEOUT, "the login")
+            s.type(PASSWORD)
+            s.keys("Enter")
+            s.wait(r"The host's name", COMMAND_TIMEOUT, "the host name box")
+            s.keys("C-u")
+            s.type(NEW_HOSTNAME)
+            s.keys("Enter")
+            s.wait(r"The host is now called " + NEW_HOSTNAME, COMMAND_TIMEOUT, "the change")
+            s.keys("Enter", "Escape")
+            s.wait(r"host name: " + NEW_HOSTNAME, COMMAND_TIMEOUT, "the new name, refreshed")
+            s.keys("Q", "Enter")
+            s.wait(r"\]# ", COMMAND_TIMEOUT, "the shell after Quit")
+            s.type("echo name=$(hostname) saved=$(grep -c %s /var/lib/atoll/host.conf)\n"
+                   % NEW_HOSTNAME)
+            s.wait(r"name=%s saved=1" % NEW_HOSTNAME, COMMAND_TIMEOUT, "the name applied")
+        finally:
+            s.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
