@@ -40,15 +40,19 @@ static void
 hostcfg_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
 	const char	*out = pk->job->out.p ? pk->job->out.p : "";
-	size_t		 len = pk->job->out.len;
+	char		 line[200];
+	size_t		 i;
 
 	if (pk->job->status == 0)
 		return pk->then(x, pk, r);
-	len = strcspn(out, "\n") < len ? strcspn(out, "\n") : len;
 	if (pk->job->status == 127)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1,
 		    rpc_printf(x, "%s: cannot run it", x->host_config));
-	rpc_fail(x, r, "INTERNAL_ERROR", 1, len ? rpc_printf(x, "%.*s", (int)len, out) :
+	/* The first line, short and printable ASCII, so any client can show it. */
+	for (i = 0; i < sizeof(line) - 1 && i < pk->job->out.len && out[i] != '\n'; i++)
+		line[i] = out[i] >= ' ' && out[i] <= '~' ? out[i] : '?';
+	line[i] = '\0';
+	rpc_fail(x, r, "INTERNAL_ERROR", 1, i ? line :
 	    rpc_printf(x, "%s failed (status %d)", x->host_config, pk->job->status));
 }
 

@@ -20,7 +20,13 @@ HOSTCFG = """#!/bin/sh
 dir=$(dirname "$0")
 { echo --; for a in "$@"; do echo "$a"; done; echo stdin:; [ "$1" = password ] && cat; } \
     >> "$dir/calls"
+# A file "fail" makes it fail: empty, with a line on stderr; "silent", with none;
+# "garbage", with bytes no client could show.
 if [ -e "$dir/fail" ]; then
+    case $(cat "$dir/fail") in
+    silent) exit 4 ;;
+    garbage) printf 'bad \033[1m\377 end\n' >&2; exit 5 ;;
+    esac
     echo "host-config: $1: told to fail" >&2
     echo "second line" >&2
     exit 3
@@ -108,10 +114,14 @@ def wait_task(p, s, task):
 
 
 class Failing:
-    """Within it the program exits 3 with a line on stderr."""
+    """Within it the program exits 3 with a line on stderr (or how = "silent", "garbage")."""
+
+    def __init__(self, how=""):
+        self.how = how
 
     def __enter__(self):
-        open(os.path.join(CFG, "fail"), "w").close()
+        with open(os.path.join(CFG, "fail"), "w") as f:
+            f.write(self.how)
 
     def __exit__(self, *exc):
         os.unlink(os.path.join(CFG, "fail"))
@@ -406,6 +416,18 @@ class Power(Base):
                          ["FIELD_TYPE_ERROR", "auto_enable"])
         ok(self.p.host.enable(self.s, self.host))
         self.assertEqual(calls(), [])
+
+    def test_failure_texts(self):
+        ok(self.p.host.disable(self.s, self.host))
+        with Failing("silent"):
+            e = err(self.p.host.shutdown(self.s, self.host))
+        self.assertEqual(e, ["INTERNAL_ERROR", os.path.join(CFG, "host-config") +
+                             " failed (status 4)"])
+        with Failing("garbage"):
+            e = err(self.p.host.shutdown(self.s, self.host))
+        self.assertEqual(e, ["INTERNAL_ERROR", "bad ?[1m?? end"])  # \377 is written as UTF-8: two bytes
+        ok(self.p.host.enable(self.s, self.host))
+        calls()
 
 
 class ChangePassword(unittest.TestCase):
