@@ -160,7 +160,7 @@ login_preauth(struct xapi *x, const char *user, const char *originator, struct r
 		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "Authentication failure");
 	new_session(x, user, originator, r);
-	if (r->nerr == 0)
+	if (r->nerr == 0 && r->value != NULL)
 		snprintf(x->preauth[x->npreauth++ % n], sizeof(x->preauth[0]), "%s",
 		    r->value->u.s.p);
 }
