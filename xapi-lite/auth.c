@@ -2,10 +2,16 @@
  * Password checks without hand-written cryptography: this file reads root's sha512-crypt
  * hash and its salt; a proven crypt implementation run as a helper (openssl passwd -6, or
  * busybox mkpasswd) hashes the offered password with that salt (session.c runs it as a
- * job of the event loop), and the two are compared here.
+ * job of the event loop), and the two are compared here. A new hash (session.change_password)
+ * is written here too.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xapi.h"
 
@@ -62,4 +68,84 @@ auth_same(const char *stored, const char *made)
 	for (i = 0; i < len; i++)
 		diff |= (unsigned char)(stored[i] ^ made[i]);
 	return diff == 0;
+}
+
+void
+auth_helper_argv(char *argv[], int mkpasswd, char *salt)
+{
+	int	n = 0;
+
+	if (mkpasswd) {
+		argv[n++] = "mkpasswd";
+		argv[n++] = "-m";
+		argv[n++] = "sha512";
+		if (salt != NULL) {
+			argv[n++] = "-S";
+			argv[n++] = salt;
+		}
+		argv[n++] = "-P";
+		argv[n++] = "0";
+	} else {
+		argv[n++] = "openssl";
+		argv[n++] = "passwd";
+		argv[n++] = "-6";
+		if (salt != NULL) {
+			argv[n++] = "-salt";
+			argv[n++] = salt;
+		}
+		argv[n++] = "-stdin";
+	}
+	argv[n] = NULL;
+}
+
+int
+auth_set_hash(const char *file, const char *user, const char *hash)
+{
+	FILE	*in, *out;
+	char	 line[1024], tmp[4096];
+	size_t	 ulen = strlen(user);
+	int	 found = 0, fd, e;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.new", file) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((in = fopen(file, "r")) == NULL)
+		return -1;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+	    (out = fdopen(fd, "w")) == NULL) {
+		e = errno;
+		if (fd != -1)
+			close(fd);
+		fclose(in);
+		errno = e;
+		return -1;
+	}
+	while (fgets(line, sizeof(line), in) != NULL) {
+		char	*rest;
+
+		if (!found && strncmp(line, user, ulen) == 0 && line[ulen] == ':') {
+			/* user:hash:the rest, as it was */
+			rest = strchr(line + ulen + 1, ':');
+			fprintf(out, "%s:%s%s", user, hash, rest != NULL ? rest : "\n");
+			found = 1;
+		} else
+			fputs(line, out);
+	}
+	e = ferror(in) ? EIO : 0;
+	fclose(in);
+	if (fflush(out) == EOF || fsync(fd) == -1 || ferror(out))
+		e = errno ? errno : EIO;
+	if (fclose(out) == EOF && e == 0)
+		e = errno;
+	if (e == 0 && !found)
+		e = ENOENT;
+	if (e == 0 && (chmod(tmp, 0600) == -1 || rename(tmp, file) == -1))
+		e = errno;
+	if (e != 0) {
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }

@@ -148,10 +148,10 @@ static struct val *
 default_value(const struct field_desc *fd)
 {
 	switch (fd->kind) {
-	case K_STRING:	return hval_string("");
+	case K_STRING:	return hval_string(fd->dflt != NULL ? fd->dflt : "");
 	case K_INT:	return hval_int(0);
 	case K_FLOAT:	return hval_double(0);
-	case K_BOOL:	return hval_bool(0);
+	case K_BOOL:	return hval_bool(fd->dflt != NULL);
 	case K_DATETIME: return hval_datetime(0);
 	case K_ENUM:	return hval_string(fd->dflt);
 	case K_REF:	return hval_string("OpaqueRef:NULL");

@@ -75,6 +75,30 @@ park_ctx_part(const struct park *pk, int n)
 	return p;
 }
 
+int
+park_set_ctx(struct park *pk, const char *const parts[], size_t n)
+{
+	char	*ctx;
+	size_t	 i, len = 0;
+
+	for (i = 0; i < n; i++)
+		len += strlen(parts[i]) + 1;
+	if ((ctx = malloc(len ? len : 1)) == NULL)
+		return -1;
+	for (len = 0, i = 0; i < n; i++) {
+		memcpy(ctx + len, parts[i], strlen(parts[i]) + 1);
+		len += strlen(parts[i]) + 1;
+	}
+	if (pk->ctx != NULL) {
+		/* It may hold a password. */
+		memset(pk->ctx, 0, pk->ctxlen);
+		free(pk->ctx);
+	}
+	pk->ctx = ctx;
+	pk->ctxlen = len;
+	return 0;
+}
+
 void
 park_unlink(struct xapi *x, struct park *pk)
 {

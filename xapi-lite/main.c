@@ -165,6 +165,7 @@ server_listen_tcp(struct server *s, const char *addr)
 	    listen_fd(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		return -1;
 	s->listen[s->nlisten].fd = fd;
+	s->listen[s->nlisten].local = 0;
 	s->listen[s->nlisten++].proxy_ok = sin.sin_addr.s_addr == htonl(INADDR_LOOPBACK);
 	return 0;
 }
@@ -188,6 +189,7 @@ server_listen_unix(struct server *s, const char *path)
 		return -1;
 	chmod(path, 0600);
 	s->listen[s->nlisten].fd = fd;
+	s->listen[s->nlisten].local = 1;	/* mode 0600: only root reaches it */
 	s->listen[s->nlisten++].proxy_ok = 0;
 	return 0;
 }
@@ -197,6 +199,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: xapi-lite --backend sim|xen --state DIR [--listen ADDR:PORT]...\n"
 	    "                 [--unix PATH] [--password-file FILE] [--log FILE|-]\n"
+	    "                 [--host-config PROGRAM] [--zoneinfo DIR]\n"
 	    "       xapi-lite --help | --version\n"
 	    "Serves the XenAPI (XML-RPC on POST /, JSON-RPC on POST /jsonrpc).\n"
 	    "  --backend sim    an in-process simulated host (tests, demos)\n"
@@ -206,7 +209,10 @@ usage(FILE *f)
 	    "  --unix PATH      Unix-socket listener (local clients)\n"
 	    "  --password-file  shadow-style file with root's sha512-crypt hash"
 	    " (default /etc/shadow)\n"
-	    "  --log FILE|-     one line per call; - is standard error\n");
+	    "  --log FILE|-     one line per call; - is standard error\n"
+	    "  --host-config P  applies host settings (hostname, network, time, ssh, password,\n"
+	    "                   reboot); without it they are only recorded\n"
+	    "  --zoneinfo DIR   the time zone files (default /usr/share/zoneinfo)\n");
 }
 
 static FILE *
@@ -229,6 +235,8 @@ main(int argc, char *argv[])
 		{ "unix", required_argument, NULL, 'u' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "log", required_argument, NULL, 'L' },
+		{ "host-config", required_argument, NULL, 'H' },
+		{ "zoneinfo", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -251,6 +259,7 @@ main(int argc, char *argv[])
 	memset(&x, 0, sizeof(x));
 	x.xs_fd = -1;
 	x.password_file = "/etc/shadow";
+	x.zoneinfo = "/usr/share/zoneinfo";
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': x.backend = optarg; break;
@@ -266,6 +275,8 @@ main(int argc, char *argv[])
 		case 'u': unix_path = optarg; break;
 		case 'p': x.password_file = optarg; break;
 		case 'L': log_path = optarg; break;
+		case 'H': x.host_config = optarg; break;
+		case 'z': x.zoneinfo = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("xapi-lite %s\n", ATOLL_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -290,6 +301,10 @@ main(int argc, char *argv[])
 		    strerror(errno));
 		return 1;
 	}
+	/* Only a warning: the XenAPI still serves; each setting then fails with why. */
+	if (x.host_config != NULL && access(x.host_config, X_OK) == -1)
+		fprintf(stderr, "xapi-lite: --host-config %s: %s; host settings will fail\n",
+		    x.host_config, strerror(errno));
 	if (nlistens == 0 && unix_path == NULL)
 		listens[nlistens++] = "127.0.0.1:80";
 

@@ -33,7 +33,7 @@ struct field_desc {
 	size_t		 namelen;
 	enum kind	 kind;
 	enum access	 access;
-	const char	*dflt;		/* K_ENUM: the default value */
+	const char	*dflt;		/* the default: an enum's or string's value; a bool's "true" */
 	enum cls	 other_cls;	/* K_DERIVED: objects of this class ... */
 	enum fld	 other_fld;	/* ... whose ref field points here */
 };

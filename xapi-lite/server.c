@@ -31,6 +31,7 @@ struct conn {
 	long long	 started_ms;	/* when the current request's first byte came */
 	long long	 active_ms;	/* last read or write */
 	int		 proxy_ok;	/* may start with a PROXY line (loopback TCP) */
+	int		 local;		/* accepted on the Unix socket */
 	int		 closing;	/* close once out is written */
 	struct park	*park;		/* non-NULL while an event.from waits */
 	int		 dead;		/* the peer went away or broke the protocol */
@@ -219,6 +220,7 @@ call(struct server *s, struct conn *c, const char *method, struct val *params, i
 		return;
 	}
 	pk->conn = c;
+	pk->local = c->local;
 	rpc_call(s->x, method, params, &r, pk);
 	if (!r.parked) {
 		park_free(pk);
@@ -485,12 +487,12 @@ handle(struct server *s, struct conn *c)
 }
 
 static void
-accept_on(struct server *s, int lfd, int proxy_ok)
+accept_on(struct server *s, const struct listener *l)
 {
 	struct conn	*c;
 	int		 fd;
 
-	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+	while ((fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
 		if (s->nconns == XAPI_MAX_CONNECTIONS || (c = calloc(1, sizeof(*c))) == NULL) {
 			close(fd);
 			continue;
@@ -501,7 +503,8 @@ accept_on(struct server *s, int lfd, int proxy_ok)
 		buf_init(&c->in, XAPI_MAX_HDR_BYTES + XAPI_MAX_BODY + 512);
 		buf_init(&c->out, XAPI_MAX_REPLY);
 		c->active_ms = s->x->now_ms;
-		c->proxy_ok = proxy_ok;
+		c->proxy_ok = l->proxy_ok;
+		c->local = l->local;
 		s->conns[s->nconns++] = c;
 	}
 }
@@ -646,7 +649,7 @@ server_poll(struct server *s)
 		}
 		for (i = 0; i < nl; i++)
 			if (pfd[i].revents & POLLIN)
-				accept_on(s, s->listen[i].fd, s->listen[i].proxy_ok);
+				accept_on(s, &s->listen[i]);
 		/* xenstored said a domain came or went: look at once. */
 		if (s->x->xs_fd != -1)
 			xsw_ready(s->x);

@@ -12,6 +12,7 @@
 struct listener {
 	int	fd;
 	int	proxy_ok;	/* loopback TCP: stunnel may send a PROXY line */
+	int	local;		/* the Unix socket: local root, pre-authenticated */
 };
 
 struct conn;

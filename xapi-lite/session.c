@@ -1,6 +1,6 @@
 /*
  * Sessions: login with root's password (checked by a crypt helper program, see auth.c),
- * logout, the session checks every call goes through, 24 h idle expiry, and at most
+ * or without one on the Unix socket (pre-authenticated local root), logout, the session checks every call goes through, 24 h idle expiry, and at most
  * XAPI_MAX_SESSIONS sessions with the least recently used evicted first.
  */
 #include <stdio.h>
@@ -129,15 +129,40 @@ login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 static int
 login_helper(struct park *pk, int mkpasswd)
 {
-	char		*salt = (char *)(uintptr_t)park_ctx_part(pk, CTX_SALT);
-	char		 input[4100];
-	char *const	 openssl_argv[] = { "openssl", "passwd", "-6", "-salt", salt, "-stdin",
-		NULL };
-	char *const	 mkpasswd_argv[] = { "mkpasswd", "-m", "sha512", "-S", salt, "-P", "0",
-		NULL };
+	char	*argv[8];
+	char	 input[4100];
 
+	auth_helper_argv(argv, mkpasswd, (char *)(uintptr_t)park_ctx_part(pk, CTX_SALT));
 	snprintf(input, sizeof(input), "%s\n", park_ctx_part(pk, CTX_PASSWORD));
-	return park_job(pk, mkpasswd ? mkpasswd_argv : openssl_argv, input, login_checked);
+	return park_job(pk, argv, input, login_checked);
+}
+
+int
+session_preauth(const struct xapi *x, const char *ref)
+{
+	size_t	i, n = sizeof(x->preauth) / sizeof(x->preauth[0]);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(x->preauth[i], ref) == 0)
+			return 1;
+	return 0;
+}
+
+/* The Unix socket is local root's, as XAPI treats its own: root with an empty password
+   gets a session unchecked. It is remembered (in memory only) for change_password's first
+   boot. */
+static void
+login_preauth(struct xapi *x, const char *user, const char *originator, struct rpc_reply *r)
+{
+	size_t	n = sizeof(x->preauth) / sizeof(x->preauth[0]);
+
+	if (strcmp(user, "root") != 0)
+		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+		    "Authentication failure");
+	new_session(x, user, originator, r);
+	if (r->nerr == 0 && r->value != NULL)
+		snprintf(x->preauth[x->npreauth++ % n], sizeof(x->preauth[0]), "%s",
+		    r->value->u.s.p);
 }
 
 void
@@ -148,7 +173,6 @@ call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rp
 	const char	*originator = p->u.a.n > 3 ? rpc_param_str(p, 3) : "";
 	const char	*parts[CTX_N];
 	char		 hash[256], salt[64];
-	size_t		 i, len = 0;
 	int		 found;
 
 	(void)session;
@@ -157,6 +181,8 @@ call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rp
 		    "The username and password must be strings");
 	if (originator == NULL)
 		originator = "";
+	if (park != NULL && park->local && pw[0] == '\0')
+		return login_preauth(x, user, originator, r);
 	if (strlen(pw) > 4000 || strchr(pw, '\n') != NULL ||
 	    (found = auth_hash(x->password_file, user, hash, sizeof(hash))) == 0 ||
 	    auth_salt(hash, salt, sizeof(salt)) == -1)
@@ -173,15 +199,8 @@ call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rp
 	parts[CTX_HASH] = hash;
 	parts[CTX_SALT] = salt;
 	parts[CTX_PASSWORD] = pw;
-	for (i = 0; i < CTX_N; i++)
-		len += strlen(parts[i]) + 1;
-	if ((park->ctx = malloc(len)) == NULL)
+	if (park_set_ctx(park, parts, CTX_N) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-	park->ctxlen = len;
-	for (len = 0, i = 0; i < CTX_N; i++) {
-		memcpy(park->ctx + len, parts[i], strlen(parts[i]) + 1);
-		len += strlen(parts[i]) + 1;
-	}
 	if (login_helper(park, 0) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 	r->parked = 1;

@@ -41,6 +41,9 @@ struct park {
 	char		*ctx;		/* what job_done needs (heap, freed with the park) */
 	size_t		 ctxlen;
 	int		 attempt;	/* job_done's own count of jobs tried */
+	int		 local;		/* came through the --unix listener (pre-authenticated) */
+	/* What follows the host-config program's success (hostcfg.c). */
+	void		(*then)(struct xapi *, struct park *, struct rpc_reply *);
 };
 
 /* A session's event.register subscription, for the legacy event.next. */
@@ -57,6 +60,11 @@ struct xapi {
 	struct db	 db;
 	struct arena	 arena;		/* per request; reset after each reply */
 	const char	*password_file;
+	const char	*host_config;	/* --host-config PROGRAM; NULL: records only */
+	const char	*zoneinfo;	/* --zoneinfo DIR: the time zones host.set_timezone knows */
+	/* Sessions made by the Unix socket's pre-authentication (session.c), newest last. */
+	char		 preauth[16][REF_LEN + 1];
+	unsigned	 npreauth;
 	const char	*backend;	/* "sim" or "xen" */
 	struct obj	*pool, *host;	/* the one pool and the local host */
 	struct park	*parked;
@@ -101,6 +109,9 @@ void	rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *,
 int	park_job(struct park *pk, char *const argv[], const char *input,
 	    void (*done)(struct xapi *, struct park *, struct rpc_reply *));
 
+/* Replaces pk's context with the n strings of parts, NUL-separated (the old one is wiped).
+   Returns 0 or -1. */
+int	park_set_ctx(struct park *pk, const char *const parts[], size_t n);
 /* Frees a park that is off every list; a child still running is killed and reaped. */
 void	park_free(struct park *pk);
 /* Part n of a park's context when it holds NUL-separated strings. */
@@ -160,6 +171,33 @@ int	auth_hash(const char *file, const char *user, char *hash, size_t size);
 int	auth_salt(const char *hash, char *salt, size_t size);
 /* Compares a stored hash with one a helper made, in time independent of where they differ. */
 int	auth_same(const char *stored, const char *made);
+/* The crypt helper's argv (8 slots): openssl passwd, or busybox mkpasswd when mkpasswd is
+   set, hashing the password on stdin with salt, or with a random salt when salt is NULL. */
+void	auth_helper_argv(char *argv[], int mkpasswd, char *salt);
+/* Replaces user's hash in a shadow-style file atomically (a new file renamed over it, every
+   other line kept, mode 0600). Returns 0, or -1 with errno set (ENOENT: no such user). */
+int	auth_set_hash(const char *file, const char *user, const char *hash);
+
+/* session.c: whether session ref was made by the Unix socket's pre-authentication. */
+int	session_preauth(const struct xapi *x, const char *ref);
+
+/* hostcfg.c: runs `--host-config VERB ARGS...` (argv: VERB ARGS..., NULL-terminated; input
+   on its stdin, may be NULL) as pk's job, then calls then once it has exited 0, or at once
+   without --host-config or when argv is NULL (a setting only recorded); a failure fills r with INTERNAL_ERROR. r->parked while it runs. */
+void	hostcfg_run(struct xapi *x, struct park *pk, struct rpc_reply *r,
+	    const char *const argv[], const char *input,
+	    void (*then)(struct xapi *, struct park *, struct rpc_reply *));
+/* A field hostcfg_set sets once the program succeeded: text is a string, enum, int,
+   "true"/"false", or a set's members separated by newlines. */
+struct hostcfg_field {
+	const struct obj	*o;
+	enum fld		 f;
+	const char		*text;
+};
+/* hostcfg_run, then sets the n fields and replies "" (nothing changes on a failure). */
+void	hostcfg_set(struct xapi *x, struct park *pk, struct rpc_reply *r,
+	    const char *const argv[], const struct hostcfg_field *set, size_t n);
+
 /* Task collection, stale subscriptions and the heartbeat; call about once a second. */
 void	housekeeping(struct xapi *x);
 /* Frees what housekeeping tracks, at exit. */

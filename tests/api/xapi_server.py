@@ -1,10 +1,12 @@
 """Starts out/bin/xapi-lite --backend sim on a free loopback port for API tests."""
+import http.client
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+import xmlrpc.client
 
 BIN = os.environ.get("XAPI_LITE", "out/bin/xapi-lite")
 PASSWORD = "atoll-api-test"
@@ -16,16 +18,47 @@ def free_port():
         return s.getsockname()[1]
 
 
+def crypt(password):
+    """password's sha512-crypt hash, as openssl makes it."""
+    return subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=password.encode(),
+                          check=True, capture_output=True).stdout.decode().strip()
+
+
+class UnixTransport(xmlrpc.client.Transport):
+    """xmlrpc.client over a Unix socket (the --unix listener)."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def make_connection(self, host):
+        path = self.path
+
+        class Conn(http.client.HTTPConnection):
+            def connect(self):
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.settimeout(30)
+                self.sock.connect(path)
+        return Conn("localhost")
+
+
 class Server:
-    def __init__(self, workdir=None, extra=()):
-        """Starts a server; with workdir, reuses that directory's password and state."""
+    def __init__(self, workdir=None, extra=(), root_hash=None, unix=False):
+        """Starts a server; with workdir, reuses that directory's password and state.
+        root_hash replaces root's password hash (such as "!", locked); unix adds a
+        --unix listener at self.sock."""
         self.dir = workdir or tempfile.mkdtemp(prefix="xapi-lite-test-")
         self.state = os.path.join(self.dir, "state")
-        hashed = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=PASSWORD.encode(),
-                                check=True, capture_output=True).stdout.decode().strip()
         self.shadow = os.path.join(self.dir, "shadow")
-        with open(self.shadow, "w") as f:
-            f.write("root:%s:19000:0:99999:7:::\n" % hashed)
+        if workdir is None or not os.path.exists(self.shadow):
+            with open(self.shadow, "w") as f:
+                f.write("daemon:*:19000:0:99999:7:::\n")
+                f.write("root:%s:19000:0:99999:7:::\n" % (
+                    crypt(PASSWORD) if root_hash is None else root_hash))
+                f.write("operator:!:19000:0:99999:7:::\n")
+        self.sock = os.path.join(self.dir, "xapi.sock")
+        if unix:
+            extra = ["--unix", self.sock] + list(extra)
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.log = open(os.path.join(self.dir, "log"), "a+")
