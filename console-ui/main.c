@@ -62,9 +62,9 @@ home(struct console *c)
 	snprintf(secs, sizeof(secs), "%lld", wait);
 	dialog_new(&d, c->login[0] != '\0' ? "Status (logged in as root)" :
 	    c->logged_out_idle ? "Status (logged out: idle)" : "Status");
-	dialog_add(&d, "--timeout", secs, "--no-tags", "--no-cancel", "--extra-button",
-	    "--extra-label", "Refresh", "--ok-label", "Select", "--menu", c->text, "22", "78",
-	    "6",
+	dialog_add(&d, "--timeout", secs, "--no-collapse", "--no-tags", "--no-cancel",
+	    "--extra-button", "--extra-label", "Refresh", "--ok-label", "Select", "--menu",
+	    c->text, "22", "76", "6",
 	    "network", "Network and management interface",
 	    "auth", c->login[0] != '\0' ? "Authentication (logged in)" : "Authentication",
 	    "vms", "Virtual machines",

@@ -39,7 +39,7 @@ load(struct console *c, struct addr *a)
 static int
 reconfigure(struct console *c, const struct addr *a, const char *title)
 {
-	if (xenapi_call(&c->api, c->login, "PIF.reconfigure_ip", "sssss", a->pif, a->mode,
+	if (xenapi_call(&c->api, c->login, "PIF.reconfigure_ip", "ssssss", a->pif, a->mode,
 	    a->ip, a->netmask, a->gateway, a->dns) == NULL) {
 		ui_api_failed(c, title, "The management interface was not changed");
 		return -1;

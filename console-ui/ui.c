@@ -24,6 +24,8 @@ ui_new(struct console *c, struct dialog *d, const char *title)
 	long long	 left;
 
 	dialog_new(d, title);
+	/* The console's tables line up with spaces. */
+	dialog_add(d, "--no-collapse", NULL);
 	if (c->login[0] == '\0' || c->idle_limit_s <= 0)
 		return;
 	if ((left = c->idle_limit_s - (ui_now() - c->last_key)) < 1)

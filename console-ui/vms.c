@@ -61,7 +61,7 @@ static const struct op {
 	{ "Running", "VM.clean_reboot", "Reboot", 1 },
 	{ "Running", "VM.pause", "Pause", 0 },
 	{ "Running", "VM.hard_shutdown", "Force shutdown", 1 },
-	{ "Running", "VM.hard_reboot", "Force reboot", 1 },
+	{ "Running", "VM.hard_reboot", "Hard reboot (forced)", 1 },
 	{ "Paused", "VM.unpause", "Resume", 0 },
 	{ "Paused", "VM.hard_shutdown", "Force shutdown", 1 },
 	{ "Suspended", "VM.hard_shutdown", "Force shutdown", 1 },
@@ -79,7 +79,8 @@ vm_actions(struct console *c, const struct vm *vm)
 	snprintf(text, sizeof(text), "%s is %s (%lld MiB).", vm->name, vm->state,
 	    vm->memory / MIB);
 	ui_new(c, &d, vm->name);
-	dialog_add(&d, "--cancel-label", "Back", "--menu", text, "14", "60", "6", NULL);
+	dialog_add(&d, "--cancel-label", "Back", "--no-tags", "--menu", text, "14", "60", "6",
+	    NULL);
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (strcmp(ops[i].state, vm->state) == 0) {
 			snprintf(tags[n], sizeof(tags[n]), "%zu", i + 1);

@@ -340,10 +340,13 @@ dialog_run(struct dialog *d, char *answer, size_t len)
 		}
 	status = late ? DIALOG_TIMEOUT : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	/* dialog exits 255 on Esc and on errors alike; only errors say something. A timeout
-	   says "timeout" and is no answer. */
-	if (status == DIALOG_TIMEOUT && out.p != NULL)
-		out.p[out.len = 0] = '\0';
-	else if (status != DIALOG_OK && status != DIALOG_CANCEL && status != DIALOG_HELP &&
+	   says "timeout" and is no answer (dialog 1.3 may end one as Esc). */
+	if (status == DIALOG_ESC && complaint.p != NULL && strstr(complaint.p, "timeout"))
+		status = DIALOG_TIMEOUT;
+	if (status == DIALOG_TIMEOUT) {
+		if (out.p != NULL)
+			out.p[out.len = 0] = '\0';
+	} else if (status != DIALOG_OK && status != DIALOG_CANCEL && status != DIALOG_HELP &&
 	    status != DIALOG_EXTRA && (status != DIALOG_ESC || complaint.len > 0))
 		status = -1;
 	if (out.p != NULL && out.len > 0 && out.p[out.len - 1] == '\n')
@@ -373,7 +376,8 @@ done:
 			fputc('"', log);
 		}
 		if (status == -1)
-			fprintf(log, ": %s", complaint.p != NULL ? complaint.p : "?");
+			fprintf(log, ": status %d: %s", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+			    complaint.p != NULL ? complaint.p : "?");
 		fputc('\n', log);
 		fflush(log);
 	}

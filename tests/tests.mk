@@ -65,7 +65,7 @@ FUZZ_SECONDS	?= 15
 TEST_LOGS	:= $(OUT)/test-logs
 
 .PHONY: check test fuzz test-system test-api test-console
-check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts $(B)/tests/atoll-pxe test-api
+check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts $(B)/tests/atoll-pxe test-api test-console
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 	@echo "== atoll-bootopts golden files"; tests/dom0-rootfs/test_bootopts.sh $(B)/tests/atoll-bootopts
 	@echo "== boot menus golden files"; tests/iso/test_bootmenu.sh

@@ -37,29 +37,22 @@ def wait_for(what, check, timeout=SCREEN_TIMEOUT):
 
 
 class Console(unittest.TestCase):
-    shadow_entry = None     # a test may start with root's password locked
+    root_hash = None        # a test may start with root's password locked ("!")
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="atoll-console-test-")
-        self.sock = os.path.join(self.dir, "xapi.sock")
         self.cert = os.path.join(self.dir, "host.pem")
         subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
                         "/CN=console-test", "-keyout", os.path.join(self.dir, "host.key"),
                         "-out", self.cert], check=True, capture_output=True)
-        self.server = self.start_server()
+        self.server = Server(workdir=self.dir, unix=True, root_hash=self.root_hash)
+        self.sock = self.server.sock
         self.p = xmlrpc.client.ServerProxy(self.server.url, allow_none=True)
         self.screen = None
-        if self.shadow_entry is None:       # root has a password the test can log in with
+        if self.root_hash is None:          # root has a password the test can log in with
             self.s = ok(self.p.session.login_with_password("root", PASSWORD, "1.0", "test"))
             self.host = ok(self.p.host.get_all(self.s))[0]
-
-    def start_server(self):
-        server = Server(workdir=self.dir, extra=["--unix", self.sock])
-        if self.shadow_entry is not None:
-            with open(server.shadow, "w") as f:
-                f.write(self.shadow_entry)
-        return server
 
     def tearDown(self):
         if self.screen is not None:
@@ -129,10 +122,10 @@ class Status(Console):
 class Unreachable(Console):
     def test_says_so_and_retries_until_xapi_lite_answers(self):
         self.server.stop()
-        os.unlink(self.sock)
+        self.assertFalse(os.path.exists(self.sock), "xapi-lite removes its socket")
         self.start_console()
         self.wait(r"xapi-lite\) is not answering", "the not-answering screen")
-        self.server = Server(workdir=self.dir, extra=["--unix", self.sock])
+        self.server = Server(workdir=self.dir, unix=True)
         self.wait(r"host name: ", "the status once xapi-lite is back")
 
 
@@ -256,7 +249,7 @@ class Authentication(Console):
 
 
 class FirstBoot(Console):
-    shadow_entry = "root:!:19000:0:99999:7:::\n"
+    root_hash = "!"
 
     def test_asks_for_a_password_twice_before_anything_else(self):
         self.start_console()
