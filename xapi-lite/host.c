@@ -122,6 +122,29 @@ make_sr(struct xapi *x, struct obj *host, const char *label, const char *descrip
 	return sr;
 }
 
+/* The host's time zone, NTP and SSH settings from f. */
+static int
+settings(struct xapi *x, struct obj *host, const struct host_facts *f)
+{
+	struct val	*servers = hval_array();
+	char		 list[400], *p, *w;
+	int		 fails = servers == NULL;
+
+	snprintf(list, sizeof(list), "%s", f->ntp_servers != NULL ? f->ntp_servers : "");
+	for (p = list; !fails && (w = strtok_r(p, " ", &p)) != NULL; )
+		fails |= hval_push(servers, hval_string(w));
+	if (fails) {
+		hval_free(servers);
+		return -1;
+	}
+	fails |= db_set(&x->db, host, F_host_ntp_custom_servers, servers);
+	fails |= db_set(&x->db, host, F_host_ntp_mode, hval_string(f->ntp_mode));
+	fails |= db_set(&x->db, host, F_host_ssh_enabled, hval_bool(!f->ssh_off));
+	if (f->timezone != NULL)
+		fails |= db_set(&x->db, host, F_host_timezone, hval_string(f->timezone));
+	return fails ? -1 : 0;
+}
+
 int
 host_populate(struct xapi *x, const struct host_facts *f)
 {
@@ -164,6 +187,8 @@ host_populate(struct xapi *x, const struct host_facts *f)
 	hval_put(db_get(&x->db, host, F_host_software_version), "xen", hval_string(f->xen_version));
 	hval_put(db_get(&x->db, host, F_host_software_version), "linux",
 	    hval_string(f->dom0_kernel));
+	if (f->ntp_mode != NULL && settings(x, host, f) == -1)
+		return -1;
 	x->host = host;
 	for (i = 0; i < f->cpus; i++)
 		if (MAKE(x, C_host_cpu,

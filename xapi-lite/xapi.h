@@ -156,6 +156,10 @@ struct host_facts {
 	int		 cpus, dom0_vcpus;
 	long long	 memory_total, dom0_memory, sr_size;	/* bytes */
 	const char	*mac, *ip_mode, *ip, *netmask, *gateway, *dns;	/* management NIC */
+	/* The host's settings when known (NULL: XAPI's defaults): time zone, NTP mode and
+	   its custom servers (space-separated), and whether SSH is off. */
+	const char	*timezone, *ntp_mode, *ntp_servers;
+	int		 ssh_off;
 };
 
 /* Fills an empty database with a host made from f. Returns 0 or -1. */

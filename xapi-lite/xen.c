@@ -24,16 +24,17 @@
 #define MAX_DOMAINS	1024
 #define DEVICE_MODEL	"/usr/libexec/xen-qemu-system-i386"
 
-/* Reads a "key=value" line of /run/atoll/network (written by dom0's DHCP client). */
+/* Reads a "key=value" (or key='value') line of a file dom0's scripts write: the DHCP
+   client's /run/atoll/network, or the host's settings, host.conf. "" when absent. */
 static void
-network_fact(const char *key, char *out, size_t size)
+conf_fact(const char *path, const char *key, char *out, size_t size)
 {
 	FILE	*f;
-	char	 line[128];
+	char	 line[512];
 	size_t	 klen = strlen(key);
 
 	out[0] = '\0';
-	if ((f = fopen("/run/atoll/network", "r")) == NULL)
+	if ((f = fopen(path, "r")) == NULL)
 		return;
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, key, klen) == 0 && line[klen] == '=') {
@@ -54,6 +55,7 @@ xen_populate(struct xapi *x, char *why, size_t whylen)
 	struct statvfs		 sv;
 	struct buf		 out;
 	char			 mac[32] = "", ip[64], mask[64], gw[64], dns[128];
+	char			 conf[300], proto[16], zone[128], ntp[400], ntp_mode[16], ssh[8];
 	FILE			*m;
 	int			 n, i;
 
@@ -92,15 +94,29 @@ xen_populate(struct xapi *x, char *why, size_t whylen)
 			mac[strcspn(mac, "\n")] = '\0';
 		fclose(m);
 	}
-	network_fact("ip", ip, sizeof(ip));
-	network_fact("netmask", mask, sizeof(mask));
-	network_fact("gateway", gw, sizeof(gw));
-	network_fact("dns", dns, sizeof(dns));
+	conf_fact("/run/atoll/network", "ip", ip, sizeof(ip));
+	conf_fact("/run/atoll/network", "netmask", mask, sizeof(mask));
+	conf_fact("/run/atoll/network", "gateway", gw, sizeof(gw));
+	conf_fact("/run/atoll/network", "dns", dns, sizeof(dns));
 	for (i = 0; dns[i]; i++)
 		if (dns[i] == ' ')
 			dns[i] = ',';
+	/* What the host was set up with (the installer's host.conf, or host-config's since),
+	   as XAPI's dbsync reads the real settings into a new database. */
+	snprintf(conf, sizeof(conf), "%s/host.conf", x->statedir);
+	conf_fact(conf, "proto", proto, sizeof(proto));
+	conf_fact(conf, "timezone", zone, sizeof(zone));
+	conf_fact(conf, "ntp", ntp, sizeof(ntp));
+	conf_fact(conf, "ntp_mode", ntp_mode, sizeof(ntp_mode));
+	conf_fact(conf, "ssh", ssh, sizeof(ssh));
+	f.timezone = zone[0] ? zone : NULL;
+	f.ntp_servers = ntp;
+	f.ntp_mode = strcmp(ntp_mode, "dhcp") == 0 ? "DHCP" : strcmp(ntp_mode, "factory") == 0 ?
+	    "Factory" : strcmp(ntp_mode, "disabled") == 0 || ntp[0] == '\0' ? "Disabled" :
+	    "Custom";
+	f.ssh_off = strcmp(ssh, "off") == 0;
 	f.mac = mac;
-	f.ip_mode = "DHCP";
+	f.ip_mode = strcmp(proto, "static") == 0 ? "Static" : "DHCP";
 	f.ip = ip;
 	f.netmask = mask;
 	f.gateway = gw;
