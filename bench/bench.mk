@@ -1,13 +1,13 @@
 # make bench: sizes, boot times and dom0 memory of the ISO, xapi-lite driving Xen on the
-# live host, the installer, network installs, then xapi-lite against nginx;
+# live host, the installer, network installs, xapi-lite against nginx, then the console;
 # the report goes to out/bench.md, and the numbers worth keeping into bench/README.md.
 
 BENCH_BOOTS ?= 3
 
-.PHONY: bench bench-iso bench-api bench-host bench-install bench-pxe
-bench: bench-iso bench-host bench-install bench-pxe bench-api
+.PHONY: bench bench-iso bench-api bench-host bench-install bench-pxe bench-console
+bench: bench-iso bench-host bench-install bench-pxe bench-api bench-console
 	@cat $(OUT)/bench-iso.md $(OUT)/bench-host.md $(OUT)/bench-install.md \
-		$(OUT)/bench-pxe.md $(OUT)/bench-api.md > $(OUT)/bench.md
+		$(OUT)/bench-pxe.md $(OUT)/bench-api.md $(OUT)/bench-console.md > $(OUT)/bench.md
 	@echo "== the whole report: $(OUT)/bench.md"
 
 bench-iso: $(ISO)
@@ -39,3 +39,10 @@ bench-api: $(OUT)/bin/xapi-lite
 	@python3 bench/api_bench.py $(OUT)/bin/xapi-lite > $(OUT)/bench-api.md.tmp
 	@mv $(OUT)/bench-api.md.tmp $(OUT)/bench-api.md
 	@cat $(OUT)/bench-api.md
+
+bench-console: $(OUT)/bin/atoll-console $(OUT)/bin/xapi-lite
+	@echo "== bench: atoll-console's status refresh against xapi-lite (sim) on this machine"
+	@python3 bench/console_bench.py $(OUT)/bin/atoll-console $(OUT)/bin/xapi-lite \
+		> $(OUT)/bench-console.md.tmp
+	@mv $(OUT)/bench-console.md.tmp $(OUT)/bench-console.md
+	@cat $(OUT)/bench-console.md

@@ -38,6 +38,8 @@ void	ui_new(struct console *c, struct dialog *d, const char *title);
 int	ui_run(struct console *c, struct dialog *d);
 int	ui_message(struct console *c, const char *title, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Shows text while the console works (the box stays until the next screen). */
+void	ui_info(struct console *c, const char *title, const char *text);
 /* Yes is "Yes", or label; the default is No. DIALOG_OK means yes. */
 int	ui_confirm(struct console *c, const char *title, const char *yes, const char *text);
 /* An input box holding init; the answer is in c->answer. */

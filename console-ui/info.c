@@ -19,7 +19,7 @@ show(struct console *c, const char *title)
 	struct dialog	 d;
 
 	ui_new(c, &d, title);
-	dialog_add(&d, "--ok-label", "Back", "--msgbox", c->text, "22", "76", NULL);
+	dialog_add(&d, "--ok-label", "Back", "--msgbox", c->text, "22", "74", NULL);
 	(void)ui_run(c, &d);
 }
 

@@ -84,7 +84,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: atoll-console [--socket PATH] [--cert FILE] [--ssh-dir DIR]\n"
-	    "                     [--state DIR] [--shadow FILE] [--host-config PROGRAM]\n");
+	    "                     [--state DIR] [--shadow FILE] [--host-config PROGRAM] [--status]\n");
 	exit(2);
 }
 
@@ -99,12 +99,13 @@ main(int argc, char *argv[])
 		{ "state", required_argument, NULL, 'd' },
 		{ "shadow", required_argument, NULL, 'p' },
 		{ "host-config", required_argument, NULL, 'h' },
+		{ "status", no_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*socket = "/var/lib/atoll/xapi.sock";
-	char		 err[256];
-	int		 ch, r;
+	char		 err[256] = "";
+	int		 ch, r, status_only = 0;
 
 	c.cert = "/var/lib/atoll/tls/host.pem";
 	c.ssh_dir = "/var/lib/atoll/ssh";
@@ -119,6 +120,7 @@ main(int argc, char *argv[])
 		case 'd': c.state_dir = optarg; break;
 		case 'p': c.shadow = optarg; break;
 		case 'h': c.host_config = optarg; break;
+		case 'S': status_only = 1; break;
 		case 'V': puts(VERSION_TEXT); return 0;
 		default: usage();
 		}
@@ -128,6 +130,15 @@ main(int argc, char *argv[])
 	if (strlen(socket) >= sizeof(c.api.socket)) {
 		fprintf(stderr, "atoll-console: --socket %s: the path is too long\n", socket);
 		return 2;
+	}
+	if (status_only) {
+		/* The status screen's text on standard output, for scripts and SSH users. */
+		xenapi_init(&c.api, socket);
+		r = status_text(&c, c.text, sizeof(c.text));
+		puts(c.text);
+		xenapi_disconnect(&c.api);
+		xenapi_free(&c.api);
+		return r == 0 ? 0 : 1;
 	}
 	/* The console is not left by Ctrl-C or Ctrl-\; Quit or the shell leave it. */
 	signal(SIGINT, SIG_IGN);
@@ -187,6 +198,7 @@ main(int argc, char *argv[])
 			break;
 	}
 	auth_logout(&c);
+	xenapi_disconnect(&c.api);
 	xenapi_free(&c.api);
 	fputs("\033[H\033[2J", stdout);
 	return 0;

@@ -244,8 +244,8 @@ test_network(struct console *c)
 		    "ping.");
 		return;
 	}
-	ui_message(c, "Test the network", "Pinging the gateway %s three times; this takes a "
-	    "few seconds after OK.", a.gateway);
+	snprintf(c->text, sizeof(c->text), "Pinging the gateway %.64s three times...", a.gateway);
+	ui_info(c, "Test the network", c->text);
 	buf_init(&out, 16 * 1024);
 	r = exec_run((char *const[]){ "ping", "-c", "3", "-W", "2",
 	    (char *)(uintptr_t)a.gateway, NULL }, &out, NULL);

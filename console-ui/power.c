@@ -43,12 +43,12 @@ power(struct console *c, int reboot)
 	    "Shutting down the host needs a login.") == -1)
 		return;
 	n = running_vms(c);
-	snprintf(text, sizeof(text), "%s the host?%s", what, n == 0 ? "" :
-	    n == 1 ? "\n\n1 VM is running on it; it will be stopped." :
-	    "\n\nVMs are running on it; they will be stopped.");
-	if (n > 1)
-		snprintf(text, sizeof(text), "%s the host?\n\n%d VMs are running on it; they "
-		    "will be stopped.", what, n);
+	if (n == 0)
+		snprintf(text, sizeof(text), "%s the host?", what);
+	else
+		snprintf(text, sizeof(text), "%s the host?\n\n%d VM%s running on it; %s will "
+		    "be shut down first.", what, n, n == 1 ? " is" : "s are", n == 1 ? "it" :
+		    "they");
 	if (ui_confirm(c, what, what, text) != DIALOG_OK)
 		return;
 	snprintf(text, sizeof(text), "Really %s the host now? This is the last question.",

@@ -14,16 +14,13 @@
 static void
 bugreport(struct console *c)
 {
-	struct dialog	 d;
 	struct buf	 out;
 	int		 r;
 
 	if (auth_require(c, "A bug report holds the host's logs and settings; it needs a "
 	    "login.") == -1)
 		return;
-	ui_new(c, &d, "Bug report");
-	dialog_add(&d, "--infobox", "Writing the bug report...", "3", "40", NULL);
-	(void)ui_run(c, &d);
+	ui_info(c, "Bug report", "Writing the bug report...");
 	buf_init(&out, 64 * 1024);
 	r = exec_run((char *const[]){ "atoll-bugreport", (char *)(uintptr_t)c->state_dir,
 	    NULL }, &out, NULL);

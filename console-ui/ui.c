@@ -69,6 +69,16 @@ ui_message(struct console *c, const char *title, const char *fmt, ...)
 	return ui_run(c, &d);
 }
 
+void
+ui_info(struct console *c, const char *title, const char *text)
+{
+	struct dialog	 d;
+
+	ui_new(c, &d, title);
+	dialog_add(&d, "--infobox", text, "3", "72", NULL);
+	(void)ui_run(c, &d);
+}
+
 int
 ui_confirm(struct console *c, const char *title, const char *yes, const char *text)
 {

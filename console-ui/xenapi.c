@@ -147,28 +147,43 @@ exchange(struct xenapi *x, const struct buf *req, struct buf *out)
 	return 0;
 }
 
-/* Takes the JSON-RPC reply in the HTTP response apart. */
-static struct val *
-reply(struct xenapi *x, struct buf *out)
+/* Where the head of an HTTP response ends (its blank line), or NULL. */
+static const char *
+head_end(const char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i + 4 <= len; i++)
+		if (memcmp(p + i, "\r\n\r\n", 4) == 0)
+			return p + i;
+	return NULL;
+}
+
+struct val *
+xenapi_reply(struct xenapi *x, const char *resp, size_t resplen)
 {
 	const char	*body;
 	struct val	*v, *err, *data;
 	char		 why[128];
 	size_t		 i, n, len;
 
-	if (out->p == NULL || strncmp(out->p, "HTTP/1.", 7) != 0 || out->len < 12 ||
-	    (body = strstr(out->p, "\r\n\r\n")) == NULL) {
+	if (resp == NULL || resplen < 12 || memcmp(resp, "HTTP/1.", 7) != 0 ||
+	    (body = head_end(resp, resplen)) == NULL) {
 		failed(x, "xapi-lite sent no HTTP response");
 		return NULL;
 	}
-	if (strncmp(out->p + 9, "200", 3) != 0) {
-		failed(x, "xapi-lite answered HTTP %.3s", out->p + 9);
+	if (memcmp(resp + 9, "200", 3) != 0) {
+		failed(x, "xapi-lite answered HTTP %.3s", resp + 9);
 		return NULL;
 	}
 	body += 4;
-	if (json_parse(&x->arena, body, out->len - (size_t)(body - out->p), &v, why,
-	    sizeof(why)) == -1 || v->type != VAL_STRUCT) {
+	if (json_parse(&x->arena, body, resplen - (size_t)(body - resp), &v, why,
+	    sizeof(why)) == -1) {
 		failed(x, "xapi-lite's reply is not JSON-RPC: %s", why);
+		return NULL;
+	}
+	if (v->type != VAL_STRUCT) {
+		failed(x, "xapi-lite's reply is not JSON-RPC: not an object");
 		return NULL;
 	}
 	if ((err = xv_get(v, "error")) == NULL || err->type == VAL_NIL) {
@@ -220,7 +235,7 @@ xenapi_call(struct xenapi *x, const char *session, const char *method, const cha
 	if (fails)
 		failed(x, "%s: out of memory", method);
 	else if (exchange(x, &req, &out) == 0)
-		v = reply(x, &out);
+		v = xenapi_reply(x, out.p, out.len);
 	if (body.p != NULL)
 		explicit_bzero(body.p, body.len);	/* it may hold a password */
 	buf_free(&body);
@@ -240,6 +255,14 @@ xenapi_connect(struct xenapi *x)
 		return -1;
 	snprintf(x->session, sizeof(x->session), "%s", xv_str(v));
 	return 0;
+}
+
+void
+xenapi_disconnect(struct xenapi *x)
+{
+	if (x->session[0] != '\0')
+		(void)xenapi_call(x, x->session, "session.logout", "");
+	x->session[0] = '\0';
 }
 
 struct val *

@@ -33,9 +33,16 @@ void	xenapi_free(struct xenapi *x);
 struct val *xenapi_call(struct xenapi *x, const char *session, const char *method,
 	    const char *args, ...);
 
+/* Takes xapi-lite's HTTP response (resp[0..resplen)) apart: the JSON-RPC result, or NULL
+   with code and error set from its error member or saying what is wrong with it. */
+struct val *xenapi_reply(struct xenapi *x, const char *resp, size_t resplen);
+
 /* Logs the console in over the socket with no password (xapi-lite trusts its Unix socket,
    as XAPI does): fills x->session. Returns 0 or -1 (code and error say why). */
 int	xenapi_connect(struct xenapi *x);
+
+/* Ends the console's own session, if it has one. */
+void	xenapi_disconnect(struct xenapi *x);
 
 /* A struct member by name, or NULL; a string's text or "" (also for NULL and other types);
    an int or dflt; a bool or 0. */

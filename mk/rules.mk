@@ -26,7 +26,7 @@ define c-test
 $(B)/tests/$(1): $(2) $(LIB_SRCS) tests/tap.h $(wildcard xapi-lite/*.def) | $(B)/host-packages.stamp
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@ (sanitizers)"
-	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -Itests -Ixapi-lite -Iinstaller -Ipxe -o $$@ $(2) $(LIB_SRCS)
+	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -Itests -Ixapi-lite -Iinstaller -Ipxe -Iconsole-ui -o $$@ $(2) $(LIB_SRCS)
 
 UNIT_TESTS += $(B)/tests/$(1)
 endef
@@ -35,7 +35,7 @@ define c-fuzz
 $(B)/fuzz/$(1): $(2) $(LIB_SRCS) | $(B)/host-packages.stamp
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@ (libFuzzer)"
-	@clang -g -O1 -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -Ilib -Ixapi-lite -Iinstaller -Ipxe -o $$@ $(2) $(LIB_SRCS)
+	@clang -g -O1 -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -Ilib -Ixapi-lite -Iinstaller -Ipxe -Iconsole-ui -o $$@ $(2) $(LIB_SRCS)
 
 FUZZ_TARGETS += $(B)/fuzz/$(1)
 endef

@@ -22,6 +22,7 @@ $(eval $(call c-test,test_disklist,tests/unit/test_disklist.c installer/disklist
 $(eval $(call c-test,test_mac,tests/unit/test_mac.c))
 $(eval $(call c-test,test_pxecfg,tests/unit/test_pxecfg.c pxe/pxecfg.c))
 $(eval $(call c-test,test_netcheck,tests/unit/test_netcheck.c xapi-lite/netcheck.c))
+$(eval $(call c-test,test_xenapi_reply,tests/unit/test_xenapi_reply.c console-ui/xenapi.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))
 $(eval $(call c-fuzz,fuzz_xmlrpc,tests/fuzz/fuzz_xmlrpc.c))
@@ -34,6 +35,7 @@ $(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answ
 $(eval $(call c-fuzz,fuzz_options,tests/fuzz/fuzz_options.c installer/options.c))
 $(eval $(call c-fuzz,fuzz_mac,tests/fuzz/fuzz_mac.c))
 $(eval $(call c-fuzz,fuzz_netcheck,tests/fuzz/fuzz_netcheck.c xapi-lite/netcheck.c))
+$(eval $(call c-fuzz,fuzz_xenapi_reply,tests/fuzz/fuzz_xenapi_reply.c console-ui/xenapi.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp

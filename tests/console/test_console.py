@@ -69,6 +69,15 @@ class Console(unittest.TestCase):
         self.screen = Screen("console-" + self._testMethodName, args, LOGS)
         return self.screen
 
+    def new_vm(self, name, running=False):
+        """A VM from the demo guest's template, halted or started."""
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        vm = ok(self.p.VM.clone(self.s, tpl, name))
+        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        if running:
+            ok(self.p.VM.start(self.s, vm, False, False))
+        return vm
+
     def wait(self, pattern, what=None):
         return self.screen.wait(pattern, SCREEN_TIMEOUT, what)
 
@@ -108,15 +117,28 @@ class Status(Console):
     def test_refreshes_by_itself_and_with_f5(self):
         self.start_console()
         self.home()
-        vm = ok(self.p.VM.clone(self.s, self.template(), "refreshed"))
-        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        vm = self.new_vm("refreshed")
         self.wait(r"0 of 1 VMs running", "the new VM counted within the refresh time")
         ok(self.p.VM.start(self.s, vm, False, False))
         self.screen.keys("F5")
         self.wait(r"1 of 1 VMs running", "the running VM counted after F5")
 
-    def template(self):
-        return ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+
+class StatusCommand(Console):
+    def test_prints_the_status(self):
+        out = subprocess.run([CONSOLE, "--status", "--socket", self.sock, "--cert", self.cert,
+                              "--ssh-dir", self.dir], capture_output=True, text=True,
+                             timeout=SCREEN_TIMEOUT)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        name = ok(self.p.host.get_hostname(self.s, self.host))
+        self.assertIn("host name: " + name, out.stdout)
+        self.assertIn("IP 10.0.2.15", out.stdout)
+
+    def test_says_when_xapi_lite_is_not_answering(self):
+        out = subprocess.run([CONSOLE, "--status", "--socket", self.sock + ".absent"],
+                             capture_output=True, text=True, timeout=SCREEN_TIMEOUT)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("is not answering", out.stdout)
 
 
 class Unreachable(Console):
@@ -131,9 +153,7 @@ class Unreachable(Console):
 
 class VirtualMachines(Console):
     def test_start_a_halted_vm(self):
-        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
-        vm = ok(self.p.VM.clone(self.s, tpl, "web"))
-        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        vm = self.new_vm("web")
         self.start_console()
         self.home()
         self.choose("V", r"web +Halted +128 MiB", "the VM list")
@@ -144,10 +164,7 @@ class VirtualMachines(Console):
         self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
 
     def test_force_shutdown_asks_first(self):
-        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
-        vm = ok(self.p.VM.clone(self.s, tpl, "db"))
-        ok(self.p.VM.set_is_a_template(self.s, vm, False))
-        ok(self.p.VM.start(self.s, vm, False, False))
+        vm = self.new_vm("db", running=True)
         self.start_console()
         self.home()
         self.choose("V", r"db +Running", "the VM list")
@@ -209,6 +226,40 @@ class Network(Console):
         self.assertEqual(ok(self.p.PIF.get_DNS(self.s, pif)), "10.0.2.3")
         self.screen.keys("Enter", "Escape")
         self.wait(r"IP 10\.0\.2\.50 ", "the new address on the status screen")
+
+
+class Host(Console):
+    def test_reboot_warns_of_running_vms_and_asks_twice(self):
+        vm = self.new_vm("busy", running=True)
+        self.start_console()
+        self.home()
+        self.choose("P", r"Reboot the host", "the power menu")
+        self.screen.keys("r", "Enter")
+        self.log_in()
+        self.wait(r"1 VM is running on it", "the warning")
+        self.screen.keys("Left", "Enter")
+        self.wait(r"Really reboot the host now\?", "the second question")
+        self.assertTrue(ok(self.p.host.get_enabled(self.s, self.host)), "nothing done yet")
+        self.screen.keys("Left", "Enter")
+        self.wait(r"The host is rebooting", "the reboot under way")
+        # The simulator records it: the host is disabled for the reboot, as XAPI does.
+        self.assertFalse(ok(self.p.host.get_enabled(self.s, self.host)))
+
+    def test_storage_and_hardware(self):
+        self.start_console()
+        self.home()
+        screen = self.choose("S", r"Storage repository", "the storage screen")
+        for sr in ok(self.p.SR.get_all_records(self.s)).values():
+            size = int(sr["physical_size"]) / 1024 ** 3
+            used = int(sr["physical_utilisation"]) / 1024 ** 3
+            self.assertRegex(screen, r"%s +%s +%.1f GiB +%.1f GiB +\d+%%" % (
+                sr["name_label"], sr["type"], size, used))
+        self.screen.keys("Enter")
+        self.home()
+        screen = self.choose("H", r"Processors:", "the hardware screen")
+        self.assertIn("Processors: 4 x Simulated CPU", screen)
+        self.assertIn("Memory: 16.0 GiB", screen)
+        self.assertRegex(screen, r"eth0 +52:54:00:12:34:56 +\(management\)")
 
 
 class Authentication(Console):

@@ -1,7 +1,7 @@
 """The host console on a live host in QEMU, over the serial console: root logs in, starts
 atoll-console, reads the status screen (host name, management address, the TLS and SSH
-fingerprints), changes the host name through its Network menu (xapi-lite's xen backend runs
-host-config), quits, and the shell sees the new name applied and saved."""
+fingerprints), changes the host name through its Network menu and turns SSH off (xapi-lite's
+xen backend runs host-config), quits, and the shell sees both applied and saved."""
 import unittest
 
 from qemu_vm import BOOT_TIMEOUT, COMMAND_TIMEOUT, Screen, sha512_crypt
@@ -43,11 +43,20 @@ class SerialConsole(unittest.TestCase):
             s.wait(r"The host is now called " + NEW_HOSTNAME, COMMAND_TIMEOUT, "the change")
             s.keys("Enter", "Escape")
             s.wait(r"host name: " + NEW_HOSTNAME, COMMAND_TIMEOUT, "the new name, refreshed")
+            # SSH off through Remote access (still logged in): dropbear stops.
+            s.keys("R", "Enter")
+            s.wait(r"SSH is on", COMMAND_TIMEOUT, "the remote access question")
+            s.keys("Left", "Enter")
+            s.wait(r"SSH is now off", COMMAND_TIMEOUT, "SSH turned off")
+            s.keys("Enter")
+            s.wait(r"host name: " + NEW_HOSTNAME, COMMAND_TIMEOUT, "the status screen")
             s.keys("Q", "Enter")
             s.wait(r"\]#", COMMAND_TIMEOUT, "the shell after Quit")
-            s.type("echo name=$(hostname) saved=$(grep -c %s /var/lib/atoll/host.conf)\n"
-                   % NEW_HOSTNAME)
-            s.wait(r"name=%s saved=1" % NEW_HOSTNAME, COMMAND_TIMEOUT, "the name applied")
+            s.type("echo name=$(hostname) saved=$(grep -c %s /var/lib/atoll/host.conf) "
+                   "sshd=$(ps | grep -c '[d]ropbear -F') ssh=$(grep -c \"ssh='off'\" "
+                   "/var/lib/atoll/host.conf)\n" % NEW_HOSTNAME)
+            s.wait(r"name=%s saved=1 sshd=0 ssh=1" % NEW_HOSTNAME, COMMAND_TIMEOUT,
+                   "the name and SSH applied and saved")
         finally:
             s.close()
 
