@@ -79,6 +79,21 @@ forget_operations(struct xapi *x)
 	return 0;
 }
 
+/* After a load: the host is enabled again, as XAPI enables it when it starts (a host
+   disabled for a reboot comes back enabled). */
+static int
+enable_host(struct xapi *x)
+{
+	struct rpc_reply	r;
+
+	if (db_get(&x->db, x->host, F_host_enabled)->u.b)
+		return 0;
+	if (db_set(&x->db, x->host, F_host_enabled, hval_bool(1)) == -1 ||
+	    rpc_changed(x, x->host, &r) == -1)
+		return -1;
+	return 0;
+}
+
 static void
 on_signal(int sig)
 {
@@ -358,7 +373,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: --state %s holds no pool and host\n", state);
 		return 1;
 	}
-	if (loaded && forget_operations(&x) == -1) {
+	if (loaded && (forget_operations(&x) == -1 || enable_host(&x) == -1)) {
 		fprintf(stderr, "xapi-lite: out of memory\n");
 		return 1;
 	}

@@ -78,6 +78,24 @@ class Durability(unittest.TestCase):
         finally:
             server.remove()
 
+    def test_a_host_disabled_for_a_reboot_starts_enabled(self):
+        server = Server()
+        try:
+            p, s = connect(server)
+            host = ok(p.host.get_all(s))[0]
+            ok(p.host.set_hostname_live(s, host, "kept-name"))
+            ok(p.host.disable(s, host))
+            ok(p.host.reboot(s, host))
+            self.assertFalse(ok(p.host.get_enabled(s, host)))
+            self.assertEqual(server.stop(), 0)
+            server = Server(server.dir)
+            p, s = connect(server)
+            self.assertTrue(ok(p.host.get_enabled(s, host)), "enabled again, as XAPI starts")
+            self.assertEqual(ok(p.host.get_hostname(s, host)), "kept-name")
+            self.assertEqual(server.stop(), 0)
+        finally:
+            server.remove()
+
     def journal(self, server):
         return os.path.join(server.state, "db.journal")
 

@@ -21,6 +21,7 @@ from test_live import ISO, LOGS, READY, boot_with
 
 INSTALL_TIMEOUT = 600       # about three times what an install takes here
 PASSWORD = "atoll-install-pw"
+NEW_PASSWORD = "changed-after-install"
 ANSWERFILE = """<?xml version="1.0"?>
 <installation srtype="ext">
   <primary-disk>vda</primary-disk>
@@ -228,7 +229,9 @@ class UnattendedInstall(unittest.TestCase):
 
     def test_uefi_install_from_the_iso_over_https(self):
         """UEFI: OVMF boots the ISO's install entry with answerfile=https://... whose
-        certificate is pinned, installs, and the disk boots into a host in UEFI mode."""
+        certificate is pinned, installs, and the disk boots into a host in UEFI mode; its
+        host name, time zone, NTP, SSH and password changed through the XenAPI (as the
+        console changes them) hold after a reboot."""
         self.serve(ANSWERFILE, tls=True)
         iso = os.path.join(self.work, "answer.iso")
         remaster(ISO, iso, "answerfile=https://10.0.2.100/answer.xml "
@@ -239,13 +242,42 @@ class UnattendedInstall(unittest.TestCase):
         self.install(vm, "rack7-node3")
         host, port = self.boot_installed("uefi")
         try:
-            self.assert_hostname(port, "rack7-node3")
+            api, s = self.assert_hostname(port, "rack7-node3")
+            self.change_settings_and_reboot(api, s)
+            self.assertEqual(host.wait_exit(BOOT_TIMEOUT), 0, "the host rebooted (QEMU "
+                             "exits on a reboot with -no-reboot)")
+        finally:
+            host.close()
+        # What the console and XenAPI clients changed is what the host boots with.
+        host, port = self.boot_installed("uefi", "installed-uefi-rebooted")
+        try:
+            self.assert_hostname(port, "renamed-host", NEW_PASSWORD)
+            host.login(NEW_PASSWORD)
+            status, out = host.run("hostname; date +%Z; cat /run/atoll/ntpd.conf; "
+                                   "pidof dropbear || echo no-sshd")
+            self.assertEqual(out.split(), ["renamed-host", "CET", "servers", "10.0.2.2",
+                                           "no-sshd"], out)
         finally:
             host.close()
 
-    def assert_hostname(self, port, hostname):
-        """The answerfile's password logs in over HTTPS; the host has its name."""
-        api, s = login(port, PASSWORD)
+    def change_settings_and_reboot(self, api, s):
+        """Changes the host as the console does, through the XenAPI, then reboots it."""
+        h = api.host.get_all(s)["Value"][0]
+        for call, args in ((api.host.set_hostname_live, (h, "renamed-host")),
+                           (api.host.set_timezone, (h, "Europe/Paris")),
+                           (api.host.set_ntp_custom_servers, (h, ["10.0.2.2"])),
+                           (api.host.set_ntp_mode, (h, "Custom")),
+                           (api.host.disable_ssh, (h,)),
+                           (api.session.change_password, (PASSWORD, NEW_PASSWORD)),
+                           (api.host.disable, (h,)),
+                           (api.host.reboot, (h,))):
+            r = call(s, *args)
+            self.assertEqual(r["Status"], "Success", r)
+
+    def assert_hostname(self, port, hostname, password=None):
+        """The answerfile's password (or password) logs in over HTTPS; the host has its
+        name."""
+        api, s = login(port, password or PASSWORD)
         h = api.host.get_all(s)["Value"][0]
         self.assertEqual(api.host.get_hostname(s, h)["Value"], hostname)
         return api, s
@@ -264,9 +296,9 @@ class UnattendedInstall(unittest.TestCase):
         finally:
             vm.close()
 
-    def boot_installed(self, firmware):
+    def boot_installed(self, firmware, name=None):
         port = free_port()
-        host = Vm("installed-" + firmware, base_args(firmware, self.work) +
+        host = Vm(name or "installed-" + firmware, base_args(firmware, self.work) +
                   self.disk_args() + net_args(["hostfwd=tcp:127.0.0.1:%d-:443" % port]), LOGS)
         try:
             host.wait(READY, BOOT_TIMEOUT, "atoll: ready from the installed disk")
