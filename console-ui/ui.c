@@ -120,6 +120,8 @@ static const struct {
 	{ "SESSION_AUTHENTICATION_FAILED", "The password is not right." },
 	{ "HOST_NAME_INVALID", "That is not a valid host name." },
 	{ "INVALID_IP_ADDRESS_SPECIFIED", "That is not a valid IPv4 address." },
+	{ "INVALID_VALUE", "That is not a value this setting takes." },
+	{ "INVALID_NTP_CONFIG", "That NTP setting is not accepted." },
 	{ "VM_BAD_POWER_STATE", "The VM is not in a state that allows this." },
 	{ "OTHER_OPERATION_IN_PROGRESS", "Another operation on it is running; try again." },
 	{ "SESSION_INVALID", "The login has expired; log in again." },

@@ -228,6 +228,42 @@ class Network(Console):
         self.wait(r"IP 10\.0\.2\.50 ", "the new address on the status screen")
 
 
+class Settings(Console):
+    def test_ntp_servers_bad_then_good(self):
+        self.start_console()
+        self.home()
+        self.choose("N", r"Configure the management interface", "the network menu")
+        self.screen.keys("n", "Enter")
+        self.log_in()
+        self.wait(r"NTP servers \(names or addresses", "the NTP box")
+        self.input("10.0.2.2 bad_server!")
+        self.wait(r"That NTP setting is not accepted", "the refusal")
+        self.assertEqual(ok(self.p.host.get_ntp_custom_servers(self.s, self.host)), [])
+        self.screen.keys("Enter")
+        self.wait(r"NTP servers \(names or addresses", "the NTP box again")
+        self.input("10.0.2.2 ntp.example.org")
+        self.wait(r"The host sets its clock from: 10\.0\.2\.2 ntp\.example\.org", "the change")
+        self.assertEqual(ok(self.p.host.get_ntp_custom_servers(self.s, self.host)),
+                         ["10.0.2.2", "ntp.example.org"])
+        self.assertEqual(ok(self.p.host.get_ntp_mode(self.s, self.host)), "Custom")
+
+    def test_time_zone_bad_then_good(self):
+        self.start_console()
+        self.home()
+        self.choose("K", r"Time zone", "the keyboard and time zone menu")
+        self.screen.keys("t", "Enter")
+        self.log_in()
+        self.wait(r"as Region/City", "the time zone box")
+        self.input("Mars/Olympus_Mons")
+        self.wait(r"not a value this setting takes", "the refusal")
+        self.assertEqual(ok(self.p.host.get_timezone(self.s, self.host)), "UTC")
+        self.screen.keys("Enter")
+        self.wait(r"as Region/City", "the time zone box again")
+        self.input("Europe/Paris")
+        self.wait(r"time zone is now Europe/Paris", "the change")
+        self.assertEqual(ok(self.p.host.get_timezone(self.s, self.host)), "Europe/Paris")
+
+
 class Host(Console):
     def test_reboot_warns_of_running_vms_and_asks_twice(self):
         vm = self.new_vm("busy", running=True)
