@@ -24,10 +24,16 @@ bugreport(struct console *c)
 	buf_init(&out, 64 * 1024);
 	r = exec_run((char *const[]){ "atoll-bugreport", (char *)(uintptr_t)c->state_dir,
 	    NULL }, &out, NULL);
-	if (r == 0 && out.p != NULL)
-		ui_message(c, "Bug report", "The bug report is in\n\n%.*s\n\nCopy it off the "
-		    "host (scp, or a USB stick) and attach it to your report.",
-		    (int)strcspn(out.p, "\n"), out.p);
+	if (r == 0 && out.p != NULL) {
+		/* Its directory and its name on lines of their own: a box does not wrap a path. */
+		const char	*base = strrchr(out.p, '/');
+		int		 dir = base != NULL ? (int)(base - out.p) : 0;
+
+		base = base != NULL ? base + 1 : out.p;
+		ui_message(c, "Bug report", "The bug report is written, in %.*s:\n\n  %.*s\n\n"
+		    "Copy it off the host (scp, or a USB stick) and attach it to your report.",
+		    dir, out.p, (int)strcspn(base, "\n"), base);
+	}
 	else
 		ui_message(c, "Bug report", "The bug report could not be written.\n\n%s",
 		    out.p != NULL ? out.p : "");

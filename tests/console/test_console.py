@@ -198,7 +198,9 @@ class Network(Console):
         self.input("rack1-node2")
         self.wait(r"The host is now called rack1-node2", "the confirmation")
         self.assertEqual(ok(self.p.host.get_hostname(self.s, self.host)), "rack1-node2")
-        self.screen.keys("Enter", "Escape")
+        self.screen.keys("Enter")
+        self.wait(r"Configure the management interface", "the network menu")
+        self.screen.keys("Escape")
         self.wait(r"host name: rack1-node2", "the new name on the status screen")
 
     def test_static_address_bad_then_good(self):
@@ -224,7 +226,9 @@ class Network(Console):
         self.assertEqual(ok(self.p.PIF.get_IP(self.s, pif)), "10.0.2.50")
         self.assertEqual(ok(self.p.PIF.get_ip_configuration_mode(self.s, pif)), "Static")
         self.assertEqual(ok(self.p.PIF.get_DNS(self.s, pif)), "10.0.2.3")
-        self.screen.keys("Enter", "Escape")
+        self.screen.keys("Enter")
+        self.wait(r"Configure the management interface", "the network menu")
+        self.screen.keys("Escape")
         self.wait(r"IP 10\.0\.2\.50 ", "the new address on the status screen")
 
 
