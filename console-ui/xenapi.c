@@ -195,13 +195,18 @@ xenapi_reply(struct xenapi *x, const char *resp, size_t resplen)
 	len = (size_t)snprintf(x->error, sizeof(x->error), "%s", x->code);
 	data = xv_get(err, "data");
 	n = data != NULL && data->type == VAL_ARRAY ? data->u.a.n : 0;
-	for (i = 0; i < n && i + 1 < sizeof(x->params) / sizeof(x->params[0]); i++) {
-		x->params[i] = xv_str(data->u.a.items[i]);
+	/* Every parameter in the text; the first ones (as many as params holds) apart. */
+	for (i = 0; i < n; i++) {
+		const char	*p = xv_str(data->u.a.items[i]);
+
+		if (i + 1 < sizeof(x->params) / sizeof(x->params[0]))
+			x->params[i] = p;
 		if (len < sizeof(x->error))
 			len += (size_t)snprintf(x->error + len, sizeof(x->error) - len, "%s%s",
-			    i == 0 ? ": " : ", ", x->params[i]);
+			    i == 0 ? ": " : ", ", p);
 	}
-	x->params[i] = NULL;
+	x->params[i < sizeof(x->params) / sizeof(x->params[0]) ? i :
+	    sizeof(x->params) / sizeof(x->params[0]) - 1] = NULL;
 	if (x->code[0] == '\0')
 		snprintf(x->code, sizeof(x->code), "INTERNAL_ERROR");
 	return NULL;
