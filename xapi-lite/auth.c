@@ -1,9 +1,9 @@
 /*
  * Password checks without hand-written cryptography: this file reads root's sha512-crypt
  * hash and its salt; a proven crypt implementation run as a helper (openssl passwd -6, or
- * busybox mkpasswd) hashes the offered password with that salt (session.c runs it as a
- * job of the event loop), and the two are compared here. A new hash (session.change_password)
- * is written here too.
+ * busybox mkpasswd) hashes the offered password with that salt, as a job of the event loop
+ * started and read here for both login (session.c) and session.change_password
+ * (passwd.c), and the two are compared here. A new hash is written here too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "xapi.h"
 
 int
@@ -148,4 +149,35 @@ auth_set_hash(const char *file, const char *user, const char *hash)
 		return -1;
 	}
 	return 0;
+}
+
+int
+auth_crypt(struct park *pk, const char *password, const char *salt,
+    void (*done)(struct xapi *, struct park *, struct rpc_reply *))
+{
+	char	*argv[8];
+	char	 input[4100];
+
+	auth_helper_argv(argv, pk->attempt, (char *)(uintptr_t)salt);
+	snprintf(input, sizeof(input), "%s\n", password);
+	return park_job(pk, argv, input, done);
+}
+
+const char *
+auth_crypt_result(struct park *pk, const char *password, const char *salt,
+    void (*done)(struct xapi *, struct park *, struct rpc_reply *), int *again)
+{
+	char	*out = pk->job->out.p ? pk->job->out.p : "";
+
+	*again = 0;
+	out[strcspn(out, "\n")] = '\0';
+	if (pk->job->status == 127 && pk->attempt == 0) {
+		/* No openssl here (dom0 has busybox): the same with mkpasswd. */
+		pk->attempt = 1;
+		if (auth_crypt(pk, password, salt, done) == 0) {
+			*again = 1;
+			return NULL;
+		}
+	}
+	return pk->job->status == 0 ? out : NULL;
 }

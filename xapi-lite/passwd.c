@@ -21,48 +21,28 @@ enum { CTX_HASH, CTX_SALT, CTX_OLD, CTX_NEW, CTX_NEWHASH, CTX_N };
 static void	old_checked(struct xapi *, struct park *, struct rpc_reply *);
 static void	new_hashed(struct xapi *, struct park *, struct rpc_reply *);
 
-/* Runs the crypt helper on password with salt (NULL: a random one); pk->attempt is set
-   once openssl was missing, for mkpasswd from then on. */
-static int
-helper(struct park *pk, int part, const char *salt,
-    void (*done)(struct xapi *, struct park *, struct rpc_reply *))
-{
-	char	*argv[8];
-	char	 input[4100];
-
-	auth_helper_argv(argv, pk->attempt, (char *)(uintptr_t)salt);
-	snprintf(input, sizeof(input), "%s\n", park_ctx_part(pk, part));
-	return park_job(pk, argv, input, done);
-}
-
-/* The helper's output, its first line; NULL when it did not run (r filled), or when it
-   should be retried with mkpasswd (r->parked). */
+/* The helper's hash of part of pk's context; NULL when it did not run (r filled), or when
+   it is retried with mkpasswd (r->parked). */
 static const char *
 helper_output(struct xapi *x, struct park *pk, struct rpc_reply *r, int part,
     const char *salt, void (*done)(struct xapi *, struct park *, struct rpc_reply *))
 {
-	char	*out = pk->job->out.p ? pk->job->out.p : "";
+	const char	*out;
+	int		 again;
 
-	out[strcspn(out, "\n")] = '\0';
-	if (pk->job->status == 127 && pk->attempt == 0) {
-		pk->attempt = 1;
-		if (helper(pk, part, salt, done) == 0) {
-			r->parked = 1;
-			return NULL;
-		}
-	}
-	if (pk->job->status != 0) {
+	if ((out = auth_crypt_result(pk, park_ctx_part(pk, part), salt, done, &again)) == NULL &&
+	    again)
+		r->parked = 1;
+	else if (out == NULL)
 		rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
 		    "no password helper (openssl or mkpasswd) could run");
-		return NULL;
-	}
 	return out;
 }
 
 static void
 hash_new(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	if (helper(pk, CTX_NEW, NULL, new_hashed) == -1)
+	if (auth_crypt(pk, park_ctx_part(pk, CTX_NEW), NULL, new_hashed) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 	r->parked = 1;
 }
@@ -155,7 +135,7 @@ call_session_change_password(struct xapi *x, struct obj *session, struct val *p,
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	if (found == 0)
 		return hash_new(x, park, r);
-	if (helper(park, CTX_OLD, salt, old_checked) == -1)
+	if (auth_crypt(park, park_ctx_part(park, CTX_OLD), salt, old_checked) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 	r->parked = 1;
 }

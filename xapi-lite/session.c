@@ -98,43 +98,26 @@ new_session(struct xapi *x, const char *user, const char *originator, struct rpc
 /* The login's context, NUL-separated: user, originator, stored hash, salt, password. */
 enum { CTX_USER, CTX_ORIGINATOR, CTX_HASH, CTX_SALT, CTX_PASSWORD, CTX_N };
 
-static int login_helper(struct park *, int);
-
 /* The helper finished: its output is the password's hash with the stored salt. */
 static void
 login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	struct buf	*out = &pk->job->out;
-	const char	*user = park_ctx_part(pk, CTX_USER);
-	char		*made = out->p ? out->p : "";
+	const char	*user = park_ctx_part(pk, CTX_USER), *made;
+	int		 again;
 
-	made[strcspn(made, "\n")] = '\0';
-	if (pk->job->status == 127 && pk->attempt++ == 0) {
-		/* No openssl here (dom0 has busybox): the same with mkpasswd. */
-		if (login_helper(pk, 1) == 0) {
-			r->parked = 1;
-			return;
-		}
+	made = auth_crypt_result(pk, park_ctx_part(pk, CTX_PASSWORD),
+	    park_ctx_part(pk, CTX_SALT), login_checked, &again);
+	if (again) {
+		r->parked = 1;
+		return;
 	}
-	if (pk->job->status != 0)
+	if (made == NULL)
 		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "no password helper (openssl or mkpasswd) could run");
 	if (!auth_same(park_ctx_part(pk, CTX_HASH), made))
 		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "Authentication failure");
 	new_session(x, user, park_ctx_part(pk, CTX_ORIGINATOR), r);
-}
-
-/* Starts the crypt helper on the park: openssl first, busybox mkpasswd second. */
-static int
-login_helper(struct park *pk, int mkpasswd)
-{
-	char	*argv[8];
-	char	 input[4100];
-
-	auth_helper_argv(argv, mkpasswd, (char *)(uintptr_t)park_ctx_part(pk, CTX_SALT));
-	snprintf(input, sizeof(input), "%s\n", park_ctx_part(pk, CTX_PASSWORD));
-	return park_job(pk, argv, input, login_checked);
 }
 
 int
@@ -201,7 +184,7 @@ call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rp
 	parts[CTX_PASSWORD] = pw;
 	if (park_set_ctx(park, parts, CTX_N) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-	if (login_helper(park, 0) == -1)
+	if (auth_crypt(park, pw, salt, login_checked) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 	r->parked = 1;
 }

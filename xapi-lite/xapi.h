@@ -178,6 +178,14 @@ int	auth_same(const char *stored, const char *made);
 /* The crypt helper's argv (8 slots): openssl passwd, or busybox mkpasswd when mkpasswd is
    set, hashing the password on stdin with salt, or with a random salt when salt is NULL. */
 void	auth_helper_argv(char *argv[], int mkpasswd, char *salt);
+/* Starts the crypt helper as pk's job on password with salt (NULL: a random one): openssl,
+   or mkpasswd once pk->attempt says openssl was missing. done gets the result. 0 or -1. */
+int	auth_crypt(struct park *pk, const char *password, const char *salt,
+	    void (*done)(struct xapi *, struct park *, struct rpc_reply *));
+/* In done: the hash the helper printed, or NULL when it could not run. When openssl was
+   missing and mkpasswd has been started in its place, NULL with *again set: park the call. */
+const char *auth_crypt_result(struct park *pk, const char *password, const char *salt,
+	    void (*done)(struct xapi *, struct park *, struct rpc_reply *), int *again);
 /* Replaces user's hash in a shadow-style file atomically (a new file renamed over it, every
    other line kept, mode 0600). Returns 0, or -1 with errno set (ENOENT: no such user). */
 int	auth_set_hash(const char *file, const char *user, const char *hash);
