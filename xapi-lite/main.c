@@ -118,20 +118,6 @@ clock_unix(void)
 	return (long long)time(NULL);
 }
 
-void
-log_call(struct server *s, int fd, const char *method, const char *outcome)
-{
-	char	now[32];
-	time_t	t;
-
-	if (s->log == NULL)
-		return;
-	t = time(NULL);
-	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	fprintf(s->log, "%s fd=%d %s %s\n", now, fd, method, outcome);
-	fflush(s->log);
-}
-
 static int
 listen_fd(int fd, const struct sockaddr *sa, socklen_t len)
 {
@@ -237,7 +223,12 @@ open_log(const char *path)
 		return NULL;
 	if (strcmp(path, "-") == 0)
 		return stderr;
-	return fopen(path, "a");
+	FILE	*f = fopen(path, "a");
+
+	/* Flushed once per turn of the loop, not once per line. */
+	if (f != NULL)
+		setvbuf(f, NULL, _IOFBF, 64 * 1024);
+	return f;
 }
 
 int

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "buf.h"
 #include "exec.h"
@@ -41,6 +43,7 @@ struct conn {
 	int		 peer;		/* a console's far end (pty, VNC); -1 when none */
 	struct buf	 peer_out;	/* what the client typed, not yet taken by peer */
 	size_t		 peer_pfd;	/* peer's slot in the poll set */
+	char		 client[CLIENT_ADDR_LEN];	/* PROXY source, peer address, "local" */
 };
 
 static void
@@ -221,11 +224,12 @@ call(struct server *s, struct conn *c, const char *method, struct val *params, i
 	}
 	pk->conn = c;
 	pk->local = c->local;
+	memcpy(pk->client, c->client, sizeof(pk->client));
 	rpc_call(s->x, method, params, &r, pk);
 	if (!r.parked) {
 		park_free(pk);
 		reply(s, c, &r, json, v2, id, keep_alive);
-		log_call(s, c->fd, method, r.nerr ? r.err[0] : "Success");
+		log_call(s->log, c->client, method, r.nerr ? r.err[0] : "Success");
 		return;
 	}
 	pk->json = json;
@@ -235,7 +239,7 @@ call(struct server *s, struct conn *c, const char *method, struct val *params, i
 	pk->next = s->x->parked;
 	s->x->parked = pk;
 	c->park = pk;
-	log_call(s, c->fd, method, "parked");
+	log_call(s->log, c->client, method, "parked");
 }
 
 static void
@@ -424,6 +428,7 @@ handle(struct server *s, struct conn *c)
 			return 0;
 		}
 		buf_consume(&c->in, n);
+		snprintf(c->client, sizeof(c->client), "%.*s", (int)client.len, client.p);
 	}
 	c->proxy_ok = 0;
 	if ((n = http_parse_request(c->in.p, c->in.len, &req, &why)) == -2) {
@@ -489,10 +494,17 @@ handle(struct server *s, struct conn *c)
 static void
 accept_on(struct server *s, const struct listener *l)
 {
-	struct conn	*c;
-	int		 fd;
+	struct conn		*c;
+	struct sockaddr_in	 peer;
+	socklen_t		 plen;
+	int			 fd;
 
-	while ((fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+	for (;;) {
+		plen = sizeof(peer);
+		memset(&peer, 0, sizeof(peer));
+		if ((fd = accept4(l->fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
+			break;
 		if (s->nconns == XAPI_MAX_CONNECTIONS || (c = calloc(1, sizeof(*c))) == NULL) {
 			close(fd);
 			continue;
@@ -505,6 +517,9 @@ accept_on(struct server *s, const struct listener *l)
 		c->active_ms = s->x->now_ms;
 		c->proxy_ok = l->proxy_ok;
 		c->local = l->local;
+		if (l->local || peer.sin_family != AF_INET ||
+		    inet_ntop(AF_INET, &peer.sin_addr, c->client, sizeof(c->client)) == NULL)
+			snprintf(c->client, sizeof(c->client), "local");
 		s->conns[s->nconns++] = c;
 	}
 }
@@ -681,6 +696,7 @@ server_poll(struct server *s)
 			rpc_wake(s->x, answer_parked);
 			arena_reset(&s->x->arena);
 		}
+		log_flush(s->log);
 		/* One fsync for every change of this turn, before any reply leaves. */
 		if (s->commit != NULL && s->commit(s->x) == -1)
 			return -1;

@@ -6,6 +6,7 @@
 
 #include "xapi_limits.h"
 #include "xapi.h"
+#include "log.h"
 
 #define SERVER_MAX_LISTEN	8
 
@@ -38,7 +39,5 @@ int	server_listen_unix(struct server *s, const char *path);
 int	server_poll(struct server *s);
 /* Closes every connection (answering no parked call) and listener. */
 void	server_close(struct server *s);
-/* Writes one log line about a call. */
-void	log_call(struct server *s, int fd, const char *method, const char *outcome);
 
 #endif

@@ -9,6 +9,10 @@
 #include "db.h"
 #include "value.h"
 
+/* A client's address as text: the PROXY line's source from stunnel, else the peer's IPv4
+   address, or "local" on the Unix socket. */
+#define CLIENT_ADDR_LEN	48
+
 /* A reply to one call: a value, or XAPI's error code and parameters. */
 struct rpc_reply {
 	struct val	 *value;	/* success (arena or db memory) */
@@ -42,6 +46,7 @@ struct park {
 	size_t		 ctxlen;
 	int		 attempt;	/* job_done's own count of jobs tried */
 	int		 local;		/* came through the --unix listener (pre-authenticated) */
+	char		 client[CLIENT_ADDR_LEN];	/* the caller's address (see conn) */
 	/* What follows the host-config program's success (hostcfg.c). */
 	void		(*then)(struct xapi *, struct park *, struct rpc_reply *);
 };
