@@ -5,11 +5,23 @@
 #define XAPI_MAX_HDR_BYTES	8192		/* request line and headers; else 431 */
 #define XAPI_MAX_HEADERS	64		/* else 431 */
 #define XAPI_MAX_BODY		(300 * 1024)	/* RPC body (http_limit_max_rpc_size); else 413 */
-#define XAPI_HEADER_TIMEOUT_MS	10000		/* whole header read; else 408 */
-#define XAPI_IDLE_TIMEOUT_MS	300000		/* keep-alive connection with nothing to do */
-#define XAPI_MAX_CONNECTIONS	800
+#define XAPI_HEADER_TIMEOUT_MS	10000		/* a request, headers and body, from its first
+						   byte; and a new connection's first request */
+#define XAPI_IDLE_TIMEOUT_MS	300000		/* keep-alive connection with nothing to do,
+						   once it has completed a request */
+#define XAPI_MAX_CONNECTIONS	800		/* TCP (direct and through stunnel) */
+#define XAPI_MAX_CONNECTIONS_PER_CLIENT	64	/* TCP connections from one client address */
+#define XAPI_MAX_LOCAL_CONNECTIONS	64	/* the Unix socket's, apart from TCP's */
+#define XAPI_MAX_BUFFERED_BYTES	(24 * 1024 * 1024)	/* request bodies held, all connections;
+							   a body past it gets 503 */
+#define XAPI_REPLY_CHUNK	(256 * 1024)	/* a streamed reply is made this much at a time */
 #define XAPI_MAX_SESSIONS	400		/* oldest evicted beyond */
 #define XAPI_SESSION_IDLE_S	86400
 #define XAPI_MAX_REPLY		(256 * 1024 * 1024)
+#define XAPI_LOG_FIELD_MAX	200		/* bytes of a method name or value in the log */
+#define XAPI_LOGIN_DELAY_MS	250		/* after a client's first failed login; doubles */
+#define XAPI_LOGIN_DELAY_MAX_MS	8000		/* ...up to this */
+#define XAPI_LOGIN_CLIENTS	1024		/* client addresses whose failures are remembered */
+#define XAPI_MAX_CRYPT_HELPERS	4		/* password-check helpers running at once */
 
 #endif
