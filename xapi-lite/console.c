@@ -26,23 +26,24 @@ refuse(char *msg, size_t len, int status, const char *why)
 
 /* The guest's console/<key> in xenstore into out. Returns 0 or -1. */
 static int
-console_key(long long domid, const char *key, char *out, size_t len)
+console_key(struct xapi *x, long long domid, const char *key, char *out, size_t len)
 {
 	char	path[64];
 
 	snprintf(path, sizeof(path), "/local/domain/%lld/console/%s", domid, key);
-	return xsw_read(path, out, len);
+	return xsw_read(x, path, out, len);
 }
 
 /* The guest's pty, raw, so bytes pass as they are. */
 static int
-open_tty(long long domid, char *msg, size_t len)
+open_tty(struct xapi *x, long long domid, char *msg, size_t len)
 {
 	struct termios	 t;
 	char		 tty[64];
 	int		 fd;
 
-	if (console_key(domid, "tty", tty, sizeof(tty)) == -1 || strncmp(tty, "/dev/pts/", 9) != 0)
+	if (console_key(x, domid, "tty", tty, sizeof(tty)) == -1 ||
+	    strncmp(tty, "/dev/pts/", 9) != 0)
 		return -refuse(msg, len, 503, "the guest's console has no tty (yet)");
 	if ((fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) == -1)
 		return -refuse(msg, len, 503, "the guest's console tty cannot be opened");
@@ -55,14 +56,14 @@ open_tty(long long domid, char *msg, size_t len)
 
 /* The device model's VNC server on loopback. */
 static int
-open_vnc(long long domid, char *msg, size_t len)
+open_vnc(struct xapi *x, long long domid, char *msg, size_t len)
 {
 	struct sockaddr_in	 sin;
 	char			 port[16];
 	long			 p;
 	int			 fd;
 
-	if (console_key(domid, "vnc-port", port, sizeof(port)) == -1 ||
+	if (console_key(x, domid, "vnc-port", port, sizeof(port)) == -1 ||
 	    (p = strtol(port, NULL, 10)) <= 0 || p > 65535)
 		return -refuse(msg, len, 503, "the guest's device model shows no VNC port");
 	memset(&sin, 0, sizeof(sin));
@@ -103,5 +104,5 @@ console_open(struct xapi *x, const struct http_request *req, char *msg, size_t l
 	if ((domid = db_get(&x->db, vm, F_VM_domid)->u.i) <= 0)
 		return -refuse(msg, len, 503, "the VM is not running");
 	return strcmp(db_str(&x->db, c, F_console_protocol), "rfb") == 0 ?
-	    open_vnc(domid, msg, len) : open_tty(domid, msg, len);
+	    open_vnc(x, domid, msg, len) : open_tty(x, domid, msg, len);
 }

@@ -17,7 +17,6 @@
 #define PENDING_TASK_TIMEOUT	86400
 #define HEARTBEAT		60
 #define SR_ACCOUNT		30
-#define RECONCILE_EVERY		10	/* seconds, besides xenstored's word */
 
 static void
 collect_tasks(struct xapi *x, long long now)
@@ -61,15 +60,9 @@ housekeeping(struct xapi *x)
 
 	collect_tasks(x, now);
 	forget_registrations(x);
-	/* The xen backend: what Xen runs. xenstored's watches say when a domain comes or
-	   goes; without them (xenstored unreachable) it is asked once a second. */
-	if (strcmp(x->backend, "xen") == 0) {
-		if (x->xs_fd == -1 && now - x->reconciled_at >= RECONCILE_EVERY)
-			(void)xsw_open(x);
-		if (!x->reconciling && (x->reconcile_wanted || x->xs_fd == -1 ||
-		    now - x->reconciled_at >= RECONCILE_EVERY))
-			(void)xen_reconcile(x);
-	}
+	/* The xen backend: what Xen runs. */
+	if (x->xen != NULL)
+		xen_tick(x);
 	if (now - x->sr_accounted >= SR_ACCOUNT) {
 		size_t	i;
 

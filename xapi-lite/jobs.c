@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "exec.h"
+#include "loop.h"
 #include "xapi.h"
 
 #define JOB_OUTPUT_MAX	(64 * 1024)
@@ -28,6 +29,16 @@ park_job(struct park *pk, char *const argv[], const char *input,
 	}
 	pk->job_done = done;
 	return 0;
+}
+
+/* A job's output is read in rpc_jobs, every turn; its pipe only wakes the loop. */
+static void
+on_job_output(struct loop *l, int fd, void *arg, int mask)
+{
+	(void)l;
+	(void)fd;
+	(void)arg;
+	(void)mask;
 }
 
 void
@@ -63,6 +74,11 @@ rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc
 		} else
 			answer(x, pk, &r);
 	}
+	/* The pipes of the jobs still running wake the next turn (registered for that turn
+	   only: a job's pipe closes where the loop does not see it). */
+	for (pk = x->parked; pk != NULL; pk = pk->next)
+		if (pk->job != NULL && pk->job->fd != -1)
+			(void)loop_add(x->loop, pk->job->fd, LOOP_IN | LOOP_ONCE, on_job_output, x);
 }
 
 const char *

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
@@ -20,9 +21,11 @@
 
 #include "hval.h"
 #include "journal.h"
+#include "loop.h"
 #include "rpc_impl.h"
 #include "server.h"
 #include "storage.h"
+#include "xapi_limits.h"
 #include "xapi.h"
 
 static volatile sig_atomic_t stop, reopen;
@@ -106,93 +109,38 @@ on_signal(int sig)
 long long
 clock_ms(void)
 {
-	struct timespec	ts;
+	return loop_clock();
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+/* Housekeeping once a second, on the loop's timer. */
+static void
+on_housekeeping(struct loop *l, long long id, void *arg)
+{
+	struct xapi	*x = arg;
+
+	(void)id;
+	housekeeping(x);
+	if (loop_timer(l, 1000, on_housekeeping, x) == -1)
+		fprintf(stderr, "xapi-lite: out of memory for the housekeeping timer\n");
+}
+
+/* As many descriptors as the loop watches: connections at their caps, their consoles,
+   jobs and files stay within them. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	rl.rlim_cur = rl.rlim_max < XAPI_MAX_FDS ? rl.rlim_max : XAPI_MAX_FDS;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 long long
 clock_unix(void)
 {
 	return (long long)time(NULL);
-}
-
-static int
-listen_fd(int fd, const struct sockaddr *sa, socklen_t len)
-{
-	int	one = 1;
-
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, sa, len) == -1 || listen(fd, 128) == -1 ||
-	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
-		int	e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
-int
-server_listen_tcp(struct server *s, const char *addr)
-{
-	struct sockaddr_in	 sin;
-	char			 host[64], *colon, *end;
-	long			 port;
-	int			 fd;
-
-	if (s->nlisten == SERVER_MAX_LISTEN || strlen(addr) >= sizeof(host)) {
-		errno = EINVAL;
-		return -1;
-	}
-	memcpy(host, addr, strlen(addr) + 1);
-	if ((colon = strrchr(host, ':')) == NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	*colon = '\0';
-	port = strtol(colon + 1, &end, 10);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((unsigned short)port);
-	if (*end != '\0' || port < 1 || port > 65535 ||
-	    inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sin.sin_addr) != 1) {
-		errno = EINVAL;
-		return -1;
-	}
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    listen_fd(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		return -1;
-	s->listen[s->nlisten].fd = fd;
-	s->listen[s->nlisten].local = 0;
-	s->listen[s->nlisten++].proxy_ok = sin.sin_addr.s_addr == htonl(INADDR_LOOPBACK);
-	return 0;
-}
-
-int
-server_listen_unix(struct server *s, const char *path)
-{
-	struct sockaddr_un	sun;
-	int			fd;
-
-	if (s->nlisten == SERVER_MAX_LISTEN || strlen(path) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	unlink(path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    listen_fd(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
-		return -1;
-	chmod(path, 0600);
-	s->listen[s->nlisten].fd = fd;
-	s->listen[s->nlisten].local = 1;	/* mode 0600: only root reaches it */
-	s->listen[s->nlisten++].proxy_ok = 0;
-	return 0;
 }
 
 static void
@@ -251,7 +199,6 @@ main(int argc, char *argv[])
 	struct xapi		 x;
 	struct journal		 j;
 	const char		*why = NULL;
-	long long		 last_housekeeping;
 	int			 loaded;
 	struct sigaction	 sa;
 	const char		*listens[SERVER_MAX_LISTEN], *unix_path = NULL;
@@ -263,7 +210,6 @@ main(int argc, char *argv[])
 	if (argc == 4 && strcmp(argv[1], "--copy-sparse") == 0)
 		return storage_copy_file(argv[2], argv[3]) == 0 ? 0 : 1;
 	memset(&x, 0, sizeof(x));
-	x.xs_fd = -1;
 	x.password_file = "/etc/shadow";
 	x.zoneinfo = "/usr/share/zoneinfo";
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -369,12 +315,19 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	x.journal = &j;
+	raise_fd_limit();
+	if ((x.loop = loop_new(XAPI_MAX_FDS)) == NULL ||
+	    (strcmp(x.backend, "xen") == 0 && xen_new(&x) == -1)) {
+		fprintf(stderr, "xapi-lite: %s\n", strerror(errno));
+		return 1;
+	}
 	/* Without xenstored's watches the reconciliation polls (housekeeping retries). */
-	if (strcmp(x.backend, "xen") == 0 && xsw_open(&x) == -1)
+	if (x.xen != NULL && xsw_open(&x) == -1)
 		fprintf(stderr, "xapi-lite: xenstored's socket: %s; polling xl list instead\n",
 		    strerror(errno));
 	s.commit = commit;
 	s.x = &x;
+	s.loop = x.loop;
 	for (i = 0; i < nlistens; i++)
 		if (server_listen_tcp(&s, listens[i]) == -1) {
 			fprintf(stderr, "xapi-lite: --listen %s: %s\n", listens[i], strerror(errno));
@@ -410,13 +363,13 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 
 	x.now_ms = clock_ms();
-	last_housekeeping = 0;
 	x.heartbeat = clock_unix();	/* the first beat a minute from now */
+	if (server_start(&s) == -1) {
+		fprintf(stderr, "xapi-lite: %s\n", strerror(errno));
+		return 1;
+	}
+	on_housekeeping(x.loop, 0, &x);
 	while (!stop) {
-		if (x.now_ms - last_housekeeping >= 1000) {
-			last_housekeeping = x.now_ms;
-			housekeeping(&x);
-		}
 		if (server_poll(&s) == -1) {
 			fprintf(stderr, "xapi-lite: poll: %s\n", strerror(errno));
 			return 1;
@@ -428,7 +381,7 @@ main(int argc, char *argv[])
 		}
 	}
 	server_close(&s);
-	xsw_close(&x);
+	xen_free(&x);
 	housekeeping_free(&x);
 	/* A clean stop leaves a fresh snapshot, so the next start replays no journal. */
 	if (journal_commit(&j, &x.db) == -1 || journal_snapshot(&j, &x.db) == -1)
@@ -441,5 +394,6 @@ main(int argc, char *argv[])
 		fclose(s.log);
 	db_free(&x.db);
 	arena_free(&x.arena);
+	loop_free(x.loop);
 	return 0;
 }

@@ -163,11 +163,17 @@ get_all(struct xapi *x, enum cls c, struct rpc_reply *r)
 }
 
 static void
-get_all_records(struct xapi *x, enum cls c, struct rpc_reply *r)
+get_all_records(struct xapi *x, enum cls c, struct rpc_reply *r, const struct park *park)
 {
 	struct val	*m;
 	size_t		 i, n = x->db.n[c];
 
+	/* Straight to a connection: written as the client takes it (stream.c). */
+	if (park != NULL && park->stream_ok) {
+		rpc_ok(r, NULL);
+		r->records_of = (int)c + 1;
+		return;
+	}
 	if ((m = rpc_val(x, VAL_STRUCT)) == NULL ||
 	    (n && (m->u.st.m = arena_alloc(&x->arena, n * sizeof(struct val_member))) == NULL))
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
@@ -250,7 +256,7 @@ field_of(enum cls c, const char *msg, const char *prefix)
 /* The implicit messages. Returns 0 when msg is one of them (r is filled), -1 otherwise. */
 static int
 implicit(struct xapi *x, enum cls c, const char *msg, struct val *p, struct rpc_reply *r,
-    const char *method)
+    const char *method, const struct park *park)
 {
 	size_t		 argc = p->u.a.n - 1;	/* after the session */
 	struct obj	*o;
@@ -272,7 +278,7 @@ implicit(struct xapi *x, enum cls c, const char *msg, struct val *p, struct rpc_
 		get_all(x, c, r);
 	} else if (strcmp(msg, "get_all_records") == 0) {
 		ARGS(0);
-		get_all_records(x, c, r);
+		get_all_records(x, c, r, park);
 	} else if (strcmp(msg, "get_record") == 0) {
 		ARGS(1);
 		if ((o = rpc_param_ref(x, r, p, 1, c)) != NULL)
@@ -477,7 +483,7 @@ dispatch(struct xapi *x, const char *method, struct val *params, struct rpc_repl
 			    rpc_printf(x, "%d", call->nargs), rpc_printf(x, "%zu", argc));
 		return call->fn(x, session, params, r, park);
 	}
-	if (implicit(x, c, msg, params, r, method) == -1)
+	if (implicit(x, c, msg, params, r, method, park) == -1)
 		rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
 }
 

@@ -1,56 +1,82 @@
 /*
- * The HTTP side of xapi-lite: one thread, one poll() loop over the listeners and every
- * connection. XML-RPC on POST to any path (by prefix, as XAPI), JSON-RPC v1 and v2 on
- * POST /jsonrpc, CORS preflight, keep-alive, XAPI's limits (body, header time, connection
- * count); a parked event.from holds its connection until rpc_wake answers it.
+ * The HTTP side of xapi-lite, on the event loop (lib/loop.c): listeners, connections and
+ * consoles register themselves, and each turn reads and answers what came, makes the
+ * turn's changes durable (one fsync), then sends the replies. XML-RPC on POST to any path
+ * (by prefix, as XAPI), JSON-RPC v1 and v2 on POST /jsonrpc, CORS preflight, keep-alive
+ * and pipelining, a parked event.from holding its connection until rpc_wake answers it.
+ * Hostile clients are held to the limits of xapi_limits.h: a connection must complete a
+ * request soon after it opens, the oldest unproven ones make room for new ones (per client
+ * address and in all), large bodies share one budget, and big replies are streamed.
  */
 #define _GNU_SOURCE	/* accept4 */
+#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include "buf.h"
-#include "exec.h"
 #include "http.h"
 #include "json.h"
-#include "xapi_limits.h"
 #include "console.h"
 #include "server.h"
+#include "stream.h"
 #include "transfer.h"
 #include "xmlrpc.h"
 
+#define CONSOLE_BUF	(64 * 1024)	/* a console's bytes in flight, each way */
+#define HDR_GAP		256	/* room kept before a reply's body for its headers */
+#define BUF_KEEP	(64 * 1024)	/* larger connection buffers are freed when idle */
+/* What a connection may hold before its request's header says more: a header and a small
+   body (those never wait for the budget, so a login always gets in), or several small
+   pipelined requests. */
+#define CONN_ALLOW	(XAPI_MAX_HDR_BYTES + XAPI_SMALL_BODY)
+
 struct conn {
+	struct server	*s;
+	size_t		 slot;		/* index in s->conns */
 	int		 fd;
 	struct buf	 in, out;
+	size_t		 out_off;	/* out's first byte still to send */
+	size_t		 allow;		/* bytes in may hold now */
+	size_t		 reserved;	/* this request's body, counted in s->body_bytes */
+	long long	 accepted_ms;	/* when the connection came */
 	long long	 started_ms;	/* when the current request's first byte came */
 	long long	 active_ms;	/* last read or write */
 	int		 proxy_ok;	/* may start with a PROXY line (loopback TCP) */
 	int		 local;		/* accepted on the Unix socket */
+	int		 admitted;	/* its client address is settled and counted */
+	int		 proven;	/* it has sent a whole request */
+	int		 http11;	/* the current request's HTTP minor version */
 	int		 closing;	/* close once out is written */
-	struct park	*park;		/* non-NULL while an event.from waits */
 	int		 dead;		/* the peer went away or broke the protocol */
 	int		 eof;		/* the peer has sent all it will */
-	size_t		 out_off;	/* out's first byte still to send */
+	int		 pending;	/* a request waits in `in` with no event to announce it */
+	struct park	*park;		/* non-NULL while a call waits */
+	struct stream	 stream;	/* a reply being written a chunk at a time */
 	struct transfer	 xfer;		/* a disk upload or download in progress */
 	int		 peer;		/* a console's far end (pty, VNC); -1 when none */
 	struct buf	 peer_out;	/* what the client typed, not yet taken by peer */
-	size_t		 peer_pfd;	/* peer's slot in the poll set */
 	char		 client[CLIENT_ADDR_LEN];	/* PROXY source, peer address, "local" */
 };
 
-static void
-conn_close(struct server *s, size_t i)
-{
-	struct conn	*c = s->conns[i];
+static void	on_conn(struct loop *, int, void *, int);
+static void	on_peer(struct loop *, int, void *, int);
 
+static void
+release_body(struct server *s, struct conn *c)
+{
+	s->body_bytes -= c->reserved;
+	c->reserved = 0;
+	c->allow = CONN_ALLOW;
+}
+
+static void
+conn_close(struct server *s, struct conn *c)
+{
 	/* A waiting event.from goes with its caller; a call whose child runs (xl making a
 	   domain) finishes unanswered, so nothing is left half-done. */
 	if (c->park != NULL && c->park->job == NULL) {
@@ -59,22 +85,41 @@ conn_close(struct server *s, size_t i)
 	} else if (c->park != NULL)
 		c->park->conn = NULL;
 	transfer_end(s->x, &c->xfer, "the client went away before the transfer ended");
-	if (c->peer != -1)
+	stream_free(&c->stream);
+	if (c->peer != -1) {
+		loop_del(s->loop, c->peer);
 		close(c->peer);
+	}
 	buf_free(&c->peer_out);
+	loop_del(s->loop, c->fd);
 	close(c->fd);
+	release_body(s, c);
 	buf_free(&c->in);
 	buf_free(&c->out);
+	if (c->local)
+		s->nlocal--;
+	else
+		s->ntcp--;
+	s->conns[c->slot] = s->conns[--s->nconns];
+	s->conns[c->slot]->slot = c->slot;
 	free(c);
-	s->conns[i] = s->conns[--s->nconns];
+}
+
+/* Unsent bytes of out. */
+static size_t
+unsent(const struct conn *c)
+{
+	return c->out.len - c->out_off;
 }
 
 static void
 respond(struct conn *c, int status, const char *type, const char *body, size_t len,
     int keep_alive)
 {
-	if (c->out.len == 0)
+	if (unsent(c) == 0) {
+		buf_reset(&c->out);
 		c->out_off = 0;
+	}
 	if (buf_printf(&c->out, "HTTP/1.1 %d %s\r\ncontent-length: %zu\r\n"
 	    "content-type: %s\r\nAccess-Control-Allow-Origin: *\r\n"
 	    "Access-Control-Allow-Headers: X-Requested-With\r\n%s\r\n", status,
@@ -85,6 +130,24 @@ respond(struct conn *c, int status, const char *type, const char *body, size_t l
 		c->closing = 1;
 }
 
+/* Appends s with HTML's special characters escaped. Returns 0 or -1. */
+static int
+html_text(struct buf *b, const char *s)
+{
+	int	e = 0;
+
+	for (; *s != '\0' && e == 0; s++)
+		switch (*s) {
+		case '<':	e = buf_lit(b, "&lt;"); break;
+		case '>':	e = buf_lit(b, "&gt;"); break;
+		case '&':	e = buf_lit(b, "&amp;"); break;
+		case '"':	e = buf_lit(b, "&quot;"); break;
+		case '\'':	e = buf_lit(b, "&#39;"); break;
+		default:	e = buf_append(b, s, 1); break;
+		}
+	return e;
+}
+
 /* XAPI answers a body it cannot parse with HTTP 500 and a short HTML page. */
 static void
 respond_500(struct conn *c, const char *why)
@@ -92,10 +155,12 @@ respond_500(struct conn *c, const char *why)
 	struct buf	b;
 
 	buf_init(&b, 4096);
-	buf_printf(&b, "<html><body><h1>HTTP 500 internal server error</h1>"
+	if (buf_lit(&b, "<html><body><h1>HTTP 500 internal server error</h1>"
 	    "An unexpected error occurred; please wait a while and try again. "
 	    "If the problem persists, please contact your support representative."
-	    "<h1> Additional information </h1>%s</body></html>", why);
+	    "<h1> Additional information </h1>") == -1 || html_text(&b, why) == -1 ||
+	    buf_lit(&b, "</body></html>") == -1)
+		buf_reset(&b);
 	respond(c, 500, "text/html", b.p ? b.p : "", b.len, 0);
 	buf_free(&b);
 }
@@ -148,69 +213,73 @@ write_json(struct buf *body, const struct rpc_reply *r, int v2, const char *id)
 	return e ? -1 : 0;
 }
 
-#define CONSOLE_BUF	(64 * 1024)	/* a console's bytes in flight, each way */
-#define HDR_GAP	256	/* room kept before a reply's body for its headers */
-#define BUF_KEEP	(64 * 1024)	/* larger connection buffers are freed when idle */
-
-/* Writes the reply straight into c->out (which is empty): a gap, the body, then the
-   headers into the end of the gap, so a large body is never copied. */
+/* Appends the reply to out: a gap, the body, then the headers into the end of the gap, so a
+   large body is never copied; behind replies still unsent (pipelining) it is moved down
+   to follow them. */
 static void
-reply(struct server *s, struct conn *c, const struct rpc_reply *r, int json, int v2,
-    const char *id, int keep_alive)
+reply(struct conn *c, const struct rpc_reply *r, int json, int v2, const char *id,
+    int keep_alive)
 {
 	static const char	*oom[] = { "INTERNAL_ERROR", "the reply is too large" };
 	const char		*type = json ? "application/json" : "text/xml";
 	char			 gap[HDR_GAP], hdr[HDR_GAP];
-	size_t			 len;
+	size_t			 start, len;
 	int			 n;
 
-	(void)s;
+	if (unsent(c) == 0) {
+		buf_reset(&c->out);
+		c->out_off = 0;
+	}
+	start = c->out.len;
 	memset(gap, ' ', sizeof(gap));
-	buf_reset(&c->out);
-	c->out_off = 0;
 	if (buf_append(&c->out, gap, sizeof(gap)) == -1 ||
 	    (json ? write_json(&c->out, r, v2, id) : write_xmlrpc(&c->out, r)) == -1) {
-		struct rpc_reply e = { NULL, (const char **)(uintptr_t)oom, 2, 0, 0 };
+		struct rpc_reply e = { NULL, (const char **)(uintptr_t)oom, 2, 0, 0, 0 };
 
-		buf_reset(&c->out);
+		c->out.len = start;
 		if (buf_append(&c->out, gap, sizeof(gap)) == -1 ||
 		    (json ? write_json(&c->out, &e, v2, id) : write_xmlrpc(&c->out, &e)) == -1) {
+			c->out.len = start;
 			c->closing = 1;
 			return;
 		}
 	}
-	len = c->out.len - HDR_GAP;
+	len = c->out.len - start - HDR_GAP;
 	n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 200 OK\r\ncontent-length: %zu\r\n"
 	    "content-type: %s\r\nAccess-Control-Allow-Origin: *\r\n"
 	    "Access-Control-Allow-Headers: X-Requested-With\r\n%s\r\n", len, type,
 	    keep_alive ? "" : "connection: close\r\n");
-	memcpy(c->out.p + HDR_GAP - n, hdr, n);
-	c->out_off = HDR_GAP - n;
+	memcpy(c->out.p + start + HDR_GAP - n, hdr, (size_t)n);
+	if (start == 0)
+		c->out_off = HDR_GAP - (size_t)n;
+	else {
+		memmove(c->out.p + start, c->out.p + start + HDR_GAP - n, (size_t)n + len);
+		c->out.len = start + (size_t)n + len;
+		c->out.p[c->out.len] = '\0';
+	}
 	if (!keep_alive)
 		c->closing = 1;
 }
 
-/* Answers a parked event.from (called by rpc_wake). */
+/* Answers a parked call (called by rpc_wake and rpc_jobs). */
 static void
 answer_parked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	struct server	*s = x->server;
-	size_t		 i;
+	struct conn	*c = pk->conn;
 
 	park_unlink(x, pk);
-	for (i = 0; i < s->nconns; i++)
-		if (s->conns[i]->park == pk) {
-			struct conn	*c = s->conns[i];
-
-			reply(s, c, r, pk->json, pk->json_v2, pk->json_id ? pk->json_id : "null",
-			    pk->keep_alive);
-			c->park = NULL;
-			break;
-		}
+	if (c != NULL && c->park == pk) {
+		reply(c, r, pk->json, pk->json_v2, pk->json_id ? pk->json_id : "null",
+		    pk->keep_alive);
+		c->park = NULL;
+		/* Requests that came behind it are answered now. */
+		if (c->in.len > 0)
+			c->pending = 1;
+	}
 	park_free(pk);
 }
 
-/* Runs one call and answers it, or parks it. */
+/* Runs one call and answers it, streams its reply, or parks it. */
 static void
 call(struct server *s, struct conn *c, const char *method, struct val *params, int json,
     int v2, const char *id, int keep_alive)
@@ -224,11 +293,25 @@ call(struct server *s, struct conn *c, const char *method, struct val *params, i
 	}
 	pk->conn = c;
 	pk->local = c->local;
+	pk->stream_ok = 1;
 	memcpy(pk->client, c->client, sizeof(pk->client));
 	rpc_call(s->x, method, params, &r, pk);
+	if (r.records_of) {
+		park_free(pk);
+		if (stream_begin(&c->stream, s->x, r.records_of - 1, json, v2, id, c->http11,
+		    keep_alive, &c->out) == -1) {
+			static const char *oom[] = { "INTERNAL_ERROR", "out of memory" };
+			struct rpc_reply e = { NULL, (const char **)(uintptr_t)oom, 2, 0, 0, 0 };
+
+			reply(c, &e, json, v2, id, keep_alive);
+		} else if (!keep_alive || !c->http11)
+			c->closing = 1;	/* once the stream has ended */
+		log_call(s->log, c->client, method, "Success");
+		return;
+	}
 	if (!r.parked) {
 		park_free(pk);
-		reply(s, c, &r, json, v2, id, keep_alive);
+		reply(c, &r, json, v2, id, keep_alive);
 		log_call(s->log, c->client, method, r.nerr ? r.err[0] : "Success");
 		return;
 	}
@@ -310,12 +393,20 @@ upload_some(struct server *s, struct conn *c, const char *p, size_t n, size_t *u
 {
 	size_t	take = (size_t)(c->xfer.end - c->xfer.off) < n ?
 	    (size_t)(c->xfer.end - c->xfer.off) : n;
+	char	why[160];
+	int	m;
 
 	*used = take;
+	/* The VDI may be destroyed while its data arrives: the upload fails then. */
+	if (take > 0 && db_find(&s->x->db, c->xfer.vdi, REF_LEN) == NULL) {
+		m = snprintf(why, sizeof(why), "the VDI %s was destroyed during the upload\n",
+		    c->xfer.vdi);
+		transfer_end(s->x, &c->xfer, why);
+		respond(c, 500, "text/plain", why, (size_t)m, 0);
+		return 1;
+	}
 	if (take > 0 && transfer_put(&c->xfer, p, take) == -1) {
-		char	why[160];
-		int	m = snprintf(why, sizeof(why), "cannot write the VDI: %s\n", strerror(errno));
-
+		m = snprintf(why, sizeof(why), "cannot write the VDI: %s\n", strerror(errno));
 		transfer_end(s->x, &c->xfer, why);
 		respond(c, 500, "text/plain", why, (size_t)m, 0);
 		return 1;
@@ -338,6 +429,11 @@ begin_console(struct server *s, struct conn *c, const struct http_request *req, 
 		respond(c, -fd, "text/plain", msg, strlen(msg), 0);
 		return;
 	}
+	if (loop_add(s->loop, fd, LOOP_IN, on_peer, c) == -1) {
+		close(fd);
+		respond(c, 503, "text/plain", "too many open files\n", 20, 0);
+		return;
+	}
 	buf_consume(&c->in, hdr);
 	c->peer = fd;
 	buf_init(&c->peer_out, CONSOLE_BUF);
@@ -351,7 +447,7 @@ begin_console(struct server *s, struct conn *c, const struct http_request *req, 
 /* Moves console bytes: the client's to the peer, the peer's to the client (while the
    client keeps up). Returns -1 when either end has gone. */
 static int
-console_pump(struct conn *c, short peer_events)
+console_pump(struct conn *c, int peer_events)
 {
 	char	chunk[16384];
 	ssize_t	n;
@@ -361,9 +457,7 @@ console_pump(struct conn *c, short peer_events)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
 		buf_consume(&c->peer_out, (size_t)n);
 	}
-	if (peer_events & (POLLERR | POLLNVAL))
-		return -1;
-	if (!(peer_events & (POLLIN | POLLHUP)))
+	if (!(peer_events & LOOP_IN))
 		return 0;
 	while (c->out.len < CONSOLE_BUF) {
 		if ((n = read(c->peer, chunk, sizeof(chunk))) == 0)
@@ -406,6 +500,50 @@ begin_transfer(struct server *s, struct conn *c, const struct http_request *req,
 		c->dead = 1;
 }
 
+/* The oldest connection of this kind (TCP or local; of client when not NULL) that has not
+   yet sent a whole request, other than self; or NULL. */
+static struct conn *
+oldest_unproven(struct server *s, int local, const char *client, const struct conn *self)
+{
+	struct conn	*best = NULL;
+	size_t		 i;
+
+	for (i = 0; i < s->nconns; i++) {
+		struct conn	*c = s->conns[i];
+
+		if (c == self || c->proven || c->dead || c->local != local ||
+		    (client != NULL && (!c->admitted || strcmp(c->client, client) != 0)))
+			continue;
+		if (best == NULL || c->accepted_ms < best->accepted_ms)
+			best = c;
+	}
+	return best;
+}
+
+/* Counts c against its client address's cap, once the address is known. A client at its
+   cap loses its oldest connection that has not sent a request yet; with none, c goes.
+   Returns 0, or -1 when c must close. */
+static int
+admit(struct server *s, struct conn *c)
+{
+	struct conn	*victim;
+	size_t		 i, n = 0;
+
+	c->admitted = 1;
+	if (c->local)
+		return 0;
+	for (i = 0; i < s->nconns; i++)
+		if (s->conns[i] != c && !s->conns[i]->dead && s->conns[i]->admitted &&
+		    !s->conns[i]->local && strcmp(s->conns[i]->client, c->client) == 0)
+			n++;
+	if (n < XAPI_MAX_CONNECTIONS_PER_CLIENT)
+		return 0;
+	if ((victim = oldest_unproven(s, 0, c->client, c)) == NULL)
+		return -1;
+	victim->dead = 1;
+	return 0;
+}
+
 /* Handles at most one complete request from c->in. Returns 1 when one was handled. */
 static int
 handle(struct server *s, struct conn *c)
@@ -428,9 +566,14 @@ handle(struct server *s, struct conn *c)
 			return 0;
 		}
 		buf_consume(&c->in, n);
-		snprintf(c->client, sizeof(c->client), "%.*s", (int)client.len, client.p);
+		if (client.len > 0)
+			snprintf(c->client, sizeof(c->client), "%.*s", (int)client.len, client.p);
 	}
 	c->proxy_ok = 0;
+	if (!c->admitted && admit(s, c) == -1) {
+		c->dead = 1;
+		return 0;
+	}
 	if ((n = http_parse_request(c->in.p, c->in.len, &req, &why)) == -2) {
 		if (c->in.len > XAPI_MAX_HDR_BYTES)
 			respond(c, 431, "text/plain", "request header too large\n", 25, 0);
@@ -443,14 +586,21 @@ handle(struct server *s, struct conn *c)
 		respond(c, 400, "text/plain", msg, (size_t)m, 0);
 		return 0;
 	}
+	if (n > XAPI_MAX_HDR_BYTES) {
+		respond(c, 431, "text/plain", "request header too large\n", 25, 0);
+		return 0;
+	}
 	ka = req.keep_alive;
+	c->http11 = req.minor_version == 1;
 	if (path_is(&req.method, "CONNECT") && path_is(&req.path, "/console")) {
+		c->proven = 1;
 		begin_console(s, c, &req, (size_t)n);
 		arena_reset(&s->x->arena);
 		c->started_ms = 0;
 		return 1;
 	}
 	if (path_is(&req.path, "/import_raw_vdi") || path_is(&req.path, "/export_raw_vdi")) {
+		c->proven = 1;
 		if (req.chunked)
 			respond(c, 411, "text/plain", "chunked bodies are not supported\n", 33, 0);
 		else
@@ -467,12 +617,29 @@ handle(struct server *s, struct conn *c)
 		respond(c, 413, "text/plain", "request body too large\n", 23, 0);
 		return 0;
 	}
-	if (req.content_length > 0 && c->in.len - n < (size_t)req.content_length)
+	if (req.content_length > 0 && c->in.len - n < (size_t)req.content_length) {
+		size_t	body = (size_t)req.content_length;
+
+		/* A large body waits in memory only within the budget all connections share. */
+		if (c->reserved == 0 && body > XAPI_SMALL_BODY) {
+			if (s->body_bytes + body > XAPI_MAX_BUFFERED_BYTES) {
+				static const char busy[] = "busy: too many large requests "
+				    "at once; try again\n";
+
+				respond(c, 503, "text/plain", busy, sizeof(busy) - 1, 0);
+				return 0;
+			}
+			c->reserved = body;
+			s->body_bytes += body;
+			c->allow = (size_t)n + body;
+		}
 		return 0;
+	}
 	{
 		const char	*body = c->in.p + n;
 		size_t		 len = req.content_length > 0 ? (size_t)req.content_length : 0;
 
+		c->proven = 1;
 		if (path_is(&req.method, "OPTIONS"))
 			respond(c, 200, "text/plain", "", 0, ka);
 		else if (path_is(&req.method, "POST") && path_is(&req.path, "/jsonrpc"))
@@ -485,43 +652,33 @@ handle(struct server *s, struct conn *c)
 		else
 			respond(c, 404, "text/plain", "not found\n", 10, ka);
 		buf_consume(&c->in, n + len);
+		release_body(s, c);
 	}
 	arena_reset(&s->x->arena);
 	c->started_ms = c->in.len ? s->x->now_ms : 0;
 	return 1;
 }
 
+/* Handles the complete requests c holds, in order, while nothing holds them up. */
 static void
-accept_on(struct server *s, const struct listener *l)
+process(struct server *s, struct conn *c)
 {
-	struct conn		*c;
-	struct sockaddr_in	 peer;
-	socklen_t		 plen;
-	int			 fd;
+	c->pending = 0;
+	while (!c->dead && c->park == NULL && !c->closing && c->xfer.fd == -1 &&
+	    c->peer == -1 && c->stream.cls < 0 && unsent(c) < XAPI_REPLY_CHUNK &&
+	    handle(s, c))
+		;
+}
 
-	for (;;) {
-		plen = sizeof(peer);
-		memset(&peer, 0, sizeof(peer));
-		if ((fd = accept4(l->fd, (struct sockaddr *)&peer, &plen,
-		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
-			break;
-		if (s->nconns == XAPI_MAX_CONNECTIONS || (c = calloc(1, sizeof(*c))) == NULL) {
-			close(fd);
-			continue;
-		}
-		c->fd = fd;
-		c->xfer.fd = -1;
-		c->peer = -1;
-		buf_init(&c->in, XAPI_MAX_HDR_BYTES + XAPI_MAX_BODY + 512);
-		buf_init(&c->out, XAPI_MAX_REPLY);
-		c->active_ms = s->x->now_ms;
-		c->proxy_ok = l->proxy_ok;
-		c->local = l->local;
-		if (l->local || peer.sin_family != AF_INET ||
-		    inet_ntop(AF_INET, &peer.sin_addr, c->client, sizeof(c->client)) == NULL)
-			snprintf(c->client, sizeof(c->client), "local");
-		s->conns[s->nconns++] = c;
-	}
+/* How many more bytes c may read now. */
+static size_t
+room(const struct conn *c)
+{
+	if (c->xfer.fd != -1)
+		return 16384;
+	if (c->peer != -1)
+		return c->peer_out.max - c->peer_out.len;
+	return c->allow > c->in.len ? c->allow - c->in.len : 0;
 }
 
 /* Reads what is there; returns -1 when the connection must close. */
@@ -530,17 +687,13 @@ conn_read(struct server *s, struct conn *c)
 {
 	char	chunk[16384];
 	ssize_t	n;
+	size_t	r;
 
-	for (;;) {
-		/* A full buffer waits for handle() to take a request out (or refuse it); the
-		   rest stays in the socket. An upload's body never stays in the buffer, nor do
-		   a console's keys. */
-		size_t	room = c->xfer.fd != -1 ? sizeof(chunk) : c->peer != -1 ?
-		    c->peer_out.max - c->peer_out.len : c->in.max - c->in.len;
-
-		if (room == 0)
-			return 0;
-		n = read(c->fd, chunk, room < sizeof(chunk) ? room : sizeof(chunk));
+	/* A full allowance waits for handle() to take a request out (or refuse it); the rest
+	   stays in the socket. An upload's body never stays in the buffer, nor do a console's
+	   keys. */
+	while ((r = room(c)) > 0) {
+		n = read(c->fd, chunk, r < sizeof(chunk) ? r : sizeof(chunk));
 		if (n == 0) {
 			c->eof = 1;	/* what came before is still handled */
 			return 0;
@@ -565,32 +718,235 @@ conn_read(struct server *s, struct conn *c)
 		}
 		if (c->in.len == 0)
 			c->started_ms = s->x->now_ms;
-		if (buf_append(&c->in, chunk, n) == -1)
+		if (buf_append(&c->in, chunk, (size_t)n) == -1)
 			return -1;	/* out of memory */
+	}
+	return 0;
+}
+
+/* The client's socket is ready. */
+static void
+on_conn(struct loop *l, int fd, void *arg, int mask)
+{
+	struct conn	*c = arg;
+
+	(void)l;
+	(void)fd;
+	if (!(mask & LOOP_IN) || c->dead)
+		return;
+	/* A parked caller is not read: only its hang-up wakes this. */
+	if (c->park != NULL && loop_mask(c->s->loop, c->fd) == 0) {
+		c->dead = 1;
+		return;
+	}
+	c->dead = conn_read(c->s, c) == -1;
+	process(c->s, c);
+	/* Keys typed into a console go on to its far end at once. */
+	if (!c->dead && c->peer != -1 && !c->closing && console_pump(c, 0) == -1)
+		c->closing = 1;
+	/* The peer has finished sending: answer what it asked, then close. */
+	if (c->eof && c->park == NULL && c->stream.cls < 0)
+		c->closing = 1;
+}
+
+/* A console's far end is ready. */
+static void
+on_peer(struct loop *l, int fd, void *arg, int mask)
+{
+	struct conn	*c = arg;
+
+	(void)l;
+	(void)fd;
+	if (!c->dead && !c->closing && console_pump(c, mask) == -1)
+		c->closing = 1;
+}
+
+static void
+on_accept(struct loop *l, int lfd, void *arg, int mask)
+{
+	struct listener		*ls = arg;
+	struct server		*s = ls->s;
+	struct conn		*c, *victim;
+	struct sockaddr_in	 peer;
+	socklen_t		 plen;
+	int			 fd;
+
+	(void)l;
+	(void)mask;
+	for (;;) {
+		plen = sizeof(peer);
+		memset(&peer, 0, sizeof(peer));
+		if ((fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+			/* Out of descriptors: an unproven connection makes room. */
+			if ((errno == EMFILE || errno == ENFILE) &&
+			    (victim = oldest_unproven(s, ls->local, NULL, NULL)) != NULL) {
+				conn_close(s, victim);
+				continue;
+			}
+			return;
+		}
+		/* Full: the oldest connection that has not sent a request makes room; when
+		   every one has, the newcomer goes. */
+		if ((ls->local ? s->nlocal == XAPI_MAX_LOCAL_CONNECTIONS :
+		    s->ntcp == XAPI_MAX_CONNECTIONS) &&
+		    (victim = oldest_unproven(s, ls->local, NULL, NULL)) != NULL)
+			conn_close(s, victim);
+		if ((ls->local ? s->nlocal == XAPI_MAX_LOCAL_CONNECTIONS :
+		    s->ntcp == XAPI_MAX_CONNECTIONS) || (c = calloc(1, sizeof(*c))) == NULL) {
+			close(fd);
+			continue;
+		}
+		if (loop_add(s->loop, fd, LOOP_IN, on_conn, c) == -1) {
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->s = s;
+		c->fd = fd;
+		c->xfer.fd = -1;
+		c->peer = -1;
+		c->stream.cls = -1;
+		c->allow = CONN_ALLOW;
+		buf_init(&c->in, XAPI_MAX_HDR_BYTES + XAPI_MAX_BODY + 512);
+		buf_init(&c->out, XAPI_MAX_REPLY);
+		c->accepted_ms = c->active_ms = s->x->now_ms;
+		c->proxy_ok = ls->proxy_ok;
+		c->local = ls->local;
+		if (ls->local || peer.sin_family != AF_INET ||
+		    inet_ntop(AF_INET, &peer.sin_addr, c->client, sizeof(c->client)) == NULL)
+			snprintf(c->client, sizeof(c->client), "local");
+		c->slot = s->nconns;
+		s->conns[s->nconns++] = c;
+		if (c->local)
+			s->nlocal++;
+		else
+			s->ntcp++;
+		/* Its address is known now unless a PROXY line may still name another. */
+		if (!c->proxy_ok && admit(s, c) == -1)
+			c->dead = 1;
 	}
 }
 
+static void
+on_wake(struct loop *l, int fd, void *arg, int mask)
+{
+	char	drain[64];
+
+	(void)l;
+	(void)arg;
+	(void)mask;
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
+}
+
+/* Sends what is ready; returns -1 when the connection must close. */
 static int
 conn_write(struct server *s, struct conn *c)
 {
 	ssize_t	n;
 
-	while (c->out.len > c->out_off) {
-		n = write(c->fd, c->out.p + c->out_off, c->out.len - c->out_off);
+	while (unsent(c) > 0) {
+		n = write(c->fd, c->out.p + c->out_off, unsent(c));
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		c->out_off += n;
+		c->out_off += (size_t)n;
 		c->active_ms = s->x->now_ms;
 	}
-	/* Sent: keep small buffers for the next reply, give large ones back. */
-	if (c->out.cap > BUF_KEEP)
+	/* Sent: keep small buffers for the next reply, give large ones back (a stream
+	   refills its own). */
+	if (c->out.cap > BUF_KEEP && c->stream.cls < 0)
 		buf_free(&c->out);
 	else
 		buf_reset(&c->out);
 	c->out_off = 0;
 	if (c->in.len == 0 && c->in.cap > BUF_KEEP)
 		buf_free(&c->in);
-	return c->closing ? -1 : 0;
+	return c->closing && c->stream.cls < 0 ? -1 : 0;
+}
+
+/* After the commit: sends c's replies and the next part of its stream or download, then
+   applies the deadlines. Returns -1 when c must close. */
+static int
+conn_flush(struct server *s, struct conn *c)
+{
+	long long	now = s->x->now_ms;
+
+	if (c->dead)
+		return -1;
+	if (c->stream.cls >= 0 && unsent(c) < XAPI_REPLY_CHUNK &&
+	    stream_fill(&c->stream, s->x, &c->out) == -1)
+		return -1;
+	if ((unsent(c) > 0 || c->closing) && conn_write(s, c) == -1)
+		return -1;
+	/* A download: the file follows its headers, as fast as the socket takes. */
+	if (unsent(c) == 0 && c->xfer.fd != -1 && !c->xfer.upload) {
+		long long	before = c->xfer.off;
+
+		if (db_find(&s->x->db, c->xfer.vdi, REF_LEN) == NULL) {
+			transfer_end(s->x, &c->xfer, "the VDI was destroyed during the download");
+			return -1;
+		}
+		if (transfer_send(&c->xfer, c->fd) == -1)
+			return -1;
+		if (c->xfer.off != before)
+			c->active_ms = now;
+		if (c->xfer.off == c->xfer.end)
+			transfer_end(s->x, &c->xfer, NULL);
+	}
+	if (c->park != NULL)
+		return 0;
+	/* A new connection must send a whole request soon, and so must each request once
+	   its first byte came. */
+	if ((!c->proven && now - c->accepted_ms > XAPI_HEADER_TIMEOUT_MS) ||
+	    (c->in.len && c->started_ms && now - c->started_ms > XAPI_HEADER_TIMEOUT_MS)) {
+		if (c->in.len == 0)
+			return -1;
+		respond(c, 408, "text/plain", "request timeout\n", 16, 0);
+		(void)conn_write(s, c);
+		return -1;
+	}
+	/* An open console may be quiet for as long as its user likes. */
+	if (unsent(c) == 0 && c->peer == -1 && c->stream.cls < 0 && c->xfer.fd == -1 &&
+	    now - c->active_ms > XAPI_IDLE_TIMEOUT_MS)
+		return -1;
+	if (unsent(c) == 0 && c->in.len > 0 && c->stream.cls < 0)
+		c->pending = 1;
+	return 0;
+}
+
+/* What the loop watches c for in the next turn. */
+static void
+conn_watch(struct server *s, struct conn *c)
+{
+	int	mask = 0;
+
+	/* Not read: a parked caller (only its hang-up is seen), or a full allowance until a
+	   request (or a console's keys) leaves it. */
+	if (c->park == NULL && room(c) > 0 && !c->closing)
+		mask |= LOOP_IN;
+	if (unsent(c) > 0 || c->stream.cls >= 0 || (c->xfer.fd != -1 && !c->xfer.upload))
+		mask |= LOOP_OUT;
+	(void)loop_add(s->loop, c->fd, mask, on_conn, c);
+	if (c->peer != -1)
+		(void)loop_add(s->loop, c->peer, (unsent(c) < CONSOLE_BUF ? LOOP_IN : 0) |
+		    (c->peer_out.len ? LOOP_OUT : 0), on_peer, c);
+	if (c->pending)
+		loop_pending(s->loop);
+}
+
+int
+server_start(struct server *s)
+{
+	size_t	i;
+
+	s->x->server = s;
+	for (i = 0; i < s->nlisten; i++)
+		if (loop_add(s->loop, s->listen[i].fd, LOOP_IN, on_accept, &s->listen[i]) == -1)
+			return -1;
+	if (s->wake_fd != -1 && loop_add(s->loop, s->wake_fd, LOOP_IN, on_wake, s) == -1)
+		return -1;
+	return 0;
 }
 
 void
@@ -599,137 +955,43 @@ server_close(struct server *s)
 	size_t	i;
 
 	while (s->nconns > 0)
-		conn_close(s, s->nconns - 1);
-	for (i = 0; i < s->nlisten; i++)
+		conn_close(s, s->conns[s->nconns - 1]);
+	for (i = 0; i < s->nlisten; i++) {
+		loop_del(s->loop, s->listen[i].fd);
 		close(s->listen[i].fd);
+	}
 	s->nlisten = 0;
 }
 
 int
 server_poll(struct server *s)
 {
-	struct pollfd	*pfd = s->pfd;
-	struct park	*pk;
-	size_t		 i, nl = s->nlisten, njobs, npfd;
-	int		 timeout;
+	size_t	i;
 
-	s->x->server = s;
-	{
-		for (i = 0; i < nl; i++) {
-			pfd[i].fd = s->listen[i].fd;
-			pfd[i].events = POLLIN;
-		}
-		njobs = 0;	/* descriptors after the connections' own */
-		for (i = 0; i < s->nconns; i++) {
-			struct conn	*c = s->conns[i];
+	if (loop_run_once(s->loop, s->x->parked ? 100 : 1000) == -1)
+		return -1;
+	s->x->now_ms = loop_now(s->loop);
+	/* Requests already buffered (pipelined, or behind an answered parked call). */
+	for (i = 0; i < s->nconns; i++)
+		if (s->conns[i]->pending && !s->conns[i]->dead)
+			process(s, s->conns[i]);
+	if (s->x->parked != NULL) {
+		rpc_jobs(s->x, answer_parked);
+		rpc_wake(s->x, answer_parked);
+		arena_reset(&s->x->arena);
+	}
+	log_flush(s->log);
+	/* One fsync for every change of this turn, before any reply leaves. */
+	if (s->commit != NULL && s->commit(s->x) == -1)
+		return -1;
+	/* Walk backwards: closing moves the last connection into the hole. */
+	for (i = s->nconns; i-- > 0;) {
+		struct conn	*c = s->conns[i];
 
-			pfd[nl + i].fd = c->fd;
-			/* Not read: a parked caller, or a full buffer (conn_read) until a
-			   request (or a console's keys) leaves it. */
-			pfd[nl + i].events = (c->park || c->in.len >= c->in.max ||
-			    (c->peer != -1 && c->peer_out.len >= c->peer_out.max) ? 0 : POLLIN) |
-			    (c->out.len || (c->xfer.fd != -1 && !c->xfer.upload) ? POLLOUT : 0);
-			if (c->peer == -1)
-				continue;
-			/* A console's far end: read while the client keeps up. */
-			c->peer_pfd = nl + s->nconns + njobs++;
-			pfd[c->peer_pfd].fd = c->peer;
-			pfd[c->peer_pfd].events = (c->out.len < CONSOLE_BUF ? POLLIN : 0) |
-			    (c->peer_out.len ? POLLOUT : 0);
-		}
-		/* The output pipes of the children parked calls wait for. */
-		for (pk = s->x->parked; pk != NULL && njobs < XAPI_MAX_CONNECTIONS; pk = pk->next)
-			if (pk->job != NULL && pk->job->fd != -1) {
-				pfd[nl + s->nconns + njobs].fd = pk->job->fd;
-				pfd[nl + s->nconns + njobs++].events = POLLIN;
-			}
-		if (s->x->xs_fd != -1) {
-			pfd[nl + s->nconns + njobs].fd = s->x->xs_fd;
-			pfd[nl + s->nconns + njobs++].events = POLLIN;
-		}
-		timeout = s->x->parked ? 100 : 1000;
-		if (s->wake_fd != -1) {
-			pfd[nl + s->nconns + njobs].fd = s->wake_fd;
-			pfd[nl + s->nconns + njobs++].events = POLLIN;
-		}
-		npfd = nl + s->nconns + njobs;
-		if (poll(pfd, npfd, timeout) == -1 && errno != EINTR)
-			return -1;
-		s->x->now_ms = clock_ms();
-		if (s->wake_fd != -1) {
-			char	drain[64];
-
-			while (read(s->wake_fd, drain, sizeof(drain)) > 0)
-				;
-		}
-		for (i = 0; i < nl; i++)
-			if (pfd[i].revents & POLLIN)
-				accept_on(s, &s->listen[i]);
-		/* xenstored said a domain came or went: look at once. */
-		if (s->x->xs_fd != -1)
-			xsw_ready(s->x);
-		if (s->x->reconcile_wanted && !s->x->reconciling)
-			(void)xen_reconcile(s->x);
-		/* Read and handle every request first; replies wait in each out buffer. */
-		for (i = 0; i < s->nconns; i++) {
-			struct conn	*c = s->conns[i];
-			short		 ev = pfd[nl + i].fd == c->fd ? pfd[nl + i].revents : 0;
-
-			if (c->park != NULL && (ev & (POLLHUP | POLLERR)))
-				c->dead = 1;	/* a watcher that went away */
-			else if (ev & (POLLIN | POLLHUP | POLLERR))
-				c->dead = conn_read(s, c) == -1;
-			while (!c->dead && c->park == NULL && !c->closing && c->out.len == 0 &&
-			    c->xfer.fd == -1 && c->peer == -1 && handle(s, c))
-				;
-			/* A console: when either end goes, what is on its way still leaves. */
-			if (!c->dead && c->peer != -1 && !c->closing &&
-			    console_pump(c, c->peer_pfd < npfd && pfd[c->peer_pfd].fd == c->peer ?
-			    pfd[c->peer_pfd].revents : 0) == -1)
-				c->closing = 1;
-			/* The peer has finished sending: answer what it asked, then close. */
-			if (c->eof && c->park == NULL)
-				c->closing = 1;
-		}
-		if (s->x->parked != NULL) {
-			rpc_jobs(s->x, answer_parked);
-			rpc_wake(s->x, answer_parked);
-			arena_reset(&s->x->arena);
-		}
-		log_flush(s->log);
-		/* One fsync for every change of this turn, before any reply leaves. */
-		if (s->commit != NULL && s->commit(s->x) == -1)
-			return -1;
-		/* Walk backwards: closing moves the last connection into the hole. */
-		for (i = s->nconns; i-- > 0;) {
-			struct conn	*c = s->conns[i];
-			int		 dead = c->dead;
-
-			if (!dead && (c->out.len || c->closing))
-				dead = conn_write(s, c) == -1;
-			/* A download: the file follows its headers, as fast as the socket takes. */
-			if (!dead && c->out.len == 0 && c->xfer.fd != -1 && !c->xfer.upload) {
-				long long	before = c->xfer.off;
-
-				if (transfer_send(&c->xfer, c->fd) == -1)
-					dead = 1;
-				else if (c->xfer.off != before)
-					c->active_ms = s->x->now_ms;
-				if (!dead && c->xfer.off == c->xfer.end)
-					transfer_end(s->x, &c->xfer, NULL);
-			}
-			if (!dead && c->park == NULL && c->in.len && c->started_ms &&
-			    s->x->now_ms - c->started_ms > XAPI_HEADER_TIMEOUT_MS) {
-				respond(c, 408, "text/plain", "request timeout\n", 16, 0);
-				dead = conn_write(s, c) == -1;
-			}
-			/* An open console may be quiet for as long as its user likes. */
-			if (!dead && c->park == NULL && c->out.len == 0 && c->peer == -1 &&
-			    s->x->now_ms - c->active_ms > XAPI_IDLE_TIMEOUT_MS)
-				dead = 1;
-			if (dead)
-				conn_close(s, i);
-		}
+		if (conn_flush(s, c) == -1)
+			conn_close(s, c);
+		else
+			conn_watch(s, c);
 	}
 	return 0;
 }

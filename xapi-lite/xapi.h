@@ -20,10 +20,13 @@ struct rpc_reply {
 	size_t		  nerr;
 	int		  unwrapped;	/* system.listMethods: no Status envelope */
 	int		  parked;	/* event.from is waiting; the reply comes later */
+	int		  records_of;	/* get_all_records to stream (stream.c): class + 1 */
 };
 
 struct xapi;
 struct job;
+struct loop;
+struct xen_state;
 
 /* A call waiting: event.from for a change or its deadline, or a call for a child process. */
 struct park {
@@ -46,6 +49,7 @@ struct park {
 	size_t		 ctxlen;
 	int		 attempt;	/* job_done's own count of jobs tried */
 	int		 local;		/* came through the --unix listener (pre-authenticated) */
+	int		 stream_ok;	/* the caller can take a streamed reply (records_of) */
 	char		 client[CLIENT_ADDR_LEN];	/* the caller's address (see conn) */
 	/* What follows the host-config program's success (hostcfg.c). */
 	void		(*then)(struct xapi *, struct park *, struct rpc_reply *);
@@ -81,14 +85,8 @@ struct xapi {
 	long long	 sr_accounted;	/* ...and of the last update of the SRs' space figures */
 	char		 statedir[256];	/* --state: the journal, and the SRs' directories */
 	char		 rundir[300];	/* the xen backend's xl configurations */
-	int		 reconciling;	/* an `xl list` reconciliation is running */
-	int		 reconcile_wanted; /* xenstored said a domain came or went */
-	long long	 reconciled_at;	/* unix time the last one started */
-	int		 xs_fd;		/* xswatch.c's watch connection; -1 when none */
-	struct buf	 xs_in;
-	unsigned	 power_ops;	/* power operations ended so far */
-	unsigned	 power_ops_listed; /* ...when the running reconciliation began: if one
-					   ended under it, what it listed is out of date */
+	struct xen_state *xen;		/* the xen backend's (xen.h); NULL on the sim */
+	struct loop	*loop;		/* the event loop everything registers with */
 };
 
 struct server;
@@ -136,7 +134,9 @@ void	vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_rep
 int	vm_operation(struct xapi *x, struct obj *vm, const char *op, const char *opref);
 int	vm_busy(struct xapi *x, struct obj *vm, struct rpc_reply *r);
 
-/* xen.c: the xen backend. xen_populate fills an empty database with this machine's host
+/* xen.c: the xen backend. xen_new makes x->xen (0, or -1), xen_free frees it (and closes
+   xenstored's connections); xen_tick is its part of housekeeping (reconnect to xenstored,
+   reconcile when it said so or now and then). xen_populate fills an empty database with this machine's host
    (0, or -1 with why); xen_power runs power operation op ("start", "clean_shutdown"...)
    as an xl job that ends in state to (0 with r parked, or -1 with r filled);
    xen_reconcile starts an `xl list` that brings power states up to date (0 or -1). */
@@ -144,15 +144,17 @@ int	xen_populate(struct xapi *x, char *why, size_t whylen);
 int	xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to,
 	    struct rpc_reply *r, struct park *park);
 int	xen_reconcile(struct xapi *x);
+int	xen_new(struct xapi *x);
+void	xen_free(struct xapi *x);
+void	xen_tick(struct xapi *x);
 
-/* xswatch.c: the xen backend's client of xenstored. xsw_open connects and watches domains
-   coming and going (0, or -1); xsw_ready takes what xenstored sent on x->xs_fd and sets
-   x->reconcile_wanted for each event; xsw_close drops the connections; xsw_read reads a
-   xenstore path into out (0, or -1 when absent or xenstored cannot be reached). */
+/* xswatch.c: the xen backend's client of xenstored. xsw_open connects, watches domains
+   coming and going and registers with x->loop (0, or -1); each event sets
+   reconcile_wanted; xsw_close drops the connections; xsw_read reads a xenstore path into
+   out (0, or -1 when absent or xenstored cannot be reached). */
 int	xsw_open(struct xapi *x);
-void	xsw_ready(struct xapi *x);
 void	xsw_close(struct xapi *x);
-int	xsw_read(const char *path, char *out, size_t len);
+int	xsw_read(struct xapi *x, const char *path, char *out, size_t len);
 
 /* What the host's records are made from. */
 struct host_facts {

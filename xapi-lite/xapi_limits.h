@@ -14,7 +14,9 @@
 #define XAPI_MAX_LOCAL_CONNECTIONS	64	/* the Unix socket's, apart from TCP's */
 #define XAPI_MAX_BUFFERED_BYTES	(24 * 1024 * 1024)	/* request bodies held, all connections;
 							   a body past it gets 503 */
+#define XAPI_SMALL_BODY	(16 * 1024)	/* bodies up to this are never held to the budget */
 #define XAPI_REPLY_CHUNK	(256 * 1024)	/* a streamed reply is made this much at a time */
+#define XAPI_MAX_FDS		4096		/* descriptors the loop watches (RLIMIT_NOFILE) */
 #define XAPI_MAX_SESSIONS	400		/* oldest evicted beyond */
 #define XAPI_SESSION_IDLE_S	86400
 #define XAPI_MAX_REPLY		(256 * 1024 * 1024)

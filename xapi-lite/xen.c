@@ -18,10 +18,12 @@
 #include "rpc_impl.h"
 #include "storage.h"
 #include "xlcfg.h"
+#include "xen.h"
 #include "xlparse.h"
 
 #define MIB		(1024LL * 1024)
 #define MAX_DOMAINS	1024
+#define XEN_RECONCILE_EVERY	10	/* seconds, besides xenstored's word */
 #define DEVICE_MODEL	"/usr/libexec/xen-qemu-system-i386"
 
 /* Reads a "key=value" (or key='value') line of a file dom0's scripts write: the DHCP
@@ -253,7 +255,7 @@ operation_ended(struct xapi *x, struct park *pk)
 	const char	*ref = park_ctx_part(pk, 0);
 	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
 
-	x->power_ops++;
+	x->xen->power_ops++;
 	if (vm != NULL)
 		(void)vm_operation(x, vm, NULL, park_ctx_part(pk, 4));
 	return vm;
@@ -417,9 +419,9 @@ reconcile_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	int		 n, d;
 
 	rpc_ok(r, rpc_str(x, ""));
-	x->reconciling = 0;
+	x->xen->reconciling = 0;
 	/* A power operation that ended while xl listed may have been listed half-done. */
-	if (x->power_ops_listed != x->power_ops)
+	if (x->xen->power_ops_listed != x->xen->power_ops)
 		return;
 	if (pk->job->status != 0 || (doms = calloc(MAX_DOMAINS, sizeof(*doms))) == NULL)
 		return;
@@ -470,9 +472,44 @@ xen_reconcile(struct xapi *x)
 	}
 	pk->next = x->parked;
 	x->parked = pk;
-	x->power_ops_listed = x->power_ops;
-	x->reconciling = 1;
-	x->reconcile_wanted = 0;
-	x->reconciled_at = clock_unix();
+	x->xen->power_ops_listed = x->xen->power_ops;
+	x->xen->reconciling = 1;
+	x->xen->reconcile_wanted = 0;
+	x->xen->reconciled_at = clock_unix();
 	return 0;
+}
+
+int
+xen_new(struct xapi *x)
+{
+	if ((x->xen = calloc(1, sizeof(*x->xen))) == NULL)
+		return -1;
+	x->xen->xs_fd = -1;
+	x->xen->xs_read_fd = -1;
+	return 0;
+}
+
+void
+xen_free(struct xapi *x)
+{
+	if (x->xen == NULL)
+		return;
+	xsw_close(x);
+	free(x->xen);
+	x->xen = NULL;
+}
+
+void
+xen_tick(struct xapi *x)
+{
+	struct xen_state	*xs = x->xen;
+	long long		 now = clock_unix();
+
+	/* xenstored's watches say when a domain comes or goes; without them (xenstored
+	   unreachable) it is asked once a second. */
+	if (xs->xs_fd == -1 && now - xs->reconciled_at >= XEN_RECONCILE_EVERY)
+		(void)xsw_open(x);
+	if (!xs->reconciling && (xs->reconcile_wanted || xs->xs_fd == -1 ||
+	    now - xs->reconciled_at >= XEN_RECONCILE_EVERY))
+		(void)xen_reconcile(x);
 }

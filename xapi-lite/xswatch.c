@@ -14,13 +14,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "loop.h"
 #include "xapi.h"
+#include "xen.h"
 #include "xs.h"
 
 #define XS_SOCKET	"/run/xenstored/socket"
 #define XS_TOKEN	"atoll"
-
-static int	read_fd = -1;	/* the connection for reads */
 
 static int
 xs_connect(void)
@@ -61,6 +61,8 @@ send_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+static void	on_watch(struct loop *, int, void *, int);
+
 int
 xsw_open(struct xapi *x)
 {
@@ -80,51 +82,67 @@ xsw_open(struct xapi *x)
 		return -1;
 	}
 	buf_free(&b);
-	buf_init(&x->xs_in, 2 * (16 + XS_PAYLOAD_MAX));
-	x->xs_fd = fd;
+	if (loop_add(x->loop, fd, LOOP_IN, on_watch, x) == -1) {
+		close(fd);
+		return -1;
+	}
+	buf_init(&x->xen->xs_in, 2 * (16 + XS_PAYLOAD_MAX));
+	x->xen->xs_fd = fd;
 	return 0;
 }
 
 void
 xsw_close(struct xapi *x)
 {
-	if (x->xs_fd != -1)
-		close(x->xs_fd);
-	x->xs_fd = -1;
-	buf_free(&x->xs_in);
-	if (read_fd != -1)
-		close(read_fd);
-	read_fd = -1;
+	struct xen_state	*xs = x->xen;
+
+	if (xs->xs_fd != -1) {
+		loop_del(x->loop, xs->xs_fd);
+		close(xs->xs_fd);
+	}
+	xs->xs_fd = -1;
+	buf_free(&xs->xs_in);
+	if (xs->xs_read_fd != -1)
+		close(xs->xs_read_fd);
+	xs->xs_read_fd = -1;
 }
 
-void
-xsw_ready(struct xapi *x)
+/* What xenstored sent on the watch connection: each event wants a reconciliation. */
+static void
+on_watch(struct loop *l, int fd, void *arg, int mask)
 {
+	struct xapi	*x = arg;
 	char		chunk[4096];
 	struct xs_msg	m;
 	ssize_t		n;
 	long		used;
 
-	while ((n = read(x->xs_fd, chunk, sizeof(chunk))) > 0)
-		if (buf_append(&x->xs_in, chunk, (size_t)n) == -1)
+	(void)l;
+	(void)mask;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (buf_append(&x->xen->xs_in, chunk, (size_t)n) == -1)
 			break;
 	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
 		/* xenstored went away: the periodic reconciliation carries on alone. */
 		xsw_close(x);
 		return;
 	}
-	while ((used = xs_parse(x->xs_in.p, x->xs_in.len, &m)) > 0) {
+	while ((used = xs_parse(x->xen->xs_in.p, x->xen->xs_in.len, &m)) > 0) {
 		if (m.type == XS_WATCH_EVENT)
-			x->reconcile_wanted = 1;
-		buf_consume(&x->xs_in, (size_t)used);
+			x->xen->reconcile_wanted = 1;
+		buf_consume(&x->xen->xs_in, (size_t)used);
 	}
+	/* At once, not at the next housekeeping. */
+	if (x->xen->reconcile_wanted && !x->xen->reconciling)
+		(void)xen_reconcile(x);
 	if (used == -1)
 		xsw_close(x);
 }
 
 int
-xsw_read(const char *path, char *out, size_t len)
+xsw_read(struct xapi *x, const char *path, char *out, size_t len)
 {
+	int		*read_fd = &x->xen->xs_read_fd;
 	const char	*strs[] = { path };
 	struct buf	 b;
 	struct xs_msg	 m;
@@ -133,16 +151,16 @@ xsw_read(const char *path, char *out, size_t len)
 	ssize_t		 n;
 	long		 used = 0;
 
-	if (read_fd == -1 && (read_fd = xs_connect()) == -1)
+	if (*read_fd == -1 && (*read_fd = xs_connect()) == -1)
 		return -1;
 	buf_init(&b, 0);
-	if (xs_request(&b, XS_READ, 1, strs, 1) == -1 || send_all(read_fd, b.p, b.len) == -1) {
+	if (xs_request(&b, XS_READ, 1, strs, 1) == -1 || send_all(*read_fd, b.p, b.len) == -1) {
 		buf_free(&b);
 		goto broken;
 	}
 	buf_free(&b);
 	while ((used = xs_parse(in, have, &m)) == 0) {
-		if ((n = read(read_fd, in + have, sizeof(in) - have)) <= 0) {
+		if ((n = read(*read_fd, in + have, sizeof(in) - have)) <= 0) {
 			if (n == -1 && errno == EINTR)
 				continue;
 			goto broken;
@@ -155,7 +173,7 @@ xsw_read(const char *path, char *out, size_t len)
 		return -1;		/* ENOENT and the like: the connection is fine */
 	return xs_string(&m, 0, out, len);
 broken:
-	close(read_fd);
-	read_fd = -1;
+	close(*read_fd);
+	*read_fd = -1;
 	return -1;
 }
