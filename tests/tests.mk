@@ -3,6 +3,7 @@
 
 $(eval $(call c-test,test_cmdline,tests/unit/test_cmdline.c))
 $(eval $(call c-test,test_buf_arena,tests/unit/test_buf_arena.c))
+$(eval $(call c-test,test_loop,tests/unit/test_loop.c))
 $(eval $(call c-test,test_json,tests/unit/test_json.c))
 $(eval $(call c-test,test_xmlrpc,tests/unit/test_xmlrpc.c))
 $(eval $(call c-test,test_http,tests/unit/test_http.c))
