@@ -54,7 +54,8 @@ struct conn {
 	int		 closing;	/* close once out is written */
 	int		 dead;		/* the peer went away or broke the protocol */
 	int		 eof;		/* the peer has sent all it will */
-	int		 pending;	/* a request waits in `in` with no event to announce it */
+	int		 pending;	/* requests wait in `in` with no event to announce them */
+	int		 held;		/* ...and are held up (by a parked call, a stream) */
 	struct park	*park;		/* non-NULL while a call waits */
 	struct stream	 stream;	/* a reply being written a chunk at a time */
 	struct transfer	 xfer;		/* a disk upload or download in progress */
@@ -272,9 +273,6 @@ answer_parked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		reply(c, r, pk->json, pk->json_v2, pk->json_id ? pk->json_id : "null",
 		    pk->keep_alive);
 		c->park = NULL;
-		/* Requests that came behind it are answered now. */
-		if (c->in.len > 0)
-			c->pending = 1;
 	}
 	park_free(pk);
 }
@@ -664,10 +662,18 @@ static void
 process(struct server *s, struct conn *c)
 {
 	c->pending = 0;
-	while (!c->dead && c->park == NULL && !c->closing && c->xfer.fd == -1 &&
-	    c->peer == -1 && c->stream.cls < 0 && unsent(c) < XAPI_REPLY_CHUNK &&
-	    handle(s, c))
-		;
+	for (;;) {
+		if (c->dead || c->closing || c->xfer.fd != -1 || c->peer != -1)
+			return;
+		/* Behind a parked call, a stream or a client slow to read: taken up again
+		   once that is over (conn_flush). */
+		if (c->park != NULL || c->stream.cls >= 0 || unsent(c) >= XAPI_REPLY_CHUNK) {
+			c->held = 1;
+			return;
+		}
+		if (!handle(s, c))
+			return;
+	}
 }
 
 /* How many more bytes c may read now. */
@@ -744,8 +750,9 @@ on_conn(struct loop *l, int fd, void *arg, int mask)
 	/* Keys typed into a console go on to its far end at once. */
 	if (!c->dead && c->peer != -1 && !c->closing && console_pump(c, 0) == -1)
 		c->closing = 1;
-	/* The peer has finished sending: answer what it asked, then close. */
-	if (c->eof && c->park == NULL && c->stream.cls < 0)
+	/* A console's client has gone: what is on its way still leaves. Other connections
+	   answer what they were asked first (conn_flush). */
+	if (c->eof && c->peer != -1)
 		c->closing = 1;
 }
 
@@ -896,6 +903,15 @@ conn_flush(struct server *s, struct conn *c)
 	}
 	if (c->park != NULL)
 		return 0;
+	/* Requests that waited behind a call, a stream or unsent replies. */
+	if (c->held && c->stream.cls < 0 && unsent(c) < XAPI_REPLY_CHUNK) {
+		c->held = 0;
+		c->pending = 1;
+	}
+	/* The peer has finished sending and everything it asked is answered. */
+	if (c->eof && !c->held && !c->pending && !c->closing && c->stream.cls < 0 &&
+	    unsent(c) == 0)
+		return -1;
 	/* A new connection must send a whole request soon, and so must each request once
 	   its first byte came. */
 	if ((!c->proven && now - c->accepted_ms > XAPI_HEADER_TIMEOUT_MS) ||
@@ -910,8 +926,6 @@ conn_flush(struct server *s, struct conn *c)
 	if (unsent(c) == 0 && c->peer == -1 && c->stream.cls < 0 && c->xfer.fd == -1 &&
 	    now - c->active_ms > XAPI_IDLE_TIMEOUT_MS)
 		return -1;
-	if (unsent(c) == 0 && c->in.len > 0 && c->stream.cls < 0)
-		c->pending = 1;
 	return 0;
 }
 
@@ -923,7 +937,7 @@ conn_watch(struct server *s, struct conn *c)
 
 	/* Not read: a parked caller (only its hang-up is seen), or a full allowance until a
 	   request (or a console's keys) leaves it. */
-	if (c->park == NULL && room(c) > 0 && !c->closing)
+	if (c->park == NULL && room(c) > 0 && !c->closing && !c->eof)
 		mask |= LOOP_IN;
 	if (unsent(c) > 0 || c->stream.cls >= 0 || (c->xfer.fd != -1 && !c->xfer.upload))
 		mask |= LOOP_OUT;
