@@ -234,14 +234,13 @@ vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r
 {
 	struct obj	*m = db_find(&x->db, db_str(&x->db, vm, F_VM_metrics), REF_LEN);
 	int		 up = strcmp(ps, "Halted") != 0, fails = 0;
-	static long long next_domid = 1;
 
 	fails |= db_set(&x->db, vm, F_VM_power_state, hval_string(ps));
 	fails |= db_set(&x->db, vm, F_VM_resident_on,
 	    hval_string(up ? x->host->ref : "OpaqueRef:NULL"));
 	/* The simulated host numbers domains itself; Xen's come from the xen backend. */
 	if (up && db_get(&x->db, vm, F_VM_domid)->u.i <= 0 && strcmp(x->backend, "sim") == 0)
-		fails |= db_set(&x->db, vm, F_VM_domid, hval_int(next_domid++));
+		fails |= db_set(&x->db, vm, F_VM_domid, hval_int(++x->sim_domids));
 	else if (!up)
 		fails |= db_set(&x->db, vm, F_VM_domid, hval_int(-1));
 	if (m != NULL) {

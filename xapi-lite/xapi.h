@@ -86,6 +86,7 @@ struct xapi {
 	char		 statedir[256];	/* --state: the journal, and the SRs' directories */
 	char		 rundir[300];	/* the xen backend's xl configurations */
 	struct xen_state *xen;		/* the xen backend's (xen.h); NULL on the sim */
+	long long	 sim_domids;	/* the sim backend's last domain id */
 	struct loop	*loop;		/* the event loop everything registers with */
 };
 
