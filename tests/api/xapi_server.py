@@ -43,10 +43,10 @@ class UnixTransport(xmlrpc.client.Transport):
 
 
 class Server:
-    def __init__(self, workdir=None, extra=(), root_hash=None, unix=False):
+    def __init__(self, workdir=None, extra=(), root_hash=None, unix=False, binary=None):
         """Starts a server; with workdir, reuses that directory's password and state.
         root_hash replaces root's password hash (such as "!", locked); unix adds a
-        --unix listener at self.sock."""
+        --unix listener at self.sock; binary replaces BIN (such as a release build)."""
         self.dir = workdir or tempfile.mkdtemp(prefix="xapi-lite-test-")
         self.state = os.path.join(self.dir, "state")
         self.shadow = os.path.join(self.dir, "shadow")
@@ -63,7 +63,7 @@ class Server:
         self.url = "http://127.0.0.1:%d" % self.port
         self.log = open(os.path.join(self.dir, "log"), "a+")
         self.proc = subprocess.Popen(
-            [BIN, "--backend", "sim", "--state", self.state,
+            [binary or BIN, "--backend", "sim", "--state", self.state,
              "--listen", "127.0.0.1:%d" % self.port, "--password-file", self.shadow,
              "--log", "-"] + list(extra), stderr=self.log)
         deadline = time.monotonic() + 30
