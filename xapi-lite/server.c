@@ -563,9 +563,10 @@ handle(struct server *s, struct conn *c)
 			respond(c, 400, "text/plain", "bad PROXY line\n", 15, 0);
 			return 0;
 		}
-		buf_consume(&c->in, n);
+		/* Copied before the line leaves the buffer the slice points into. */
 		if (client.len > 0)
 			snprintf(c->client, sizeof(c->client), "%.*s", (int)client.len, client.p);
+		buf_consume(&c->in, n);
 	}
 	c->proxy_ok = 0;
 	if (!c->admitted && admit(s, c) == -1) {
@@ -581,7 +582,9 @@ handle(struct server *s, struct conn *c)
 		char	msg[128];
 		int	m = snprintf(msg, sizeof(msg), "bad request: %s\n", why);
 
-		respond(c, 400, "text/plain", msg, (size_t)m, 0);
+		/* The header's size and count are limits, not a malformed request. */
+		respond(c, strcmp(why, "too many headers") == 0 ? 431 : 400, "text/plain", msg,
+		    (size_t)m, 0);
 		return 0;
 	}
 	if (n > XAPI_MAX_HDR_BYTES) {
@@ -645,8 +648,11 @@ handle(struct server *s, struct conn *c)
 		else if (path_is(&req.method, "POST"))
 			handle_xmlrpc(s, c, body, len, ka);
 		else if (path_is(&req.method, "GET") && path_is(&req.path, "/"))
-			respond(c, 200, "text/html", "<html><body>Atoll xapi-lite</body></html>",
-			    42, ka);
+		{
+			static const char page[] = "<html><body>Atoll xapi-lite</body></html>";
+
+			respond(c, 200, "text/html", page, sizeof(page) - 1, ka);
+		}
 		else
 			respond(c, 404, "text/plain", "not found\n", 10, ka);
 		buf_consume(&c->in, n + len);
