@@ -514,26 +514,39 @@ def idle_conns_memory(x, session, n):
             c.close()
 
 
-def run(binary):
+def need_tools(who, *binaries):
+    """Exits with what to install when wrk, nginx or openssl is missing, or a binary is not
+    executable; puts /usr/sbin on PATH for nginx."""
     for tool in ("wrk", "nginx", "openssl"):
         if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
-            raise SystemExit("api_bench: %s not found; install the Debian packages: "
-                             "apt-get install -y wrk nginx openssl" % tool)
+            raise SystemExit("%s: %s not found; install the Debian packages: "
+                             "apt-get install -y wrk nginx openssl" % (who, tool))
     if shutil.which("nginx") is None:
         os.environ["PATH"] += ":/usr/sbin"
-    if not os.access(binary, os.X_OK):
-        raise SystemExit("api_bench: %s is not an executable (make out/bin/xapi-lite)" % binary)
+    for binary in binaries:
+        if not os.access(binary, os.X_OK):
+            raise SystemExit("%s: %s is not an executable (make out/bin/xapi-lite)"
+                             % (who, binary))
+
+
+def make_shadow(work):
+    """WORK/shadow: root's line with PASSWORD hashed by openssl (sha512-crypt)."""
+    hashed = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=PASSWORD.encode(),
+                            check=True, capture_output=True, timeout=30).stdout.decode()
+    shadow = os.path.join(work, "shadow")
+    with open(shadow, "w") as f:
+        f.write("root:%s:19000:0:99999:7:::\n" % hashed.strip())
+    return shadow
+
+
+def run(binary):
+    need_tools("api_bench", binary)
     binary = os.path.abspath(binary)
     started = time.monotonic()
     load = os.getloadavg()
     work = tempfile.mkdtemp(prefix="api-bench-")
     try:
-        hashed = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=PASSWORD.encode(),
-                                check=True, capture_output=True, timeout=30).stdout.decode()
-        shadow = os.path.join(work, "shadow")
-        with open(shadow, "w") as f:
-            f.write("root:%s:19000:0:99999:7:::\n" % hashed.strip())
-        x = Xapi(binary, work, shadow)
+        x = Xapi(binary, work, make_shadow(work))
 
         # 5a: start-up on fresh state dirs; the last server is the one measured below
         log("5: start-up on %d fresh state dirs" % STARTS)

@@ -1,13 +1,19 @@
 # make bench: sizes, boot times and dom0 memory of the ISO, xapi-lite driving Xen on the
-# live host, the installer, network installs, xapi-lite against nginx, then the console;
-# the report goes to out/bench.md, and the numbers worth keeping into bench/README.md.
+# live host, the installer, network installs, xapi-lite against nginx, the console, then
+# xapi-lite under hostile load (before and now); the report goes to out/bench.md, and the
+# numbers worth keeping into bench/README.md.
 
 BENCH_BOOTS ?= 3
+# bench-hostile's "before": xapi-lite as it was before the hostile-load work, built from
+# that commit the way out/bin/xapi-lite is built.
+HOSTILE_BEFORE ?= e21d674
+HOSTILE_BEFORE_BIN := $(B)/bench/xapi-lite-$(HOSTILE_BEFORE)
 
-.PHONY: bench bench-iso bench-api bench-host bench-install bench-pxe bench-console
-bench: bench-iso bench-host bench-install bench-pxe bench-api bench-console
+.PHONY: bench bench-iso bench-api bench-host bench-install bench-pxe bench-console bench-hostile
+bench: bench-iso bench-host bench-install bench-pxe bench-api bench-console bench-hostile
 	@cat $(OUT)/bench-iso.md $(OUT)/bench-host.md $(OUT)/bench-install.md \
-		$(OUT)/bench-pxe.md $(OUT)/bench-api.md $(OUT)/bench-console.md > $(OUT)/bench.md
+		$(OUT)/bench-pxe.md $(OUT)/bench-api.md $(OUT)/bench-console.md \
+		$(OUT)/bench-hostile.md > $(OUT)/bench.md
 	@echo "== the whole report: $(OUT)/bench.md"
 
 bench-iso: $(ISO)
@@ -46,3 +52,18 @@ bench-console: $(OUT)/bin/atoll-console $(OUT)/bin/xapi-lite
 		> $(OUT)/bench-console.md.tmp
 	@mv $(OUT)/bench-console.md.tmp $(OUT)/bench-console.md
 	@cat $(OUT)/bench-console.md
+
+$(HOSTILE_BEFORE_BIN): | $(B)/host-packages.stamp
+	@rm -rf $@.src && mkdir -p $@.src
+	@git archive $(HOSTILE_BEFORE) lib xapi-lite | tar -x -C $@.src
+	@echo "  LD      $@ (xapi-lite at $(HOSTILE_BEFORE))"
+	@cd $@.src && $(CC) $(CFLAGS) $(WARN) -static -DATOLL_VERSION='"$(ATOLL_VERSION)"' \
+		-Ilib -o $(abspath $@).tmp xapi-lite/*.c lib/*.c
+	@mv $@.tmp $@ && rm -rf $@.src
+
+bench-hostile: $(HOSTILE_BEFORE_BIN) $(OUT)/bin/xapi-lite
+	@echo "== bench: xapi-lite under hostile load, $(HOSTILE_BEFORE) and now, on this machine"
+	@python3 bench/hostile_bench.py $(HOSTILE_BEFORE_BIN) $(OUT)/bin/xapi-lite \
+		> $(OUT)/bench-hostile.md.tmp
+	@mv $(OUT)/bench-hostile.md.tmp $(OUT)/bench-hostile.md
+	@cat $(OUT)/bench-hostile.md
