@@ -233,9 +233,10 @@ xenapi_call(struct xenapi *x, const char *session, const char *method, const cha
 	fails |= write_args(&body, args, session == NULL, ap);
 	va_end(ap);
 	fails |= buf_puts(&body, "]}");
-	fails |= buf_printf(&req, "POST /jsonrpc HTTP/1.1\r\nHost: localhost\r\n"
-	    "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n", body.len);
+	/* HTTP/1.0: one call per connection, and a long reply (get_all_records, which
+	   xapi-lite streams) comes plain until the close, never chunked. */
+	fails |= buf_printf(&req, "POST /jsonrpc HTTP/1.0\r\nHost: localhost\r\n"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n", body.len);
 	fails |= fails ? 0 : buf_append(&req, body.p, body.len);
 	if (fails)
 		failed(x, "%s: out of memory", method);
