@@ -186,15 +186,21 @@ plug(struct xapi *x, struct val *p, struct rpc_reply *r, enum cls c, int up)
 		return;
 	vm = target(x, d, vmf);
 	ps = vm != NULL ? db_str(&x->db, vm, F_VM_power_state) : "Halted";
-	if (strcmp(ps, "Running") != 0)
-		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, db_str(&x->db, d, vmf), "running",
+	if (strcmp(ps, "Running") != 0) {
+		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, db_str(&x->db, d, vmf), "running",
 		    strcmp(ps, "Halted") == 0 ? "halted" : strcmp(ps, "Paused") == 0 ? "paused" :
 		    "suspended");
-	if (db_get(&x->db, d, att)->u.b == up)
-		return rpc_fail(x, r, up ? "DEVICE_ALREADY_ATTACHED" : "DEVICE_ALREADY_DETACHED", 1,
+		return;
+	}
+	if (db_get(&x->db, d, att)->u.b == up) {
+		rpc_fail(x, r, up ? "DEVICE_ALREADY_ATTACHED" : "DEVICE_ALREADY_DETACHED", 1,
 		    d->ref);
-	if (db_set(&x->db, d, att, hval_bool(up)) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
+	if (db_set(&x->db, d, att, hval_bool(up)) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	rpc_ok(r, rpc_str(x, ""));
 }
 
@@ -238,11 +244,15 @@ call_vbd_insert(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	(void)park;
 	if ((vbd = cd_drive(x, p, r)) == NULL || (vdi = rpc_param_ref(x, r, p, 2, C_VDI)) == NULL)
 		return;
-	if (!db_get(&x->db, vbd, F_VBD_empty)->u.b)
-		return rpc_fail(x, r, "VBD_NOT_EMPTY", 1, vbd->ref);
+	if (!db_get(&x->db, vbd, F_VBD_empty)->u.b) {
+		rpc_fail(x, r, "VBD_NOT_EMPTY", 1, vbd->ref);
+		return;
+	}
 	if (db_set(&x->db, vbd, F_VBD_VDI, hval_string(vdi->ref)) == -1 ||
-	    db_set(&x->db, vbd, F_VBD_empty, hval_bool(0)) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	    db_set(&x->db, vbd, F_VBD_empty, hval_bool(0)) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	rpc_ok(r, rpc_str(x, ""));
 }
 
@@ -256,11 +266,15 @@ call_vbd_eject(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r
 	(void)park;
 	if ((vbd = cd_drive(x, p, r)) == NULL)
 		return;
-	if (db_get(&x->db, vbd, F_VBD_empty)->u.b)
-		return rpc_fail(x, r, "VBD_IS_EMPTY", 1, vbd->ref);
+	if (db_get(&x->db, vbd, F_VBD_empty)->u.b) {
+		rpc_fail(x, r, "VBD_IS_EMPTY", 1, vbd->ref);
+		return;
+	}
 	if (db_set(&x->db, vbd, F_VBD_VDI, hval_string("OpaqueRef:NULL")) == -1 ||
-	    db_set(&x->db, vbd, F_VBD_empty, hval_bool(1)) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	    db_set(&x->db, vbd, F_VBD_empty, hval_bool(1)) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	rpc_ok(r, rpc_str(x, ""));
 }
 
@@ -275,16 +289,22 @@ call_vdi_resize(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	(void)park;
 	if ((vdi = rpc_param_ref(x, r, p, 1, C_VDI)) == NULL)
 		return;
-	if (db_val_int(p->u.a.items[2], &size) == -1)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "size");
+	if (db_val_int(p->u.a.items[2], &size) == -1) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "size");
+		return;
+	}
 	/* Disks only grow: shrinking would cut off the guest's data. */
-	if (size < db_get(&x->db, vdi, F_VDI_virtual_size)->u.i)
-		return rpc_fail(x, r, "VDI_TOO_SMALL", 2, vdi->ref,
+	if (size < db_get(&x->db, vdi, F_VDI_virtual_size)->u.i) {
+		rpc_fail(x, r, "VDI_TOO_SMALL", 2, vdi->ref,
 		    rpc_printf(x, "%lld", (long long)db_get(&x->db, vdi, F_VDI_virtual_size)->u.i));
+		return;
+	}
 	if (storage_vdi_resize(x, vdi, size, r) == -1)
 		return;
-	if (db_set(&x->db, vdi, F_VDI_virtual_size, hval_int(size)) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (db_set(&x->db, vdi, F_VDI_virtual_size, hval_int(size)) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	rpc_ok(r, rpc_str(x, ""));
 }
 
@@ -303,8 +323,9 @@ copy_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 			storage_vdi_remove(x, vdi);
 			db_destroy(&x->db, vdi);
 		}
-		return rpc_fail(x, r, "SR_BACKEND_FAILURE", 3, "EIO", "",
+		rpc_fail(x, r, "SR_BACKEND_FAILURE", 3, "EIO", "",
 		    "copying the disk's data failed");
+		return;
 	}
 	if ((sr = db_find(&x->db, db_str(&x->db, vdi, F_VDI_SR), REF_LEN)) != NULL)
 		storage_account(x, sr);
@@ -335,18 +356,23 @@ call_vdi_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 		if ((into = rpc_param_ref(x, r, p, 4, C_VDI)) == NULL)
 			return;
 		if (db_get(&x->db, into, F_VDI_virtual_size)->u.i <
-		    db_get(&x->db, vdi, F_VDI_virtual_size)->u.i)
-			return rpc_fail(x, r, "VDI_TOO_SMALL", 2, into->ref, rpc_printf(x, "%lld",
+		    db_get(&x->db, vdi, F_VDI_virtual_size)->u.i) {
+			rpc_fail(x, r, "VDI_TOO_SMALL", 2, into->ref, rpc_printf(x, "%lld",
 			    (long long)db_get(&x->db, vdi, F_VDI_virtual_size)->u.i));
+			return;
+		}
 	} else {
-		if ((into = db_create(&x->db, C_VDI)) == NULL)
-			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		if ((into = db_create(&x->db, C_VDI)) == NULL) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return;
+		}
 		made = 1;
 		for (i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
 			if (db_set(&x->db, into, copied[i], hval_dup(db_get(&x->db, vdi,
 			    copied[i]))) == -1) {
 				db_destroy(&x->db, into);
-				return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+				rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+				return;
 			}
 		if (db_set(&x->db, into, F_VDI_SR, hval_string(sr->ref)) == -1 ||
 		    device_created(x, into, r) == -1) {
@@ -359,7 +385,8 @@ call_vdi_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 			storage_vdi_remove(x, into);
 			db_destroy(&x->db, into);
 		}
-		return rpc_fail(x, r, "VDI_MISSING", 2, sr->ref, vdi->ref);
+		rpc_fail(x, r, "VDI_MISSING", 2, sr->ref, vdi->ref);
+		return;
 	}
 	len = 2 * (REF_LEN + 1);
 	if ((park->ctx = malloc(len)) == NULL ||
@@ -369,7 +396,8 @@ call_vdi_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 			storage_vdi_remove(x, into);
 			db_destroy(&x->db, into);
 		}
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the copy");
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the copy");
+		return;
 	}
 	park->ctxlen = len;
 	snprintf(park->ctx, REF_LEN + 1, "%s", made ? into->ref : "");

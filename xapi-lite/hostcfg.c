@@ -43,11 +43,15 @@ hostcfg_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	char		 line[200];
 	size_t		 i;
 
-	if (pk->job->status == 0)
-		return pk->then(x, pk, r);
-	if (pk->job->status == 127)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1,
+	if (pk->job->status == 0) {
+		pk->then(x, pk, r);
+		return;
+	}
+	if (pk->job->status == 127) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1,
 		    rpc_printf(x, "%s: cannot run it", x->host_config));
+		return;
+	}
 	/* The first line, short and printable ASCII, so any client can show it. */
 	for (i = 0; i < sizeof(line) - 1 && i < pk->job->out.len && out[i] != '\n'; i++)
 		line[i] = out[i] >= ' ' && out[i] <= '~' ? out[i] : '?';
@@ -63,18 +67,24 @@ hostcfg_run(struct xapi *x, struct park *pk, struct rpc_reply *r, const char *co
 	char	*full[HOSTCFG_MAX_ARGS + 2];
 	size_t	 n = 0;
 
-	if (pk == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "this call needs its connection");
+	if (pk == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "this call needs its connection");
+		return;
+	}
 	pk->then = then;
-	if (x->host_config == NULL || argv == NULL)
-		return then(x, pk, r);
+	if (x->host_config == NULL || argv == NULL) {
+		then(x, pk, r);
+		return;
+	}
 	full[n++] = (char *)(uintptr_t)x->host_config;
 	for (; *argv != NULL && n <= HOSTCFG_MAX_ARGS; argv++)
 		full[n++] = (char *)(uintptr_t)*argv;
 	full[n] = NULL;
-	if (park_job(pk, full, input, hostcfg_done) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1,
+	if (park_job(pk, full, input, hostcfg_done) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1,
 		    rpc_printf(x, "%s: cannot start it", x->host_config));
+		return;
+	}
 	r->parked = 1;
 }
 
@@ -116,8 +126,10 @@ set_fields(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		default:
 			v = hval_string(text);
 		}
-		if (v == NULL || db_set(&x->db, o, f, v) == -1)
-			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		if (v == NULL || db_set(&x->db, o, f, v) == -1) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return;
+		}
 	}
 	rpc_ok(r, rpc_str(x, ""));
 }
@@ -130,15 +142,19 @@ hostcfg_set(struct xapi *x, struct park *pk, struct rpc_reply *r, const char *co
 	char		 fnum[8][16];
 	size_t		 i;
 
-	if (pk == NULL || n > 8)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "this call needs its connection");
+	if (pk == NULL || n > 8) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "this call needs its connection");
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		snprintf(fnum[i], sizeof(fnum[i]), "%d", (int)set[i].f);
 		parts[3 * i] = set[i].o->ref;
 		parts[3 * i + 1] = fnum[i];
 		parts[3 * i + 2] = set[i].text;
 	}
-	if (park_set_ctx(pk, parts, 3 * n) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (park_set_ctx(pk, parts, 3 * n) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	hostcfg_run(x, pk, r, argv, NULL, set_fields);
 }

@@ -331,10 +331,14 @@ handle_jsonrpc(struct server *s, struct conn *c, const char *body, size_t len, i
 	char		 err[160];
 	size_t		 i;
 
-	if (json_parse(&s->x->arena, body, len, &doc, err, sizeof(err)) == -1)
-		return respond_500(c, err);
-	if (doc->type != VAL_STRUCT)
-		return respond_500(c, "JSON-RPC: the request is not an object");
+	if (json_parse(&s->x->arena, body, len, &doc, err, sizeof(err)) == -1) {
+		respond_500(c, err);
+		return;
+	}
+	if (doc->type != VAL_STRUCT) {
+		respond_500(c, "JSON-RPC: the request is not an object");
+		return;
+	}
 	for (i = 0; i < doc->u.st.n; i++) {
 		const char	*k = doc->u.st.m[i].name;
 
@@ -347,19 +351,24 @@ handle_jsonrpc(struct server *s, struct conn *c, const char *body, size_t len, i
 		else if (strcmp(k, "jsonrpc") == 0)
 			ver = doc->u.st.m[i].v;
 	}
-	if (method == NULL || method->type != VAL_STRING)
-		return respond_500(c, "JSON-RPC: no method");
+	if (method == NULL || method->type != VAL_STRING) {
+		respond_500(c, "JSON-RPC: no method");
+		return;
+	}
 	if (params == NULL) {
 		static struct val empty = { .type = VAL_ARRAY };
 
 		params = &empty;
 	}
-	if (params->type != VAL_ARRAY)
-		return respond_500(c, "JSON-RPC: params is not an array");
+	if (params->type != VAL_ARRAY) {
+		respond_500(c, "JSON-RPC: params is not an array");
+		return;
+	}
 	buf_init(&idtext, 4096);
 	if (id == NULL || json_write(&idtext, id) == -1) {
 		buf_free(&idtext);
-		return respond_500(c, "JSON-RPC: no id (notifications are not accepted)");
+		respond_500(c, "JSON-RPC: no id (notifications are not accepted)");
+		return;
 	}
 	call(s, c, method->u.s.p, params, 1,
 	    ver != NULL && ver->type == VAL_STRING && strcmp(ver->u.s.p, "2.0") == 0,
@@ -374,8 +383,11 @@ handle_xmlrpc(struct server *s, struct conn *c, const char *body, size_t len, in
 	struct val	*params;
 	char		 err[160];
 
-	if (xmlrpc_parse_call(&s->x->arena, body, len, &method, &params, err, sizeof(err)) == -1)
-		return respond_500(c, err);
+	if (xmlrpc_parse_call(&s->x->arena, body, len, &method, &params, err,
+	    sizeof(err)) == -1) {
+		respond_500(c, err);
+		return;
+	}
 	call(s, c, method, params, 0, 0, NULL, keep_alive);
 }
 

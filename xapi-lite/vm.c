@@ -270,8 +270,10 @@ call_vm_start(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 	struct obj	*vm;
 
 	(void)s;
-	if (p->u.a.items[2]->type != VAL_BOOL || p->u.a.items[3]->type != VAL_BOOL)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "start_paused");
+	if (p->u.a.items[2]->type != VAL_BOOL || p->u.a.items[3]->type != VAL_BOOL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "start_paused");
+		return;
+	}
 	if ((vm = vm_in_state(x, p, r, "Halted", "halted")) != NULL)
 		power(x, vm, p->u.a.items[2]->u.b ? "start_paused" : "start",
 		    p->u.a.items[2]->u.b ? "Paused" : "Running", r, park);
@@ -324,11 +326,15 @@ duplicate(struct xapi *x, struct obj *vm, const char *name, struct rpc_reply *r)
 
 	if (vm_busy(x, vm, r) == -1)
 		return;
-	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0)
-		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
+	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0) {
+		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
 		    lower_state(x, vm));
-	if ((n = db_create(&x->db, C_VM)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
+	if ((n = db_create(&x->db, C_VM)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	for (f = x->db.first[C_VM]; f < x->db.first[C_VM] + x->db.nfields[C_VM]; f++) {
 		const struct field_desc	*fd = &model_fields[f];
 
@@ -358,8 +364,10 @@ call_vm_clone(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 	(void)park;
 	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
 		return;
-	if (rpc_param_str(p, 2) == NULL)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
+	if (rpc_param_str(p, 2) == NULL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
+		return;
+	}
 	duplicate(x, vm, rpc_param_str(p, 2), r);
 }
 
@@ -374,8 +382,10 @@ call_vm_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 	(void)park;
 	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
 		return;
-	if (rpc_param_str(p, 2) == NULL || sr == NULL)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
+	if (rpc_param_str(p, 2) == NULL || sr == NULL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
+		return;
+	}
 	if (strcmp(sr, "OpaqueRef:NULL") != 0 && rpc_param_ref(x, r, p, 3, C_SR) == NULL)
 		return;
 	duplicate(x, vm, rpc_param_str(p, 2), r);
@@ -401,31 +411,44 @@ call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 		return;
 	if (vm_busy(x, vm, r) == -1)
 		return;
-	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0)
-		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
+	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0) {
+		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
 		    lower_state(x, vm));
+		return;
+	}
 	list = hval_get(db_get(&x->db, vm, F_VM_other_config), "disks", 5);
-	if (list == NULL)
-		return rpc_ok(r, rpc_str(x, ""));
-	if ((n = disks_parse(list->u.s.p, list->u.s.len, disks, err, sizeof(err))) == -1)
-		return rpc_fail(x, r, "INVALID_VALUE", 2, "other_config:disks", err);
+	if (list == NULL) {
+		rpc_ok(r, rpc_str(x, ""));
+		return;
+	}
+	if ((n = disks_parse(list->u.s.p, list->u.s.len, disks, err, sizeof(err))) == -1) {
+		rpc_fail(x, r, "INVALID_VALUE", 2, "other_config:disks", err);
+		return;
+	}
 	/* Check every disk before making any. */
 	for (k = 0; k < n; k++) {
 		srs[k] = disks[k].sr[0] == '\0' ?
 		    db_find(&x->db, db_str(&x->db, x->pool, F_pool_default_SR), REF_LEN) :
 		    db_find_uuid(&x->db, C_SR, disks[k].sr, strlen(disks[k].sr));
-		if (srs[k] == NULL)
-			return rpc_fail(x, r, "UUID_INVALID", 2, "SR", disks[k].sr);
+		if (srs[k] == NULL) {
+			rpc_fail(x, r, "UUID_INVALID", 2, "SR", disks[k].sr);
+			return;
+		}
 		for (i = 0; i < x->db.n[C_VBD]; i++)
 			if (strcmp(db_str(&x->db, x->db.objs[C_VBD][i], F_VBD_VM), vm->ref) == 0 &&
 			    strcmp(db_str(&x->db, x->db.objs[C_VBD][i], F_VBD_userdevice),
-			    disks[k].device) == 0)
-				return rpc_fail(x, r, "DEVICE_ALREADY_EXISTS", 1, disks[k].device);
+			    disks[k].device) == 0) {
+				rpc_fail(x, r, "DEVICE_ALREADY_EXISTS", 1, disks[k].device);
+				return;
+			}
 	}
 	for (k = 0; k < n && !fails; k++) {
 		name = rpc_printf(x, "%s %s", db_str(&x->db, vm, F_VM_name_label), disks[k].device);
-		if ((vdi = db_create(&x->db, C_VDI)) == NULL || (vbd = db_create(&x->db, C_VBD)) == NULL)
-			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		if ((vdi = db_create(&x->db, C_VDI)) == NULL ||
+		    (vbd = db_create(&x->db, C_VBD)) == NULL) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return;
+		}
 		fails |= db_set(&x->db, vdi, F_VDI_name_label, hval_string(name));
 		fails |= db_set(&x->db, vdi, F_VDI_SR, hval_string(srs[k]->ref));
 		fails |= db_set(&x->db, vdi, F_VDI_virtual_size, hval_int(disks[k].size));
@@ -442,8 +465,10 @@ call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 		fails |= db_set(&x->db, vbd, F_VBD_bootable, hval_bool(disks[k].bootable));
 		fails |= db_set(&x->db, vbd, F_VBD_type, hval_string("Disk"));
 	}
-	if (fails)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (fails) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	hval_del(db_get(&x->db, vm, F_VM_other_config), "disks", 5);
 	db_touch(&x->db, vm);
 	rpc_ok(r, rpc_str(x, ""));
@@ -483,19 +508,27 @@ call_vm_set_memory_limits(struct xapi *x, struct obj *s, struct val *p, struct r
 	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
 		return;
 	for (i = 0; i < 4; i++)
-		if (db_val_int(p->u.a.items[2 + i], &m[i]) == -1)
-			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f[i]].name);
+		if (db_val_int(p->u.a.items[2 + i], &m[i]) == -1) {
+			rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f[i]].name);
+			return;
+		}
 	if (vm_busy(x, vm, r) == -1)
 		return;
-	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0)
-		return rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
+	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0) {
+		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
 		    lower_state(x, vm));
-	if (!(0 <= m[0] && m[0] <= m[2] && m[2] <= m[3] && m[3] <= m[1]))
-		return rpc_fail(x, r, "MEMORY_CONSTRAINT_VIOLATION", 1,
+		return;
+	}
+	if (!(0 <= m[0] && m[0] <= m[2] && m[2] <= m[3] && m[3] <= m[1])) {
+		rpc_fail(x, r, "MEMORY_CONSTRAINT_VIOLATION", 1,
 		    "Memory limits must satisfy: static_min <= dynamic_min <= dynamic_max <= "
 		    "static_max");
+		return;
+	}
 	for (i = 0; i < 4; i++)
-		if (db_set(&x->db, vm, f[i], hval_int(m[i])) == -1)
-			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		if (db_set(&x->db, vm, f[i], hval_int(m[i])) == -1) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return;
+		}
 	rpc_ok(r, rpc_str(x, ""));
 }

@@ -268,10 +268,14 @@ power_finish(struct xapi *x, struct park *pk, struct rpc_reply *r, long long dom
 	const char	*ref = park_ctx_part(pk, 0), *to = park_ctx_part(pk, 1);
 	struct obj	*vm = operation_ended(x, pk);
 
-	if (vm == NULL)
-		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", ref);
-	if (domid > 0 && db_set(&x->db, vm, F_VM_domid, hval_int(domid)) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (vm == NULL) {
+		rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", ref);
+		return;
+	}
+	if (domid > 0 && db_set(&x->db, vm, F_VM_domid, hval_int(domid)) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	vm_set_power(x, vm, to, r);
 }
 
@@ -298,8 +302,9 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	if (pk->job->status != 0) {
 		(void)operation_ended(x, pk);
 		text[strcspn(text, "\n") == strlen(text) ? strlen(text) : strlen(text) - 1] = '\0';
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1,
+		rpc_fail(x, r, "INTERNAL_ERROR", 1,
 		    rpc_printf(x, "xl failed (exit %d): %s", pk->job->status, text));
+		return;
 	}
 	if (vm != NULL && (strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0 ||
 	    strcmp(op, "clean_reboot") == 0) &&
@@ -344,7 +349,8 @@ memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 
 	if (vm == NULL) {
 		(void)operation_ended(x, pk);
-		return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", park_ctx_part(pk, 0));
+		rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", park_ctx_part(pk, 0));
+		return;
 	}
 	need = db_get(&x->db, vm, F_VM_memory_static_max)->u.i;
 	if (pk->job->status == 0 &&
@@ -352,14 +358,16 @@ memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		have = info.free_memory_mib * MIB;
 		if (need + need / 64 > have) {
 			(void)operation_ended(x, pk);
-			return rpc_fail(x, r, "HOST_NOT_ENOUGH_FREE_MEMORY", 2,
+			rpc_fail(x, r, "HOST_NOT_ENOUGH_FREE_MEMORY", 2,
 			    rpc_printf(x, "%lld", need), rpc_printf(x, "%lld", have));
+			return;
 		}
 	}
 	/* Otherwise (or when Xen could not tell) xl create decides, with its own error. */
 	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), park_ctx_part(pk, 2), park_ctx_part(pk, 3)) == -1) {
 		(void)operation_ended(x, pk);
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
+		return;
 	}
 	r->parked = 1;
 }
