@@ -192,11 +192,11 @@ journal_reserve(struct journal *j)
 
 	if (j->fd == -1)
 		return -1;
-	while ((r = fallocate(j->fd, FALLOC_FL_KEEP_SIZE, (off_t)j->bytes, JOURNAL_RESERVE)) == -1 &&
-	    errno == EINTR)
+	while ((r = fallocate(j->fd, FALLOC_FL_KEEP_SIZE, (off_t)j->bytes,
+	    XAPI_JOURNAL_RESERVE)) == -1 && errno == EINTR)
 		;
 	if (r == 0) {
-		j->reserved = j->bytes + JOURNAL_RESERVE;
+		j->reserved = j->bytes + XAPI_JOURNAL_RESERVE;
 		return 0;
 	}
 	/* A file system without reservations: appends may still fail, and are retried. */
@@ -380,15 +380,16 @@ snapshot_failed(struct journal *j, const char *why)
 	unlinkat(j->dirfd, SNAPSHOT_TMP, 0);
 	unlinkat(j->dirfd, SNAPSHOT_PREV_TMP, 0);
 	unlinkat(j->dirfd, JOURNAL_TMP, 0);
+	unlinkat(j->dirfd, JOURNAL_PREV_TMP, 0);
 	errno = e;
 }
 
 int
 journal_snapshot(struct journal *j, struct db *db)
 {
-	struct buf	 out, hdr;
+	struct buf	 out, hdr, prev;
 	size_t		 i, old_bytes;
-	int		 c, e = 0, fresh, old_fd;
+	int		 c, e = 0, fresh, old_fd, had = j->have_snapshot;
 	uint64_t	 gen;
 
 	/* Moving the journal to the previous generation would take its damaged end along. */
@@ -407,11 +408,13 @@ journal_snapshot(struct journal *j, struct db *db)
 	old_bytes = j->bytes;
 	buf_init(&out, 0);
 	buf_init(&hdr, 0);
+	buf_init(&prev, 0);
 	e |= put_header(&out, "snapshot", gen);
 	for (c = 0; c < C__COUNT && !e; c++)
 		for (i = 0; persistent(c) && i < db->n[c] && !e; i++)
 			e |= put_object(&out, db, db->objs[c][i]);
 	e |= e ? -1 : put_header(&hdr, "after", gen);
+	e |= e ? -1 : put_header(&prev, "after", j->after);
 	if (e) {
 		errno = ENOMEM;
 		goto fail;
@@ -427,7 +430,11 @@ journal_snapshot(struct journal *j, struct db *db)
 		goto fail;
 	/* Each step from here leaves what journal_load.c reads as the same database. */
 	j->have_snapshot = 0;
-	if (move(j, JOURNAL, JOURNAL_PREV) == -1 && errno != ENOENT)
+	/* The old snapshot had no journal (one could not be started): an empty one goes with
+	   it, so the previous generation still chains. */
+	if (move(j, JOURNAL, JOURNAL_PREV) == -1 && (errno != ENOENT || (had &&
+	    (journal_write_file(j, JOURNAL_PREV_TMP, &prev) == -1 ||
+	    move(j, JOURNAL_PREV_TMP, JOURNAL_PREV) == -1))))
 		goto fail;
 	if (move(j, SNAPSHOT_TMP, SNAPSHOT) == -1)
 		goto fail;
@@ -451,11 +458,13 @@ journal_snapshot(struct journal *j, struct db *db)
 		journal_readonly(j, "cannot start a new " JOURNAL, errno);
 		buf_free(&out);
 		buf_free(&hdr);
+		buf_free(&prev);
 		return -1;
 	}
 	j->bytes = hdr.len;
 	buf_free(&out);
 	buf_free(&hdr);
+	buf_free(&prev);
 	if (j->snapshot_due)
 		journal_log(j, "%s/%s written", j->dir, SNAPSHOT);
 	j->snapshot_due = 0;
@@ -469,6 +478,7 @@ fail:
 	e = errno;
 	buf_free(&out);
 	buf_free(&hdr);
+	buf_free(&prev);
 	errno = e;
 	snapshot_failed(j, strerror(e));
 	return -1;

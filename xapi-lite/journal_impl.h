@@ -15,6 +15,7 @@
 #define JOURNAL		"db.journal"
 #define JOURNAL_TMP	"db.journal.tmp"
 #define JOURNAL_PREV	"db.journal.1"
+#define JOURNAL_PREV_TMP "db.journal.1.tmp"
 #define NO_HEADER	UINT64_MAX	/* an older build's file: it pairs by name */
 
 /* One file read whole, and what replaying it found. */

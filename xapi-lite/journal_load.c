@@ -371,6 +371,7 @@ journal_open(struct journal *j, const char *dir, struct db *db, FILE *log, char 
 	unlinkat(j->dirfd, SNAPSHOT_TMP, 0);
 	unlinkat(j->dirfd, SNAPSHOT_PREV_TMP, 0);
 	unlinkat(j->dirfd, JOURNAL_TMP, 0);
+	unlinkat(j->dirfd, JOURNAL_PREV_TMP, 0);
 	(void)jfile_read(j->dirfd, SNAPSHOT, &s);
 	(void)jfile_read(j->dirfd, SNAPSHOT_PREV, &s1);
 	(void)jfile_read(j->dirfd, JOURNAL, &jr);

@@ -38,10 +38,9 @@ on_child(int sig)
 	errno = saved;
 }
 
-/* The loop's commit hook, once a turn before any reply leaves: 0 when the turn's changes
-   are on disk; -1 when they are not (they stay in memory, the journal is read-only and
-   retries them; the turn's writes must be answered with journal_error, not acknowledged).
-   Never fatal. */
+/* The loop's commit hook, once a turn before any reply leaves. Never fatal: -1 says the
+   changes of this turn's writes are not on disk (they stay in memory, the journal is
+   read-only and retries them): those replies must be journal_error's INTERNAL_ERROR. */
 static int
 commit(struct xapi *x)
 {

@@ -332,6 +332,45 @@ class DamagedSnapshot(Base):
     def test_missing_after_a_clean_stop(self):
         self.fall_back(True, os.unlink, " is missing")
 
+    def test_each_step_of_a_snapshot_loads_the_same(self):
+        """A crash between the renames of a snapshot: db.snapshot moved to db.snapshot.1,
+        then db.journal to db.journal.1, then (last) the new db.journal not yet there."""
+        server, a, b, gone = self.history(True)
+        saved = os.path.join(server.dir, "saved")
+        shutil.copytree(server.state, saved)
+        for moved, used in ((["db.snapshot"], "db.snapshot.1 and db.journal"),
+                            (["db.snapshot", "db.journal"], "db.snapshot.1 and db.journal.1")):
+            shutil.rmtree(server.state)
+            shutil.copytree(saved, server.state)
+            for name in moved:
+                os.replace(self.path(server, name), self.path(server, name + ".1"))
+            server = self.start()
+            self.check_holds(server, a, b, gone)
+            self.assertIn("%s is missing; started from the previous generation (%s)" % (
+                self.path(server, "db.snapshot"), used), server.log_text())
+            server.kill()
+        self.assertEqual(self.damaged(server, "db.snapshot"), [], "nothing was damaged")
+
+    def test_a_missing_journal_is_started_again(self):
+        server = self.start()
+        p, s = connect(server)
+        tpl = ok(p.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        a = ok(p.VM.clone(s, tpl, "a"))
+        self.assertEqual(server.stop(), 0)
+        os.unlink(self.path(server, "db.journal"))
+        server = self.start()
+        p, s = connect(server)
+        self.assertEqual(ok(p.VM.get_name_label(s, a)), "a")
+        b = ok(p.VM.clone(s, tpl, "b"))
+        server.kill()
+        snapshot = self.path(server, "db.snapshot")
+        flip(snapshot, os.path.getsize(snapshot) // 2)
+        server = self.start()
+        p, s = connect(server)
+        self.assertEqual(ok(p.VM.get_name_label(s, a)), "a")
+        self.assertEqual(ok(p.VM.get_name_label(s, b)), "b")
+        self.assertEqual(server.stop(), 0)
+
     def test_no_generation_loads(self):
         server, a, b, gone = self.history(True)
         snapshot = self.path(server, "db.snapshot")
