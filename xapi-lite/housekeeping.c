@@ -3,13 +3,14 @@
  * after pending_task_timeout, forget event.register subscriptions of sessions that are
  * gone, beat the pool's heartbeat (host_metrics.last_updated) once a minute, bring the
  * SRs' space figures up to date every half minute (guests fill their sparse disks, as
- * XAPI's periodic SR scan sees), and on the xen backend reconcile power states with the
- * domains Xen runs.
+ * XAPI's periodic SR scan sees), on the xen backend reconcile power states with the
+ * domains Xen runs, and give a journal the full disk made read-only its chance again.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "hval.h"
+#include "journal.h"
 #include "storage.h"
 #include "xapi.h"
 
@@ -60,6 +61,8 @@ housekeeping(struct xapi *x)
 
 	collect_tasks(x, now);
 	forget_registrations(x);
+	if (x->journal != NULL)
+		journal_retry(x->journal, &x->db);
 	/* The xen backend: what Xen runs. */
 	if (x->xen != NULL)
 		xen_tick(x);

@@ -41,14 +41,13 @@ on_child(int sig)
 	errno = saved;
 }
 
+/* The loop's commit hook, once a turn before any reply leaves. Never fatal: -1 says the
+   changes of this turn's writes are not on disk (they stay in memory, the journal is
+   read-only and retries them): those replies must be journal_error's INTERNAL_ERROR. */
 static int
 commit(struct xapi *x)
 {
-	if (journal_commit(x->journal, &x->db) == 0)
-		return 0;
-	fprintf(stderr, "xapi-lite: cannot write the journal: %s; stopping without "
-	    "answering what is not durable\n", strerror(errno));
-	return -1;
+	return journal_commit(x->journal, &x->db);
 }
 
 /* After a load: the pool and the host it names as master. */
@@ -198,7 +197,7 @@ main(int argc, char *argv[])
 	static struct server	 s;
 	struct xapi		 x;
 	struct journal		 j;
-	const char		*why = NULL;
+	char			 why[1024];
 	int			 loaded;
 	struct sigaction	 sa;
 	const char		*listens[SERVER_MAX_LISTEN], *unix_path = NULL;
@@ -269,8 +268,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: %s\n", strerror(errno));
 		return 1;
 	}
-	if ((loaded = journal_open(&j, state, &x.db, s.log ? s.log : stderr, &why)) == -1) {
-		fprintf(stderr, "xapi-lite: --state %s: %s (%s)\n", state, why, strerror(errno));
+	if ((loaded = journal_open(&j, state, &x.db, s.log, why, sizeof(why))) == -1) {
+		fprintf(stderr, "xapi-lite: %s\n", why);
 		return 1;
 	}
 	/* The SRs' directories, and the xen backend's xl configurations. */
@@ -303,7 +302,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (!loaded && journal_snapshot(&j, &x.db) == -1) {
-		fprintf(stderr, "xapi-lite: cannot write %s: %s\n", state, strerror(errno));
+		fprintf(stderr, "xapi-lite: cannot write the first snapshot in %s: %s\n", state,
+		    strerror(errno));
 		return 1;
 	}
 	if (loaded && find_pool(&x) == -1) {
@@ -378,6 +378,7 @@ main(int argc, char *argv[])
 			reopen = 0;
 			fclose(s.log);
 			s.log = open_log(log_path);
+			j.log = s.log;
 		}
 	}
 	server_close(&s);
@@ -385,8 +386,9 @@ main(int argc, char *argv[])
 	housekeeping_free(&x);
 	/* A clean stop leaves a fresh snapshot, so the next start replays no journal. */
 	if (journal_commit(&j, &x.db) == -1 || journal_snapshot(&j, &x.db) == -1)
-		fprintf(stderr, "xapi-lite: the final snapshot failed (the journal has it all): "
-		    "%s\n", strerror(errno));
+		fprintf(stderr, "xapi-lite: the final snapshot failed (%s); the journal has every "
+		    "change that was acknowledged\n", journal_error(&j) != NULL ?
+		    journal_error(&j) : strerror(errno));
 	if (unix_path != NULL)
 		unlink(unix_path);
 	journal_close(&j);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "calls.h"
 #include "hval.h"
+#include "journal.h"
 #include "rpc_impl.h"
 #include "utf8.h"
 #include "xmlrpc.h"
@@ -514,6 +515,26 @@ bad_utf8(const struct val *v)
 	}
 }
 
+int
+rpc_writes(const char *method)
+{
+	const char	*dot = strchr(method, '.');
+	int		 c;
+
+	if (strncmp(method, "Async.", 6) == 0)
+		return rpc_writes(method + 6);
+	if (dot == NULL || strcmp(method, "system.listMethods") == 0 ||
+	    strncmp(dot + 1, "get_", 4) == 0)
+		return 0;
+	/* Sessions, tasks and event subscriptions live only in memory; event.inject marks an
+	   object changed. */
+	if ((c = model_class(method, dot - method)) == C_session || c == C_task)
+		return 0;
+	if (dot - method == 5 && strncmp(method, "event", 5) == 0)
+		return strcmp(dot + 1, "inject") == 0;
+	return c >= 0;	/* no such class: MESSAGE_METHOD_UNKNOWN says so */
+}
+
 void
 rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_reply *r,
     struct park *park)
@@ -527,6 +548,9 @@ rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_repl
 		return rpc_fail(x, r, "INVALID_VALUE", 2, "Invalid UTF-8 string in parameter", bad);
 	if (strcmp(method, "system.listMethods") == 0)
 		return list_methods(x, r);
+	/* A full disk: reads answer, writes wait until the journal can take them again. */
+	if (x->journal != NULL && !journal_writable(x->journal) && rpc_writes(method))
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, journal_error(x->journal));
 	if (strncmp(method, "Async.", 6) == 0)
 		return rpc_async(x, method + 6, params, r, dispatch);
 	dispatch(x, method, params, r, park);

@@ -56,6 +56,7 @@ struct conn {
 	int		 eof;		/* the peer has sent all it will */
 	int		 pending;	/* requests wait in `in` with no event to announce them */
 	int		 held;		/* ...and are held up (by a parked call, a stream) */
+	int		 wrote;		/* this turn's replies include a write's */
 	struct park	*park;		/* non-NULL while a call waits */
 	struct stream	 stream;	/* a reply being written a chunk at a time */
 	struct transfer	 xfer;		/* a disk upload or download in progress */
@@ -273,6 +274,7 @@ answer_parked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		reply(c, r, pk->json, pk->json_v2, pk->json_id ? pk->json_id : "null",
 		    pk->keep_alive);
 		c->park = NULL;
+		c->wrote = 1;	/* a job's end may have changed anything */
 	}
 	park_free(pk);
 }
@@ -310,6 +312,7 @@ call(struct server *s, struct conn *c, const char *method, struct val *params, i
 	if (!r.parked) {
 		park_free(pk);
 		reply(c, &r, json, v2, id, keep_alive);
+		c->wrote |= rpc_writes(method);
 		log_call(s->log, c->client, method, r.nerr ? r.err[0] : "Success");
 		return;
 	}
@@ -999,6 +1002,7 @@ int
 server_poll(struct server *s)
 {
 	size_t	i;
+	int	commit_failed;
 
 	if (loop_run_once(s->loop, s->x->parked ? 100 : 1000) == -1)
 		return -1;
@@ -1013,13 +1017,18 @@ server_poll(struct server *s)
 		arena_reset(&s->x->arena);
 	}
 	log_flush(s->log);
-	/* One fsync for every change of this turn, before any reply leaves. */
-	if (s->commit != NULL && s->commit(s->x) == -1)
-		return -1;
+	/* One fsync for every change of this turn, before any reply leaves. When it fails
+	   (the journal then refuses writes until it can write again), no client hears of a
+	   change that is not on disk: a connection with a write's reply this turn closes
+	   unanswered. */
+	commit_failed = s->commit != NULL && s->commit(s->x) == -1;
 	/* Walk backwards: closing moves the last connection into the hole. */
 	for (i = s->nconns; i-- > 0;) {
 		struct conn	*c = s->conns[i];
 
+		if (c->wrote && commit_failed)
+			c->dead = 1;
+		c->wrote = 0;
 		if (conn_flush(s, c) == -1)
 			conn_close(s, c);
 		else

@@ -32,7 +32,7 @@ struct server {
 	size_t		 ntcp, nlocal;	/* of nconns: TCP's and the Unix socket's */
 	size_t		 body_bytes;	/* large request bodies admitted, all connections */
 	FILE		*log;		/* NULL: no log */
-	int		(*commit)(struct xapi *);	/* makes changes durable; -1 fatal */
+	int		(*commit)(struct xapi *);	/* makes changes durable; -1: not */
 	int		 wake_fd;	/* readable when a child exited (SIGCHLD); -1: none */
 };
 
@@ -44,8 +44,7 @@ int	server_listen_unix(struct server *s, const char *path);
    Returns 0, or -1 with errno set. */
 int	server_start(struct server *s);
 /* One turn of the loop: waits up to a second for work and does it, then makes this turn's
-   changes durable and sends the replies. Returns 0, or -1 when polling or committing
-   failed. */
+   changes durable and sends the replies. Returns 0, or -1 when polling failed. */
 int	server_poll(struct server *s);
 /* Closes every connection (answering no parked call) and listener. */
 void	server_close(struct server *s);

@@ -97,6 +97,10 @@ struct journal;
    for a parked event.from. */
 void	rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_reply *r,
 	    struct park *park);
+/* 1 when a call may change the persistent database (refused while the journal is
+   read-only), 0 for reads and calls on what lives only in memory (sessions, tasks,
+   event subscriptions). */
+int	rpc_writes(const char *method);
 
 /* Re-runs parked event.from calls; answers (answer(park, reply)) those that now have events,
    whose deadline passed, or whose session is gone. */

@@ -25,5 +25,7 @@
 #define XAPI_LOGIN_DELAY_MAX_MS	8000		/* ...up to this */
 #define XAPI_LOGIN_CLIENTS	1024		/* client addresses whose failures are remembered */
 #define XAPI_MAX_CRYPT_HELPERS	4		/* password-check helpers running at once */
+#define XAPI_JOURNAL_RESERVE	(4 * 1024 * 1024)	/* disk reserved past the journal's end:
+							   a full disk turns it read-only first */
 
 #endif
