@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -797,7 +798,7 @@ on_accept(struct loop *l, int lfd, void *arg, int mask)
 	struct conn		*c, *victim;
 	struct sockaddr_in	 peer;
 	socklen_t		 plen;
-	int			 fd;
+	int			 fd, full, evicted;
 
 	(void)l;
 	(void)mask;
@@ -815,13 +816,19 @@ on_accept(struct loop *l, int lfd, void *arg, int mask)
 			return;
 		}
 		/* Full: the oldest connection that has not sent a request makes room; when
-		   every one has, the newcomer goes. */
-		if ((ls->local ? s->nlocal == XAPI_MAX_LOCAL_CONNECTIONS :
-		    s->ntcp == XAPI_MAX_CONNECTIONS) &&
-		    (victim = oldest_unproven(s, ls->local, NULL, NULL)) != NULL)
+		   every one has, the newcomer goes. Nearly out of descriptors (the lowest free
+		   number is handed out, so a high one means few are left for password
+		   helpers, xl and files), two make room, so the count goes down again. */
+		full = ls->local ? s->nlocal == XAPI_MAX_LOCAL_CONNECTIONS :
+		    s->ntcp == XAPI_MAX_CONNECTIONS;
+		for (evicted = 0; (full || fd >= s->fd_limit - XAPI_FD_RESERVE) && evicted < 2 &&
+		    (victim = oldest_unproven(s, ls->local, NULL, NULL)) != NULL; evicted++) {
 			conn_close(s, victim);
-		if ((ls->local ? s->nlocal == XAPI_MAX_LOCAL_CONNECTIONS :
-		    s->ntcp == XAPI_MAX_CONNECTIONS) || (c = calloc(1, sizeof(*c))) == NULL) {
+			full = 0;
+		}
+		if (evicted == 0 && fd >= s->fd_limit - XAPI_FD_RESERVE)
+			full = 1;
+		if (full || (c = calloc(1, sizeof(*c))) == NULL) {
 			close(fd);
 			continue;
 		}
@@ -973,9 +980,12 @@ conn_watch(struct server *s, struct conn *c)
 int
 server_start(struct server *s)
 {
-	size_t	i;
+	struct rlimit	rl;
+	size_t		i;
 
 	s->x->server = s;
+	s->fd_limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < XAPI_MAX_FDS ?
+	    (int)rl.rlim_cur : XAPI_MAX_FDS;
 	for (i = 0; i < s->nlisten; i++)
 		if (loop_add(s->loop, s->listen[i].fd, LOOP_IN, on_accept, &s->listen[i]) == -1)
 			return -1;

@@ -34,6 +34,7 @@ struct server {
 	FILE		*log;		/* NULL: no log */
 	int		(*commit)(struct xapi *);	/* makes changes durable; -1: not */
 	int		 wake_fd;	/* readable when a child exited (SIGCHLD); -1: none */
+	int		 fd_limit;	/* descriptors this process may open */
 };
 
 /* listen.c: listens on "ADDR:PORT" (IPv4), or on a Unix socket at path (replacing a stale

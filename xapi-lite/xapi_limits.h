@@ -17,6 +17,7 @@
 #define XAPI_SMALL_BODY	(16 * 1024)	/* bodies up to this are never held to the budget */
 #define XAPI_REPLY_CHUNK	(256 * 1024)	/* a streamed reply is made this much at a time */
 #define XAPI_MAX_FDS		4096		/* descriptors the loop watches (RLIMIT_NOFILE) */
+#define XAPI_FD_RESERVE		32		/* kept free of connections: helpers, files */
 #define XAPI_MAX_SESSIONS	400		/* oldest evicted beyond */
 #define XAPI_SESSION_IDLE_S	86400
 #define XAPI_MAX_REPLY		(256 * 1024 * 1024)

@@ -565,6 +565,32 @@ SLOW = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nX-Slow
 SLOW_S = 3
 
 
+class OutOfDescriptors(unittest.TestCase):
+    """A server out of file descriptors (a low RLIMIT_NOFILE, below its connection caps)
+    still takes a new client: a connection that has not sent a request gives its
+    descriptor up, instead of the listener failing or spinning."""
+
+    FDS = 48
+
+    def test_idle_connections_give_way(self):
+        need_descriptors(500)
+        wrapper = os.path.join(tempfile.mkdtemp(prefix="xapi-lite-nofile-"), "xapi-lite")
+        with open(wrapper, "w") as f:
+            f.write("#!/bin/sh\nulimit -n %d\nexec %s \"$@\"\n" % (
+                self.FDS, os.path.abspath(xapi_server.BIN)))
+        os.chmod(wrapper, 0o755)
+        server = Server(binary=wrapper)
+        self.addCleanup(shutil.rmtree, os.path.dirname(wrapper), True)
+        self.addCleanup(stop_server, server)
+        held = [tcp(server.port) for _ in range(3 * self.FDS)]
+        self.addCleanup(lambda: [s.close() for s in held])
+        result, took = timed_login(lambda: tcp(server.port))
+        self.assertIsInstance(result, str, "login failed (%r) after %.2f s with %d idle "
+                              "connections and %d descriptors" % (result, took, len(held),
+                                                                  self.FDS))
+        self.assertLessEqual(took, LOGIN_S, "login took %.2f s" % took)
+
+
 class Slowloris(unittest.TestCase):
     """CROWD connections each sending one byte of a request every SLOW_S seconds: each is
     closed by XAPI_HEADER_TIMEOUT_MS (plus MARGIN_S) after it opened, with a 408 when the
