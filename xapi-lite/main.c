@@ -318,6 +318,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: --log %s: %s\n", log_path, strerror(errno));
 		return 1;
 	}
+	x.log = s.log;
 	arena_init(&x.arena, 64 * 1024 * 1024);
 	if (db_init(&x.db) == -1) {
 		fprintf(stderr, "xapi-lite: %s\n", strerror(errno));
@@ -425,6 +426,7 @@ main(int argc, char *argv[])
 			reopen = 0;
 			fclose(s.log);
 			s.log = open_log(log_path);
+			x.log = s.log;
 		}
 	}
 	server_close(&s);

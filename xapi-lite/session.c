@@ -10,6 +10,7 @@
 #include "calls.h"
 #include "exec.h"
 #include "hval.h"
+#include "log.h"
 #include "xapi_limits.h"
 #include "rpc_impl.h"
 
@@ -98,6 +99,16 @@ new_session(struct xapi *x, const char *user, const char *originator, struct rpc
 /* The login's context, NUL-separated: user, originator, stored hash, salt, password. */
 enum { CTX_USER, CTX_ORIGINATOR, CTX_HASH, CTX_SALT, CTX_PASSWORD, CTX_N };
 
+/* Logs a login's outcome from r (the user name, never the password). */
+static void
+login_logged(struct xapi *x, const struct park *pk, const char *user,
+    const struct rpc_reply *r)
+{
+	log_login(x->log, pk != NULL ? pk->client : "-", user,
+	    r->nerr == 0 ? "success" : strcmp(r->err[0], "SESSION_AUTHENTICATION_FAILED") == 0 ?
+	    "failure" : r->err[0]);
+}
+
 /* The helper finished: its output is the password's hash with the stored salt. */
 static void
 login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
@@ -112,12 +123,14 @@ login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		return;
 	}
 	if (made == NULL)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "no password helper (openssl or mkpasswd) could run");
-	if (!auth_same(park_ctx_part(pk, CTX_HASH), made))
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+	else if (!auth_same(park_ctx_part(pk, CTX_HASH), made))
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "Authentication failure");
-	new_session(x, user, park_ctx_part(pk, CTX_ORIGINATOR), r);
+	else
+		new_session(x, user, park_ctx_part(pk, CTX_ORIGINATOR), r);
+	login_logged(x, pk, user, r);
 }
 
 int
@@ -148,9 +161,8 @@ login_preauth(struct xapi *x, const char *user, const char *originator, struct r
 		    r->value->u.s.p);
 }
 
-void
-call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rpc_reply *r,
-    struct park *park)
+static void
+login(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park)
 {
 	const char	*user = rpc_param_str(p, 0), *pw = rpc_param_str(p, 1);
 	const char	*originator = p->u.a.n > 3 ? rpc_param_str(p, 3) : "";
@@ -158,7 +170,6 @@ call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rp
 	char		 hash[256], salt[64];
 	int		 found;
 
-	(void)session;
 	if (user == NULL || pw == NULL)
 		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user ? user : "",
 		    "The username and password must be strings");
@@ -187,6 +198,19 @@ call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rp
 	if (auth_crypt(park, pw, salt, login_checked) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 	r->parked = 1;
+}
+
+void
+call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	const char	*user = rpc_param_str(p, 0);
+
+	(void)session;
+	login(x, p, r, park);
+	/* A parked login is logged when the helper has answered. */
+	if (!r->parked)
+		login_logged(x, park, user != NULL ? user : "", r);
 }
 
 void

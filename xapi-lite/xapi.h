@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -76,6 +77,7 @@ struct xapi {
 	struct reg	*regs;
 	struct server	*server;
 	struct journal	*journal;
+	FILE		*log;		/* the call log (log.c); NULL: none */
 	long long	 now_ms;	/* monotonic clock, refreshed by the loop */
 	long long	 heartbeat;	/* unix time of the last pool heartbeat */
 	long long	 sr_accounted;	/* ...and of the last update of the SRs' space figures */
