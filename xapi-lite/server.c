@@ -427,8 +427,9 @@ handle(struct server *s, struct conn *c)
 			respond(c, 400, "text/plain", "bad PROXY line\n", 15, 0);
 			return 0;
 		}
-		buf_consume(&c->in, n);
+		/* client points into c->in: copied before the line is consumed. */
 		snprintf(c->client, sizeof(c->client), "%.*s", (int)client.len, client.p);
+		buf_consume(&c->in, n);
 	}
 	c->proxy_ok = 0;
 	if ((n = http_parse_request(c->in.p, c->in.len, &req, &why)) == -2) {

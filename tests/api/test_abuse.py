@@ -3,6 +3,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import time
 import unittest
 import xmlrpc.client
@@ -69,6 +70,17 @@ class LogLines(unittest.TestCase):
         self.assertIn(" VM.get_all\\x0a2026-01-01T00:00:00Z\\x2010.9.9.9", lines[1],
                       "the newline and spaces escaped inside the method's field")
         self.assertFalse(any(ln.startswith("2026-01-01") for ln in lines), "no forged line")
+
+    def test_the_proxy_source_is_the_client_even_in_one_packet_with_the_request(self):
+        # stunnel's PROXY line often arrives with the request in one segment.
+        body = xmlrpc.client.dumps((), "system.listMethods").encode()
+        with socket.create_connection(("127.0.0.1", self.server.port), 10) as c:
+            c.sendall(b"PROXY TCP4 192.0.2.77 127.0.0.1 40000 443\r\n"
+                      b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            self.assertTrue(c.recv(100).startswith(b"HTTP/1.1 200"))
+        lines = wait_lines(self.log, lambda ls: len(ls) >= 1, "the call logged")
+        self.assertEqual(lines[0].split(" ")[1:], ["192.0.2.77", "system.listMethods",
+                                                   "Success"])
 
     def test_every_login_is_logged_without_its_password(self):
         p = xmlrpc.client.ServerProxy(self.server.url)
