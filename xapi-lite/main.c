@@ -432,6 +432,7 @@ main(int argc, char *argv[])
 	server_close(&s);
 	xsw_close(&x);
 	housekeeping_free(&x);
+	session_free(&x);
 	/* A clean stop leaves a fresh snapshot, so the next start replays no journal. */
 	if (journal_commit(&j, &x.db) == -1 || journal_snapshot(&j, &x.db) == -1)
 		fprintf(stderr, "xapi-lite: the final snapshot failed (the journal has it all): "

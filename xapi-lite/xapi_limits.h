@@ -22,6 +22,8 @@
 #define XAPI_LOGIN_DELAY_MS	250		/* after a client's first failed login; doubles */
 #define XAPI_LOGIN_DELAY_MAX_MS	8000		/* ...up to this */
 #define XAPI_LOGIN_CLIENTS	1024		/* client addresses whose failures are remembered */
+#define XAPI_LOGIN_PER_CLIENT	4		/* logins of one address under way at once (queued,
+						   checked, or failed and held); more are refused */
 #define XAPI_MAX_CRYPT_HELPERS	4		/* password-check helpers running at once */
 
 #endif
