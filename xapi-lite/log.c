@@ -1,7 +1,9 @@
 /*
  * The call log: one line per call, written into stdio's buffer and flushed once per turn
  * of the loop, so a busy server pays one write for many calls. Every field a client can
- * choose is cut to XAPI_LOG_FIELD_MAX bytes and escaped, so no client forges a line.
+ * choose is cut to XAPI_LOG_FIELD_MAX bytes and escaped, so no client forges a line. A
+ * file past XAPI_LOG_MAX_BYTES becomes FILE.1 (the one before is dropped), so the log never
+ * holds more than about twice that: dom0's /var/log is RAM.
  */
 #include <stdio.h>
 #include <string.h>
@@ -94,4 +96,32 @@ log_flush(FILE *log)
 {
 	if (log != NULL)
 		fflush(log);
+}
+
+FILE *
+log_open(const char *path)
+{
+	FILE	*f;
+
+	if (strcmp(path, "-") == 0)
+		return stderr;
+	/* Flushed once per turn of the loop, not once per line. */
+	if ((f = fopen(path, "a")) != NULL)
+		setvbuf(f, NULL, _IOFBF, 64 * 1024);
+	return f;
+}
+
+FILE *
+log_rotate(FILE *log, const char *path)
+{
+	char	old[4096];
+	long	size = ftell(log);
+
+	if (size < XAPI_LOG_MAX_BYTES ||
+	    snprintf(old, sizeof(old), "%s.1", path) >= (int)sizeof(old))
+		return log;
+	fclose(log);
+	(void)rename(path, old);
+	/* Cannot open a new one: no log rather than a full disk's worth in RAM. */
+	return log_open(path);
 }

@@ -14,6 +14,12 @@ void	log_call(FILE *log, const char *client, const char *method, const char *out
    ("success", "failure", "delayed"...). Never given the password. */
 void	log_login(FILE *log, const char *client, const char *user, const char *outcome);
 void	log_flush(FILE *log);
+/* The --log PATH: "-" is stderr, else the file appended to. NULL with errno set. */
+FILE	*log_open(const char *path);
+/* Once log (opened from path) holds XAPI_LOG_MAX_BYTES: closes it, renames path to
+   path.1 (replacing it) and returns a new log at path (NULL when it cannot be opened);
+   else returns log. */
+FILE	*log_rotate(FILE *log, const char *path);
 /* s as one log field in out (LOG_FIELD_SIZE bytes): bytes outside '!'..'~' as \xHH, '\'
    as \\, at most XAPI_LOG_FIELD_MAX bytes ending in "..." when cut, "-" when empty. */
 void	log_field(char *out, const char *s);

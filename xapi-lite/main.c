@@ -216,21 +216,6 @@ usage(FILE *f)
 	    "  --zoneinfo DIR   the time zone files (default /usr/share/zoneinfo)\n");
 }
 
-static FILE *
-open_log(const char *path)
-{
-	if (path == NULL)
-		return NULL;
-	if (strcmp(path, "-") == 0)
-		return stderr;
-	FILE	*f = fopen(path, "a");
-
-	/* Flushed once per turn of the loop, not once per line. */
-	if (f != NULL)
-		setvbuf(f, NULL, _IOFBF, 64 * 1024);
-	return f;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -314,7 +299,7 @@ main(int argc, char *argv[])
 	if (nlistens == 0 && unix_path == NULL)
 		listens[nlistens++] = "127.0.0.1:80";
 
-	if (log_path != NULL && (s.log = open_log(log_path)) == NULL) {
+	if (log_path != NULL && (s.log = log_open(log_path)) == NULL) {
 		fprintf(stderr, "xapi-lite: --log %s: %s\n", log_path, strerror(errno));
 		return 1;
 	}
@@ -424,10 +409,12 @@ main(int argc, char *argv[])
 		}
 		if (reopen && log_path != NULL && strcmp(log_path, "-") != 0) {
 			reopen = 0;
-			fclose(s.log);
-			s.log = open_log(log_path);
+			if (s.log != NULL)
+				fclose(s.log);
+			s.log = log_open(log_path);
 			x.log = s.log;
-		}
+		} else if (s.log != NULL && s.log != stderr)
+			x.log = s.log = log_rotate(s.log, log_path);
 	}
 	server_close(&s);
 	xsw_close(&x);

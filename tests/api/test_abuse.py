@@ -20,6 +20,7 @@ HELPERS = 4         # XAPI_MAX_CRYPT_HELPERS
 PER_CLIENT = 4      # XAPI_LOGIN_PER_CLIENT
 
 FIELD_MAX = 200     # XAPI_LOG_FIELD_MAX
+LOG_MAX = 1 << 20   # XAPI_LOG_MAX_BYTES
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ( [!-~]{1,%d}){3,4}$" % FIELD_MAX)
 
 
@@ -326,6 +327,40 @@ class LogLines(unittest.TestCase):
         lines = wait_lines(self.log, lambda ls: len(ls) >= 1, "the call logged")
         self.assertEqual(lines[0].split(" ")[1:], ["192.0.2.77", "system.listMethods",
                                                    "Success"])
+
+    def test_the_log_file_is_capped_and_rotated(self):
+        # Lines of about 260 bytes (a method's field is cut at 200), from 8 clients at once,
+        # until the file has been rotated twice.
+        body = xmlrpc.client.dumps((), "x" * 1000).encode()
+        rotated = os.path.join(self.server.dir, "api.log.1")
+        sizes = []
+
+        def client():
+            conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+            while len(sizes) < 2:
+                conn.request("POST", "/", body)
+                conn.getresponse().read()
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        deadline, inode = time.monotonic() + 120, None
+        while len(sizes) < 2 and time.monotonic() < deadline:
+            if os.path.exists(rotated) and os.stat(rotated).st_ino != inode:
+                inode = os.stat(rotated).st_ino
+                sizes.append(os.stat(rotated).st_size)
+            time.sleep(0.01)
+        for t in threads:
+            t.join(30)
+        self.assertEqual(len(sizes), 2, "rotated twice")
+        for size in sizes + [os.stat(self.log).st_size]:
+            self.assertLessEqual(size, LOG_MAX + 64 * 1024, "at most one turn's lines past "
+                                 "the limit: %s" % sizes)
+        self.assertGreaterEqual(min(sizes), LOG_MAX, "rotated at the limit: %s" % sizes)
+        self.assertEqual(sorted(f for f in os.listdir(self.server.dir) if "api.log" in f),
+                         ["api.log", "api.log.1"], "one old file kept, no more")
+        with open(self.log) as f:
+            for line in f:
+                self.assertRegex(line.rstrip("\n"), LINE, "whole lines in the new file")
 
     def test_every_login_is_logged_without_its_password(self):
         p = xmlrpc.client.ServerProxy(self.server.url)
