@@ -23,6 +23,8 @@ $(eval $(call c-test,test_disklist,tests/unit/test_disklist.c installer/disklist
 $(eval $(call c-test,test_mac,tests/unit/test_mac.c))
 $(eval $(call c-test,test_pxecfg,tests/unit/test_pxecfg.c pxe/pxecfg.c))
 $(eval $(call c-test,test_netcheck,tests/unit/test_netcheck.c xapi-lite/netcheck.c))
+$(eval $(call c-test,test_log,tests/unit/test_log.c xapi-lite/log.c))
+$(eval $(call c-test,test_throttle,tests/unit/test_throttle.c xapi-lite/throttle.c))
 $(eval $(call c-test,test_xenapi_reply,tests/unit/test_xenapi_reply.c console-ui/xenapi.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))

@@ -3,7 +3,9 @@
  * hash and its salt; a proven crypt implementation run as a helper (openssl passwd -6, or
  * busybox mkpasswd) hashes the offered password with that salt, as a job of the event loop
  * started and read here for both login (session.c) and session.change_password
- * (passwd.c), and the two are compared here. A new hash is written here too.
+ * (passwd.c), and the two are compared here. A new hash is written here too. At most
+ * XAPI_MAX_CRYPT_HELPERS helpers run at once; more calls wait in a queue, first come first
+ * served among those free to start.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 
 #include "exec.h"
 #include "xapi.h"
+#include "xapi_limits.h"
 
 int
 auth_hash(const char *file, const char *user, char *hash, size_t size)
@@ -160,7 +163,50 @@ auth_crypt(struct park *pk, const char *password, const char *salt,
 
 	auth_helper_argv(argv, pk->attempt, (char *)(uintptr_t)salt);
 	snprintf(input, sizeof(input), "%s\n", password);
-	return park_job(pk, argv, input, done);
+	if (park_job(pk, argv, input, done) == -1)
+		return -1;
+	pk->crypt = 1;
+	return 0;
+}
+
+void
+auth_queue(struct xapi *x, struct park *pk, struct rpc_reply *r,
+    void (*start)(struct xapi *, struct park *, struct rpc_reply *))
+{
+	pk->resume = start;
+	pk->ticket = ++x->tickets;
+	r->parked = 1;
+}
+
+/* Whether a crypt helper runs for client. */
+static int
+client_busy(const struct xapi *x, const char *client)
+{
+	const struct park	*pk;
+
+	for (pk = x->parked; pk != NULL; pk = pk->next)
+		if (pk->job != NULL && pk->crypt && strcmp(pk->client, client) == 0)
+			return 1;
+	return 0;
+}
+
+struct park *
+auth_next(struct xapi *x)
+{
+	struct park	*pk, *first = NULL;
+	int		 running = 0;
+
+	for (pk = x->parked; pk != NULL; pk = pk->next)
+		running += pk->job != NULL && pk->crypt;
+	if (running >= XAPI_MAX_CRYPT_HELPERS)
+		return NULL;
+	/* A client that owes a delay, or has its helper running, lets the others by: one
+	   address cannot hold the queue. */
+	for (pk = x->parked; pk != NULL; pk = pk->next)
+		if (pk->ticket != 0 && pk->job == NULL && x->now_ms >= pk->not_before_ms &&
+		    (first == NULL || pk->ticket < first->ticket) && !client_busy(x, pk->client))
+			first = pk;
+	return first;
 }
 
 const char *

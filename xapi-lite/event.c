@@ -284,8 +284,8 @@ rpc_wake(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc
 
 	for (pk = x->parked; pk != NULL; pk = next) {
 		next = pk->next;
-		if (pk->job != NULL)
-			continue;		/* waits for a child, not for events */
+		if (pk->job != NULL || pk->resume != NULL)
+			continue;		/* waits for a child or a time, not for events */
 		memset(&r, 0, sizeof(r));
 		if (db_find(&x->db, pk->session, REF_LEN) == NULL) {
 			rpc_fail(x, &r, "SESSION_INVALID", 1, pk->session);

@@ -368,6 +368,9 @@ call_pif_reconfigure_ip(struct xapi *x, struct obj *session, struct val *p,
 	for (i = 1; i < 4; i++)
 		if (a[i][0] != '\0' && !net_ipv4(a[i]))
 			return rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, names[i]);
+	/* Beyond XAPI: a mask such as 255.0.255.0 is no netmask, with XAPI's error. */
+	if (a[2][0] != '\0' && !net_netmask(a[2]))
+		return rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
 	/* XAPI drops what is no IPv4 address from DNS; a console's typo is refused instead. */
 	if (!dns_ok(x, r, a[4]))
 		return;

@@ -1,7 +1,8 @@
 /*
  * Calls that wait for a child process: the call parks with its job, the loop polls the
  * job's output pipe, and once the child has exited its completion function makes the reply
- * (or starts the next job). The loop never waits for a child.
+ * (or starts the next job). The loop never waits for a child. Calls that wait for a time
+ * (a failed login's delay) or for a crypt helper (auth.c's queue) resume from here too.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -11,6 +12,9 @@
 #include "exec.h"
 #include "loop.h"
 #include "xapi.h"
+#include "xapi_limits.h"
+
+typedef void park_fn(struct xapi *, struct park *, struct rpc_reply *);
 
 #define JOB_OUTPUT_MAX	(64 * 1024)
 
@@ -28,6 +32,7 @@ park_job(struct park *pk, char *const argv[], const char *input,
 		return -1;
 	}
 	pk->job_done = done;
+	pk->crypt = 0;
 	return 0;
 }
 
@@ -42,10 +47,49 @@ on_job_output(struct loop *l, int fd, void *arg, int mask)
 }
 
 void
+park_job_end(struct park *pk)
+{
+	if (pk->job == NULL)
+		return;
+	exec_free(pk->job);
+	free(pk->job);
+	pk->job = NULL;
+	pk->crypt = 0;
+}
+
+/* r is pk's reply: an Async call's task gets it, else answer sends it. */
+static void
+finish(struct xapi *x, struct park *pk, struct rpc_reply *r, park_fn *answer)
+{
+	if (pk->task[0] != '\0') {
+		task_complete(x, pk->task, r);
+		park_unlink(x, pk);
+		park_free(pk);
+	} else
+		answer(x, pk, r);
+}
+
+/* Runs pk's resume: it answers, or parks again (on a job, a time or the queue). */
+static void
+resume(struct xapi *x, struct park *pk, park_fn *answer)
+{
+	park_fn		*fn = pk->resume;
+	struct rpc_reply r;
+
+	pk->resume = NULL;
+	pk->ticket = 0;
+	memset(&r, 0, sizeof(r));
+	fn(x, pk, &r);
+	if (!r.parked)
+		finish(x, pk, &r, answer);
+}
+
+void
 rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc_reply *))
 {
 	struct park	*pk, *next;
 	struct rpc_reply r;
+	int		 n;
 
 	for (pk = x->parked; pk != NULL; pk = next) {
 		next = pk->next;
@@ -63,22 +107,37 @@ rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *, struct rpc
 		pk->job_done(x, pk, &r);
 		if (r.parked)
 			continue;
-		exec_free(pk->job);
-		free(pk->job);
-		pk->job = NULL;
-		if (pk->task[0] != '\0') {
-			/* An Async call: the task gets the reply. */
-			task_complete(x, pk->task, &r);
-			park_unlink(x, pk);
-			park_free(pk);
-		} else
-			answer(x, pk, &r);
+		park_job_end(pk);
+		finish(x, pk, &r, answer);
 	}
+	/* Calls whose time has come; then queued ones, oldest first, while helpers are free
+	   (no more than there are helpers: each one started takes one). */
+	for (pk = x->parked; pk != NULL; pk = next) {
+		next = pk->next;
+		if (pk->job == NULL && pk->resume != NULL && pk->ticket == 0 &&
+		    x->now_ms >= pk->not_before_ms)
+			resume(x, pk, answer);
+	}
+	for (n = 0; n < XAPI_MAX_CRYPT_HELPERS && (pk = auth_next(x)) != NULL; n++)
+		resume(x, pk, answer);
 	/* The pipes of the jobs still running wake the next turn (registered for that turn
 	   only: a job's pipe closes where the loop does not see it). */
 	for (pk = x->parked; pk != NULL; pk = pk->next)
 		if (pk->job != NULL && pk->job->fd != -1)
 			(void)loop_add(x->loop, pk->job->fd, LOOP_IN | LOOP_ONCE, on_job_output, x);
+}
+
+long long
+rpc_next_due(const struct xapi *x)
+{
+	const struct park	*pk;
+	long long		 due = -1;
+
+	for (pk = x->parked; pk != NULL; pk = pk->next)
+		if (pk->job == NULL && pk->resume != NULL &&
+		    (due == -1 || pk->not_before_ms < due))
+			due = pk->not_before_ms;
+	return due;
 }
 
 const char *

@@ -163,21 +163,6 @@ usage(FILE *f)
 	    "  --zoneinfo DIR   the time zone files (default /usr/share/zoneinfo)\n");
 }
 
-static FILE *
-open_log(const char *path)
-{
-	if (path == NULL)
-		return NULL;
-	if (strcmp(path, "-") == 0)
-		return stderr;
-	FILE	*f = fopen(path, "a");
-
-	/* Flushed once per turn of the loop, not once per line. */
-	if (f != NULL)
-		setvbuf(f, NULL, _IOFBF, 64 * 1024);
-	return f;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -259,10 +244,11 @@ main(int argc, char *argv[])
 	if (nlistens == 0 && unix_path == NULL)
 		listens[nlistens++] = "127.0.0.1:80";
 
-	if (log_path != NULL && (s.log = open_log(log_path)) == NULL) {
+	if (log_path != NULL && (s.log = log_open(log_path)) == NULL) {
 		fprintf(stderr, "xapi-lite: --log %s: %s\n", log_path, strerror(errno));
 		return 1;
 	}
+	x.log = s.log;
 	arena_init(&x.arena, 64 * 1024 * 1024);
 	if (db_init(&x.db) == -1) {
 		fprintf(stderr, "xapi-lite: %s\n", strerror(errno));
@@ -376,14 +362,17 @@ main(int argc, char *argv[])
 		}
 		if (reopen && log_path != NULL && strcmp(log_path, "-") != 0) {
 			reopen = 0;
-			fclose(s.log);
-			s.log = open_log(log_path);
-			j.log = s.log;
-		}
+			if (s.log != NULL)
+				fclose(s.log);
+			s.log = log_open(log_path);
+			x.log = j.log = s.log;
+		} else if (s.log != NULL && s.log != stderr)
+			x.log = j.log = s.log = log_rotate(s.log, log_path);
 	}
 	server_close(&s);
 	xen_free(&x);
 	housekeeping_free(&x);
+	session_free(&x);
 	/* A clean stop leaves a fresh snapshot, so the next start replays no journal. */
 	if (journal_commit(&j, &x.db) == -1 || journal_snapshot(&j, &x.db) == -1)
 		fprintf(stderr, "xapi-lite: the final snapshot failed (%s); the journal has every "

@@ -1,9 +1,10 @@
 /*
  * Checks of what the host-settings calls take from a client before any of it reaches the
- * host-config program: host names (XAPI's rules and reason texts), IPv4 addresses, NTP
- * servers and time zone names.
+ * host-config program: host names (XAPI's rules and reason texts), IPv4 addresses and
+ * netmasks, NTP servers and time zone names.
  */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "netcheck.h"
@@ -17,20 +18,30 @@ alnum(char c)
 const char *
 net_hostname_invalid(const char *s)
 {
-	size_t	len = strlen(s), i;
+	const char	*p;
+	size_t		 len = strlen(s), i, n;
 
 	/* XAPI's order: empty, too long, then letters, digits, '-' and '.' with no hyphen
-	   first or last. */
+	   first or last. Beyond XAPI, what a resolver takes: at most 253 characters, labels
+	   of 1 to 63 with no hyphen at either end (XAPI's reason for that is its own). */
 	if (len == 0)
 		return "hostname empty";
-	if (len > 255)
+	if (len > 253)
 		return "hostname is too long";
 	for (i = 0; i < len; i++)
 		if (!alnum(s[i]) && s[i] != '-' && s[i] != '.')
 			return "hostname contains invalid characters";
-	if (s[0] == '-' || s[len - 1] == '-')
-		return "hostname contains invalid characters";
-	return NULL;
+	for (p = s;; p += n + 1) {
+		n = strcspn(p, ".");
+		if (n == 0)
+			return "hostname contains an empty label";
+		if (n > 63)
+			return "hostname label is too long";
+		if (p[0] == '-' || p[n - 1] == '-')
+			return "hostname contains invalid characters";
+		if (p[n] == '\0')
+			return NULL;
+	}
 }
 
 int
@@ -39,6 +50,20 @@ net_ipv4(const char *s)
 	struct in_addr	a;
 
 	return inet_pton(AF_INET, s, &a) == 1;
+}
+
+int
+net_netmask(const char *s)
+{
+	struct in_addr	a;
+	uint32_t	m, inv;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return 0;
+	/* Ones, then zeros: the inverse plus one is a power of two. */
+	m = ntohl(a.s_addr);
+	inv = ~m;
+	return m != 0 && (inv & (inv + 1)) == 0;
 }
 
 int

@@ -39,10 +39,22 @@ helper_output(struct xapi *x, struct park *pk, struct rpc_reply *r, int part,
 	return out;
 }
 
+/* Hashes the new password: the call has its helper's place (queued, or the old password's
+   helper has just finished). */
 static void
 hash_new(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
 	if (auth_crypt(pk, park_ctx_part(pk, CTX_NEW), NULL, new_hashed) == -1)
+		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
+	r->parked = 1;
+}
+
+/* Its turn in the helpers' queue: check the old password. */
+static void
+check_old(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	if (auth_crypt(pk, park_ctx_part(pk, CTX_OLD), park_ctx_part(pk, CTX_SALT),
+	    old_checked) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 	r->parked = 1;
 }
@@ -133,9 +145,5 @@ call_session_change_password(struct xapi *x, struct obj *session, struct val *p,
 	parts[CTX_NEWHASH] = "";
 	if (park_set_ctx(park, parts, CTX_N) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-	if (found == 0)
-		return hash_new(x, park, r);
-	if (auth_crypt(park, park_ctx_part(park, CTX_OLD), salt, old_checked) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
-	r->parked = 1;
+	auth_queue(x, park, r, found == 0 ? hash_new : check_old);
 }

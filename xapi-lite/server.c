@@ -1011,10 +1011,17 @@ server_close(struct server *s)
 int
 server_poll(struct server *s)
 {
-	size_t	i;
-	int	commit_failed;
+	size_t		i;
+	long long	due;
+	int		commit_failed, wait;
 
-	if (loop_run_once(s->loop, s->x->parked ? 100 : 1000) == -1)
+	/* Parked event.from calls check their deadlines ten times a second; a delayed
+	   answer (a slowed login) wakes the loop when it is due. */
+	wait = s->x->parked ? 100 : 1000;
+	if ((due = rpc_next_due(s->x)) != -1)
+		wait = due <= loop_clock() ? 0 : due - loop_clock() < wait ?
+		    (int)(due - loop_clock()) : wait;
+	if (loop_run_once(s->loop, wait) == -1)
 		return -1;
 	s->x->now_ms = loop_now(s->loop);
 	/* Requests already buffered (pipelined, or behind an answered parked call). */

@@ -1,7 +1,9 @@
 /*
  * Sessions: login with root's password (checked by a crypt helper program, see auth.c),
- * or without one on the Unix socket (pre-authenticated local root), logout, the session checks every call goes through, 24 h idle expiry, and at most
- * XAPI_MAX_SESSIONS sessions with the least recently used evicted first.
+ * slowed for a client address that keeps failing, or without one on the Unix socket
+ * (pre-authenticated local root), logout, the session checks every call goes through,
+ * 24 h idle expiry, and at most XAPI_MAX_SESSIONS sessions with the least recently used
+ * evicted first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,8 @@
 #include "calls.h"
 #include "exec.h"
 #include "hval.h"
+#include "log.h"
+#include "throttle.h"
 #include "xapi_limits.h"
 #include "rpc_impl.h"
 
@@ -95,8 +99,101 @@ new_session(struct xapi *x, const char *user, const char *originator, struct rpc
 	rpc_ok(r, rpc_str(x, s->ref));
 }
 
-/* The login's context, NUL-separated: user, originator, stored hash, salt, password. */
+/* The login's context, NUL-separated: user, originator, stored hash, salt, password (the
+   last three empty when the user has no hash that can match); once it has failed, the
+   user and why. */
 enum { CTX_USER, CTX_ORIGINATOR, CTX_HASH, CTX_SALT, CTX_PASSWORD, CTX_N };
+enum { CTX_WHY = 1 };
+
+static void	login_go(struct xapi *, struct park *, struct rpc_reply *);
+static void	login_checked(struct xapi *, struct park *, struct rpc_reply *);
+static void	login_refused(struct xapi *, struct park *, struct rpc_reply *);
+
+void
+session_free(struct xapi *x)
+{
+	throttle_free(x->throttle);
+	x->throttle = NULL;
+}
+
+/* Logins of addr under way (waiting, checked, or failed and held). */
+static int
+client_pending(const struct xapi *x, const char *addr)
+{
+	const struct park	*pk;
+	int			 n = 0;
+
+	for (pk = x->parked; pk != NULL; pk = pk->next)
+		if ((pk->resume == login_go || pk->resume == login_refused ||
+		    (pk->job != NULL && pk->job_done == login_checked)) &&
+		    strcmp(pk->client, addr) == 0)
+			n++;
+	return n;
+}
+
+/* Logs a login's outcome from r (the user name, never the password). */
+static void
+login_logged(struct xapi *x, const struct park *pk, const char *user,
+    const struct rpc_reply *r)
+{
+	log_login(x->log, pk != NULL ? pk->client : "-", user,
+	    r->nerr == 0 ? "success" : strcmp(r->err[0], "SESSION_AUTHENTICATION_FAILED") == 0 ?
+	    "failure" : r->err[0]);
+}
+
+/* The failure, answered once the client's delay is over. */
+static void
+login_refused(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, park_ctx_part(pk, CTX_USER),
+	    park_ctx_part(pk, CTX_WHY));
+}
+
+/* Fails pk with why, answered at until (the password leaves memory now). */
+static void
+login_held(struct xapi *x, struct park *pk, struct rpc_reply *r, const char *user,
+    const char *why, long long until)
+{
+	const char	*parts[] = { user, why };
+
+	park_job_end(pk);
+	if (park_set_ctx(pk, parts, 2) == -1)
+		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user, why);
+	pk->resume = login_refused;
+	pk->not_before_ms = until;
+	r->parked = 1;
+}
+
+/* A wrong password (or a user without one): counted against the client (throttle.c),
+   which waits longer for this answer and for its next check. */
+static void
+login_failed(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	const char	*user = park_ctx_part(pk, CTX_USER);
+	long long	 until = throttle_failed(&x->throttle, pk->client, x->now_ms);
+	struct park	*q;
+
+	log_login(x->log, pk->client, user, "failure");
+	for (q = x->parked; q != NULL; q = q->next)
+		if (q->resume == login_go && strcmp(q->client, pk->client) == 0 &&
+		    q->not_before_ms < until)
+			q->not_before_ms = until;
+	login_held(x, pk, r, user, "Authentication failure", until);
+}
+
+/* The client's turn (its delay over, a helper free): check the password. */
+static void
+login_go(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	if (park_ctx_part(pk, CTX_HASH)[0] == '\0')
+		return login_failed(x, pk, r);
+	if (auth_crypt(pk, park_ctx_part(pk, CTX_PASSWORD), park_ctx_part(pk, CTX_SALT),
+	    login_checked) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
+		return login_logged(x, pk, park_ctx_part(pk, CTX_USER), r);
+	}
+	r->parked = 1;
+}
 
 /* The helper finished: its output is the password's hash with the stored salt. */
 static void
@@ -111,13 +208,16 @@ login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		r->parked = 1;
 		return;
 	}
+	if (made != NULL && !auth_same(park_ctx_part(pk, CTX_HASH), made))
+		return login_failed(x, pk, r);
 	if (made == NULL)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "no password helper (openssl or mkpasswd) could run");
-	if (!auth_same(park_ctx_part(pk, CTX_HASH), made))
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
-		    "Authentication failure");
-	new_session(x, user, park_ctx_part(pk, CTX_ORIGINATOR), r);
+	else {
+		throttle_succeeded(x->throttle, pk->client);
+		new_session(x, user, park_ctx_part(pk, CTX_ORIGINATOR), r);
+	}
+	login_logged(x, pk, user, r);
 }
 
 int
@@ -148,17 +248,15 @@ login_preauth(struct xapi *x, const char *user, const char *originator, struct r
 		    r->value->u.s.p);
 }
 
-void
-call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rpc_reply *r,
-    struct park *park)
+static void
+login(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park)
 {
 	const char	*user = rpc_param_str(p, 0), *pw = rpc_param_str(p, 1);
 	const char	*originator = p->u.a.n > 3 ? rpc_param_str(p, 3) : "";
 	const char	*parts[CTX_N];
 	char		 hash[256], salt[64];
-	int		 found;
+	int		 found, good;
 
-	(void)session;
 	if (user == NULL || pw == NULL)
 		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user ? user : "",
 		    "The username and password must be strings");
@@ -166,27 +264,52 @@ call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rp
 		originator = "";
 	if (park != NULL && park->local && pw[0] == '\0')
 		return login_preauth(x, user, originator, r);
-	if (strlen(pw) > 4000 || strchr(pw, '\n') != NULL ||
-	    (found = auth_hash(x->password_file, user, hash, sizeof(hash))) == 0 ||
-	    auth_salt(hash, salt, sizeof(salt)) == -1)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
-		    "Authentication failure");
-	if (found == -1)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
-		    "cannot read the password file");
 	if (park == NULL)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "a login needs its connection");
-	/* The hash is made by a helper process; the loop serves others meanwhile. */
+	/* Unchecked, and answered no sooner than a failure, so refusals are no faster to
+	   ask for than guesses. */
+	if (client_pending(x, park->client) >= XAPI_LOGIN_PER_CLIENT) {
+		long long	until = throttle_until(x->throttle, park->client);
+
+		if (until < x->now_ms + XAPI_LOGIN_DELAY_MS)
+			until = x->now_ms + XAPI_LOGIN_DELAY_MS;
+		log_login(x->log, park->client, user, "refused");
+		return login_held(x, park, r, user, "too many logins under way from this address",
+		    until);
+	}
+	if ((found = auth_hash(x->password_file, user, hash, sizeof(hash))) == -1)
+		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+		    "cannot read the password file");
+	good = found == 1 && strlen(pw) <= 4000 && strchr(pw, '\n') == NULL &&
+	    auth_salt(hash, salt, sizeof(salt)) == 0;
 	parts[CTX_USER] = user;
 	parts[CTX_ORIGINATOR] = originator;
-	parts[CTX_HASH] = hash;
-	parts[CTX_SALT] = salt;
-	parts[CTX_PASSWORD] = pw;
+	parts[CTX_HASH] = good ? hash : "";
+	parts[CTX_SALT] = good ? salt : "";
+	parts[CTX_PASSWORD] = good ? pw : "";
 	if (park_set_ctx(park, parts, CTX_N) == -1)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-	if (auth_crypt(park, pw, salt, login_checked) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
+	/* Checked by a helper process when the client's turn comes (a wrong user fails
+	   then too, as slowly); the loop serves others meanwhile. */
+	if ((park->not_before_ms = throttle_until(x->throttle, park->client)) > x->now_ms)
+		log_login(x->log, park->client, user, "delayed");
+	if (good)
+		return auth_queue(x, park, r, login_go);
+	park->resume = login_go;
 	r->parked = 1;
+}
+
+void
+call_session_login(struct xapi *x, struct obj *session, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	const char	*user = rpc_param_str(p, 0);
+
+	(void)session;
+	login(x, p, r, park);
+	/* A parked login is logged once its outcome is known. */
+	if (!r->parked)
+		login_logged(x, park, user != NULL ? user : "", r);
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -53,6 +54,13 @@ struct park {
 	char		 client[CLIENT_ADDR_LEN];	/* the caller's address (see conn) */
 	/* What follows the host-config program's success (hostcfg.c). */
 	void		(*then)(struct xapi *, struct park *, struct rpc_reply *);
+	/* A call waiting for its time (a failed login's delay) or for a crypt helper:
+	   rpc_jobs runs resume once now_ms reaches not_before_ms and, when ticket is set
+	   (its place in auth.c's queue), a helper is free for it. */
+	void		(*resume)(struct xapi *, struct park *, struct rpc_reply *);
+	long long	 not_before_ms;
+	uint64_t	 ticket;
+	int		 crypt;		/* its job is a crypt helper (auth.c counts them) */
 };
 
 /* A session's event.register subscription, for the legacy event.next. */
@@ -80,6 +88,9 @@ struct xapi {
 	struct reg	*regs;
 	struct server	*server;
 	struct journal	*journal;
+	FILE		*log;		/* the call log (log.c); NULL: none */
+	struct throttle	*throttle;	/* client addresses with failed logins (throttle.c) */
+	uint64_t	 tickets;	/* auth.c: the last ticket of the crypt helpers' queue */
 	long long	 now_ms;	/* monotonic clock, refreshed by the loop */
 	long long	 heartbeat;	/* unix time of the last pool heartbeat */
 	long long	 sr_accounted;	/* ...and of the last update of the SRs' space figures */
@@ -116,6 +127,11 @@ void	rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *,
    has finished. Returns 0, or -1 (nothing started). */
 int	park_job(struct park *pk, char *const argv[], const char *input,
 	    void (*done)(struct xapi *, struct park *, struct rpc_reply *));
+/* In done: frees pk's finished job, so the call can wait for something else (resume). */
+void	park_job_end(struct park *pk);
+/* The earliest not_before_ms of a call waiting for its time, or -1 when none waits: the
+   loop should run rpc_jobs by then. */
+long long rpc_next_due(const struct xapi *x);
 
 /* Replaces pk's context with the n strings of parts, NUL-separated (the old one is wiped).
    Returns 0 or -1. */
@@ -191,9 +207,18 @@ int	auth_same(const char *stored, const char *made);
    set, hashing the password on stdin with salt, or with a random salt when salt is NULL. */
 void	auth_helper_argv(char *argv[], int mkpasswd, char *salt);
 /* Starts the crypt helper as pk's job on password with salt (NULL: a random one): openssl,
-   or mkpasswd once pk->attempt says openssl was missing. done gets the result. 0 or -1. */
+   or mkpasswd once pk->attempt says openssl was missing. done gets the result. Only for a
+   call auth_next chose, or in done (the call keeps its helper's place). 0 or -1. */
 int	auth_crypt(struct park *pk, const char *password, const char *salt,
 	    void (*done)(struct xapi *, struct park *, struct rpc_reply *));
+/* Queues pk (r->parked) for a crypt helper: start runs as its resume once one of the
+   XAPI_MAX_CRYPT_HELPERS is free for it, and calls auth_crypt. */
+void	auth_queue(struct xapi *x, struct park *pk, struct rpc_reply *r,
+	    void (*start)(struct xapi *, struct park *, struct rpc_reply *));
+/* The queued call to start now, or NULL: the oldest ticket among those whose not_before_ms
+   has passed and whose client address has no helper running, while fewer than
+   XAPI_MAX_CRYPT_HELPERS run. */
+struct park *auth_next(struct xapi *x);
 /* In done: the hash the helper printed, or NULL when it could not run. When openssl was
    missing and mkpasswd has been started in its place, NULL with *again set: park the call. */
 const char *auth_crypt_result(struct park *pk, const char *password, const char *salt,
@@ -204,6 +229,8 @@ int	auth_set_hash(const char *file, const char *user, const char *hash);
 
 /* session.c: whether session ref was made by the Unix socket's pre-authentication. */
 int	session_preauth(const struct xapi *x, const char *ref);
+/* Frees the failed logins' table (throttle.c), at exit. */
+void	session_free(struct xapi *x);
 
 /* hostcfg.c: runs `--host-config VERB ARGS...` (argv: VERB ARGS..., NULL-terminated; input
    on its stdin, may be NULL) as pk's job, then calls then once it has exited 0, or at once

@@ -22,9 +22,12 @@
 #define XAPI_SESSION_IDLE_S	86400
 #define XAPI_MAX_REPLY		(256 * 1024 * 1024)
 #define XAPI_LOG_FIELD_MAX	200		/* bytes of a method name or value in the log */
+#define XAPI_LOG_MAX_BYTES	(1024 * 1024)	/* the --log file becomes FILE.1 past this */
 #define XAPI_LOGIN_DELAY_MS	250		/* after a client's first failed login; doubles */
 #define XAPI_LOGIN_DELAY_MAX_MS	8000		/* ...up to this */
 #define XAPI_LOGIN_CLIENTS	1024		/* client addresses whose failures are remembered */
+#define XAPI_LOGIN_PER_CLIENT	4		/* logins of one address under way at once (queued,
+						   checked, or failed and held); more are refused */
 #define XAPI_MAX_CRYPT_HELPERS	4		/* password-check helpers running at once */
 #define XAPI_JOURNAL_RESERVE	(4 * 1024 * 1024)	/* disk reserved past the journal's end:
 							   a full disk turns it read-only first */

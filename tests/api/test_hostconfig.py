@@ -196,6 +196,13 @@ class Hostname(Base):
 
     def test_refused(self):
         for name, why in [("", "hostname empty"), ("a" * 256, "hostname is too long"),
+                          (".".join(["a" * 63] * 4)[:254], "hostname is too long"),
+                          ("a" * 64, "hostname label is too long"),
+                          ("a..b", "hostname contains an empty label"),
+                          ("a.", "hostname contains an empty label"),
+                          ("a.-b", "hostname contains invalid characters"),
+                          ("-a", "hostname contains invalid characters"),
+                          ("a-", "hostname contains invalid characters"),
                           ("-atoll", "hostname contains invalid characters"),
                           ("atoll-", "hostname contains invalid characters"),
                           ("at oll", "hostname contains invalid characters"),
@@ -255,6 +262,11 @@ class Network(Base):
         self.refused_pif(["Static", "10.0.0.3", "", "", ""],
                          ["INVALID_IP_ADDRESS_SPECIFIED", "netmask"])
         self.refused_pif(["Static", "10.0.0.3", "255.255.255", "", ""],
+                         ["INVALID_IP_ADDRESS_SPECIFIED", "netmask"])
+        for bad in ("255.0.255.0", "255.255.255.1", "0.0.0.0"):
+            self.refused_pif(["Static", "10.0.0.3", bad, "", ""],
+                             ["INVALID_IP_ADDRESS_SPECIFIED", "netmask"])
+        self.refused_pif(["DHCP", "", "255.0.255.0", "", ""],
                          ["INVALID_IP_ADDRESS_SPECIFIED", "netmask"])
         self.refused_pif(["Static", "10.0.0.3", mask, "gw", ""],
                          ["INVALID_IP_ADDRESS_SPECIFIED", "gateway"])

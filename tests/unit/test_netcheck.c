@@ -42,13 +42,36 @@ hostnames(void)
 	hostname("atoll-1.example.org", NULL, "a dotted name with a hyphen");
 	hostname("A1", NULL, "upper case and digits");
 	hostname("", "hostname empty", "empty");
-	memset(long_name, 'a', 256);
-	long_name[256] = '\0';
-	hostname(long_name, "hostname is too long", "256 characters");
+	/* Labels of 63 and dots: 4 * 64 - 1 = 255 characters. */
+	memset(long_name, 'a', 255);
+	long_name[63] = long_name[127] = long_name[191] = '.';
 	long_name[255] = '\0';
-	hostname(long_name, NULL, "255 characters");
+	hostname(long_name, "hostname is too long", "255 characters");
+	long_name[254] = '\0';
+	hostname(long_name, "hostname is too long", "254 characters");
+	long_name[253] = '\0';
+	hostname(long_name, NULL, "253 characters, labels of 63");
+	memset(long_name, 'a', 64);
+	long_name[64] = '\0';
+	hostname(long_name, "hostname label is too long", "a label of 64");
+	long_name[63] = '\0';
+	hostname(long_name, NULL, "a label of 63");
+	memcpy(long_name, "x.", 2);
+	memset(long_name + 2, 'a', 64);
+	long_name[66] = '\0';
+	hostname(long_name, "hostname label is too long", "a later label of 64");
 	hostname("-atoll", "hostname contains invalid characters", "a hyphen first");
 	hostname("atoll-", "hostname contains invalid characters", "a hyphen last");
+	hostname("-a", "hostname contains invalid characters", "-a");
+	hostname("a-", "hostname contains invalid characters", "a-");
+	hostname("a.-b", "hostname contains invalid characters", "a label starting with a hyphen");
+	hostname("a-.b", "hostname contains invalid characters", "a label ending with a hyphen");
+	hostname("a..b", "hostname contains an empty label", "two dots");
+	hostname(".a", "hostname contains an empty label", "a dot first");
+	hostname("a.", "hostname contains an empty label", "a dot last");
+	hostname(".", "hostname contains an empty label", "a dot alone");
+	hostname("a.b-c.d", NULL, "an inner hyphen in an inner label");
+	hostname("a", NULL, "one letter");
 	hostname("at oll", "hostname contains invalid characters", "a blank");
 	hostname("atoll_1", "hostname contains invalid characters", "an underscore");
 	hostname("atoll\n", "hostname contains invalid characters", "a newline");
@@ -71,6 +94,16 @@ addresses(void)
 	CHECK(net_ipv4, "1.2.3.-4", 0, "a sign");
 	CHECK(net_ipv4, "::1", 0, "IPv6");
 	CHECK(net_ipv4, "a.b.c.d", 0, "letters");
+	CHECK(net_netmask, "255.255.255.0", 1, "/24");
+	CHECK(net_netmask, "255.255.255.255", 1, "/32");
+	CHECK(net_netmask, "128.0.0.0", 1, "/1");
+	CHECK(net_netmask, "255.255.254.0", 1, "/23");
+	CHECK(net_netmask, "255.0.255.0", 0, "ones not contiguous");
+	CHECK(net_netmask, "255.255.255.1", 0, "a one after the zeros");
+	CHECK(net_netmask, "0.255.255.255", 0, "zeros first");
+	CHECK(net_netmask, "0.0.0.0", 0, "no ones");
+	CHECK(net_netmask, "255.255.255", 0, "three parts");
+	CHECK(net_netmask, "", 0, "empty");
 }
 
 static void
