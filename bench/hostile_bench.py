@@ -696,13 +696,13 @@ def records_call(port, req, slow, start=None):
             start.wait(10)
         t0 = time.perf_counter()
         w.send(req, deadline)
-        got, want, head = 0, None, bytearray()
+        got, want, head, chunked, tail = 0, None, bytearray(), False, b""
         while want is None or got < want:
             w._until(deadline)
             chunk = w.sk.recv(SLOW_CHUNK if slow else 1 << 20)
             if not chunk:
                 raise Closed("closed by xapi-lite after %d bytes" % got)
-            if want is None:
+            if head is not None:
                 head += chunk
                 end = head.find(b"\r\n\r\n")
                 if end < 0:
@@ -714,12 +714,19 @@ def records_call(port, req, slow, start=None):
                     k, _, v = line.partition(":")
                     if k.strip().lower() == "content-length":
                         want = int(v)
-                if want is None:
-                    raise BenchError("a reply without content-length")
-                got = len(head) - end - 4
+                    elif k.strip().lower() == "transfer-encoding" and \
+                            v.strip().lower() == "chunked":
+                        chunked = True
+                if want is None and not chunked:
+                    raise BenchError("a reply with neither content-length nor chunks")
+                chunk = bytes(head[end + 4:])
                 head = None
-            else:
-                got += len(chunk)
+            # A chunked reply (a streamed get_all_records) ends with its empty chunk; the
+            # bytes counted are the chunks' framing and data as sent.
+            got += len(chunk)
+            tail = (tail + chunk)[-7:]
+            if chunked and tail == b"\r\n0\r\n\r\n":
+                break
             if slow:
                 time.sleep(SLOW_SLEEP)
         return time.perf_counter() - t0, got

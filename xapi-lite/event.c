@@ -244,30 +244,42 @@ call_event_from(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	long long	 n;
 	int		 nsubs;
 
-	if ((nsubs = parse_subs(p->u.a.items[1], subs, &bad)) < 0)
-		return rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, bad);
-	if (token == NULL || parse_token(token, &gen) == -1)
-		return rpc_fail(x, r, "EVENT_FROM_TOKEN_PARSE_FAILURE", 1, token ? token : "");
+	if ((nsubs = parse_subs(p->u.a.items[1], subs, &bad)) < 0) {
+		rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, bad);
+		return;
+	}
+	if (token == NULL || parse_token(token, &gen) == -1) {
+		rpc_fail(x, r, "EVENT_FROM_TOKEN_PARSE_FAILURE", 1, token ? token : "");
+		return;
+	}
 	if (tv->type == VAL_DOUBLE)
 		timeout = tv->u.d;
 	else if (db_val_int(tv, &n) == 0)
 		timeout = (double)n;
 	else if (tv->type == VAL_STRING)
 		timeout = strtod(tv->u.s.p, NULL);
-	else
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "timeout");
+	else {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "timeout");
+		return;
+	}
 
-	if ((batch = collect(x, subs, nsubs, gen, &count)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-	if (count > 0 || timeout <= 0 || park == NULL)
-		return rpc_ok(r, batch);
+	if ((batch = collect(x, subs, nsubs, gen, &count)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
+	if (count > 0 || timeout <= 0 || park == NULL) {
+		rpc_ok(r, batch);
+		return;
+	}
 
 	/* Nothing yet: park until a change or the deadline. */
 	memcpy(park->session, s->ref, sizeof(park->session));
 	park->token = gen;
 	park->deadline_ms = x->now_ms + (long long)(timeout * 1000);
-	if ((park->classes = subs_text(p->u.a.items[1], NULL)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if ((park->classes = subs_text(p->u.a.items[1], NULL)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	r->parked = 1;
 }
 
@@ -320,18 +332,24 @@ call_event_register(struct xapi *x, struct obj *s, struct val *p, struct rpc_rep
 	char		*text;
 
 	(void)park;
-	if (parse_subs(p->u.a.items[1], subs, &bad) < 0)
-		return rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, bad);
+	if (parse_subs(p->u.a.items[1], subs, &bad) < 0) {
+		rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, bad);
+		return;
+	}
 	if ((g = find_reg(x, s->ref)) == NULL) {
-		if ((g = calloc(1, sizeof(*g))) == NULL)
-			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		if ((g = calloc(1, sizeof(*g))) == NULL) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return;
+		}
 		memcpy(g->session, s->ref, sizeof(g->session));
 		g->token = x->db.gen;
 		g->next = x->regs;
 		x->regs = g;
 	}
-	if ((text = subs_text(p->u.a.items[1], g->classes)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if ((text = subs_text(p->u.a.items[1], g->classes)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	free(g->classes);
 	g->classes = text;
 	rpc_ok(r, rpc_str(x, ""));
@@ -347,10 +365,14 @@ call_event_unregister(struct xapi *x, struct obj *s, struct val *p, struct rpc_r
 	char		*line, *nl;
 
 	(void)park;
-	if (classes->type != VAL_ARRAY)
-		return rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, "");
-	if ((g = find_reg(x, s->ref)) == NULL)
-		return rpc_ok(r, rpc_str(x, ""));
+	if (classes->type != VAL_ARRAY) {
+		rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, "");
+		return;
+	}
+	if ((g = find_reg(x, s->ref)) == NULL) {
+		rpc_ok(r, rpc_str(x, ""));
+		return;
+	}
 	/* Drop each named class from the saved text. */
 	for (i = 0; i < classes->u.a.n; i++) {
 		if (classes->u.a.items[i]->type != VAL_STRING)
@@ -385,22 +407,29 @@ call_event_next(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	int		 nsubs;
 
 	(void)p;
-	if ((g = find_reg(x, s->ref)) == NULL)
-		return rpc_fail(x, r, "SESSION_NOT_REGISTERED", 1, s->ref);
+	if ((g = find_reg(x, s->ref)) == NULL) {
+		rpc_fail(x, r, "SESSION_NOT_REGISTERED", 1, s->ref);
+		return;
+	}
 	if ((nsubs = subs_parse(x, g->classes, subs)) < 0 ||
-	    (batch = collect(x, subs, nsubs, g->token, &count)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	    (batch = collect(x, subs, nsubs, g->token, &count)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	if (count > 0 || park == NULL) {
 		g->token = x->db.gen;
-		return rpc_ok(r, batch->u.st.m[0].v);
+		rpc_ok(r, batch->u.st.m[0].v);
+		return;
 	}
 	/* event.next blocks until there is something; clients time out on their side. */
 	memcpy(park->session, s->ref, sizeof(park->session));
 	park->token = g->token;
 	park->deadline_ms = x->now_ms + 86400LL * 1000;
 	park->legacy = 1;
-	if ((park->classes = strdup(g->classes)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if ((park->classes = strdup(g->classes)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	r->parked = 1;
 }
 
@@ -414,12 +443,18 @@ call_event_inject(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 
 	(void)s;
 	(void)park;
-	if (cls == NULL || ref == NULL)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "class");
-	if ((c = model_class_ci(cls, strlen(cls))) < 0)
-		return rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, cls);
-	if ((o = db_find(&x->db, ref, strlen(ref))) == NULL || o->cls != (enum cls)c)
-		return rpc_fail(x, r, "HANDLE_INVALID", 2, model_classes[c].name, ref);
+	if (cls == NULL || ref == NULL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "class");
+		return;
+	}
+	if ((c = model_class_ci(cls, strlen(cls))) < 0) {
+		rpc_fail(x, r, "EVENT_SUBSCRIPTION_PARSE_FAILURE", 1, cls);
+		return;
+	}
+	if ((o = db_find(&x->db, ref, strlen(ref))) == NULL || o->cls != (enum cls)c) {
+		rpc_fail(x, r, "HANDLE_INVALID", 2, model_classes[c].name, ref);
+		return;
+	}
 	/* The token just before the injected change, so event.from from it reports it. */
 	db_touch(&x->db, o);
 	rpc_ok(r, rpc_str(x, rpc_printf(x, "%020" PRIu64 ",%020d", x->db.gen - 1, 0)));
@@ -434,8 +469,10 @@ call_event_get_current_id(struct xapi *x, struct obj *s, struct val *p, struct r
 	(void)s;
 	(void)p;
 	(void)park;
-	if ((v = rpc_val(x, VAL_INT)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if ((v = rpc_val(x, VAL_INT)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	v->u.i = (int64_t)x->db.gen;
 	rpc_ok(r, v);
 }

@@ -42,8 +42,10 @@ call_host_set_hostname_live(struct xapi *x, struct obj *session, struct val *p,
 	if ((host = rpc_param_ref(x, r, p, 1, C_host)) == NULL ||
 	    (name = str_param(x, r, p, 2, "hostname")) == NULL)
 		return;
-	if ((why = net_hostname_invalid(name)) != NULL)
-		return rpc_fail(x, r, "HOST_NAME_INVALID", 1, why);
+	if ((why = net_hostname_invalid(name)) != NULL) {
+		rpc_fail(x, r, "HOST_NAME_INVALID", 1, why);
+		return;
+	}
 	set[n++] = (struct hostcfg_field){ host, F_host_hostname, name };
 	/* XAPI renames the control domain when it has its default name (its name_label
 	   and the host's stay the user's). */
@@ -111,17 +113,25 @@ call_host_set_ntp_mode(struct xapi *x, struct obj *session, struct val *p,
 		return;
 	for (i = 0; ntp_modes[i] != NULL && strcmp(ntp_modes[i], mode) != 0; i++)
 		;
-	if (ntp_modes[i] == NULL)
-		return rpc_fail(x, r, "INVALID_VALUE", 2, "value", mode);
+	if (ntp_modes[i] == NULL) {
+		rpc_fail(x, r, "INVALID_VALUE", 2, "value", mode);
+		return;
+	}
 	/* XAPI does nothing when the mode is unchanged. */
-	if (strcmp(db_str(&x->db, host, F_host_ntp_mode), mode) == 0)
-		return rpc_ok(r, rpc_str(x, ""));
+	if (strcmp(db_str(&x->db, host, F_host_ntp_mode), mode) == 0) {
+		rpc_ok(r, rpc_str(x, ""));
+		return;
+	}
 	servers = db_get(&x->db, host, F_host_ntp_custom_servers);
-	if (strcmp(mode, "Custom") == 0 && servers->u.a.n == 0)
-		return rpc_fail(x, r, "INVALID_NTP_CONFIG", 1,
+	if (strcmp(mode, "Custom") == 0 && servers->u.a.n == 0) {
+		rpc_fail(x, r, "INVALID_NTP_CONFIG", 1,
 		    "Can't set ntp_mode to Custom when ntp_custom_servers is empty");
-	if ((argv = ntp_argv(x, mode, strcmp(mode, "Custom") == 0 ? servers : NULL)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
+	if ((argv = ntp_argv(x, mode, strcmp(mode, "Custom") == 0 ? servers : NULL)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	hostcfg_set(x, park, r, argv, &(struct hostcfg_field){ host, F_host_ntp_mode, mode }, 1);
 }
 
@@ -138,28 +148,40 @@ call_host_set_ntp_custom_servers(struct xapi *x, struct obj *session, struct val
 	(void)session;
 	if ((host = rpc_param_ref(x, r, p, 1, C_host)) == NULL)
 		return;
-	if (servers->type != VAL_ARRAY)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
+	if (servers->type != VAL_ARRAY) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
+		return;
+	}
 	for (i = 0; i < servers->u.a.n; i++)
-		if (servers->u.a.items[i]->type != VAL_STRING)
-			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
+		if (servers->u.a.items[i]->type != VAL_STRING) {
+			rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
+			return;
+		}
 	/* XAPI takes any text; a server the NTP daemon cannot use is refused here. */
 	for (i = 0; i < servers->u.a.n; i++)
 		if (!net_server(servers->u.a.items[i]->u.s.p) ||
-		    strchr(servers->u.a.items[i]->u.s.p, '\n') != NULL)
-			return rpc_fail(x, r, "INVALID_NTP_CONFIG", 1, rpc_printf(x,
+		    strchr(servers->u.a.items[i]->u.s.p, '\n') != NULL) {
+			rpc_fail(x, r, "INVALID_NTP_CONFIG", 1, rpc_printf(x,
 			    "%s is not a host name or an IPv4 address",
 			    servers->u.a.items[i]->u.s.p));
-	if (servers->u.a.n > NTP_MAX_SERVERS)
-		return rpc_fail(x, r, "INVALID_NTP_CONFIG", 1,
+			return;
+		}
+	if (servers->u.a.n > NTP_MAX_SERVERS) {
+		rpc_fail(x, r, "INVALID_NTP_CONFIG", 1,
 		    rpc_printf(x, "at most %d NTP servers", NTP_MAX_SERVERS));
+		return;
+	}
 	custom = strcmp(db_str(&x->db, host, F_host_ntp_mode), "Custom") == 0;
-	if (custom && servers->u.a.n == 0)
-		return rpc_fail(x, r, "INVALID_NTP_CONFIG", 1,
+	if (custom && servers->u.a.n == 0) {
+		rpc_fail(x, r, "INVALID_NTP_CONFIG", 1,
 		    "Can't set ntp_custom_servers empty when ntp_mode is Custom");
+		return;
+	}
 	/* In another mode XAPI only records them, for a later switch to Custom. */
-	if (custom && (argv = ntp_argv(x, "Custom", servers)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (custom && (argv = ntp_argv(x, "Custom", servers)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	hostcfg_set(x, park, r, argv,
 	    &(struct hostcfg_field){ host, F_host_ntp_custom_servers, lines(x, servers) }, 1);
 }
@@ -196,8 +218,10 @@ call_host_set_timezone(struct xapi *x, struct obj *session, struct val *p,
 	if ((host = rpc_param_ref(x, r, p, 1, C_host)) == NULL ||
 	    (zone = str_param(x, r, p, 2, "value")) == NULL)
 		return;
-	if (!zone_exists(x, zone))
-		return rpc_fail(x, r, "INVALID_VALUE", 2, "timezone", zone);
+	if (!zone_exists(x, zone)) {
+		rpc_fail(x, r, "INVALID_VALUE", 2, "timezone", zone);
+		return;
+	}
 	hostcfg_set(x, park, r, (const char *const[]){ "timezone", zone, NULL },
 	    &(struct hostcfg_field){ host, F_host_timezone, zone }, 1);
 }
@@ -239,11 +263,15 @@ call_host_set_console_idle_timeout(struct xapi *x, struct obj *session, struct v
 	(void)session;
 	if ((host = rpc_param_ref(x, r, p, 1, C_host)) == NULL)
 		return;
-	if (db_val_int(p->u.a.items[2], &t) == -1)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
-	if (t < 0)
-		return rpc_fail(x, r, "INVALID_VALUE", 2, "console_timeout",
+	if (db_val_int(p->u.a.items[2], &t) == -1) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
+		return;
+	}
+	if (t < 0) {
+		rpc_fail(x, r, "INVALID_VALUE", 2, "console_timeout",
 		    rpc_printf(x, "%lld", t));
+		return;
+	}
 	/* Only the database: the console reads it from there. */
 	hostcfg_set(x, park, r, NULL, &(struct hostcfg_field){ host,
 	    F_host_console_idle_timeout, rpc_printf(x, "%lld", t) }, 1);
@@ -267,8 +295,10 @@ call_host_disable(struct xapi *x, struct obj *session, struct val *p, struct rpc
 {
 	(void)session;
 	/* The optional auto_enable (XAPI 25.31) matters to a toolstack restart only. */
-	if (p->u.a.n > 2 && p->u.a.items[2]->type != VAL_BOOL)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "auto_enable");
+	if (p->u.a.n > 2 && p->u.a.items[2]->type != VAL_BOOL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "auto_enable");
+		return;
+	}
 	enable(x, p, r, park, 0);
 }
 
@@ -290,8 +320,10 @@ power(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park,
 
 	if ((host = rpc_param_ref(x, r, p, 1, C_host)) == NULL)
 		return;
-	if (db_get(&x->db, host, F_host_enabled)->u.b)
-		return rpc_fail(x, r, "HOST_NOT_DISABLED", 0);
+	if (db_get(&x->db, host, F_host_enabled)->u.b) {
+		rpc_fail(x, r, "HOST_NOT_DISABLED", 0);
+		return;
+	}
 	hostcfg_set(x, park, r, (const char *const[]){ verb, NULL }, NULL, 0);
 }
 
@@ -357,26 +389,38 @@ call_pif_reconfigure_ip(struct xapi *x, struct obj *session, struct val *p,
 		if ((a[i] = str_param(x, r, p, i + 2, names[i])) == NULL)
 			return;
 	if (strcmp(a[0], "None") != 0 && strcmp(a[0], "DHCP") != 0 &&
-	    strcmp(a[0], "Static") != 0)
-		return rpc_fail(x, r, "INVALID_VALUE", 2, "mode", a[0]);
+	    strcmp(a[0], "Static") != 0) {
+		rpc_fail(x, r, "INVALID_VALUE", 2, "mode", a[0]);
+		return;
+	}
 	stat = strcmp(a[0], "Static") == 0;
 	/* XAPI's order: Static needs IP and netmask; any given address must be one. */
-	if (stat && !net_ipv4(a[1]))
-		return rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "IP");
-	if (stat && !net_ipv4(a[2]))
-		return rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
+	if (stat && !net_ipv4(a[1])) {
+		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "IP");
+		return;
+	}
+	if (stat && !net_ipv4(a[2])) {
+		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
+		return;
+	}
 	for (i = 1; i < 4; i++)
-		if (a[i][0] != '\0' && !net_ipv4(a[i]))
-			return rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, names[i]);
+		if (a[i][0] != '\0' && !net_ipv4(a[i])) {
+			rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, names[i]);
+			return;
+		}
 	/* Beyond XAPI: a mask such as 255.0.255.0 is no netmask, with XAPI's error. */
-	if (a[2][0] != '\0' && !net_netmask(a[2]))
-		return rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
+	if (a[2][0] != '\0' && !net_netmask(a[2])) {
+		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
+		return;
+	}
 	/* XAPI drops what is no IPv4 address from DNS; a console's typo is refused instead. */
 	if (!dns_ok(x, r, a[4]))
 		return;
 	mgmt = db_get(&x->db, pif, F_PIF_management)->u.b;
-	if (mgmt && strcmp(a[0], "None") == 0)
-		return rpc_fail(x, r, "PIF_IS_MANAGEMENT_INTERFACE", 1, pif->ref);
+	if (mgmt && strcmp(a[0], "None") == 0) {
+		rpc_fail(x, r, "PIF_IS_MANAGEMENT_INTERFACE", 1, pif->ref);
+		return;
+	}
 	set[n++] = (struct hostcfg_field){ pif, F_PIF_ip_configuration_mode, a[0] };
 	set[n++] = (struct hostcfg_field){ pif, F_PIF_IP, a[1] };
 	set[n++] = (struct hostcfg_field){ pif, F_PIF_netmask, a[2] };

@@ -44,8 +44,10 @@ helper_output(struct xapi *x, struct park *pk, struct rpc_reply *r, int part,
 static void
 hash_new(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	if (auth_crypt(pk, park_ctx_part(pk, CTX_NEW), NULL, new_hashed) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
+	if (auth_crypt(pk, park_ctx_part(pk, CTX_NEW), NULL, new_hashed) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
+		return;
+	}
 	r->parked = 1;
 }
 
@@ -54,8 +56,10 @@ static void
 check_old(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
 	if (auth_crypt(pk, park_ctx_part(pk, CTX_OLD), park_ctx_part(pk, CTX_SALT),
-	    old_checked) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
+	    old_checked) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
+		return;
+	}
 	r->parked = 1;
 }
 
@@ -67,9 +71,11 @@ old_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	if ((made = helper_output(x, pk, r, CTX_OLD, park_ctx_part(pk, CTX_SALT),
 	    old_checked)) == NULL)
 		return;
-	if (!auth_same(park_ctx_part(pk, CTX_HASH), made))
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, USER,
+	if (!auth_same(park_ctx_part(pk, CTX_HASH), made)) {
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, USER,
 		    "Authentication failure");
+		return;
+	}
 	hash_new(x, pk, r);
 }
 
@@ -77,10 +83,12 @@ old_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 static void
 write_hash(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	if (auth_set_hash(x->password_file, USER, park_ctx_part(pk, CTX_NEWHASH)) == -1)
-		return rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1, errno == ENOENT ?
+	if (auth_set_hash(x->password_file, USER, park_ctx_part(pk, CTX_NEWHASH)) == -1) {
+		rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1, errno == ENOENT ?
 		    rpc_printf(x, "%s has no %s entry", x->password_file, USER) :
 		    rpc_printf(x, "cannot write %s: %s", x->password_file, strerror(errno)));
+		return;
+	}
 	rpc_ok(r, rpc_str(x, ""));
 }
 
@@ -94,15 +102,19 @@ new_hashed(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	if ((made = helper_output(x, pk, r, CTX_NEW, NULL, new_hashed)) == NULL)
 		return;
 	if (strncmp(made, "$6$", 3) != 0 || strchr(made, ':') != NULL ||
-	    strlen(made) >= sizeof(hash))
-		return rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
+	    strlen(made) >= sizeof(hash)) {
+		rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
 		    "the password helper made no sha512-crypt hash");
+		return;
+	}
 	memcpy(hash, made, strlen(made) + 1);
 	for (i = 0; i < CTX_NEWHASH; i++)
 		parts[i] = park_ctx_part(pk, i);
 	parts[CTX_NEWHASH] = hash;
-	if (park_set_ctx(pk, parts, CTX_N) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (park_set_ctx(pk, parts, CTX_N) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	snprintf(input, sizeof(input), "%s\n", hash);
 	hostcfg_run(x, pk, r, (const char *const[]){ "password", NULL }, input, write_hash);
 }
@@ -116,34 +128,50 @@ call_session_change_password(struct xapi *x, struct obj *session, struct val *p,
 	char		 hash[256] = "", salt[64] = "";
 	int		 found;
 
-	if (old == NULL || new == NULL)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, old == NULL ? "old_pwd" : "new_pwd");
-	if (new[0] == '\0')
-		return rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
+	if (old == NULL || new == NULL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, old == NULL ? "old_pwd" : "new_pwd");
+		return;
+	}
+	if (new[0] == '\0') {
+		rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
 		    "the new password must not be empty");
-	if (strlen(new) > 4000 || strchr(new, '\n') != NULL)
-		return rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
+		return;
+	}
+	if (strlen(new) > 4000 || strchr(new, '\n') != NULL) {
+		rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
 		    "the new password must be one line of at most 4000 bytes");
-	if ((found = auth_hash(x->password_file, USER, hash, sizeof(hash))) == -1)
-		return rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
+		return;
+	}
+	if ((found = auth_hash(x->password_file, USER, hash, sizeof(hash))) == -1) {
+		rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
 		    "cannot read the password file");
+		return;
+	}
 	/* First boot: root has no password that can match (locked or empty), and only the
 	   Unix socket's local root may set one without the old. */
-	if (found == 0 && !session_preauth(x, session->ref))
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, USER,
+	if (found == 0 && !session_preauth(x, session->ref)) {
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, USER,
 		    "Authentication failure");
+		return;
+	}
 	if (found == 1 && (strlen(old) > 4000 || strchr(old, '\n') != NULL ||
-	    auth_salt(hash, salt, sizeof(salt)) == -1))
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, USER,
+	    auth_salt(hash, salt, sizeof(salt)) == -1)) {
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, USER,
 		    "Authentication failure");
-	if (park == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "this call needs its connection");
+		return;
+	}
+	if (park == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "this call needs its connection");
+		return;
+	}
 	parts[CTX_HASH] = hash;
 	parts[CTX_SALT] = salt;
 	parts[CTX_OLD] = found == 1 ? old : "";
 	parts[CTX_NEW] = new;
 	parts[CTX_NEWHASH] = "";
-	if (park_set_ctx(park, parts, CTX_N) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (park_set_ctx(park, parts, CTX_N) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	auth_queue(x, park, r, found == 0 ? hash_new : check_old);
 }

@@ -87,15 +87,19 @@ new_session(struct xapi *x, const char *user, const char *originator, struct rpc
 
 	while (x->db.n[C_session] >= XAPI_MAX_SESSIONS)
 		evict_oldest(x);
-	if ((s = db_create(&x->db, C_session)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if ((s = db_create(&x->db, C_session)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	if (db_set(&x->db, s, F_session_this_host, hval_string(x->host->ref)) == -1 ||
 	    db_set(&x->db, s, F_session_last_active, hval_datetime(clock_unix())) == -1 ||
 	    db_set(&x->db, s, F_session_validation_time, hval_datetime(clock_unix())) == -1 ||
 	    db_set(&x->db, s, F_session_is_local_superuser, hval_bool(1)) == -1 ||
 	    db_set(&x->db, s, F_session_auth_user_name, hval_string(user)) == -1 ||
-	    db_set(&x->db, s, F_session_originator, hval_string(originator)))
-		return db_destroy(&x->db, s), rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	    db_set(&x->db, s, F_session_originator, hval_string(originator))) {
+		db_destroy(&x->db, s), rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	rpc_ok(r, rpc_str(x, s->ref));
 }
 
@@ -157,8 +161,10 @@ login_held(struct xapi *x, struct park *pk, struct rpc_reply *r, const char *use
 	const char	*parts[] = { user, why };
 
 	park_job_end(pk);
-	if (park_set_ctx(pk, parts, 2) == -1)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user, why);
+	if (park_set_ctx(pk, parts, 2) == -1) {
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user, why);
+		return;
+	}
 	pk->resume = login_refused;
 	pk->not_before_ms = until;
 	r->parked = 1;
@@ -185,12 +191,15 @@ login_failed(struct xapi *x, struct park *pk, struct rpc_reply *r)
 static void
 login_go(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	if (park_ctx_part(pk, CTX_HASH)[0] == '\0')
-		return login_failed(x, pk, r);
+	if (park_ctx_part(pk, CTX_HASH)[0] == '\0') {
+		login_failed(x, pk, r);
+		return;
+	}
 	if (auth_crypt(pk, park_ctx_part(pk, CTX_PASSWORD), park_ctx_part(pk, CTX_SALT),
 	    login_checked) == -1) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
-		return login_logged(x, pk, park_ctx_part(pk, CTX_USER), r);
+		login_logged(x, pk, park_ctx_part(pk, CTX_USER), r);
+		return;
 	}
 	r->parked = 1;
 }
@@ -208,8 +217,10 @@ login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		r->parked = 1;
 		return;
 	}
-	if (made != NULL && !auth_same(park_ctx_part(pk, CTX_HASH), made))
-		return login_failed(x, pk, r);
+	if (made != NULL && !auth_same(park_ctx_part(pk, CTX_HASH), made)) {
+		login_failed(x, pk, r);
+		return;
+	}
 	if (made == NULL)
 		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "no password helper (openssl or mkpasswd) could run");
@@ -239,9 +250,11 @@ login_preauth(struct xapi *x, const char *user, const char *originator, struct r
 {
 	size_t	n = sizeof(x->preauth) / sizeof(x->preauth[0]);
 
-	if (strcmp(user, "root") != 0)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+	if (strcmp(user, "root") != 0) {
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "Authentication failure");
+		return;
+	}
 	new_session(x, user, originator, r);
 	if (r->nerr == 0 && r->value != NULL)
 		snprintf(x->preauth[x->npreauth++ % n], sizeof(x->preauth[0]), "%s",
@@ -257,15 +270,21 @@ login(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park)
 	char		 hash[256], salt[64];
 	int		 found, good;
 
-	if (user == NULL || pw == NULL)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user ? user : "",
+	if (user == NULL || pw == NULL) {
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user ? user : "",
 		    "The username and password must be strings");
+		return;
+	}
 	if (originator == NULL)
 		originator = "";
-	if (park != NULL && park->local && pw[0] == '\0')
-		return login_preauth(x, user, originator, r);
-	if (park == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "a login needs its connection");
+	if (park != NULL && park->local && pw[0] == '\0') {
+		login_preauth(x, user, originator, r);
+		return;
+	}
+	if (park == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "a login needs its connection");
+		return;
+	}
 	/* Unchecked, and answered no sooner than a failure, so refusals are no faster to
 	   ask for than guesses. */
 	if (client_pending(x, park->client) >= XAPI_LOGIN_PER_CLIENT) {
@@ -274,12 +293,15 @@ login(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park)
 		if (until < x->now_ms + XAPI_LOGIN_DELAY_MS)
 			until = x->now_ms + XAPI_LOGIN_DELAY_MS;
 		log_login(x->log, park->client, user, "refused");
-		return login_held(x, park, r, user, "too many logins under way from this address",
+		login_held(x, park, r, user, "too many logins under way from this address",
 		    until);
+		return;
 	}
-	if ((found = auth_hash(x->password_file, user, hash, sizeof(hash))) == -1)
-		return rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
+	if ((found = auth_hash(x->password_file, user, hash, sizeof(hash))) == -1) {
+		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,
 		    "cannot read the password file");
+		return;
+	}
 	good = found == 1 && strlen(pw) <= 4000 && strchr(pw, '\n') == NULL &&
 	    auth_salt(hash, salt, sizeof(salt)) == 0;
 	parts[CTX_USER] = user;
@@ -287,14 +309,18 @@ login(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park)
 	parts[CTX_HASH] = good ? hash : "";
 	parts[CTX_SALT] = good ? salt : "";
 	parts[CTX_PASSWORD] = good ? pw : "";
-	if (park_set_ctx(park, parts, CTX_N) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (park_set_ctx(park, parts, CTX_N) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	/* Checked by a helper process when the client's turn comes (a wrong user fails
 	   then too, as slowly); the loop serves others meanwhile. */
 	if ((park->not_before_ms = throttle_until(x->throttle, park->client)) > x->now_ms)
 		log_login(x->log, park->client, user, "delayed");
-	if (good)
-		return auth_queue(x, park, r, login_go);
+	if (good) {
+		auth_queue(x, park, r, login_go);
+		return;
+	}
 	park->resume = login_go;
 	r->parked = 1;
 }
