@@ -294,6 +294,32 @@ class Devices(unittest.TestCase):
         self.assertEqual(self.p.VBD.get_record(self.s, vbd)["ErrorDescription"][0],
                          "HANDLE_INVALID", "the disk's drive goes with it")
 
+    def test_out_of_range_integers_are_refused_not_clamped(self):
+        vdi = self.vdi()
+        for size in ("99999999999999999999", "9223372036854775808", "-9223372036854775809",
+                     " 2147483648", "+2147483648", "2147483648 ", "2147483648\u0000", ""):
+            self.assertEqual(self.p.VDI.resize(self.s, vdi, size)["ErrorDescription"],
+                             ["FIELD_TYPE_ERROR", "size"], repr(size))
+        self.assertEqual(ok(self.p.VDI.get_virtual_size(self.s, vdi)), "1073741824")
+        self.assertEqual(self.p.VDI.create(self.s, {
+            "name_label": "big", "SR": self.sr, "virtual_size": "99999999999999999999",
+            "type": "user", "sharable": False, "read_only": False, "other_config": {}})
+            ["ErrorDescription"], ["FIELD_TYPE_ERROR", "virtual_size"])
+        # JSON: an integer past int64 is a number, not an int.
+        resp, data = raw("POST", "/jsonrpc", '{"jsonrpc": "2.0", "id": 1, "method": '
+                         '"VDI.resize", "params": ["%s", "%s", 99999999999999999999]}' %
+                         (self.s, vdi))
+        self.assertEqual(json.loads(data)["error"]["data"], ["size"])
+        self.assertEqual(json.loads(data)["error"]["message"], "FIELD_TYPE_ERROR")
+        # XML-RPC: an <int> past int64 is a malformed call.
+        resp, data = raw("POST", "/", (
+            '<methodCall><methodName>VDI.resize</methodName><params><param><value>%s</value>'
+            '</param><param><value>%s</value></param><param><value><int>99999999999999999999'
+            '</int></value></param></params></methodCall>' % (self.s, vdi)).encode())
+        self.assertEqual(resp.status, 500)
+        self.assertIn(b"integer out of range", data)
+        ok(self.p.VDI.destroy(self.s, vdi))
+
     def test_cd_drive(self):
         cd = ok(self.vbd("OpaqueRef:NULL", "3", "CD", True))
         iso = self.vdi()
