@@ -348,7 +348,9 @@ rcache(struct db *db, enum cls c, enum fld f)
 		rc->pairs[rc->n].target = t;
 		rc->pairs[rc->n++].from = from;
 	}
-	qsort(rc->pairs, rc->n, sizeof(*rc->pairs), pair_cmp);
+	/* No refs: pairs is still NULL, which qsort must not get even for 0 items. */
+	if (rc->n > 0)
+		qsort(rc->pairs, rc->n, sizeof(*rc->pairs), pair_cmp);
 	rc->gen = db->gen;
 	return rc;
 }
