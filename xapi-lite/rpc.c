@@ -1,9 +1,10 @@
 /*
  * XenAPI dispatch: "Class.message" to a handler. Every class gets XAPI's implicit messages
- * from the model table (get_all, get_all_records, get_record, get_by_uuid,
- * get_by_name_label, get_/set_ for fields, add_to_/remove_from_ for maps, add_/remove_ for
- * sets, create/destroy); explicit messages (sessions, VM lifecycle, events, tasks) come from
- * the table in calls.def. Errors carry XAPI's codes and parameters.
+ * from the model table (get_all and get_all_records unless NO_GET_ALL, get_record,
+ * get_by_uuid, get_by_name_label, get_/set_ for fields, add_to_/remove_from_ for maps,
+ * add_/remove_ for sets, create/destroy); explicit messages (sessions, VM lifecycle,
+ * events, tasks) come from the table in calls.def. Errors carry XAPI's codes and
+ * parameters.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,10 +268,11 @@ implicit(struct xapi *x, enum cls c, const char *msg, struct val *p, struct rpc_
 	}								\
 } while (0)
 
-	if (strcmp(msg, "get_all") == 0) {
+	if (strcmp(msg, "get_all") == 0 && !(model_classes[c].flags & NO_GET_ALL)) {
 		ARGS(0);
 		get_all(x, c, r);
-	} else if (strcmp(msg, "get_all_records") == 0) {
+	} else if (strcmp(msg, "get_all_records") == 0 &&
+	    !(model_classes[c].flags & NO_GET_ALL)) {
 		ARGS(0);
 		get_all_records(x, c, r);
 	} else if (strcmp(msg, "get_record") == 0) {
@@ -404,8 +406,10 @@ list_methods(struct xapi *x, struct rpc_reply *r)
 	for (c = 0; c < C__COUNT; c++) {
 		const struct class_desc	*cd = &model_classes[c];
 
-		ADD("%s.get_all", cd->name);
-		ADD("%s.get_all_records", cd->name);
+		if (!(cd->flags & NO_GET_ALL)) {
+			ADD("%s.get_all", cd->name);
+			ADD("%s.get_all_records", cd->name);
+		}
 		ADD("%s.get_record", cd->name);
 		ADD("%s.get_by_uuid", cd->name);
 		if (cd->flags & BY_NAME)

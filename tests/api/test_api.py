@@ -93,6 +93,18 @@ class Model(unittest.TestCase):
         classes = {m.split(".")[0] for m in methods if m.endswith(".get_all_records")}
         self.assertTrue({"pool", "host", "VM", "SR", "network", "PIF", "task"} <= classes)
 
+    def test_sessions_cannot_be_listed(self):
+        # XAPI has neither; Xen Orchestra logs an error when listMethods offers them.
+        methods = self.p.system.listMethods()
+        self.assertNotIn("session.get_all", methods)
+        self.assertNotIn("session.get_all_records", methods)
+        for m in ("session.get_all", "session.get_all_records"):
+            self.assertEqual(getattr(self.p, m)(self.s)["ErrorDescription"],
+                             ["MESSAGE_METHOD_UNKNOWN", m])
+        self.assertIn("session.get_record", methods)
+        self.assertEqual(ok(self.p.session.get_record(self.s, self.s))["this_host"],
+                         ok(self.p.host.get_all(self.s))[0], "its own record still")
+
     def test_what_xo_reads_on_connect(self):
         pools = ok(self.p.pool.get_all_records(self.s))
         self.assertEqual(len(pools), 1)
