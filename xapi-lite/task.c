@@ -1,7 +1,7 @@
 /*
  * Tasks: Async.Class.message runs the call as a task whose record carries status, progress,
  * the result as XAPI encodes it (an XML-RPC value, as text) and error_info; task.create,
- * task.cancel and task.destroy.
+ * task.cancel and task.destroy, by whoever XAPI lets.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -110,15 +110,32 @@ call_task_create(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply 
 	rpc_ok(r, rpc_str(x, t->ref));
 }
 
+/*
+ * XAPI's rule for task.cancel and task.destroy (TaskHelper.assert_op_valid): a session may
+ * act on the tasks of its own user (auth_user_sid), and on anyone's with the permission
+ * task.destroy/any, which pool-admin (the local superuser) and pool-operator hold. Every
+ * session here is the local superuser's (only root logs in), so every session may act on
+ * every task, as on XAPI; any other would be refused as XAPI refuses it. Returns 0, or -1
+ * with r filled.
+ */
+static int
+task_op_allowed(struct xapi *x, struct obj *s, struct rpc_reply *r)
+{
+	if (db_get(&x->db, s, F_session_is_local_superuser)->u.b)
+		return 0;
+	rpc_fail(x, r, "RBAC_PERMISSION_DENIED", 2, "task.destroy/any",
+	    "No permission in user session");
+	return -1;
+}
+
 void
 call_task_cancel(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
     struct park *park)
 {
 	struct obj	*t;
 
-	(void)s;
 	(void)park;
-	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL)
+	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL || task_op_allowed(x, s, r) == -1)
 		return;
 	if (strcmp(db_str(&x->db, t, F_task_status), "pending") != 0)
 		return rpc_fail(x, r, "OPERATION_NOT_ALLOWED", 1, "the task is not pending");
@@ -134,9 +151,8 @@ call_task_destroy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 {
 	struct obj	*t;
 
-	(void)s;
 	(void)park;
-	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL)
+	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL || task_op_allowed(x, s, r) == -1)
 		return;
 	db_destroy(&x->db, t);
 	rpc_ok(r, rpc_str(x, ""));

@@ -227,6 +227,29 @@ class Model(unittest.TestCase):
         self.assertEqual(self.p.task.get_record(self.s, task)["ErrorDescription"][0],
                          "HANDLE_INVALID")
 
+    def test_another_root_session_may_cancel_and_destroy_a_task(self):
+        # XAPI lets a session act on its own user's tasks and, with task.destroy/any
+        # (pool-admin), on anyone's: every session is root's, so each may act on all.
+        a, sa = self.p, self.s
+        b, sb = login()
+        task = ok(a.task.create(sa, "a's", "made by session a"))
+        ok(b.task.cancel(sb, task))
+        self.assertEqual(ok(a.task.get_status(sa, task)), "cancelled")
+        self.assertEqual(b.task.cancel(sb, task)["ErrorDescription"],
+                         ["OPERATION_NOT_ALLOWED", "the task is not pending"])
+        ok(b.task.destroy(sb, task))
+        self.assertEqual(a.task.get_record(sa, task)["ErrorDescription"][0], "HANDLE_INVALID")
+        # And once a has gone, its tasks are still b's to clear.
+        c, sc = login()
+        left = ok(c.task.create(sc, "c's", ""))
+        ok(c.session.logout(sc))
+        ok(b.task.destroy(sb, left))
+        self.assertEqual(b.task.cancel(sb, "OpaqueRef:nope")["ErrorDescription"],
+                         ["HANDLE_INVALID", "task", "OpaqueRef:nope"])
+        self.assertEqual(b.task.destroy("OpaqueRef:nope", task)["ErrorDescription"],
+                         ["SESSION_INVALID", "OpaqueRef:nope"])
+        ok(b.session.logout(sb))
+
 
 class Consoles(unittest.TestCase):
     def test_a_running_vm_has_a_console_record_and_a_checked_connect(self):
