@@ -21,7 +21,7 @@ DOM0_CMDLINE	?= quiet
 # Compiler for our programs: static musl, warnings are errors.
 CC		:= musl-gcc
 CFLAGS		?= -O2
-WARN		:= -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+WARN		:= -std=c11 -D_DEFAULT_SOURCE -pedantic -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
 		   -Wcast-qual -Wpointer-arith -Werror
 # Host compiler for unit tests, with sanitizers.
 HOSTCC		?= gcc

@@ -46,7 +46,8 @@ list_vms(struct console *c, struct vm *vm, int max)
 		vm[n].memory = xv_int(xv_get(r, "memory_static_max"), 0);
 		n++;
 	}
-	qsort(vm, (size_t)n, sizeof(*vm), by_name);
+	if (n > 0)
+		qsort(vm, (size_t)n, sizeof(*vm), by_name);
 	return n;
 }
 

@@ -23,7 +23,6 @@
 #define LOWER		"abcdefghijklmnopqrstuvwxyz"
 #define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGITS		"0123456789"
-#define CRYPT_CHARS	LOWER UPPER DIGITS "./$="
 #define DISK_CHARS	LOWER UPPER DIGITS "._:+@,=-\\"	/* in a /dev/disk/by-* name */
 #define IF_CHARS	LOWER UPPER DIGITS "_.-"
 
@@ -601,20 +600,6 @@ only(const char *s, const char *chars)
 	return s[0] != '\0' && strspn(s, chars) == strlen(s);
 }
 
-/* $6$ (SHA-512), $5$ (SHA-256) or $y$ (yescrypt): [params$]salt$hash. */
-static int
-crypt_hash(const char *s)
-{
-	const char	*last;
-
-	if (strncmp(s, "$6$", 3) != 0 && strncmp(s, "$5$", 3) != 0 && strncmp(s, "$y$", 3) != 0)
-		return 0;
-	if (strspn(s + 3, CRYPT_CHARS) != strlen(s + 3))
-		return 0;
-	last = strrchr(s, '$');
-	return last > s + 3 && last[-1] != '$' && last[1] != '\0';
-}
-
 /* http://host..., https://host... or (files) file:///path, printable ASCII without spaces. */
 static int
 url_ok(const char *s, int files)
@@ -751,9 +736,9 @@ el_password(struct cur *c, struct tag *t)
 	if (a->password_is_hash && strcmp(v, "!!") == 0)
 		return efail(c, t, "\"!!\" (no password until first boot) is refused: an "
 		    "unattended install needs a password");
-	if (a->password_is_hash && !crypt_hash(v))
-		return efail(c, t, "not a crypt hash ($6$..., $5$... or $y$...); for a password "
-		    "in clear write type=\"plaintext\"");
+	if (a->password_is_hash && (why = validate_sha512_crypt(v)) != NULL)
+		return efail(c, t, "not a sha512-crypt hash: it %s (make one with 'openssl "
+		    "passwd -6'; for a password in clear write type=\"plaintext\")", why);
 	if ((why = validate_password(v)) != NULL)
 		return efail(c, t, "%s", why);
 	return store(c, t, a->password, sizeof(a->password), v);

@@ -214,6 +214,7 @@ disklist_read(struct disk_entry *d, int max, const char *blkid)
 		n++;
 	}
 	closedir(dir);
-	qsort(d, (size_t)n, sizeof(*d), by_name);
+	if (n > 0)
+		qsort(d, (size_t)n, sizeof(*d), by_name);
 	return n;
 }

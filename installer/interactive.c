@@ -459,7 +459,8 @@ load_zones(struct ctx *c)
 	fclose(in);
 	if (c->nzones > 0)
 		qsort(c->zones, (size_t)c->nzones, sizeof(*c->zones), zone_cmp);
-	qsort(c->regions, (size_t)c->nregions, sizeof(c->regions[0]), region_cmp);
+	if (c->nregions > 0)
+		qsort(c->regions, (size_t)c->nregions, sizeof(c->regions[0]), region_cmp);
 	for (i = 0; i < c->nregions; i++) {
 		n = strlen(c->regions[i]);
 		for (cap = 0, j = 0; j < c->nzones; j++)

@@ -22,5 +22,9 @@ int	validate_keymap(const char *s);
 /* A root password in clear. Returns NULL when it is good, else why not ("the password is
    empty"); the reason never quotes it. */
 const char *validate_password(const char *s);
+/* A root password hash: sha512-crypt, $6$[rounds=N$]salt$hash, the one scheme every part
+   of Atoll checks a password against. Returns NULL when it is one, else what is wrong
+   ("does not start with $6$"). */
+const char *validate_sha512_crypt(const char *s);
 
 #endif

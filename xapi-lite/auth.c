@@ -43,18 +43,29 @@ auth_hash(const char *file, const char *user, char *hash, size_t size)
 		found = 1;
 	}
 	fclose(f);
-	/* Only sha512-crypt ($6$salt$hash, default rounds): a locked or empty entry never
+	/* Only sha512-crypt ($6$[rounds=N$]salt$hash): a locked or empty entry never
 	   matches, and a hash we cannot reproduce is as good as none. */
-	return found && strncmp(hash, "$6$", 3) == 0 && strncmp(hash + 3, "rounds=", 7) != 0;
+	return found && strncmp(hash, "$6$", 3) == 0;
 }
 
 int
 auth_salt(const char *hash, char *salt, size_t size)
 {
-	const char	*s = hash + 3, *e;
+	const char	*s = hash + 3, *e, *p;
+	size_t		 n;
 
-	if (strncmp(hash, "$6$", 3) != 0 || (e = strchr(s, '$')) == NULL ||
-	    (size_t)(e - s) >= size || e == s)
+	if (strncmp(hash, "$6$", 3) != 0)
+		return -1;
+	/* rounds=N$ stays with the salt: openssl passwd -6 -salt and mkpasswd -S both take
+	   it so, and both then print it as the stored hash has it. */
+	p = s;
+	if (strncmp(p, "rounds=", 7) == 0) {
+		for (p += 7, n = 0; *p >= '0' && *p <= '9'; p++, n++)
+			;
+		if (n == 0 || n > 9 || *p++ != '$')
+			return -1;
+	}
+	if ((e = strchr(p, '$')) == NULL || e == p || (size_t)(e - s) >= size)
 		return -1;
 	memcpy(salt, s, e - s);
 	salt[e - s] = '\0';

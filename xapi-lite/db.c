@@ -3,6 +3,7 @@
  * reference, generations for event.from, and tombstones for deletions. Defaults and record
  * shapes come from the model table, never from per-class code.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -347,7 +348,9 @@ rcache(struct db *db, enum cls c, enum fld f)
 		rc->pairs[rc->n].target = t;
 		rc->pairs[rc->n++].from = from;
 	}
-	qsort(rc->pairs, rc->n, sizeof(*rc->pairs), pair_cmp);
+	/* No refs: pairs is still NULL, which qsort must not get even for 0 items. */
+	if (rc->n > 0)
+		qsort(rc->pairs, rc->n, sizeof(*rc->pairs), pair_cmp);
 	rc->gen = db->gen;
 	return rc;
 }
@@ -424,8 +427,15 @@ db_val_int(const struct val *v, long long *out)
 		return 0;
 	}
 	if (v->type == VAL_STRING && v->u.s.len > 0) {
-		*out = strtoll(v->u.s.p, &end, 10);
-		return *end == '\0' ? 0 : -1;
+		const char	*s = v->u.s.p;
+
+		/* Digits after an optional '-' (strtoll would skip blanks and take '+'), all
+		   of the string, in range: strtoll clamps what is not (ERANGE). */
+		if (s[s[0] == '-'] < '0' || s[s[0] == '-'] > '9')
+			return -1;
+		errno = 0;
+		*out = strtoll(s, &end, 10);
+		return end == s + v->u.s.len && errno == 0 ? 0 : -1;
 	}
 	return -1;
 }

@@ -80,7 +80,8 @@ struct val *db_record(const struct db *db, const struct obj *o, struct arena *a)
 /* Returns field f of o as a value in arena a, computing derived sets. NULL on ENOMEM. */
 struct val *db_field(const struct db *db, const struct obj *o, enum fld f, struct arena *a);
 
-/* Reads an int64 as XAPI accepts it: an int, or a string of digits. Returns 0 or -1. */
+/* Reads an int64 as XAPI accepts it: an int, or a string of digits (an optional '-'), in
+   range. Returns 0 or -1 (nothing clamped). */
 int	db_val_int(const struct val *v, long long *out);
 /* Checks v against a field kind and returns a heap copy of the right type, or NULL (wrong
    type, or out of memory). */

@@ -1,9 +1,10 @@
 /*
  * XenAPI dispatch: "Class.message" to a handler. Every class gets XAPI's implicit messages
- * from the model table (get_all, get_all_records, get_record, get_by_uuid,
- * get_by_name_label, get_/set_ for fields, add_to_/remove_from_ for maps, add_/remove_ for
- * sets, create/destroy); explicit messages (sessions, VM lifecycle, events, tasks) come from
- * the table in calls.def. Errors carry XAPI's codes and parameters.
+ * from the model table (get_all and get_all_records unless NO_GET_ALL, get_record,
+ * get_by_uuid, get_by_name_label, get_/set_ for fields, add_to_/remove_from_ for maps,
+ * add_/remove_ for sets, create/destroy); explicit messages (sessions, VM lifecycle,
+ * events, tasks) come from the table in calls.def. Errors carry XAPI's codes and
+ * parameters.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,11 +156,15 @@ get_all(struct xapi *x, enum cls c, struct rpc_reply *r)
 	struct val	*a;
 	size_t		 i;
 
-	if ((a = rpc_array(x, x->db.n[c])) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if ((a = rpc_array(x, x->db.n[c])) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	for (i = 0; i < x->db.n[c]; i++)
-		if ((a->u.a.items[a->u.a.n++] = rpc_str(x, x->db.objs[c][i]->ref)) == NULL)
-			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		if ((a->u.a.items[a->u.a.n++] = rpc_str(x, x->db.objs[c][i]->ref)) == NULL) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return;
+		}
 	rpc_ok(r, a);
 }
 
@@ -176,15 +181,19 @@ get_all_records(struct xapi *x, enum cls c, struct rpc_reply *r, const struct pa
 		return;
 	}
 	if ((m = rpc_val(x, VAL_STRUCT)) == NULL ||
-	    (n && (m->u.st.m = arena_alloc(&x->arena, n * sizeof(struct val_member))) == NULL))
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	    (n && (m->u.st.m = arena_alloc(&x->arena, n * sizeof(struct val_member))) == NULL)) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		struct obj	*o = x->db.objs[c][i];
 
 		m->u.st.m[i].name = o->ref;
 		m->u.st.m[i].namelen = REF_LEN;
-		if ((m->u.st.m[i].v = db_record(&x->db, o, &x->arena)) == NULL)
-			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		if ((m->u.st.m[i].v = db_record(&x->db, o, &x->arena)) == NULL) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return;
+		}
 	}
 	m->u.st.n = n;
 	rpc_ok(r, m);
@@ -197,8 +206,10 @@ get_by_name_label(struct xapi *x, enum cls c, const char *label, struct rpc_repl
 	size_t		 i;
 	int		 f = model_field(c, "name_label", 10);
 
-	if ((a = rpc_array(x, x->db.n[c])) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if ((a = rpc_array(x, x->db.n[c])) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	for (i = 0; i < x->db.n[c]; i++)
 		if (strcmp(db_str(&x->db, x->db.objs[c][i], f), label) == 0)
 			a->u.a.items[a->u.a.n++] = rpc_str(x, x->db.objs[c][i]->ref);
@@ -213,8 +224,10 @@ create(struct xapi *x, enum cls c, struct val *rec, struct rpc_reply *r)
 	size_t		 i;
 	int		 f;
 
-	if (rec->type != VAL_STRUCT)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "args");
+	if (rec->type != VAL_STRUCT) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "args");
+		return;
+	}
 	/* Check every field before anything exists. */
 	for (i = 0; i < rec->u.st.n; i++) {
 		struct val	*t;
@@ -222,12 +235,16 @@ create(struct xapi *x, enum cls c, struct val *rec, struct rpc_reply *r)
 		f = model_field(c, rec->u.st.m[i].name, rec->u.st.m[i].namelen);
 		if (f < 0 || model_fields[f].access == RO)
 			continue;
-		if ((t = db_coerce(rec->u.st.m[i].v, model_fields[f].kind)) == NULL)
-			return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name);
+		if ((t = db_coerce(rec->u.st.m[i].v, model_fields[f].kind)) == NULL) {
+			rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f].name);
+			return;
+		}
 		hval_free(t);
 	}
-	if ((o = db_create(&x->db, c)) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if ((o = db_create(&x->db, c)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	for (i = 0; i < rec->u.st.n; i++) {
 		f = model_field(c, rec->u.st.m[i].name, rec->u.st.m[i].namelen);
 		if (f >= 0 && model_fields[f].access != RO &&
@@ -274,10 +291,11 @@ implicit(struct xapi *x, enum cls c, const char *msg, struct val *p, struct rpc_
 	}								\
 } while (0)
 
-	if (strcmp(msg, "get_all") == 0) {
+	if (strcmp(msg, "get_all") == 0 && !(model_classes[c].flags & NO_GET_ALL)) {
 		ARGS(0);
 		get_all(x, c, r);
-	} else if (strcmp(msg, "get_all_records") == 0) {
+	} else if (strcmp(msg, "get_all_records") == 0 &&
+	    !(model_classes[c].flags & NO_GET_ALL)) {
 		ARGS(0);
 		get_all_records(x, c, r, park);
 	} else if (strcmp(msg, "get_record") == 0) {
@@ -411,8 +429,10 @@ list_methods(struct xapi *x, struct rpc_reply *r)
 	for (c = 0; c < C__COUNT; c++) {
 		const struct class_desc	*cd = &model_classes[c];
 
-		ADD("%s.get_all", cd->name);
-		ADD("%s.get_all_records", cd->name);
+		if (!(cd->flags & NO_GET_ALL)) {
+			ADD("%s.get_all", cd->name);
+			ADD("%s.get_all_records", cd->name);
+		}
 		ADD("%s.get_record", cd->name);
 		ADD("%s.get_by_uuid", cd->name);
 		if (cd->flags & BY_NAME)
@@ -461,28 +481,37 @@ dispatch(struct xapi *x, const char *method, struct val *params, struct rpc_repl
 	size_t			 argc;
 	int			 c;
 
-	if ((dot = strchr(method, '.')) == NULL)
-		return rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
+	if ((dot = strchr(method, '.')) == NULL) {
+		rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
+		return;
+	}
 	msg = dot + 1;
 	call = find_call(method, dot - method, msg);
 	c = model_class(method, dot - method);
-	if (call == NULL && c < 0)
-		return rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
+	if (call == NULL && c < 0) {
+		rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
+		return;
+	}
 
 	if (call == NULL || !(call->flags & NO_SESSION)) {
-		if (params->u.a.n == 0)
-			return rpc_fail(x, r, "MESSAGE_PARAMETER_COUNT_MISMATCH", 3, method,
+		if (params->u.a.n == 0) {
+			rpc_fail(x, r, "MESSAGE_PARAMETER_COUNT_MISMATCH", 3, method,
 			    call ? rpc_printf(x, "%d", call->nargs) : "1", "0");
+			return;
+		}
 		if ((session = rpc_session(x, params->u.a.items[0], r)) == NULL)
 			return;
 	}
 	if (call != NULL) {
 		argc = params->u.a.n - (session != NULL);
 		if (argc < (size_t)call->nargs ||
-		    argc > (size_t)call->nargs + (size_t)((call->flags >> 8) & 0xf))
-			return rpc_fail(x, r, "MESSAGE_PARAMETER_COUNT_MISMATCH", 3, method,
+		    argc > (size_t)call->nargs + (size_t)((call->flags >> 8) & 0xf)) {
+			rpc_fail(x, r, "MESSAGE_PARAMETER_COUNT_MISMATCH", 3, method,
 			    rpc_printf(x, "%d", call->nargs), rpc_printf(x, "%zu", argc));
-		return call->fn(x, session, params, r, park);
+			return;
+		}
+		call->fn(x, session, params, r, park);
+		return;
 	}
 	if (implicit(x, c, msg, params, r, method, park) == -1)
 		rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1, method);
@@ -542,16 +571,26 @@ rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_repl
 	const char	*bad;
 
 	memset(r, 0, sizeof(*r));
-	if (params == NULL || params->type != VAL_ARRAY)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "params is not an array");
-	if ((bad = bad_utf8(params)) != NULL)
-		return rpc_fail(x, r, "INVALID_VALUE", 2, "Invalid UTF-8 string in parameter", bad);
-	if (strcmp(method, "system.listMethods") == 0)
-		return list_methods(x, r);
+	if (params == NULL || params->type != VAL_ARRAY) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "params is not an array");
+		return;
+	}
+	if ((bad = bad_utf8(params)) != NULL) {
+		rpc_fail(x, r, "INVALID_VALUE", 2, "Invalid UTF-8 string in parameter", bad);
+		return;
+	}
+	if (strcmp(method, "system.listMethods") == 0) {
+		list_methods(x, r);
+		return;
+	}
 	/* A full disk: reads answer, writes wait until the journal can take them again. */
-	if (x->journal != NULL && !journal_writable(x->journal) && rpc_writes(method))
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, journal_error(x->journal));
-	if (strncmp(method, "Async.", 6) == 0)
-		return rpc_async(x, method + 6, params, r, dispatch);
+	if (x->journal != NULL && !journal_writable(x->journal) && rpc_writes(method)) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, journal_error(x->journal));
+		return;
+	}
+	if (strncmp(method, "Async.", 6) == 0) {
+		rpc_async(x, method + 6, params, r, dispatch);
+		return;
+	}
 	dispatch(x, method, params, r, park);
 }

@@ -1,7 +1,7 @@
 /*
  * Tasks: Async.Class.message runs the call as a task whose record carries status, progress,
  * the result as XAPI encodes it (an XML-RPC value, as text) and error_info; task.create,
- * task.cancel and task.destroy.
+ * task.cancel and task.destroy, by whoever XAPI lets.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,9 +69,11 @@ rpc_async(struct xapi *x, const char *method, struct val *params, struct rpc_rep
 	struct obj		*t;
 
 	if (strncmp(method, "session.", 8) == 0 || strncmp(method, "task.", 5) == 0 ||
-	    strncmp(method, "event.", 6) == 0 || strncmp(method, "system.", 7) == 0)
-		return rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1,
+	    strncmp(method, "event.", 6) == 0 || strncmp(method, "system.", 7) == 0) {
+		rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1,
 		    rpc_printf(x, "Async.%s", method));
+		return;
+	}
 	/* The session must be good before a task exists. */
 	if (params->u.a.n == 0 || rpc_session(x, params->u.a.items[0], r) == NULL) {
 		if (params->u.a.n == 0)
@@ -79,8 +81,10 @@ rpc_async(struct xapi *x, const char *method, struct val *params, struct rpc_rep
 		return;
 	}
 	if ((t = new_task(x, rpc_printf(x, "Async.%s", method), "")) == NULL ||
-	    (pk = calloc(1, sizeof(*pk))) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	    (pk = calloc(1, sizeof(*pk))) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	memcpy(pk->task, t->ref, sizeof(pk->task));
 	memset(&inner, 0, sizeof(inner));
 	dispatch(x, method, params, &inner, pk);
@@ -103,11 +107,33 @@ call_task_create(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply 
 
 	(void)s;
 	(void)park;
-	if (rpc_param_str(p, 1) == NULL || rpc_param_str(p, 2) == NULL)
-		return rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "label");
-	if ((t = new_task(x, rpc_param_str(p, 1), rpc_param_str(p, 2))) == NULL)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	if (rpc_param_str(p, 1) == NULL || rpc_param_str(p, 2) == NULL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "label");
+		return;
+	}
+	if ((t = new_task(x, rpc_param_str(p, 1), rpc_param_str(p, 2))) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	rpc_ok(r, rpc_str(x, t->ref));
+}
+
+/*
+ * XAPI's rule for task.cancel and task.destroy (TaskHelper.assert_op_valid): a session may
+ * act on the tasks of its own user (auth_user_sid), and on anyone's with the permission
+ * task.destroy/any, which pool-admin (the local superuser) and pool-operator hold. Every
+ * session here is the local superuser's (only root logs in), so every session may act on
+ * every task, as on XAPI; any other would be refused as XAPI refuses it. Returns 0, or -1
+ * with r filled.
+ */
+static int
+task_op_allowed(struct xapi *x, struct obj *s, struct rpc_reply *r)
+{
+	if (db_get(&x->db, s, F_session_is_local_superuser)->u.b)
+		return 0;
+	rpc_fail(x, r, "RBAC_PERMISSION_DENIED", 2, "task.destroy/any",
+	    "No permission in user session");
+	return -1;
 }
 
 void
@@ -116,15 +142,18 @@ call_task_cancel(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply 
 {
 	struct obj	*t;
 
-	(void)s;
 	(void)park;
-	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL)
+	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL || task_op_allowed(x, s, r) == -1)
 		return;
-	if (strcmp(db_str(&x->db, t, F_task_status), "pending") != 0)
-		return rpc_fail(x, r, "OPERATION_NOT_ALLOWED", 1, "the task is not pending");
+	if (strcmp(db_str(&x->db, t, F_task_status), "pending") != 0) {
+		rpc_fail(x, r, "OPERATION_NOT_ALLOWED", 1, "the task is not pending");
+		return;
+	}
 	if (db_set(&x->db, t, F_task_status, hval_string("cancelled")) == -1 ||
-	    db_set(&x->db, t, F_task_finished, hval_datetime(clock_unix())) == -1)
-		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	    db_set(&x->db, t, F_task_finished, hval_datetime(clock_unix())) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	rpc_ok(r, rpc_str(x, ""));
 }
 
@@ -134,9 +163,8 @@ call_task_destroy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 {
 	struct obj	*t;
 
-	(void)s;
 	(void)park;
-	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL)
+	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL || task_op_allowed(x, s, r) == -1)
 		return;
 	db_destroy(&x->db, t);
 	rpc_ok(r, rpc_str(x, ""));

@@ -199,7 +199,8 @@ int	sim_populate(struct xapi *x);
    when the user has none that can match (absent, locked, another scheme), or -1 when the
    file cannot be read. */
 int	auth_hash(const char *file, const char *user, char *hash, size_t size);
-/* The salt of a $6$ hash into salt (size bytes). Returns 0 or -1. */
+/* The salt of a $6$ hash into salt (size bytes), with its rounds=N$ when it has one, as
+   the crypt helpers take it. Returns 0 or -1. */
 int	auth_salt(const char *hash, char *salt, size_t size);
 /* Compares a stored hash with one a helper made, in time independent of where they differ. */
 int	auth_same(const char *stored, const char *made);

@@ -13,7 +13,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from xapi_server import PASSWORD, Server, UnixTransport
+from xapi_server import PASSWORD, Server, UnixTransport, crypt
 
 FIRST_DELAY = 0.25  # XAPI_LOGIN_DELAY_MS
 HELPERS = 4         # XAPI_MAX_CRYPT_HELPERS
@@ -229,6 +229,16 @@ class BruteForce(unittest.TestCase):
                 t.join(30)
         self.assertLess(max(took), 1.0, "a right password from elsewhere is answered at once "
                         "(%s s, with %d guesses meanwhile)" % (took, guesses[0]))
+
+    def test_only_root_logs_in(self):
+        # Another account of the password file, even with a good hash, gets no session:
+        # every session is the local superuser's.
+        with open(self.server.shadow, "a") as f:
+            f.write("admin:%s:19000:0:99999:7:::\n" % crypt(PASSWORD))
+        t, r = login_from(self.server, "198.51.100.12", "admin", PASSWORD)
+        self.assertEqual(r.get("ErrorDescription"),
+                         ["SESSION_AUTHENTICATION_FAILED", "admin", "Authentication failure"])
+        self.assertGreaterEqual(t, FIRST_DELAY * 0.9, "a failure like any other")
 
     def test_the_unix_socket_preauth_is_not_slowed(self):
         self.server.stop()

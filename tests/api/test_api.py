@@ -93,6 +93,18 @@ class Model(unittest.TestCase):
         classes = {m.split(".")[0] for m in methods if m.endswith(".get_all_records")}
         self.assertTrue({"pool", "host", "VM", "SR", "network", "PIF", "task"} <= classes)
 
+    def test_sessions_cannot_be_listed(self):
+        # XAPI has neither; Xen Orchestra logs an error when listMethods offers them.
+        methods = self.p.system.listMethods()
+        self.assertNotIn("session.get_all", methods)
+        self.assertNotIn("session.get_all_records", methods)
+        for m in ("session.get_all", "session.get_all_records"):
+            self.assertEqual(getattr(self.p, m)(self.s)["ErrorDescription"],
+                             ["MESSAGE_METHOD_UNKNOWN", m])
+        self.assertIn("session.get_record", methods)
+        self.assertEqual(ok(self.p.session.get_record(self.s, self.s))["this_host"],
+                         ok(self.p.host.get_all(self.s))[0], "its own record still")
+
     def test_what_xo_reads_on_connect(self):
         pools = ok(self.p.pool.get_all_records(self.s))
         self.assertEqual(len(pools), 1)
@@ -215,6 +227,29 @@ class Model(unittest.TestCase):
         self.assertEqual(self.p.task.get_record(self.s, task)["ErrorDescription"][0],
                          "HANDLE_INVALID")
 
+    def test_another_root_session_may_cancel_and_destroy_a_task(self):
+        # XAPI lets a session act on its own user's tasks and, with task.destroy/any
+        # (pool-admin), on anyone's: every session is root's, so each may act on all.
+        a, sa = self.p, self.s
+        b, sb = login()
+        task = ok(a.task.create(sa, "a's", "made by session a"))
+        ok(b.task.cancel(sb, task))
+        self.assertEqual(ok(a.task.get_status(sa, task)), "cancelled")
+        self.assertEqual(b.task.cancel(sb, task)["ErrorDescription"],
+                         ["OPERATION_NOT_ALLOWED", "the task is not pending"])
+        ok(b.task.destroy(sb, task))
+        self.assertEqual(a.task.get_record(sa, task)["ErrorDescription"][0], "HANDLE_INVALID")
+        # And once a has gone, its tasks are still b's to clear.
+        c, sc = login()
+        left = ok(c.task.create(sc, "c's", ""))
+        ok(c.session.logout(sc))
+        ok(b.task.destroy(sb, left))
+        self.assertEqual(b.task.cancel(sb, "OpaqueRef:nope")["ErrorDescription"],
+                         ["HANDLE_INVALID", "task", "OpaqueRef:nope"])
+        self.assertEqual(b.task.destroy("OpaqueRef:nope", task)["ErrorDescription"],
+                         ["SESSION_INVALID", "OpaqueRef:nope"])
+        ok(b.session.logout(sb))
+
 
 class Consoles(unittest.TestCase):
     def test_a_running_vm_has_a_console_record_and_a_checked_connect(self):
@@ -293,6 +328,32 @@ class Devices(unittest.TestCase):
         ok(self.p.VDI.destroy(self.s, vdi))
         self.assertEqual(self.p.VBD.get_record(self.s, vbd)["ErrorDescription"][0],
                          "HANDLE_INVALID", "the disk's drive goes with it")
+
+    def test_out_of_range_integers_are_refused_not_clamped(self):
+        vdi = self.vdi()
+        for size in ("99999999999999999999", "9223372036854775808", "-9223372036854775809",
+                     " 2147483648", "+2147483648", "2147483648 ", "2147483648\u0000", ""):
+            self.assertEqual(self.p.VDI.resize(self.s, vdi, size)["ErrorDescription"],
+                             ["FIELD_TYPE_ERROR", "size"], repr(size))
+        self.assertEqual(ok(self.p.VDI.get_virtual_size(self.s, vdi)), "1073741824")
+        self.assertEqual(self.p.VDI.create(self.s, {
+            "name_label": "big", "SR": self.sr, "virtual_size": "99999999999999999999",
+            "type": "user", "sharable": False, "read_only": False, "other_config": {}})
+            ["ErrorDescription"], ["FIELD_TYPE_ERROR", "virtual_size"])
+        # JSON: an integer past int64 is a number, not an int.
+        resp, data = raw("POST", "/jsonrpc", '{"jsonrpc": "2.0", "id": 1, "method": '
+                         '"VDI.resize", "params": ["%s", "%s", 99999999999999999999]}' %
+                         (self.s, vdi))
+        self.assertEqual(json.loads(data)["error"]["data"], ["size"])
+        self.assertEqual(json.loads(data)["error"]["message"], "FIELD_TYPE_ERROR")
+        # XML-RPC: an <int> past int64 is a malformed call.
+        resp, data = raw("POST", "/", (
+            '<methodCall><methodName>VDI.resize</methodName><params><param><value>%s</value>'
+            '</param><param><value>%s</value></param><param><value><int>99999999999999999999'
+            '</int></value></param></params></methodCall>' % (self.s, vdi)).encode())
+        self.assertEqual(resp.status, 500)
+        self.assertIn(b"integer out of range", data)
+        ok(self.p.VDI.destroy(self.s, vdi))
 
     def test_cd_drive(self):
         cd = ok(self.vbd("OpaqueRef:NULL", "3", "CD", True))

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 import time
 import unittest
@@ -465,6 +466,32 @@ class ChangePassword(unittest.TestCase):
         calls()
         login()
         ok(p.session.logout(s))
+
+    def test_a_rounds_hash(self):
+        """A sha512-crypt hash with rounds=N (as the boot option and the installer take
+        it) checks a login and the old password of change_password."""
+        with open(SERVER.shadow) as f:
+            before = f.read()
+        hashed = subprocess.run(["openssl", "passwd", "-6", "-salt", "rounds=7000$Atoll0rounds",
+                                 "-stdin"], input=PASSWORD.encode(), check=True,
+                                capture_output=True).stdout.decode().strip()
+        self.assertTrue(hashed.startswith("$6$rounds=7000$Atoll0rounds$"), hashed)
+        with open(SERVER.shadow, "w") as f:
+            f.write(before.replace(before.splitlines()[1],
+                                   "root:%s:19000:0:99999:7:::" % hashed))
+        try:
+            self.assertEqual(err(tcp().session.login_with_password("root", "wrong"))[0],
+                             "SESSION_AUTHENTICATION_FAILED")
+            p, s = login()
+            calls()
+            ok(p.session.change_password(s, PASSWORD, PASSWORD))
+            (verb,) = calls()
+            self.assertEqual(verb[0], "password")
+            login()
+            ok(p.session.logout(s))
+        finally:
+            with open(SERVER.shadow, "w") as f:
+                f.write(before)
 
     def test_refused(self):
         p, s = login()

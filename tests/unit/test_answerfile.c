@@ -35,6 +35,9 @@ static struct answers	a;	/* big; one is enough */
 	    "%s: %s", why, e_);							\
 } while (0)
 
+/* 86 characters, as sha512-crypt's hash always is. */
+#define H86	"TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1"
+
 static const char xcp_example[] =
 	"<?xml version=\"1.0\"?>\n"
 	"<installation srtype=\"ext\">\n"
@@ -60,7 +63,7 @@ static const char static_net[] =
 	"  </guest-disks>\n"
 	"  <guest-disk>/dev/disk/by-path/pci-0000:00:1f.2-ata-3</guest-disk>\n"
 	"  <root-password type=\"hash\">$6$rounds=5000$saltsalt$"
-	"0123456789abcdefABCDEF./0123456789abcdefABCDEF./0123456789abcdef</root-password>\n"
+	H86 "</root-password>\n"
 	"  <hostname>xen-01.lab.example.org</hostname>\n"
 	"  <admin-interface hwaddr=\"52:54:00:AB:CD:EF\" proto=\"static\">\n"
 	"    <ipaddr>192.0.2.10</ipaddr>\n"
@@ -151,10 +154,9 @@ main(void)
 	    a.nscripts == 0 && strcmp(a.source_type, "local") == 0 && a.nguest_disks == 0,
 	    "defaults: atoll, dhcp, UTC, us, local");
 	s = "<installation><primary-disk>sda</primary-disk><root-password>"
-	    "$y$j9T$abcdefghijklmnop$0123456789ABCDEFGHIJabcdefghij./0123456</root-password>"
-	    "</installation>";
+	    "$6$saltsalt$" H86 "</root-password></installation>";
 	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), NULL, NULL);
-	ok(r == 0 && a.password_is_hash, "a yescrypt hash, type hash by default: %s", err);
+	ok(r == 0 && a.password_is_hash, "a sha512-crypt hash, type hash by default: %s", err);
 	s = "<installation><primary-disk>sda</primary-disk><root-password type=\"plaintext\">"
 	    "<![CDATA[a<b&c]]></root-password><admin-interface name=\"eth1\"/></installation>";
 	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), NULL, NULL);
@@ -238,6 +240,19 @@ main(void)
 	    "</root-password>\n" TAIL, 2, "<root-password>", "an unknown password type");
 	BAD("<installation><primary-disk>sda</primary-disk>\n<root-password type=\"plaintext\">"
 	    "</root-password>\n" TAIL, 2, "<root-password>", "an empty password");
+	/* Only sha512-crypt: the one xapi-lite and the boot option check a password against. */
+	BAD("<installation><primary-disk>sda</primary-disk>\n<root-password>"
+	    "$y$j9T$abcdefghijklmnop$0123456789ABCDEFGHIJabcdefghij./0123456</root-password>\n"
+	    TAIL, 2, "does not start with $6$", "a yescrypt hash");
+	BAD("<installation><primary-disk>sda</primary-disk>\n<root-password>"
+	    "$5$saltsalt$0123456789ABCDEFGHIJabcdefghij./0123456789ab</root-password>\n"
+	    TAIL, 2, "openssl passwd -6", "a sha256-crypt hash");
+	BAD("<installation><primary-disk>sda</primary-disk>\n<root-password>"
+	    "$6$rounds=$saltsalt$" H86 "</root-password>\n"
+	    TAIL, 2, "bad rounds= field", "rounds= without a number");
+	BAD("<installation><primary-disk>sda</primary-disk>\n<root-password>"
+	    "$6$saltsalt$tooshort</root-password>\n"
+	    TAIL, 2, "not 86 characters", "a cut hash");
 	s = "<installation><primary-disk>sda</primary-disk>\n<root-password>mypassword"
 	    "</root-password></installation>";
 	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), NULL, NULL);

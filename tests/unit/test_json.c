@@ -341,6 +341,13 @@ test_values(void)
 	    "past int64 an integer is a double");
 	ok(parse(&a, "-9223372036854775808", 20, &v, err, sizeof(err)) == 0 &&
 	    v->type == VAL_INT && v->u.i == INT64_MIN, "INT64_MIN is an int");
+	/* Never clamped to an int: past int64 a number is a double, which no int field takes. */
+	ok(parse(&a, "99999999999999999999", 20, &v, err, sizeof(err)) == 0 &&
+	    v->type == VAL_DOUBLE && v->u.d == 1e20, "99999999999999999999 is a double");
+	ok(parse(&a, "-9223372036854775809", 20, &v, err, sizeof(err)) == 0 &&
+	    v->type == VAL_DOUBLE, "below INT64_MIN an integer is a double");
+	ok(parse(&a, "18446744073709551616", 20, &v, err, sizeof(err)) == 0 &&
+	    v->type == VAL_DOUBLE, "past UINT64_MAX too");
 	arena_free(&a);
 }
 

@@ -184,6 +184,8 @@ test_values(void)
 	GOOD(CALL1("<i8>9223372036854775807</i8>"), "m[i:9223372036854775807]");
 	GOOD(CALL1("<i8>-9223372036854775808</i8>"), "m[i:-9223372036854775808]");
 	GOOD(CALL1("<int>007</int>"), "m[i:7]");
+	GOOD(CALL1("<int>2147483648</int>"), "m[i:2147483648]");
+	GOOD(CALL1("<i4>-9223372036854775808</i4>"), "m[i:-9223372036854775808]");
 	GOOD(CALL1("<boolean>1</boolean>"), "m[true]");
 	GOOD(CALL1("<boolean>0</boolean>"), "m[false]");
 	GOOD(CALL1("<double>1.5</double>"), "m[d:1.5]");
@@ -333,6 +335,12 @@ test_bad(void)
 	BAD(CALL1("<i8>9223372036854775808</i8>"), "integer out of range");
 	BAD(CALL1("<i8>-9223372036854775809</i8>"), "integer out of range");
 	BAD(CALL1("<i8>99999999999999999999999</i8>"), "integer out of range");
+	/* <int> and <i4> are int64 as in XAPI (past 32 bits too), never clamped. */
+	BAD(CALL1("<int>99999999999999999999</int>"), "integer out of range");
+	BAD(CALL1("<i4>99999999999999999999</i4>"), "integer out of range");
+	BAD(CALL1("<int>9223372036854775808</int>"), "integer out of range");
+	BAD(CALL1("<i4>-9223372036854775809</i4>"), "integer out of range");
+	BAD(CALL1("<int>18446744073709551616</int>"), "integer out of range");
 	BAD(CALL1("<boolean>2</boolean>"), "bad boolean at byte 69");
 	BAD(CALL1("<boolean>true</boolean>"), "bad boolean");
 	BAD(CALL1("<boolean>01</boolean>"), "bad boolean");
