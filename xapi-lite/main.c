@@ -417,6 +417,7 @@ main(int argc, char *argv[])
 			x.log = s.log = log_rotate(s.log, log_path);
 	}
 	server_close(&s);
+	auth_free(&x);
 	xsw_close(&x);
 	housekeeping_free(&x);
 	session_free(&x);
