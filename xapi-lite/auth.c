@@ -201,6 +201,20 @@ client_busy(const struct xapi *x, const char *client)
 	return 0;
 }
 
+void
+auth_free(struct xapi *x)
+{
+	struct park	**pp = &x->parked, *pk;
+
+	/* A password check has nobody left to answer; other jobs (xl) are left to end. */
+	while ((pk = *pp) != NULL)
+		if (pk->crypt || pk->ticket != 0) {
+			*pp = pk->next;
+			park_free(pk);
+		} else
+			pp = &pk->next;
+}
+
 struct park *
 auth_next(struct xapi *x)
 {

@@ -370,6 +370,7 @@ main(int argc, char *argv[])
 			x.log = j.log = s.log = log_rotate(s.log, log_path);
 	}
 	server_close(&s);
+	auth_free(&x);
 	xen_free(&x);
 	housekeeping_free(&x);
 	session_free(&x);

@@ -220,6 +220,9 @@ void	auth_queue(struct xapi *x, struct park *pk, struct rpc_reply *r,
    has passed and whose client address has no helper running, while fewer than
    XAPI_MAX_CRYPT_HELPERS run. */
 struct park *auth_next(struct xapi *x);
+/* At exit, after the connections have closed: ends the crypt helpers still running (and
+   frees their calls, and the queued ones). */
+void	auth_free(struct xapi *x);
 /* In done: the hash the helper printed, or NULL when it could not run. When openssl was
    missing and mkpasswd has been started in its place, NULL with *again set: park the call. */
 const char *auth_crypt_result(struct park *pk, const char *password, const char *salt,
