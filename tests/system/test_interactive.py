@@ -31,8 +31,11 @@ class InteractiveInstall(unittest.TestCase):
 
     def answer_the_screens(self, s):
         # The disk: vda, empty; the CD booted from is not offered.
-        screen = s.wait(r"Welcome to Atoll", BOOT_TIMEOUT, "the welcome and disk screen")
-        self.assertRegex(screen, r"vda +10\.0 GiB +VirtIO disk +empty")
+        # Waits for the disk's line, not the title: over a serial line the box is drawn
+        # a piece at a time, and the title comes well before the list.
+        screen = s.wait(r"vda +10\.0 GiB +VirtIO disk +empty", BOOT_TIMEOUT,
+                        "the welcome and disk screen listing vda")
+        self.assertIn("Welcome to Atoll", screen)
         self.assertNotIn("sr0", screen)
         s.keys("Enter")
         # The wipe's default is Back: Enter returns to the disks; then Erase.
