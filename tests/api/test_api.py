@@ -577,6 +577,16 @@ class BadInput(unittest.TestCase):
             self.assertEqual(resp.status, 500, body)
         self.assert_alive()
 
+    def test_error_page_escapes_what_it_quotes(self):
+        # The parser names the element it did not expect; the page shows it as text.
+        body = (b'<?xml version="1.0"?><methodCall><methodName>a</methodName><params><param>'
+                b'<value><script>alert(1)</script></value></param></params></methodCall>')
+        resp, data = raw("POST", "/", body, {"Content-Type": "text/xml"})
+        self.assertEqual(resp.status, 500)
+        self.assertIn(b"unknown tag &lt;script&gt;", data)
+        self.assertNotIn(b"<script>", data)
+        self.assert_alive()
+
     def test_oversized_body_gets_413(self):
         resp, _ = raw("POST", "/", b"x" * (300 * 1024 + 1))
         self.assertEqual(resp.status, 413)

@@ -203,5 +203,39 @@ class Storage(unittest.TestCase):
                          ok(self.p.VDI.get_uuid(self.s, vdi)))
 
 
+    def test_a_vdi_destroyed_during_its_upload_fails_it(self):
+        vdi = self.vdi(MIB)
+        task = ok(self.p.task.create(self.s, "upload", "destroyed under it"))
+        with socket.create_connection(("127.0.0.1", self.server.port), 30) as c:
+            c.sendall(("PUT /import_raw_vdi?session_id=%s&vdi=%s&task_id=%s HTTP/1.1\r\n"
+                       "Content-Length: %d\r\n\r\n" % (self.s, vdi, task, MIB)).encode()
+                      + b"a" * 4096)
+            # Once the first bytes are in, the VDI goes; the rest of the body follows.
+            path, deadline = self.path(vdi), time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with open(path, "rb") as f:
+                    if f.read(1) == b"a":
+                        break
+                time.sleep(0.05)
+            else:
+                self.fail("the upload's first bytes never reached the VDI's file")
+            ok(self.p.VDI.destroy(self.s, vdi))
+            try:
+                c.sendall(b"b" * (MIB - 4096))
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            # The server answers and closes while the body still comes: the answer may be
+            # lost to the reset that follows; the task says what happened either way.
+            try:
+                answer = c.makefile("rb").read()
+            except ConnectionResetError:
+                answer = None
+        if answer:
+            self.assertTrue(answer.startswith(b"HTTP/1.1 500 "), answer[:200])
+            self.assertIn(b"destroyed during the upload", answer)
+        self.wait_task(task, 30)
+        self.assertEqual(ok(self.p.task.get_status(self.s, task)), "failure")
+        self.assertIn("destroyed", " ".join(ok(self.p.task.get_error_info(self.s, task))))
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
