@@ -39,6 +39,7 @@ $(eval $(call c-fuzz,fuzz_options,tests/fuzz/fuzz_options.c installer/options.c)
 $(eval $(call c-fuzz,fuzz_mac,tests/fuzz/fuzz_mac.c))
 $(eval $(call c-fuzz,fuzz_netcheck,tests/fuzz/fuzz_netcheck.c xapi-lite/netcheck.c))
 $(eval $(call c-fuzz,fuzz_xenapi_reply,tests/fuzz/fuzz_xenapi_reply.c console-ui/xenapi.c))
+$(eval $(call c-fuzz,fuzz_journal,tests/fuzz/fuzz_journal.c xapi-lite/journal_load.c xapi-lite/journal.c xapi-lite/db.c xapi-lite/hval.c xapi-lite/model.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
