@@ -13,6 +13,7 @@ import time
 import unittest
 import xmlrpc.client
 
+import xapi_server
 from xapi_server import PASSWORD, Server, UnixTransport, crypt
 
 FIRST_DELAY = 0.25  # XAPI_LOGIN_DELAY_MS
@@ -268,12 +269,7 @@ class CryptHelpers(unittest.TestCase):
     def test_at_most_four_helpers_and_the_rest_wait_in_order(self):
         counts = os.path.join(tempfile.mkdtemp(), "counts")
         bindir = slow_openssl(1, counts)
-        env_path = os.environ["PATH"]
-        os.environ["PATH"] = bindir + ":" + env_path
-        try:
-            server = Server()
-        finally:
-            os.environ["PATH"] = env_path
+        server = xapi_server.server_on_path(bindir)
         try:
             done = []
             n = 3 * HELPERS

@@ -11,6 +11,7 @@ import time
 import unittest
 import xmlrpc.client
 
+import xapi_server
 from xapi_server import BIN, PASSWORD, Server
 
 
@@ -110,12 +111,7 @@ class NonBlocking(unittest.TestCase):
         with open(os.path.join(bindir, "openssl"), "w") as f:
             f.write("#!/bin/sh\nsleep 2\nexec %s \"$@\"\n" % real)
         os.chmod(os.path.join(bindir, "openssl"), 0o755)
-        env_path = os.environ["PATH"]
-        os.environ["PATH"] = bindir + ":" + env_path
-        try:
-            server = Server()
-        finally:
-            os.environ["PATH"] = env_path
+        server = xapi_server.server_on_path(bindir)
         try:
             result = {}
 

@@ -95,3 +95,13 @@ class Server:
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def server_on_path(bindir, **kw):
+    """A Server started with bindir first on PATH (stand-ins for its helper programs)."""
+    env_path = os.environ["PATH"]
+    os.environ["PATH"] = bindir + ":" + env_path
+    try:
+        return Server(**kw)
+    finally:
+        os.environ["PATH"] = env_path
