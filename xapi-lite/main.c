@@ -244,17 +244,16 @@ main(int argc, char *argv[])
 	if (nlistens == 0 && unix_path == NULL)
 		listens[nlistens++] = "127.0.0.1:80";
 
-	if (log_path != NULL && (s.log = log_open(log_path)) == NULL) {
+	if (log_path != NULL && (x.log = log_open(log_path)) == NULL) {
 		fprintf(stderr, "xapi-lite: --log %s: %s\n", log_path, strerror(errno));
 		return 1;
 	}
-	x.log = s.log;
 	arena_init(&x.arena, 64 * 1024 * 1024);
 	if (db_init(&x.db) == -1) {
 		fprintf(stderr, "xapi-lite: %s\n", strerror(errno));
 		return 1;
 	}
-	if ((loaded = journal_open(&j, state, &x.db, s.log, why, sizeof(why))) == -1) {
+	if ((loaded = journal_open(&j, state, &x.db, x.log, why, sizeof(why))) == -1) {
 		fprintf(stderr, "xapi-lite: %s\n", why);
 		return 1;
 	}
@@ -362,12 +361,11 @@ main(int argc, char *argv[])
 		}
 		if (reopen && log_path != NULL && strcmp(log_path, "-") != 0) {
 			reopen = 0;
-			if (s.log != NULL)
-				fclose(s.log);
-			s.log = log_open(log_path);
-			x.log = j.log = s.log;
-		} else if (s.log != NULL && s.log != stderr)
-			x.log = j.log = s.log = log_rotate(s.log, log_path);
+			if (x.log != NULL)
+				fclose(x.log);
+			j.log = x.log = log_open(log_path);
+		} else if (x.log != NULL && x.log != stderr)
+			j.log = x.log = log_rotate(x.log, log_path);
 	}
 	server_close(&s);
 	auth_free(&x);
@@ -382,8 +380,8 @@ main(int argc, char *argv[])
 	if (unix_path != NULL)
 		unlink(unix_path);
 	journal_close(&j);
-	if (s.log != NULL && s.log != stderr)
-		fclose(s.log);
+	if (x.log != NULL && x.log != stderr)
+		fclose(x.log);
 	db_free(&x.db);
 	arena_free(&x.arena);
 	loop_free(x.loop);

@@ -307,14 +307,14 @@ call(struct server *s, struct conn *c, const char *method, struct val *params, i
 			reply(c, &e, json, v2, id, keep_alive);
 		} else if (!keep_alive || !c->http11)
 			c->closing = 1;	/* once the stream has ended */
-		log_call(s->log, c->client, method, "Success");
+		log_call(s->x->log, c->client, method, "Success");
 		return;
 	}
 	if (!r.parked) {
 		park_free(pk);
 		reply(c, &r, json, v2, id, keep_alive);
 		c->wrote |= rpc_writes(method);
-		log_call(s->log, c->client, method, r.nerr ? r.err[0] : "Success");
+		log_call(s->x->log, c->client, method, r.nerr ? r.err[0] : "Success");
 		return;
 	}
 	pk->json = json;
@@ -324,7 +324,7 @@ call(struct server *s, struct conn *c, const char *method, struct val *params, i
 	pk->next = s->x->parked;
 	s->x->parked = pk;
 	c->park = pk;
-	log_call(s->log, c->client, method, "parked");
+	log_call(s->x->log, c->client, method, "parked");
 }
 
 static void
@@ -1033,7 +1033,7 @@ server_poll(struct server *s)
 		rpc_wake(s->x, answer_parked);
 		arena_reset(&s->x->arena);
 	}
-	log_flush(s->log);
+	log_flush(s->x->log);
 	/* One fsync for every change of this turn, before any reply leaves. When it fails
 	   (the journal then refuses writes until it can write again), no client hears of a
 	   change that is not on disk: a connection with a write's reply this turn closes

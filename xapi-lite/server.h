@@ -31,7 +31,6 @@ struct server {
 	size_t		 nconns;
 	size_t		 ntcp, nlocal;	/* of nconns: TCP's and the Unix socket's */
 	size_t		 body_bytes;	/* large request bodies admitted, all connections */
-	FILE		*log;		/* NULL: no log */
 	int		(*commit)(struct xapi *);	/* makes changes durable; -1: not */
 	int		 wake_fd;	/* readable when a child exited (SIGCHLD); -1: none */
 	int		 fd_limit;	/* descriptors this process may open */

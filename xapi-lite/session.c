@@ -97,7 +97,8 @@ new_session(struct xapi *x, const char *user, const char *originator, struct rpc
 	    db_set(&x->db, s, F_session_is_local_superuser, hval_bool(1)) == -1 ||
 	    db_set(&x->db, s, F_session_auth_user_name, hval_string(user)) == -1 ||
 	    db_set(&x->db, s, F_session_originator, hval_string(originator))) {
-		db_destroy(&x->db, s), rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		db_destroy(&x->db, s);
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return;
 	}
 	rpc_ok(r, rpc_str(x, s->ref));
