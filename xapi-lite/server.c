@@ -554,7 +554,10 @@ admit(struct server *s, struct conn *c)
 		return 0;
 	if ((victim = oldest_unproven(s, 0, c->client, c)) == NULL)
 		return -1;
-	victim->dead = 1;
+	/* Closed now, not at the end of the turn: a burst of connections must not hold
+	   the descriptors of the ones it pushed out. (A connection moved into its slot
+	   keeps its pending flag and is taken up in the next turn.) */
+	conn_close(s, victim);
 	return 0;
 }
 
@@ -983,7 +986,6 @@ server_start(struct server *s)
 	struct rlimit	rl;
 	size_t		i;
 
-	s->x->server = s;
 	s->fd_limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < XAPI_MAX_FDS ?
 	    (int)rl.rlim_cur : XAPI_MAX_FDS;
 	for (i = 0; i < s->nlisten; i++)

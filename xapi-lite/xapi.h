@@ -86,7 +86,6 @@ struct xapi {
 	struct obj	*pool, *host;	/* the one pool and the local host */
 	struct park	*parked;
 	struct reg	*regs;
-	struct server	*server;
 	struct journal	*journal;
 	FILE		*log;		/* the call log (log.c); NULL: none */
 	struct throttle	*throttle;	/* client addresses with failed logins (throttle.c) */
@@ -101,7 +100,6 @@ struct xapi {
 	struct loop	*loop;		/* the event loop everything registers with */
 };
 
-struct server;
 struct journal;
 
 /* Runs one call. params is an array; r is filled (arena memory). conn identifies the caller
