@@ -2,12 +2,15 @@
 goes into a suspend VDI (XAPI's "Suspend image", type suspend, memory_static_max * 1.26 +
 100 MiB) on the suspend SR, the VM is Suspended with suspend_VDI set, and resume or
 hard_shutdown removes the image. Every refusal carries XAPI's error."""
+import json
 import os
+import shutil
+import tempfile
 import time
 import unittest
 import xmlrpc.client
 
-from xapi_server import PASSWORD, Server
+from xapi_server import PASSWORD, Server, server_on_path
 
 MIB = 1024 * 1024
 NULL = "OpaqueRef:NULL"
@@ -286,3 +289,133 @@ class Suspend(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SuspendOnXen(unittest.TestCase):
+    """The xen backend's commands, against a stand-in xl (fake_xl.py) that keeps domains in
+    a file: xl save into the suspend VDI's file, xl restore [-p] from it with the VM's fresh
+    configuration, and the domain that comes back is the one saved (its birth kept)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.bindir = tempfile.mkdtemp(prefix="fake-xl-")
+        os.symlink(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_xl.py"),
+                   os.path.join(cls.bindir, "xl"))
+        os.environ["FAKE_XL_DIR"] = cls.bindir
+        try:
+            cls.server = server_on_path(cls.bindir, extra=["--backend", "xen"])
+        finally:
+            del os.environ["FAKE_XL_DIR"]
+        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
+        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "suspend"))
+
+    @classmethod
+    def tearDownClass(cls):
+        status = cls.server.stop()
+        log = cls.server.log_text()
+        cls.server.remove()
+        shutil.rmtree(cls.bindir, ignore_errors=True)
+        assert status == 0, log
+
+    def setUp(self):
+        self.fail_with(None)
+
+    def fail_with(self, cmd):
+        path = os.path.join(self.bindir, "fail")
+        if cmd is None:
+            if os.path.exists(path):
+                os.unlink(path)
+        else:
+            with open(path, "w") as f:
+                f.write(cmd)
+
+    def domains(self):
+        with open(os.path.join(self.bindir, "domains")) as f:
+            return json.load(f)["doms"]
+
+    def xl_log(self):
+        with open(os.path.join(self.bindir, "log")) as f:
+            return f.read().splitlines()
+
+    def path(self, vdi):
+        return Suspend.path(self, vdi)
+
+    def running_vm(self, name):
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        vm = ok(self.p.VM.clone(self.s, tpl, name))
+        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        ok(self.p.VM.start(self.s, vm, False, False))
+        return vm, ok(self.p.VM.get_uuid(self.s, vm))
+
+    def test_save_and_restore(self):
+        vm, uuid = self.running_vm("xen-suspend")
+        born = self.domains()[uuid]["born"]
+        ok(self.p.VM.suspend(self.s, vm))
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Suspended")
+        vdi = ok(self.p.VM.get_suspend_VDI(self.s, vm))
+        image = self.path(vdi)
+        self.assertEqual(self.xl_log()[-1], "save %s %s" % (uuid, image))
+        self.assertNotIn(uuid, self.domains(), "xl save leaves no domain")
+        self.assertTrue(os.path.getsize(image) > 0)
+        self.assertEqual(ok(self.p.VM.get_domid(self.s, vm)), "-1")
+
+        ok(self.p.VM.resume(self.s, vm, False, False))
+        cfg = os.path.join(self.server.state, "xl", uuid + ".cfg")
+        self.assertIn("restore %s %s" % (cfg, image), self.xl_log())
+        self.assertEqual(self.xl_log()[-1], "domid " + uuid)
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        dom = self.domains()[uuid]
+        self.assertEqual(dom["born"], born, "the saved domain came back, not a new one")
+        self.assertFalse(dom["paused"])
+        self.assertEqual(ok(self.p.VM.get_domid(self.s, vm)), str(dom["domid"]))
+        self.assertEqual(ok(self.p.VM.get_suspend_VDI(self.s, vm)), NULL)
+        self.assertFalse(os.path.exists(image))
+
+        ok(self.p.VM.suspend(self.s, vm))
+        image = self.path(ok(self.p.VM.get_suspend_VDI(self.s, vm)))
+        ok(self.p.VM.resume(self.s, vm, True, False))
+        self.assertIn("restore -p %s %s" % (cfg, image), self.xl_log())
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Paused")
+        self.assertTrue(self.domains()[uuid]["paused"])
+        self.assertEqual(self.domains()[uuid]["born"], born)
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
+    def test_failed_save_leaves_nothing(self):
+        vm, uuid = self.running_vm("xen-save-fails")
+        before = sorted(os.listdir(os.path.join(self.server.state, "sr")))
+        self.fail_with("save")
+        e = ok_error(self.p.VM.suspend(self.s, vm))
+        self.assertEqual(e[0], "INTERNAL_ERROR")
+        self.assertIn("simulated failure", e[1])
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        self.assertEqual(ok(self.p.VM.get_suspend_VDI(self.s, vm)), NULL)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.server.state, "sr"))), before)
+        self.assertEqual(ok(self.p.VM.get_current_operations(self.s, vm)), {})
+        self.fail_with(None)
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
+    def test_failed_restore_keeps_the_image(self):
+        vm, uuid = self.running_vm("xen-restore-fails")
+        ok(self.p.VM.suspend(self.s, vm))
+        vdi = ok(self.p.VM.get_suspend_VDI(self.s, vm))
+        self.fail_with("restore")
+        self.assertEqual(ok_error(self.p.VM.resume(self.s, vm, False, False))[0],
+                         "INTERNAL_ERROR")
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Suspended")
+        self.assertEqual(ok(self.p.VM.get_suspend_VDI(self.s, vm)), vdi)
+        image = self.path(vdi)
+        self.assertTrue(os.path.exists(image))
+        self.fail_with(None)
+        # Discarding the image runs no xl at all: there is no domain.
+        n = len(self.xl_log())
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+        self.assertEqual([c for c in self.xl_log()[n:] if not c.startswith("list")], [])
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Halted")
+        self.assertEqual(ok(self.p.VM.get_suspend_VDI(self.s, vm)), NULL)
+        self.assertEqual(ok_error(self.p.VDI.get_record(self.s, vdi))[0], "HANDLE_INVALID")
+        self.assertFalse(os.path.exists(image))
+
+
+def ok_error(r):
+    assert r["Status"] == "Failure", r
+    return r["ErrorDescription"]
