@@ -12,6 +12,7 @@
 #include "disks.h"
 #include "hval.h"
 #include "rpc_impl.h"
+#include "suspend.h"
 
 static void	power(struct xapi *, struct obj *, const char *, const char *,
 		    struct rpc_reply *, struct park *);
@@ -176,9 +177,7 @@ rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 	return 0;
 }
 
-/* The VM of parameter 1, if its power state is one of want ("Halted" or "Running|Paused");
-   else NULL with r filled as XAPI fills it. */
-static struct obj *
+struct obj *
 vm_in_state(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want,
     const char *want_lower)
 {
@@ -242,7 +241,9 @@ void
 vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r)
 {
 	struct obj	*m = db_find(&x->db, db_str(&x->db, vm, F_VM_metrics), REF_LEN);
-	int		 up = strcmp(ps, "Halted") != 0, fails = 0;
+	int		 suspended = strcmp(ps, "Suspended") == 0, fails = 0;
+	/* A Suspended VM has no domain (no residence, domid or console), as a Halted one. */
+	int		 up = strcmp(ps, "Halted") != 0 && !suspended;
 
 	fails |= db_set(&x->db, vm, F_VM_power_state, hval_string(ps));
 	fails |= db_set(&x->db, vm, F_VM_resident_on,
@@ -265,7 +266,9 @@ vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r
 	}
 	fails |= update_allowed(x, vm);
 	fails |= consoles(x, vm, up);
-	device_power(x, vm, up && strcmp(ps, "Running") == 0 ? 1 : up);
+	/* ...but its devices stay attached, as XAPI keeps them for the resume. */
+	if (!suspended)
+		device_power(x, vm, up);
 	if (fails)
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	else
@@ -320,7 +323,25 @@ name(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,	\
 }
 
 TRANSITION(call_vm_clean_shutdown, "clean_shutdown", "Running", "running", "Halted")
-TRANSITION(call_vm_hard_shutdown, "hard_shutdown", "Running|Paused", "running;paused", "Halted")
+
+/* hard_shutdown of a Suspended VM discards its image, as XAPI's does; XAPI's list of the
+   states it takes, in its order. */
+void
+call_vm_hard_shutdown(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct obj	*vm;
+
+	(void)s;
+	if ((vm = vm_in_state(x, p, r, "Running|Paused|Suspended", "paused, suspended, running"))
+	    == NULL)
+		return;
+	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Suspended") == 0)
+		suspend_discard(x, vm, r);
+	else
+		power(x, vm, "hard_shutdown", "Halted", r, park);
+}
+
 TRANSITION(call_vm_clean_reboot, "clean_reboot", "Running", "running", "Running")
 TRANSITION(call_vm_hard_reboot, "clean_reboot", "Running|Paused", "running;paused", "Running")
 TRANSITION(call_vm_pause, "pause", "Running", "running", "Paused")
