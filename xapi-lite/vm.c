@@ -149,6 +149,15 @@ rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, o->ref, "halted", lower_state(x, o));
 		return -1;
 	}
+	/* Its children hang off its parent now, as XAPI's VM.destroy rebases them; its
+	   snapshots stay (their snapshot_of names it still, as in XAPI). */
+	for (i = 0; i < x->db.n[C_VM]; i++)
+		if (strcmp(db_str(&x->db, x->db.objs[C_VM][i], F_VM_parent), o->ref) == 0 &&
+		    db_set(&x->db, x->db.objs[C_VM][i], F_VM_parent,
+		    hval_dup(db_get(&x->db, o, F_VM_parent))) == -1) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return -1;
+		}
 	/* The VM's devices and metrics go with it; its disks (VDIs) stay. */
 	do {
 		again = 0;
@@ -337,80 +346,6 @@ TRANSITION(call_vm_clean_reboot, "clean_reboot", "Running", "running", "Running"
 TRANSITION(call_vm_hard_reboot, "clean_reboot", "Running|Paused", "running;paused", "Running")
 TRANSITION(call_vm_pause, "pause", "Running", "running", "Paused")
 TRANSITION(call_vm_unpause, "unpause", "Paused", "paused", "Running")
-
-/* A new halted VM with vm's fields (not its runtime state) and name. */
-static void
-duplicate(struct xapi *x, struct obj *vm, const char *name, struct rpc_reply *r)
-{
-	struct obj	*n;
-	int		 f;
-
-	if (vm_busy(x, vm, r) == -1)
-		return;
-	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0) {
-		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
-		    lower_state(x, vm));
-		return;
-	}
-	if ((n = db_create(&x->db, C_VM)) == NULL) {
-		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-		return;
-	}
-	for (f = x->db.first[C_VM]; f < x->db.first[C_VM] + x->db.nfields[C_VM]; f++) {
-		const struct field_desc	*fd = &model_fields[f];
-
-		if (fd->kind == K_DERIVED || fd->access == RO || f == F_VM_uuid)
-			continue;
-		if (db_set(&x->db, n, f, hval_dup(db_get(&x->db, vm, f))) == -1)
-			goto oom;
-	}
-	if (db_set(&x->db, n, F_VM_name_label, hval_string(name)) == -1 ||
-	    db_set(&x->db, n, F_VM_power_state, hval_string("Halted")) == -1 ||
-	    rpc_created(x, n, r) == -1)
-		goto oom;
-	rpc_ok(r, rpc_str(x, n->ref));
-	return;
-oom:
-	db_destroy(&x->db, n);
-	rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-}
-
-void
-call_vm_clone(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-
-	(void)s;
-	(void)park;
-	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
-		return;
-	if (rpc_param_str(p, 2) == NULL) {
-		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
-		return;
-	}
-	duplicate(x, vm, rpc_param_str(p, 2), r);
-}
-
-void
-call_vm_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-	const char	*sr = rpc_param_str(p, 3);
-
-	(void)s;
-	(void)park;
-	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
-		return;
-	if (rpc_param_str(p, 2) == NULL || sr == NULL) {
-		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
-		return;
-	}
-	if (strcmp(sr, "OpaqueRef:NULL") != 0 && rpc_param_ref(x, r, p, 3, C_SR) == NULL)
-		return;
-	duplicate(x, vm, rpc_param_str(p, 2), r);
-}
 
 /* Makes the disks the template lists in other_config:disks: a VDI on the named SR (or the
    pool's default) and a VBD for each; then the list is gone, as XAPI does. */
