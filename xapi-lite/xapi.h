@@ -98,6 +98,7 @@ struct xapi {
 	struct xen_state *xen;		/* the xen backend's (xen.h); NULL on the sim */
 	long long	 sim_domids;	/* the sim backend's last domain id */
 	struct loop	*loop;		/* the event loop everything registers with */
+	uint64_t	 allowed_gen;	/* db generation allowed_refresh last saw */
 };
 
 struct journal;
@@ -152,6 +153,11 @@ void	vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_rep
    OTHER_OPERATION_IN_PROGRESS (-1) while one runs, else 0. */
 int	vm_operation(struct xapi *x, struct obj *vm, const char *op, const char *opref);
 int	vm_busy(struct xapi *x, struct obj *vm, struct rpc_reply *r);
+/* 0 when XAPI's rules (allowed_ops.c) let op run on vm now, else -1 with r filled. */
+int	vm_check(struct xapi *x, struct obj *vm, const char *op, struct rpc_reply *r);
+/* The domain type vm boots with: its domain_type, or for "unspecified" what its
+   HVM_boot_policy implies ("hvm" or "pv"), as XAPI upgrades it. */
+const char *vm_domain_type(struct xapi *x, struct obj *vm);
 
 /* xen.c: the xen backend. xen_new makes x->xen (0, or -1), xen_free frees it (and closes
    xenstored's connections); xen_tick is its part of housekeeping (reconnect to xenstored,

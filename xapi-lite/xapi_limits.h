@@ -31,5 +31,8 @@
 #define XAPI_MAX_CRYPT_HELPERS	4		/* password-check helpers running at once */
 #define XAPI_JOURNAL_RESERVE	(4 * 1024 * 1024)	/* disk reserved past the journal's end:
 							   a full disk turns it read-only first */
+#define XAPI_VBD_SLOTS		255		/* a VM's disk slots, 0 to 254 (XAPI's
+						   allowed_VBD_devices; dom0 has 256) */
+#define XAPI_VIF_SLOTS		16		/* its network slots, 0 to 15 */
 
 #endif
