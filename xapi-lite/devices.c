@@ -8,11 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "allowed.h"
 #include "calls.h"
 #include "exec.h"
 #include "hval.h"
 #include "mac.h"
 #include "rpc_impl.h"
+#include "slots.h"
 #include "storage.h"
 
 /* The object a ref field of o points at, or NULL. */
@@ -24,45 +26,36 @@ target(struct xapi *x, struct obj *o, enum fld f)
 	return db_find(&x->db, ref, strlen(ref));
 }
 
-/* Another device of the same VM with the same slot (VBD userdevice, VIF device)? */
+/* Resolves an empty or "autodetect" slot to the VM's first free one and checks the slot
+   as XAPI does: INVALID_DEVICE for a name it cannot read or when none is free,
+   DEVICE_ALREADY_EXISTS when another device holds it. An empty slot counts as
+   "autodetect" (XAPI refuses it: a departure, as the issue asks). 0 or -1 with r filled. */
 static int
-slot_taken(struct xapi *x, struct obj *o, enum fld vmf, enum fld slotf)
+slot(struct xapi *x, struct obj *o, struct obj *vm, struct rpc_reply *r)
 {
-	const char	*vm = db_str(&x->db, o, vmf), *slot = db_str(&x->db, o, slotf);
-	size_t		 i;
+	int		 vbd = o->cls == C_VBD;
+	enum fld	 f = vbd ? F_VBD_userdevice : F_VIF_device;
+	const char	*dev = db_str(&x->db, o, f);
+	long		 n;
 
-	for (i = 0; i < x->db.n[o->cls]; i++) {
-		struct obj	*d = x->db.objs[o->cls][i];
-
-		if (d != o && strcmp(db_str(&x->db, d, vmf), vm) == 0 &&
-		    strcmp(db_str(&x->db, d, slotf), slot) == 0)
-			return 1;
+	if (dev[0] == '\0' || strcmp(dev, "autodetect") == 0) {
+		if ((n = vbd ? slot_vbd_free(x, vm, o) : slot_vif_free(x, vm, o)) == -1)
+			return rpc_fail(x, r, "INVALID_DEVICE", 1, rpc_printf(x, "%s", dev)), -1;
+		if (db_set(&x->db, o, f, hval_string(rpc_printf(x, "%ld", n))) == -1)
+			return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory"), -1;
+		return 0;
 	}
+	if (vbd ? !slot_vbd_valid(dev) : (n = slot_vif_number(dev)) == -1)
+		return rpc_fail(x, r, "INVALID_DEVICE", 1, dev), -1;
+	if (vbd ? slot_vbd_clash(x, vm, o, dev) : slot_vif_clash(x, vm, o, n))
+		return rpc_fail(x, r, "DEVICE_ALREADY_EXISTS", 1, dev), -1;
 	return 0;
-}
-
-/* "autodetect" or "": the lowest free slot number of the VM. */
-static int
-pick_slot(struct xapi *x, struct obj *o, enum fld vmf, enum fld slotf)
-{
-	char	n[16];
-	int	i;
-
-	for (i = 0; i < 64; i++) {
-		snprintf(n, sizeof(n), "%d", i);
-		if (db_set(&x->db, o, slotf, hval_string(n)) == -1)
-			return -1;
-		if (!slot_taken(x, o, vmf, slotf))
-			return 0;
-	}
-	return -1;
 }
 
 int
 device_created(struct xapi *x, struct obj *o, struct rpc_reply *r)
 {
 	struct obj	*vm, *vdi, *net, *sr;
-	const char	*slot;
 	char		 mac[18];
 	unsigned char	 b[3];
 
@@ -77,27 +70,15 @@ device_created(struct xapi *x, struct obj *o, struct rpc_reply *r)
 		if (db_get(&x->db, o, F_VBD_empty)->u.b &&
 		    strcmp(db_str(&x->db, o, F_VBD_type), "CD") != 0)
 			return rpc_fail(x, r, "VBD_NOT_REMOVABLE_MEDIA", 1, o->ref), -1;
-		slot = db_str(&x->db, o, F_VBD_userdevice);
-		if ((slot[0] == '\0' || strcmp(slot, "autodetect") == 0) &&
-		    pick_slot(x, o, F_VBD_VM, F_VBD_userdevice) == -1)
-			return rpc_fail(x, r, "INVALID_DEVICE", 1, slot), -1;
-		if (slot_taken(x, o, F_VBD_VM, F_VBD_userdevice))
-			return rpc_fail(x, r, "DEVICE_ALREADY_EXISTS", 1,
-			    db_str(&x->db, o, F_VBD_userdevice)), -1;
-		return 0;
+		return slot(x, o, vm, r);
 	case C_VIF:
 		if ((vm = target(x, o, F_VIF_VM)) == NULL || vm->cls != C_VM)
 			return rpc_fail(x, r, "HANDLE_INVALID", 2, "VM", db_str(&x->db, o, F_VIF_VM)), -1;
 		if ((net = target(x, o, F_VIF_network)) == NULL || net->cls != C_network)
 			return rpc_fail(x, r, "HANDLE_INVALID", 2, "network",
 			    db_str(&x->db, o, F_VIF_network)), -1;
-		slot = db_str(&x->db, o, F_VIF_device);
-		if ((slot[0] == '\0' || strcmp(slot, "autodetect") == 0) &&
-		    pick_slot(x, o, F_VIF_VM, F_VIF_device) == -1)
-			return rpc_fail(x, r, "INVALID_DEVICE", 1, slot), -1;
-		if (slot_taken(x, o, F_VIF_VM, F_VIF_device))
-			return rpc_fail(x, r, "DEVICE_ALREADY_EXISTS", 1,
-			    db_str(&x->db, o, F_VIF_device)), -1;
+		if (slot(x, o, vm, r) == -1)
+			return -1;
 		if (db_str(&x->db, o, F_VIF_MAC)[0] != '\0') {
 			if (!mac_valid(db_str(&x->db, o, F_VIF_MAC)))
 				return rpc_fail(x, r, "MAC_INVALID", 1,
@@ -128,6 +109,18 @@ device_created(struct xapi *x, struct obj *o, struct rpc_reply *r)
 	}
 }
 
+/* 0 when XAPI's VDI rules (allowed_ops.c) let op run on vdi now, else -1 with r filled. */
+static int
+vdi_check(struct xapi *x, struct obj *vdi, const char *op, struct rpc_reply *r)
+{
+	struct op_error	e;
+
+	if (allowed_vdi_check(x, vdi, op, 0, &e) == 0)
+		return 0;
+	allowed_fail(x, r, &e);
+	return -1;
+}
+
 int
 device_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 {
@@ -142,13 +135,8 @@ device_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 			    "the device is attached; unplug it first"), -1;
 		return 0;
 	case C_VDI:
-		for (i = 0; i < x->db.n[C_VBD]; i++) {
-			struct obj	*vbd = x->db.objs[C_VBD][i];
-
-			if (strcmp(db_str(&x->db, vbd, F_VBD_VDI), o->ref) == 0 &&
-			    db_get(&x->db, vbd, F_VBD_currently_attached)->u.b)
-				return rpc_fail(x, r, "VDI_IN_USE", 2, o->ref, "destroy"), -1;
-		}
+		if (vdi_check(x, o, "destroy", r) == -1)
+			return -1;
 		/* The disk's drives on halted VMs go with it, as in XAPI. */
 		for (i = x->db.n[C_VBD]; i-- > 0;)
 			if (strcmp(db_str(&x->db, x->db.objs[C_VBD][i], F_VBD_VDI), o->ref) == 0)
@@ -293,6 +281,8 @@ call_vdi_resize(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "size");
 		return;
 	}
+	if (vdi_check(x, vdi, "resize", r) == -1)
+		return;
 	/* Disks only grow: shrinking would cut off the guest's data. */
 	if (size < db_get(&x->db, vdi, F_VDI_virtual_size)->u.i) {
 		rpc_fail(x, r, "VDI_TOO_SMALL", 2, vdi->ref,
@@ -350,6 +340,8 @@ call_vdi_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 	(void)s;
 	if ((vdi = rpc_param_ref(x, r, p, 1, C_VDI)) == NULL ||
 	    (sr = rpc_param_ref(x, r, p, 2, C_SR)) == NULL)
+		return;
+	if (vdi_check(x, vdi, "copy", r) == -1)
 		return;
 	into_ref = p->u.a.n > 4 ? rpc_param_str(p, 4) : NULL;
 	if (into_ref != NULL && strcmp(into_ref, "OpaqueRef:NULL") != 0 && into_ref[0] != '\0') {

@@ -70,9 +70,6 @@ strings(const char *const *list)
 static struct obj *
 template(struct xapi *x, const char *name, const char *description, int pv)
 {
-	static const char *const tops[] = { "clone", "copy", "export", "provision", "destroy",
-		NULL };
-
 	return MAKE(x, C_VM,
 	    { F_VM_name_label, hval_string(name) },
 	    { F_VM_name_description, hval_string(description) },
@@ -91,7 +88,6 @@ template(struct xapi *x, const char *name, const char *description, int pv)
 	    { F_VM_PV_ramdisk, hval_string(pv ? "/usr/share/atoll/guest/initrd.gz" : "") },
 	    { F_VM_PV_args, hval_string(pv ? "console=hvc0 quiet" : "") },
 	    { F_VM_platform, map2("acpi", "1", "apic", "true") },
-	    { F_VM_allowed_operations, strings(tops) },
 	    { F_VM_domid, hval_int(-1) },
 	    { F_VM_other_config, pv ? hval_struct() : map2("disks",
 		"<provision><disk device=\"0\" size=\"10737418240\" sr=\"\" bootable=\"true\" "

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allowed.h"
 #include "hval.h"
 #include "journal.h"
 #include "loop.h"
@@ -47,6 +48,7 @@ on_child(int sig)
 static int
 commit(struct xapi *x)
 {
+	allowed_refresh(x);
 	return journal_commit(x->journal, &x->db);
 }
 

@@ -828,39 +828,6 @@ new_parts(struct xapi *x, enum disk_op op, const char *subject_ref, const char *
 	return parts;
 }
 
-/* XAPI's checks of an operation on a VM (xapi_vm_lifecycle.ml check_operation_error, the
-   parts that apply): the control domain, other operations, templates and snapshots. */
-static int
-vm_checks(struct xapi *x, struct obj *vm, const char *op, struct rpc_reply *r)
-{
-	int	snap = db_get(&x->db, vm, F_VM_is_a_snapshot)->u.b;
-
-	if (db_get(&x->db, vm, F_VM_is_control_domain)->u.b) {
-		rpc_fail(x, r, "OPERATION_NOT_ALLOWED", 1,
-		    "operations on the control domain are not allowed");
-		return -1;
-	}
-	if (vm_busy(x, vm, r) == -1)
-		return -1;
-	/* check_template: a template takes clone and copy, not snapshot or revert. */
-	if (db_get(&x->db, vm, F_VM_is_a_template)->u.b && !snap &&
-	    strcmp(op, "clone") != 0 && strcmp(op, "copy") != 0) {
-		rpc_fail(x, r, "VM_IS_TEMPLATE", 2, vm->ref, op);
-		return -1;
-	}
-	/* check_snapshot: a snapshot takes revert, clone, copy, export, destroy. */
-	if (snap && strcmp(op, "revert") != 0 && strcmp(op, "clone") != 0 &&
-	    strcmp(op, "copy") != 0) {
-		rpc_fail(x, r, "VM_IS_SNAPSHOT", 2, vm->ref, op);
-		return -1;
-	}
-	if (!snap && strcmp(op, "revert") == 0) {
-		rpc_fail(x, r, "REVERT_ONLY_ALLOWED_ON_SNAPSHOT", 0);
-		return -1;
-	}
-	return 0;
-}
-
 void
 call_vm_snapshot(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
     struct park *park)
@@ -889,7 +856,7 @@ call_vm_snapshot(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply 
 			rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "ignore_vdis");
 			return;
 		}
-	if (vm_checks(x, vm, "snapshot", r) == -1)
+	if (vm_check(x, vm, "snapshot", r) == -1)
 		return;
 	if ((parts = new_parts(x, OP_SNAPSHOT, vm->ref, name, park)) == NULL) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
@@ -916,7 +883,7 @@ call_vm_snapshot_with_quiesce(struct xapi *x, struct obj *s, struct val *p,
 		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
 		return;
 	}
-	if (vm_checks(x, vm, "snapshot_with_quiesce", r) == -1)
+	if (vm_check(x, vm, "snapshot_with_quiesce", r) == -1)
 		return;
 	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Running") != 0) {
 		const char	*ps = db_str(&x->db, vm, F_VM_power_state);
@@ -944,7 +911,7 @@ clone_vm(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park,
 		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
 		return;
 	}
-	if (vm_checks(x, vm, op_names[op], r) == -1)
+	if (vm_check(x, vm, op_names[op], r) == -1)
 		return;
 	ps = db_str(&x->db, vm, F_VM_power_state);
 	if (strcmp(ps, "Halted") != 0 && !(strcmp(ps, "Suspended") == 0 &&
@@ -1024,7 +991,7 @@ call_vm_revert(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r
 	int		 n = CTX_PAIRS;
 
 	(void)s;
-	if ((snap = rpc_param_ref(x, r, p, 1, C_VM)) == NULL || vm_checks(x, snap, "revert", r) == -1)
+	if ((snap = rpc_param_ref(x, r, p, 1, C_VM)) == NULL || vm_check(x, snap, "revert", r) == -1)
 		return;
 	if ((vm = target(x, snap, F_VM_snapshot_of)) == NULL || vm->cls != C_VM) {
 		/* Departure: XAPI makes a new VM from the snapshot's metadata here. */
@@ -1193,7 +1160,7 @@ call_vm_checkpoint(struct xapi *x, struct obj *s, struct val *p, struct rpc_repl
 		    "halted");
 		return;
 	}
-	if (vm_checks(x, vm, "checkpoint", r) == -1)
+	if (vm_check(x, vm, "checkpoint", r) == -1)
 		return;
 	if ((parts = new_parts(x, OP_CHECKPOINT, vm->ref, name, park)) == NULL) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");

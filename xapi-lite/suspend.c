@@ -197,7 +197,7 @@ call_vm_suspend(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 	char		 path[512];
 
 	(void)s;
-	if ((vm = vm_in_state(x, p, r, "Running", "running")) == NULL)
+	if ((vm = vm_for(x, p, r, "suspend")) == NULL)
 		return;
 	if ((vdi = suspend_vdi_make(x, vm, NULL, r)) == NULL)
 		return;
@@ -277,7 +277,7 @@ call_vm_resume(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r
 		    p->u.a.items[2]->type != VAL_BOOL ? "start_paused" : "force");
 		return;
 	}
-	if ((vm = vm_in_state(x, p, r, "Suspended", "suspended")) != NULL)
+	if ((vm = vm_for(x, p, r, "resume")) != NULL)
 		resume(x, vm, p->u.a.items[2]->u.b, r, park);
 }
 
@@ -296,7 +296,7 @@ call_vm_resume_on(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 		    p->u.a.items[3]->type != VAL_BOOL ? "start_paused" : "force");
 		return;
 	}
-	if ((vm = vm_in_state(x, p, r, "Suspended", "suspended")) != NULL)
+	if ((vm = vm_for(x, p, r, "resume_on")) != NULL)
 		resume(x, vm, p->u.a.items[3]->u.b, r, park);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "allowed.h"
 #include "calls.h"
 #include "disks.h"
 #include "hval.h"
@@ -17,45 +18,11 @@
 static void	power(struct xapi *, struct obj *, const char *, const char *,
 		    struct rpc_reply *, struct park *);
 
-static const char *const halted_ops[] = { "start", "start_on", "clone", "copy", "snapshot",
-	"export", "destroy", "provision", "make_into_template", "changing_memory_limits",
-	"changing_VCPUs", "changing_static_range", NULL };
-static const char *const running_ops[] = { "clean_shutdown", "hard_shutdown",
-	"clean_reboot", "hard_reboot", "pause", "suspend", "shutdown", "snapshot",
-	"changing_dynamic_range", "changing_VCPUs_live", NULL };
-static const char *const paused_ops[] = { "unpause", "hard_shutdown", "hard_reboot",
-	"shutdown", NULL };
-static const char *const template_ops[] = { "clone", "copy", "export", "provision",
-	"destroy", NULL };
-
-/* Recomputes allowed_operations from the power state; none while an operation runs.
-   Returns 0 or -1. */
+/* allowed_operations, recomputed from XAPI's table (allowed_ops.c). */
 static int
 update_allowed(struct xapi *x, struct obj *vm)
 {
-	const char *const	*ops;
-	const char		*ps = db_str(&x->db, vm, F_VM_power_state);
-	struct val		*a;
-
-	if (db_get(&x->db, vm, F_VM_is_control_domain)->u.b ||
-	    db_get(&x->db, vm, F_VM_current_operations)->u.st.n > 0)
-		ops = NULL;
-	else if (db_get(&x->db, vm, F_VM_is_a_template)->u.b)
-		ops = template_ops;
-	else if (strcmp(ps, "Running") == 0)
-		ops = running_ops;
-	else if (strcmp(ps, "Paused") == 0)
-		ops = paused_ops;
-	else
-		ops = halted_ops;
-	if ((a = hval_array()) == NULL)
-		return -1;
-	for (; ops != NULL && *ops != NULL; ops++)
-		if (hval_push(a, hval_string(*ops)) == -1) {
-			hval_free(a);
-			return -1;
-		}
-	return db_set(&x->db, vm, F_VM_allowed_operations, a);
+	return allowed_vm_update(x, vm);
 }
 
 int
@@ -83,6 +50,21 @@ vm_busy(struct xapi *x, struct obj *vm, struct rpc_reply *r)
 		return 0;
 	rpc_fail(x, r, "OTHER_OPERATION_IN_PROGRESS", 4, "VM", vm->ref,
 	    ops->u.st.m[0].v->u.s.p, ops->u.st.m[0].name);
+	return -1;
+}
+
+int
+vm_check(struct xapi *x, struct obj *vm, const char *op, struct rpc_reply *r)
+{
+	struct op_error	e;
+	/* A clean shutdown or reboot asked of a guest that did not say it can goes ahead (the
+	   ACPI buttons, as xenopsd does); a suspend or checkpoint it cannot do is refused. */
+	int		strict = strcmp(op, "clean_shutdown") != 0 &&
+			    strcmp(op, "clean_reboot") != 0 && strcmp(op, "shutdown") != 0;
+
+	if (allowed_vm_check(x, vm, op, strict, &e) == 0)
+		return 0;
+	allowed_fail(x, r, &e);
 	return -1;
 }
 
@@ -116,20 +98,6 @@ rpc_changed(struct xapi *x, struct obj *o, struct rpc_reply *r)
 	return -1;
 }
 
-/* Lower-case power state, as VM_BAD_POWER_STATE reports it. */
-static const char *
-lower_state(struct xapi *x, struct obj *vm)
-{
-	const char	*ps = db_str(&x->db, vm, F_VM_power_state);
-	char		*l = (char *)(uintptr_t)rpc_printf(x, "%s", ps);
-	size_t		 i;
-
-	for (i = 0; l[i]; i++)
-		if (l[i] >= 'A' && l[i] <= 'Z')
-			l[i] += 'a' - 'A';
-	return l;
-}
-
 int
 rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 {
@@ -139,16 +107,8 @@ rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 
 	if (o->cls != C_VM)
 		return device_destroying(x, o, r);
-	if (db_get(&x->db, o, F_VM_is_control_domain)->u.b) {
-		rpc_fail(x, r, "OPERATION_NOT_ALLOWED", 1, "the control domain cannot be destroyed");
+	if (vm_check(x, o, "destroy", r) == -1)
 		return -1;
-	}
-	if (vm_busy(x, o, r) == -1)
-		return -1;
-	if (strcmp(db_str(&x->db, o, F_VM_power_state), "Halted") != 0) {
-		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, o->ref, "halted", lower_state(x, o));
-		return -1;
-	}
 	/* Its children hang off its parent now, as XAPI's VM.destroy rebases them; its
 	   snapshots stay (their snapshot_of names it still, as in XAPI). */
 	for (i = 0; i < x->db.n[C_VM]; i++)
@@ -178,31 +138,23 @@ rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 }
 
 struct obj *
-vm_in_state(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want,
-    const char *want_lower)
+vm_for(struct xapi *x, struct val *p, struct rpc_reply *r, const char *op)
 {
 	struct obj	*vm;
-	const char	*ps;
 
-	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
+	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL || vm_check(x, vm, op, r) == -1)
 		return NULL;
-	if (db_get(&x->db, vm, F_VM_is_a_template)->u.b) {
-		rpc_fail(x, r, "VM_IS_TEMPLATE", 1, vm->ref);
-		return NULL;
-	}
-	if (db_get(&x->db, vm, F_VM_is_control_domain)->u.b) {
-		rpc_fail(x, r, "OPERATION_NOT_ALLOWED", 1,
-		    "operations on the control domain are not allowed");
-		return NULL;
-	}
-	if (vm_busy(x, vm, r) == -1)
-		return NULL;
-	ps = db_str(&x->db, vm, F_VM_power_state);
-	if (strstr(want, ps) == NULL) {
-		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, want_lower, lower_state(x, vm));
-		return NULL;
-	}
 	return vm;
+}
+
+const char *
+vm_domain_type(struct xapi *x, struct obj *vm)
+{
+	const char	*dt = db_str(&x->db, vm, F_VM_domain_type);
+
+	if (strcmp(dt, "unspecified") != 0)
+		return dt;
+	return db_str(&x->db, vm, F_VM_HVM_boot_policy)[0] != '\0' ? "hvm" : "pv";
 }
 
 /* A running VM has a console, as XAPI makes it at start: a text one (vt100) for PV and PVH
@@ -260,6 +212,8 @@ vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r
 		fails |= db_set(&x->db, m, F_VM_metrics_memory_actual, hval_int(up ? mem : 0));
 		fails |= db_set(&x->db, m, F_VM_metrics_VCPUs_number, hval_int(up ? vcpus : 0));
 		fails |= db_set(&x->db, m, F_VM_metrics_last_updated, hval_datetime(clock_unix()));
+		fails |= db_set(&x->db, m, F_VM_metrics_current_domain_type,
+		    hval_string(up ? vm_domain_type(x, vm) : "unspecified"));
 		if (up && strcmp(ps, "Running") == 0)
 			fails |= db_set(&x->db, m, F_VM_metrics_start_time,
 			    hval_datetime(clock_unix()));
@@ -286,7 +240,7 @@ call_vm_start(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "start_paused");
 		return;
 	}
-	if ((vm = vm_in_state(x, p, r, "Halted", "halted")) != NULL)
+	if ((vm = vm_for(x, p, r, "start")) != NULL)
 		power(x, vm, p->u.a.items[2]->u.b ? "start_paused" : "start",
 		    p->u.a.items[2]->u.b ? "Paused" : "Running", r, park);
 }
@@ -302,30 +256,34 @@ power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct rpc
 		vm_set_power(x, vm, to, r);
 }
 
-/* The transitions that check the power state and move to another. */
+/* The transitions that check XAPI's rules for op and move to another state. */
 static void
 transition(struct xapi *x, struct val *p, struct rpc_reply *r, struct park *park,
-    const char *op, const char *want, const char *want_lower, const char *to)
+    const char *op, const char *to)
 {
 	struct obj	*vm;
 
-	if ((vm = vm_in_state(x, p, r, want, want_lower)) != NULL)
+	if ((vm = vm_for(x, p, r, op)) != NULL)
 		power(x, vm, op, to, r, park);
 }
 
-#define TRANSITION(name, op, want, want_lower, to)				\
+#define TRANSITION(name, op, to)						\
 void										\
 name(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,	\
     struct park *park)								\
 {										\
 	(void)s;								\
-	transition(x, p, r, park, op, want, want_lower, to);			\
+	transition(x, p, r, park, op, to);					\
 }
 
-TRANSITION(call_vm_clean_shutdown, "clean_shutdown", "Running", "running", "Halted")
+TRANSITION(call_vm_clean_shutdown, "clean_shutdown", "Halted")
+TRANSITION(call_vm_shutdown, "shutdown", "Halted")
+TRANSITION(call_vm_clean_reboot, "clean_reboot", "Running")
+TRANSITION(call_vm_hard_reboot, "hard_reboot", "Running")
+TRANSITION(call_vm_pause, "pause", "Paused")
+TRANSITION(call_vm_unpause, "unpause", "Running")
 
-/* hard_shutdown of a Suspended VM discards its image, as XAPI's does; XAPI's list of the
-   states it takes, in its order. */
+/* hard_shutdown of a Suspended VM discards its image, as XAPI's does. */
 void
 call_vm_hard_shutdown(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
     struct park *park)
@@ -333,19 +291,13 @@ call_vm_hard_shutdown(struct xapi *x, struct obj *s, struct val *p, struct rpc_r
 	struct obj	*vm;
 
 	(void)s;
-	if ((vm = vm_in_state(x, p, r, "Running|Paused|Suspended", "paused, suspended, running"))
-	    == NULL)
+	if ((vm = vm_for(x, p, r, "hard_shutdown")) == NULL)
 		return;
 	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Suspended") == 0)
 		suspend_discard(x, vm, r);
 	else
 		power(x, vm, "hard_shutdown", "Halted", r, park);
 }
-
-TRANSITION(call_vm_clean_reboot, "clean_reboot", "Running", "running", "Running")
-TRANSITION(call_vm_hard_reboot, "clean_reboot", "Running|Paused", "running;paused", "Running")
-TRANSITION(call_vm_pause, "pause", "Running", "running", "Paused")
-TRANSITION(call_vm_unpause, "unpause", "Paused", "paused", "Running")
 
 /* Makes the disks the template lists in other_config:disks: a VDI on the named SR (or the
    pool's default) and a VBD for each; then the list is gone, as XAPI does. */
@@ -365,13 +317,8 @@ call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 	(void)park;
 	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
 		return;
-	if (vm_busy(x, vm, r) == -1)
+	if (vm_check(x, vm, "provision", r) == -1)
 		return;
-	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0) {
-		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
-		    lower_state(x, vm));
-		return;
-	}
 	list = hval_get(db_get(&x->db, vm, F_VM_other_config), "disks", 5);
 	if (list == NULL) {
 		rpc_ok(r, rpc_str(x, ""));
@@ -445,46 +392,4 @@ call_host_get_servertime(struct xapi *x, struct obj *s, struct val *p, struct rp
 	if ((v = rpc_str(x, rpc_printf(x, "%s", now))) != NULL)
 		v->type = VAL_DATETIME;
 	rpc_ok(r, v);
-}
-
-/* XAPI's memory constraint: static_min <= dynamic_min <= dynamic_max <= static_max, set
-   while the VM is halted. */
-void
-call_vm_set_memory_limits(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	static const enum fld	 f[4] = { F_VM_memory_static_min, F_VM_memory_static_max,
-		F_VM_memory_dynamic_min, F_VM_memory_dynamic_max };
-	struct obj		*vm;
-	long long		 m[4];
-	int			 i;
-
-	(void)s;
-	(void)park;
-	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
-		return;
-	for (i = 0; i < 4; i++)
-		if (db_val_int(p->u.a.items[2 + i], &m[i]) == -1) {
-			rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, model_fields[f[i]].name);
-			return;
-		}
-	if (vm_busy(x, vm, r) == -1)
-		return;
-	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0) {
-		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
-		    lower_state(x, vm));
-		return;
-	}
-	if (!(0 <= m[0] && m[0] <= m[2] && m[2] <= m[3] && m[3] <= m[1])) {
-		rpc_fail(x, r, "MEMORY_CONSTRAINT_VIOLATION", 1,
-		    "Memory limits must satisfy: static_min <= dynamic_min <= dynamic_max <= "
-		    "static_max");
-		return;
-	}
-	for (i = 0; i < 4; i++)
-		if (db_set(&x->db, vm, f[i], hval_int(m[i])) == -1) {
-			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-			return;
-		}
-	rpc_ok(r, rpc_str(x, ""));
 }

@@ -98,6 +98,7 @@ struct xapi {
 	struct xen_state *xen;		/* the xen backend's (xen.h); NULL on the sim */
 	long long	 sim_domids;	/* the sim backend's last domain id */
 	struct loop	*loop;		/* the event loop everything registers with */
+	uint64_t	 allowed_gen;	/* db generation allowed_refresh last saw */
 };
 
 struct journal;
@@ -152,11 +153,14 @@ void	vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_rep
    OTHER_OPERATION_IN_PROGRESS (-1) while one runs, else 0. */
 int	vm_operation(struct xapi *x, struct obj *vm, const char *op, const char *opref);
 int	vm_busy(struct xapi *x, struct obj *vm, struct rpc_reply *r);
-/* The VM of parameter 1 when it is no template nor the control domain, has no operation
-   running and its power state is one of want ("Running|Paused"); else NULL with r filled
-   as XAPI fills it (VM_BAD_POWER_STATE with want_lower as its expected states). */
-struct obj *vm_in_state(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want,
-	    const char *want_lower);
+/* The VM of parameter 1 if XAPI would let op run on it now (vm_check); else NULL with r
+   filled. */
+struct obj *vm_for(struct xapi *x, struct val *p, struct rpc_reply *r, const char *op);
+/* 0 when XAPI's rules (allowed_ops.c) let op run on vm now, else -1 with r filled. */
+int	vm_check(struct xapi *x, struct obj *vm, const char *op, struct rpc_reply *r);
+/* The domain type vm boots with: its domain_type, or for "unspecified" what its
+   HVM_boot_policy implies ("hvm" or "pv"), as XAPI upgrades it. */
+const char *vm_domain_type(struct xapi *x, struct obj *vm);
 
 /* xen.c: the xen backend. xen_new makes x->xen (0, or -1), xen_free frees it (and closes
    xenstored's connections); xen_tick is its part of housekeeping (reconnect to xenstored,

@@ -34,5 +34,8 @@
 #define XAPI_SUSPEND_IMAGE_PERCENT	126	/* a suspend image: memory_static_max * 1.2 * 1.05 */
 #define XAPI_SUSPEND_IMAGE_EXTRA	(100LL * 1024 * 1024)	/* ...plus this; an SR with less
 							   free space refuses the suspend */
+#define XAPI_VBD_SLOTS		255		/* a VM's disk slots, 0 to 254 (XAPI's
+						   allowed_VBD_devices; dom0 has 256) */
+#define XAPI_VIF_SLOTS		16		/* its network slots, 0 to 15 */
 
 #endif

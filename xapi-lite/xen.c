@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "allowed.h"
 #include "exec.h"
 #include "hval.h"
 #include "rpc_impl.h"
@@ -330,7 +331,8 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 			suspend_power_ended(x, vm, op, 0);
 		return;
 	}
-	if (vm != NULL && (makes_domain(op) || strcmp(op, "clean_reboot") == 0) &&
+	if (vm != NULL && (makes_domain(op) || strcmp(op, "clean_reboot") == 0 ||
+	    strcmp(op, "hard_reboot") == 0) &&
 	    park_job(pk, (char *const[]){ "xl", "domid", (char *)(uintptr_t)db_str(&x->db, vm,
 	    F_VM_uuid), NULL }, NULL, domid_done) == 0) {
 		r->parked = 1;
@@ -339,9 +341,10 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	power_finish(x, pk, r, -1);
 }
 
-/* Starts the xl command of the power operation in pk's context. Returns 0 or -1. */
+/* Starts the xl command of the power operation in pk's context; pv_control says whether
+   the guest answers PV shutdown requests. Returns 0 or -1. */
 static int
-run_op(struct park *pk, const char *uuid)
+run_op(struct park *pk, const char *uuid, int pv_control)
 {
 	const char	*op = park_ctx_part(pk, 2), *to = park_ctx_part(pk, 1);
 	char		*u = (char *)(uintptr_t)uuid;
@@ -349,9 +352,14 @@ run_op(struct park *pk, const char *uuid)
 	char		*img = (char *)(uintptr_t)park_ctx_part(pk, 5);
 	char *const	 create[] = { "xl", "create", f, NULL };
 	char *const	 create_p[] = { "xl", "create", "-p", f, NULL };
-	char *const	 shut[] = { "xl", "shutdown", "-w", u, NULL };
+	/* -F: a guest without PV drivers gets the ACPI power button instead, and xl waits
+	   for its domain to go, as xenopsd shuts down an HVM guest that cannot ack. */
+	char *const	 shut[] = { "xl", "shutdown", "-F", "-w", u, NULL };
 	char *const	 destroy[] = { "xl", "destroy", u, NULL };
 	char *const	 reboot[] = { "xl", "reboot", "-w", u, NULL };
+	/* Without PV drivers the reboot is the virtual reset button: the domain stays
+	   (there is no shutdown for -w to wait for). */
+	char *const	 reset[] = { "xl", "reboot", "-F", u, NULL };
 	char *const	 pause[] = { "xl", "pause", u, NULL };
 	char *const	 unpause[] = { "xl", "unpause", u, NULL };
 	/* xl save destroys the domain once its memory is in the image; xl restore makes it
@@ -362,12 +370,27 @@ run_op(struct park *pk, const char *uuid)
 	char *const	 restore_p[] = { "xl", "restore", "-p", f, img, NULL };
 	char *const	*argv =
 	    strcmp(op, "start") == 0 ? create : strcmp(op, "start_paused") == 0 ? create_p :
-	    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ?
-	    destroy : strcmp(op, "pause") == 0 ? pause : strcmp(op, "unpause") == 0 ?
-	    unpause : strcmp(op, "suspend") == 0 ? save : strcmp(op, "resume") == 0 ?
-	    (strcmp(to, "Paused") == 0 ? restore_p : restore) : reboot;
+	    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ||
+	    strcmp(op, "shutdown") == 0 ? destroy : strcmp(op, "pause") == 0 ? pause :
+	    strcmp(op, "unpause") == 0 ? unpause : strcmp(op, "suspend") == 0 ? save :
+	    strcmp(op, "resume") == 0 ? (strcmp(to, "Paused") == 0 ? restore_p : restore) :
+	    pv_control ? reboot : reset;
 
 	return park_job(pk, argv, NULL, power_done);
+}
+
+/* Whether the guest of a running HVM domain has PV drivers listening for shutdown
+   requests: xenstore's control/feature-shutdown, which they write (libxl's own test). */
+static int
+pv_control(struct xapi *x, struct obj *vm)
+{
+	char	path[96], v[16];
+
+	if (allowed_vm_pv_control(x, vm))
+		return 1;
+	snprintf(path, sizeof(path), "/local/domain/%lld/control/feature-shutdown",
+	    (long long)db_get(&x->db, vm, F_VM_domid)->u.i);
+	return xsw_read(x, path, v, sizeof(v)) == 0 && strcmp(v, "1") == 0;
 }
 
 /* xl info answered: a domain needs its static maximum and a little for Xen's own tables.
@@ -397,7 +420,7 @@ memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		}
 	}
 	/* Otherwise (or when Xen could not tell) xl create decides, with its own error. */
-	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid)) == -1) {
+	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), 1) == -1) {
 		(void)operation_ended(x, pk);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
 		return;
@@ -450,13 +473,70 @@ xen_power_image(struct xapi *x, struct obj *vm, const char *op, const char *to,
 	/* A new domain first asks Xen for its free memory (memory_checked goes on from there). */
 	if (makes_domain(op) ?
 	    park_job(park, (char *const[]){ "xl", "info", NULL }, NULL, memory_checked) :
-	    run_op(park, uuid) == -1) {
+	    run_op(park, uuid, pv_control(x, vm)) == -1) {
 		(void)vm_operation(x, vm, NULL, opref);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
 		return -1;
 	}
 	r->parked = 1;
 	return 0;
+}
+
+/* What a running HVM guest's PV drivers say they can do, into its guest metrics' other
+   map as XAPI's guest agent puts it there (xenstore control/feature-*, and
+   data/cant_suspend_reason): allowed_operations reads it. Nothing is made for a guest
+   that says nothing. */
+static void
+guest_features(struct xapi *x, struct obj *vm, long long domid)
+{
+	static const char *const keys[][2] = {
+		{ "control/feature-shutdown", "feature-shutdown" },
+		{ "control/feature-poweroff", "feature-poweroff" },
+		{ "control/feature-reboot", "feature-reboot" },
+		{ "control/feature-suspend", "feature-suspend" },
+		{ "control/feature-vcpu-hotplug", "feature-vcpu-hotplug" },
+		{ "data/cant_suspend_reason", "data-cant-suspend-reason" } };
+	const char	*ref = db_str(&x->db, vm, F_VM_guest_metrics);
+	struct obj	*gm = db_find(&x->db, ref, strlen(ref));
+	struct val	*other, *old;
+	char		 path[128], v[256];
+	size_t		 i;
+	int		 changed = 0;
+
+	if ((other = hval_struct()) == NULL)
+		return;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(path, sizeof(path), "/local/domain/%lld/%s", domid, keys[i][0]);
+		if (xsw_read(x, path, v, sizeof(v)) == 0 &&
+		    hval_put(other, keys[i][1], hval_string(v)) == -1) {
+			hval_free(other);
+			return;
+		}
+	}
+	old = gm != NULL && gm->cls == C_VM_guest_metrics ?
+	    db_get(&x->db, gm, F_VM_guest_metrics_other) : NULL;
+	if (old == NULL)
+		changed = other->u.st.n > 0;
+	else if (old->u.st.n != other->u.st.n)
+		changed = 1;
+	else
+		for (i = 0; i < other->u.st.n && !changed; i++) {
+			struct val	*o = hval_get(old, other->u.st.m[i].name,
+					    other->u.st.m[i].namelen);
+
+			changed = o == NULL || o->type != VAL_STRING ||
+			    strcmp(o->u.s.p, other->u.st.m[i].v->u.s.p) != 0;
+		}
+	if (!changed) {
+		hval_free(other);
+		return;
+	}
+	if (old == NULL && ((gm = db_create(&x->db, C_VM_guest_metrics)) == NULL ||
+	    db_set(&x->db, vm, F_VM_guest_metrics, hval_string(gm->ref)) == -1)) {
+		hval_free(other);
+		return;
+	}
+	(void)db_set(&x->db, gm, F_VM_guest_metrics_other, other);
 }
 
 /* The reconciliation: power states from what Xen runs. */
@@ -504,6 +584,8 @@ reconcile_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		}
 		if (d < n && db_get(&x->db, vm, F_VM_domid)->u.i != doms[d].domid)
 			db_set(&x->db, vm, F_VM_domid, hval_int(doms[d].domid));
+		if (d < n && strcmp(now, "Halted") != 0 && strcmp(vm_domain_type(x, vm), "hvm") == 0)
+			guest_features(x, vm, doms[d].domid);
 	}
 	free(doms);
 }

@@ -184,7 +184,7 @@ class Model(unittest.TestCase):
         self.assertEqual(self.p.VM.start(self.s, vm, False, False)["ErrorDescription"],
                          ["VM_BAD_POWER_STATE", vm, "halted", "running"])
         self.assertEqual(self.p.VM.destroy(self.s, vm)["ErrorDescription"],
-                         ["VM_BAD_POWER_STATE", vm, "halted", "running"])
+                         ["VM_BAD_POWER_STATE", vm, "halted, suspended", "running"])
         ok(self.p.VM.pause(self.s, vm))
         self.assertEqual(state(), "Paused")
         ok(self.p.VM.unpause(self.s, vm))
@@ -204,7 +204,7 @@ class Model(unittest.TestCase):
         self.assertEqual(ok(self.p.VM.get_memory_static_max(self.s, vm)), str(4 * gib))
         self.assertEqual(ok(self.p.VM.get_memory_dynamic_min(self.s, vm)), str(2 * gib))
         r = self.p.VM.set_memory_limits(self.s, vm, "1", "2", "3", "4")
-        self.assertEqual(r["ErrorDescription"][0], "MEMORY_CONSTRAINT_VIOLATION")
+        self.assertEqual(r["ErrorDescription"], ["MEMORY_CONSTRAINT_VIOLATION_ORDER"])
         ok(self.p.VM.start(self.s, vm, False, False))
         r = self.p.VM.set_memory_limits(self.s, vm, "1", "4", "2", "3")
         self.assertEqual(r["ErrorDescription"], ["VM_BAD_POWER_STATE", vm, "halted", "running"])
@@ -213,7 +213,7 @@ class Model(unittest.TestCase):
     def test_template_cannot_start(self):
         tpl = ok(self.p.VM.get_by_name_label(self.s, "Other install media"))[0]
         self.assertEqual(self.p.VM.start(self.s, tpl, False, False)["ErrorDescription"],
-                         ["VM_IS_TEMPLATE", tpl])
+                         ["VM_IS_TEMPLATE", tpl, "start"])
 
     def test_async_task(self):
         tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
@@ -225,7 +225,7 @@ class Model(unittest.TestCase):
         failed = ok(self.p.Async.VM.start(self.s, tpl, False, False))
         rec = ok(self.p.task.get_record(self.s, failed))
         self.assertEqual(rec["status"], "failure")
-        self.assertEqual(rec["error_info"], ["VM_IS_TEMPLATE", tpl])
+        self.assertEqual(rec["error_info"], ["VM_IS_TEMPLATE", tpl, "start"])
         ok(self.p.task.destroy(self.s, task))
         self.assertEqual(self.p.task.get_record(self.s, task)["ErrorDescription"][0],
                          "HANDLE_INVALID")

@@ -290,6 +290,22 @@ async function main() {
       () => brief(xapi.pool.other_config))), 'barrier key left in pool.other_config')
   ok('set_name_description + update_other_config (remove_from/add_to) seen after barrier()')
 
+  // what XO's VM wizard does for a network interface: the first allowed slot, then VIF.create
+  const devices = await xapi.call('VM.get_allowed_VIF_devices', vmRef)
+  check(Array.isArray(devices) && devices.length === 16 && devices[0] === '0',
+    `VM.get_allowed_VIF_devices of a VM without VIFs: ${brief(devices)}`)
+  const vifRef = await xapi.call('VIF.create', {
+    device: devices[0], MAC: '', MTU: '1500', network: pif.network, VM: vmRef,
+    other_config: {}, qos_algorithm_params: {}, qos_algorithm_type: '',
+    locking_mode: 'network_default', ipv4_allowed: [], ipv6_allowed: [],
+  })
+  const vif = await waitCache(`new VIF ${vifRef}`, () => byRef(vifRef), () => history(vifRef))
+  check(vif.device === devices[0] && vif.VM === vmRef && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(vif.MAC),
+    `cached VIF: ${brief({ device: vif.device, VM: vif.VM, MAC: vif.MAC })}`)
+  const left = await xapi.call('VM.get_allowed_VIF_devices', vmRef)
+  check(!left.includes(devices[0]) && left.length === 15, `allowed VIF devices after VIF.create: ${brief(left)}`)
+  ok(`VM.get_allowed_VIF_devices -> ${devices[0]} first; VIF.create with it (MAC ${vif.MAC}); the slot is gone from the list`)
+
   await xapi.call('VM.start', vmRef, false, false)
   vm = await waitCache('power_state Running', () => byRef(vmRef)?.power_state === 'Running' && byRef(vmRef), () => history(vmRef))
   check(vm.resident_on === host.$ref, `running VM resident_on ${vm.resident_on}, want ${host.$ref}`)
