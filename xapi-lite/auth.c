@@ -165,16 +165,29 @@ auth_set_hash(const char *file, const char *user, const char *hash)
 	return 0;
 }
 
+/* Starting a helper takes its input's and its output's pipe, both ends (stderr shares the
+   output's); a running one keeps its output's read end. Those of the running helpers and
+   of the one starting come out of the descriptors connections leave free. */
+#define HELPER_START_FDS	4
+_Static_assert(XAPI_FD_RESERVE >= XAPI_MAX_CRYPT_HELPERS + HELPER_START_FDS,
+    "XAPI_FD_RESERVE cannot hold the crypt helpers' pipes");
+
 int
-auth_crypt(struct park *pk, const char *password, const char *salt,
+auth_crypt(struct xapi *x, struct park *pk, const char *password, const char *salt,
     void (*done)(struct xapi *, struct park *, struct rpc_reply *))
 {
 	char	*argv[8];
 	char	 input[4100];
+	int	 started;
 
 	auth_helper_argv(argv, pk->attempt, (char *)(uintptr_t)salt);
 	snprintf(input, sizeof(input), "%s\n", password);
-	if (park_job(pk, argv, input, done) == -1)
+	/* The reserve used up by other children and files: idle connections make room. */
+	while ((started = park_job(pk, argv, input, done)) == -1 &&
+	    (errno == EMFILE || errno == ENFILE) && x->shed_idle != NULL &&
+	    x->shed_idle(x, HELPER_START_FDS) > 0)
+		;
+	if (started == -1)
 		return -1;
 	pk->crypt = 1;
 	return 0;
@@ -235,7 +248,7 @@ auth_next(struct xapi *x)
 }
 
 const char *
-auth_crypt_result(struct park *pk, const char *password, const char *salt,
+auth_crypt_result(struct xapi *x, struct park *pk, const char *password, const char *salt,
     void (*done)(struct xapi *, struct park *, struct rpc_reply *), int *again)
 {
 	char	*out = pk->job->out.p ? pk->job->out.p : "";
@@ -245,7 +258,7 @@ auth_crypt_result(struct park *pk, const char *password, const char *salt,
 	if (pk->job->status == 127 && pk->attempt == 0) {
 		/* No openssl here (dom0 has busybox): the same with mkpasswd. */
 		pk->attempt = 1;
-		if (auth_crypt(pk, password, salt, done) == 0) {
+		if (auth_crypt(x, pk, password, salt, done) == 0) {
 			*again = 1;
 			return NULL;
 		}

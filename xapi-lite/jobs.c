@@ -4,6 +4,7 @@
  * (or starts the next job). The loop never waits for a child. Calls that wait for a time
  * (a failed login's delay) or for a crypt helper (auth.c's queue) resume from here too.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,11 @@ park_job(struct park *pk, char *const argv[], const char *input,
 	else if ((pk->job = calloc(1, sizeof(*pk->job))) == NULL)
 		return -1;
 	if (exec_start_input(pk->job, argv, JOB_OUTPUT_MAX, input) == -1) {
+		int	e = errno;	/* EMFILE: the caller may free some */
+
 		free(pk->job);
 		pk->job = NULL;
+		errno = e;
 		return -1;
 	}
 	pk->job_done = done;

@@ -30,8 +30,8 @@ helper_output(struct xapi *x, struct park *pk, struct rpc_reply *r, int part,
 	const char	*out;
 	int		 again;
 
-	if ((out = auth_crypt_result(pk, park_ctx_part(pk, part), salt, done, &again)) == NULL &&
-	    again)
+	if ((out = auth_crypt_result(x, pk, park_ctx_part(pk, part), salt, done,
+	    &again)) == NULL && again)
 		r->parked = 1;
 	else if (out == NULL)
 		rpc_fail(x, r, "CHANGE_PASSWORD_REJECTED", 1,
@@ -44,7 +44,7 @@ helper_output(struct xapi *x, struct park *pk, struct rpc_reply *r, int part,
 static void
 hash_new(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	if (auth_crypt(pk, park_ctx_part(pk, CTX_NEW), NULL, new_hashed) == -1) {
+	if (auth_crypt(x, pk, park_ctx_part(pk, CTX_NEW), NULL, new_hashed) == -1) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 		return;
 	}
@@ -55,7 +55,7 @@ hash_new(struct xapi *x, struct park *pk, struct rpc_reply *r)
 static void
 check_old(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	if (auth_crypt(pk, park_ctx_part(pk, CTX_OLD), park_ctx_part(pk, CTX_SALT),
+	if (auth_crypt(x, pk, park_ctx_part(pk, CTX_OLD), park_ctx_part(pk, CTX_SALT),
 	    old_checked) == -1) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 		return;

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE	/* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ struct conn {
 
 static void	on_conn(struct loop *, int, void *, int);
 static void	on_peer(struct loop *, int, void *, int);
+static int	make_room(struct server *, const struct conn *, int, int);
 
 static void
 release_body(struct server *s, struct conn *c)
@@ -450,6 +452,7 @@ begin_console(struct server *s, struct conn *c, const struct http_request *req, 
 	}
 	buf_consume(&c->in, hdr);
 	c->peer = fd;
+	(void)make_room(s, c, c->local, 0);	/* proven itself: c stays in any case */
 	buf_init(&c->peer_out, CONSOLE_BUF);
 	if (buf_lit(&c->out, "HTTP/1.1 200 OK\r\n\r\n") == -1)
 		c->dead = 1;
@@ -502,6 +505,7 @@ begin_transfer(struct server *s, struct conn *c, const struct http_request *req,
 		respond(c, status, "text/plain", msg, strlen(msg), 0);
 		return;
 	}
+	(void)make_room(s, c, c->local, 0);	/* the file is one more; c stays anyway */
 	buf_consume(&c->in, hdr);
 	if (upload) {
 		(void)upload_some(s, c, c->in.p, c->in.len, &used);
@@ -532,6 +536,54 @@ oldest_unproven(struct server *s, int local, const char *client, const struct co
 			best = c;
 	}
 	return best;
+}
+
+/* Descriptors held for connections: each one's socket, a console's far end, a transfer's
+   file. Counted, not guessed from how high the numbers go: a closed connection's low
+   number goes to the next one, while the high ones stay taken. */
+static int
+conn_fds(const struct server *s)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < s->nconns; i++)
+		n += 1 + (s->conns[i]->peer != -1) + (s->conns[i]->xfer.fd != -1);
+	return n;
+}
+
+/* Closes unproven connections (local's kind first, then the other) while connections
+   hold more than their share of descriptors and extra more are wanted (a newcomer not yet
+   counted). Returns 0 once within the share, -1 when no unproven connection is left. */
+static int
+make_room(struct server *s, const struct conn *self, int local, int extra)
+{
+	struct conn	*victim;
+
+	while (conn_fds(s) + extra > s->conn_fds_max) {
+		if ((victim = oldest_unproven(s, local, NULL, self)) == NULL &&
+		    (victim = oldest_unproven(s, !local, NULL, self)) == NULL)
+			return -1;
+		conn_close(s, victim);
+	}
+	return 0;
+}
+
+/* x->shed_idle: a helper found no descriptor free. */
+static int
+shed_idle(struct xapi *x, int n)
+{
+	struct server	*s = x->shed_arg;
+	struct conn	*victim;
+	int		 closed;
+
+	for (closed = 0; closed < n; closed++) {
+		if ((victim = oldest_unproven(s, 0, NULL, NULL)) == NULL &&
+		    (victim = oldest_unproven(s, 1, NULL, NULL)) == NULL)
+			break;
+		conn_close(s, victim);
+	}
+	return closed;
 }
 
 /* Counts c against its client address's cap, once the address is known. A client at its
@@ -801,7 +853,7 @@ on_accept(struct loop *l, int lfd, void *arg, int mask)
 	struct conn		*c, *victim;
 	struct sockaddr_in	 peer;
 	socklen_t		 plen;
-	int			 fd, full, evicted;
+	int			 fd, full;
 
 	(void)l;
 	(void)mask;
@@ -810,26 +862,27 @@ on_accept(struct loop *l, int lfd, void *arg, int mask)
 		memset(&peer, 0, sizeof(peer));
 		if ((fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-			/* Out of descriptors: an unproven connection makes room. */
+			/* Out of descriptors all the same (files, jobs): an unproven
+			   connection makes room. */
 			if ((errno == EMFILE || errno == ENFILE) &&
-			    (victim = oldest_unproven(s, ls->local, NULL, NULL)) != NULL) {
+			    ((victim = oldest_unproven(s, ls->local, NULL, NULL)) != NULL ||
+			    (victim = oldest_unproven(s, !ls->local, NULL, NULL)) != NULL)) {
 				conn_close(s, victim);
 				continue;
 			}
 			return;
 		}
 		/* Full: the oldest connection that has not sent a request makes room; when
-		   every one has, the newcomer goes. Nearly out of descriptors (the lowest free
-		   number is handed out, so a high one means few are left for password
-		   helpers, xl and files), two make room, so the count goes down again. */
+		   every one has, the newcomer goes. The same when connections would hold
+		   more descriptors than their share, so that XAPI_FD_RESERVE stay free for
+		   password helpers, xl and files. */
 		full = ls->local ? s->nlocal == XAPI_MAX_LOCAL_CONNECTIONS :
 		    s->ntcp == XAPI_MAX_CONNECTIONS;
-		for (evicted = 0; (full || fd >= s->fd_limit - XAPI_FD_RESERVE) && evicted < 2 &&
-		    (victim = oldest_unproven(s, ls->local, NULL, NULL)) != NULL; evicted++) {
+		if (full && (victim = oldest_unproven(s, ls->local, NULL, NULL)) != NULL) {
 			conn_close(s, victim);
 			full = 0;
 		}
-		if (evicted == 0 && fd >= s->fd_limit - XAPI_FD_RESERVE)
+		if (!full && make_room(s, NULL, ls->local, 1) == -1)
 			full = 1;
 		if (full || (c = calloc(1, sizeof(*c))) == NULL) {
 			close(fd);
@@ -985,9 +1038,19 @@ server_start(struct server *s)
 {
 	struct rlimit	rl;
 	size_t		i;
+	int		fd, own = 0;
 
 	s->fd_limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < XAPI_MAX_FDS ?
 	    (int)rl.rlim_cur : XAPI_MAX_FDS;
+	/* Connections get what the process has not opened yet (listeners, journal, log,
+	   the wake pipe), less the reserve; at least one, or nobody could ever get in. */
+	for (fd = 0; fd < s->fd_limit; fd++)
+		own += fcntl(fd, F_GETFD) != -1;
+	s->conn_fds_max = s->fd_limit - own - XAPI_FD_RESERVE;
+	if (s->conn_fds_max < 1)
+		s->conn_fds_max = 1;
+	s->x->shed_idle = shed_idle;
+	s->x->shed_arg = s;
 	for (i = 0; i < s->nlisten; i++)
 		if (loop_add(s->loop, s->listen[i].fd, LOOP_IN, on_accept, &s->listen[i]) == -1)
 			return -1;

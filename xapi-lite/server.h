@@ -34,6 +34,9 @@ struct server {
 	int		(*commit)(struct xapi *);	/* makes changes durable; -1: not */
 	int		 wake_fd;	/* readable when a child exited (SIGCHLD); -1: none */
 	int		 fd_limit;	/* descriptors this process may open */
+	/* Of them, what connections may hold (sockets, console peers, transfers' files):
+	   the rest is the process's own and XAPI_FD_RESERVE for helpers. */
+	int		 conn_fds_max;
 };
 
 /* listen.c: listens on "ADDR:PORT" (IPv4), or on a Unix socket at path (replacing a stale

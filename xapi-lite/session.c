@@ -196,7 +196,7 @@ login_go(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		login_failed(x, pk, r);
 		return;
 	}
-	if (auth_crypt(pk, park_ctx_part(pk, CTX_PASSWORD), park_ctx_part(pk, CTX_SALT),
+	if (auth_crypt(x, pk, park_ctx_part(pk, CTX_PASSWORD), park_ctx_part(pk, CTX_SALT),
 	    login_checked) == -1) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot start the password helper");
 		login_logged(x, pk, park_ctx_part(pk, CTX_USER), r);
@@ -212,7 +212,7 @@ login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	const char	*user = park_ctx_part(pk, CTX_USER), *made;
 	int		 again;
 
-	made = auth_crypt_result(pk, park_ctx_part(pk, CTX_PASSWORD),
+	made = auth_crypt_result(x, pk, park_ctx_part(pk, CTX_PASSWORD),
 	    park_ctx_part(pk, CTX_SALT), login_checked, &again);
 	if (again) {
 		r->parked = 1;

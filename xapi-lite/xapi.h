@@ -99,6 +99,10 @@ struct xapi {
 	long long	 sim_domids;	/* the sim backend's last domain id */
 	struct loop	*loop;		/* the event loop everything registers with */
 	uint64_t	 allowed_gen;	/* db generation allowed_refresh last saw */
+	/* The server's: closes up to n connections that have not sent a request, giving
+	   their descriptors to a helper that could not start without; how many it closed. */
+	int		(*shed_idle)(struct xapi *, int n);
+	void		*shed_arg;
 };
 
 struct journal;
@@ -223,8 +227,9 @@ int	auth_same(const char *stored, const char *made);
 void	auth_helper_argv(char *argv[], int mkpasswd, char *salt);
 /* Starts the crypt helper as pk's job on password with salt (NULL: a random one): openssl,
    or mkpasswd once pk->attempt says openssl was missing. done gets the result. Only for a
-   call auth_next chose, or in done (the call keeps its helper's place). 0 or -1. */
-int	auth_crypt(struct park *pk, const char *password, const char *salt,
+   call auth_next chose, or in done (the call keeps its helper's place). Out of descriptors,
+   idle connections give theirs up (x->shed_idle) and it tries again. 0 or -1. */
+int	auth_crypt(struct xapi *x, struct park *pk, const char *password, const char *salt,
 	    void (*done)(struct xapi *, struct park *, struct rpc_reply *));
 /* Queues pk (r->parked) for a crypt helper: start runs as its resume once one of the
    XAPI_MAX_CRYPT_HELPERS is free for it, and calls auth_crypt. */
@@ -239,8 +244,8 @@ struct park *auth_next(struct xapi *x);
 void	auth_free(struct xapi *x);
 /* In done: the hash the helper printed, or NULL when it could not run. When openssl was
    missing and mkpasswd has been started in its place, NULL with *again set: park the call. */
-const char *auth_crypt_result(struct park *pk, const char *password, const char *salt,
-	    void (*done)(struct xapi *, struct park *, struct rpc_reply *), int *again);
+const char *auth_crypt_result(struct xapi *x, struct park *pk, const char *password,
+	    const char *salt, void (*done)(struct xapi *, struct park *, struct rpc_reply *), int *again);
 /* Replaces user's hash in a shadow-style file atomically (a new file renamed over it, every
    other line kept, mode 0600). Returns 0, or -1 with errno set (ENOENT: no such user). */
 int	auth_set_hash(const char *file, const char *user, const char *hash);
