@@ -1,7 +1,9 @@
 """make bench-host: xapi-lite managing real Xen on the live ISO under QEMU TCG. Measures
 QEMU start -> the first successful XenAPI login over HTTPS, VM.start -> Running for the demo
 guest (median of several starts), how soon a guest that powers itself off is seen Halted,
-and xapi-lite's resident memory with ten VMs. Prints a Markdown report.
+how long a running guest is paused while VM.snapshot clones its disk, VM.suspend and
+VM.resume of a 128 MiB guest (and its image's size), and xapi-lite's resident memory with
+ten VMs. Prints a Markdown report.
 
 Usage: python3 bench/host_bench.py ISO [STARTS]
 """
@@ -21,6 +23,7 @@ from test_live import boot_with  # noqa: E402
 from bench import cpu_model  # noqa: E402
 
 PASSWORD = "atoll-bench-pw"
+SNAPSHOTS = 3     # VM.snapshot of the running guest, for the pause's median
 
 
 def ok(r):
@@ -95,6 +98,36 @@ def main():
                    for e in batch["events"]):
                 halted_after = time.monotonic() - t
 
+        # A running 128 MiB guest with a 1 GiB disk: the pause VM.snapshot makes (xapi-lite's
+        # call log says it), then VM.suspend and VM.resume, and the image's size.
+        if ok(api.VM.get_power_state(s, guest)) == "Running":
+            ok(api.VM.hard_shutdown(s, guest))
+        pv = demo_vm(api, s, "bench suspend", memory=128 * 1024 * 1024)
+        sr = ok(api.SR.get_by_name_label(s, "Local storage"))[0]
+        vdi = ok(api.VDI.create(s, {
+            "name_label": "bench disk", "SR": sr, "virtual_size": str(1024 ** 3),
+            "type": "user", "sharable": False, "read_only": False, "other_config": {}}))
+        ok(api.VBD.create(s, {
+            "VM": pv, "VDI": vdi, "userdevice": "0", "bootable": False, "mode": "RW",
+            "type": "Disk", "empty": False, "other_config": {}, "qos_algorithm_type": "",
+            "qos_algorithm_params": {}}))
+        ok(api.VM.start(s, pv, False, False))
+        for i in range(SNAPSHOTS):
+            ok(api.VM.snapshot(s, pv, "bench snapshot %d" % i))
+        _, out = vm.run("grep -o 'paused_ms=[0-9]*' /var/log/xapi-lite.log")
+        pauses = [int(w.split("=")[1]) for w in out.split()]
+        t = time.monotonic()
+        ok(api.VM.suspend(s, pv))
+        suspend_s = time.monotonic() - t
+        image = ok(api.VDI.get_location(s, ok(api.VM.get_suspend_VDI(s, pv))))
+        _, out = vm.run("find /var/lib/atoll -name %s -exec stat -c %%s {} +" % image)
+        image_mib = int(out.split()[-1]) / 1024 ** 2
+        t = time.monotonic()
+        ok(api.VM.resume(s, pv, False, False))
+        resume_s = time.monotonic() - t
+        assert ok(api.VM.get_power_state(s, pv)) == "Running"
+        ok(api.VM.hard_shutdown(s, pv))
+
         # Memory with ten VMs, as many running as the 2 GiB machine holds.
         idle_rss = rss_kib(vm)
         running = 0
@@ -120,6 +153,12 @@ def main():
     print("| `xl shutdown` in dom0 -> `Halted` event (the guest's own shutdown included) "
           "| %s | |"
           % ("%.1f s" % halted_after if halted_after else "not seen in 120 s"))
+    print("| running guest paused by `VM.snapshot` (1 GiB disk), median of %d (max) "
+          "| %d ms (%d ms) | <= 100 ms |" % (len(pauses), statistics.median(pauses),
+                                            max(pauses)))
+    print("| `VM.suspend` of a running 128 MiB guest | %.1f s (image %.0f MiB) | |"
+          % (suspend_s, image_mib))
+    print("| `VM.resume` of it | %.1f s | |" % resume_s)
     print("| xapi-lite RSS (peak), no guests | %.1f MiB (%.1f MiB) | |"
           % (idle_rss[0] / 1024, idle_rss[1] / 1024))
     print("| xapi-lite RSS (peak), 10 VMs (%d running) | %.1f MiB (%.1f MiB) | <= 16 MiB |"
