@@ -83,6 +83,7 @@ struct xapi {
 	char		 preauth[16][REF_LEN + 1];
 	unsigned	 npreauth;
 	const char	*backend;	/* "sim" or "xen" */
+	long long	 clean_shutdown_timeout; /* seconds (--clean-shutdown-timeout) */
 	struct obj	*pool, *host;	/* the one pool and the local host */
 	struct park	*parked;
 	struct reg	*regs;
