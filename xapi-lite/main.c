@@ -406,6 +406,7 @@ main(int argc, char *argv[])
 	}
 	server_close(&s);
 	auth_free(&x);
+	park_release_all(&x);
 	xen_free(&x);
 	housekeeping_free(&x);
 	session_free(&x);
