@@ -18,6 +18,9 @@ struct op_error {
    allowed_operations (needs the guest's cooperation advertised), 0 before doing it. */
 int	allowed_vm_check(struct xapi *x, struct obj *vm, const char *op, int strict,
 	    struct op_error *e);
+/* 1 when VM operation op (hard_shutdown, hard_reboot) may start while operation running
+   is in progress, cancelling it (XAPI's VM.hard_shutdown and hard_reboot); else 0. */
+int	allowed_vm_cancels(const char *op, const char *running);
 /* The same for VDI operations ("resize", "copy", "destroy"...). */
 int	allowed_vdi_check(struct xapi *x, struct obj *vdi, const char *op, int strict,
 	    struct op_error *e);

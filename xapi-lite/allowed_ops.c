@@ -176,6 +176,62 @@ feature_check(struct xapi *x, struct obj *vm, const char *op, int strict, struct
 	return 0;
 }
 
+/* XAPI's is_allowed_concurrently, for the overlaps xapi-lite can do: a hard_shutdown
+   while no other runs, and a hard_reboot while no hard_shutdown or hard_reboot does,
+   each cancelling what it finds (allowed_vm_cancels). Departure: XAPI also lets a hard
+   operation run beside anything else (a suspend, a snapshot: it cancels the suspend),
+   and clones, copies and snapshots side by side; xapi-lite refuses those overlaps. */
+static int
+allowed_concurrently(const char *op, const struct val *cur)
+{
+	size_t	i;
+
+	for (i = 0; i < cur->u.st.n; i++)
+		if (!allowed_vm_cancels(op, cur->u.st.m[i].v->u.s.p))
+			return 0;
+	return 1;
+}
+
+int
+allowed_vm_cancels(const char *op, const char *running)
+{
+	/* message_forwarding.ml's VM.hard_shutdown and VM.hard_reboot: the operations
+	   they cancel, of those xapi-lite runs as one xl job. */
+	static const char *const by_hard_shutdown[] = { "clean_shutdown", "clean_reboot",
+		"hard_reboot", "shutdown", NULL };
+	static const char *const by_hard_reboot[] = { "clean_shutdown", "clean_reboot",
+		NULL };
+
+	return (strcmp(op, "hard_shutdown") == 0 && in_list(by_hard_shutdown, running)) ||
+	    (strcmp(op, "hard_reboot") == 0 && in_list(by_hard_reboot, running));
+}
+
+/* OTHER_OPERATION_IN_PROGRESS as XAPI's report_concurrent_operations_error: one
+   operation and its key, or several as {a,b} and {key1,key2}. */
+static int
+in_progress(struct op_error *e, struct obj *vm, const struct val *cur)
+{
+	size_t	i, ol = 1, kl = 1;
+
+	for (i = 0; i < cur->u.st.n; i++) {
+		ol += strlen(cur->u.st.m[i].v->u.s.p) + 1;
+		kl += strlen(cur->u.st.m[i].name) + 1;
+	}
+	/* One operation, or more than XAPI's few overlaps: the first stands for them. */
+	if (cur->u.st.n == 1 || ol >= sizeof(e->expected) || kl >= sizeof(e->buf))
+		return fail(e, "OTHER_OPERATION_IN_PROGRESS", 4, "VM", vm->ref,
+		    cur->u.st.m[0].v->u.s.p, cur->u.st.m[0].name);
+	for (ol = kl = 0, i = 0; i < cur->u.st.n; i++) {
+		ol += (size_t)snprintf(e->expected + ol, sizeof(e->expected) - ol, "%c%s",
+		    i ? ',' : '{', cur->u.st.m[i].v->u.s.p);
+		kl += (size_t)snprintf(e->buf + kl, sizeof(e->buf) - kl, "%c%s",
+		    i ? ',' : '{', cur->u.st.m[i].name);
+	}
+	memcpy(e->expected + ol, "}", 2);
+	memcpy(e->buf + kl, "}", 2);
+	return fail(e, "OTHER_OPERATION_IN_PROGRESS", 4, "VM", vm->ref, e->expected, e->buf);
+}
+
 int
 allowed_vm_check(struct xapi *x, struct obj *vm, const char *op, int strict,
     struct op_error *e)
@@ -212,11 +268,8 @@ allowed_vm_check(struct xapi *x, struct obj *vm, const char *op, int strict,
 		    state_bit(ps) == PAUSED ? 1 : 0;
 		return fail(e, "VM_BAD_POWER_STATE", 3, vm->ref, e->expected, names[i], NULL);
 	}
-	/* Departure: XAPI lets a few operations overlap (hard_shutdown during a clean one,
-	   clones side by side); xapi-lite runs one operation on a VM at a time. */
-	if (cur->u.st.n > 0)
-		return fail(e, "OTHER_OPERATION_IN_PROGRESS", 4, "VM", vm->ref,
-		    cur->u.st.m[0].v->u.s.p, cur->u.st.m[0].name);
+	if (cur->u.st.n > 0 && !allowed_concurrently(op, cur))
+		return in_progress(e, vm, cur);
 	if (is_template && !is_snapshot && !in_list(template_ops, op) &&
 	    !(strcmp(op, "destroy") == 0 && !db_get(&x->db, vm, F_VM_is_default_template)->u.b &&
 	    !map_true(db_get(&x->db, vm, F_VM_other_config), "default_template")))

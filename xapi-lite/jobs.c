@@ -191,6 +191,22 @@ park_unlink(struct xapi *x, struct park *pk)
 }
 
 void
+park_release_all(struct xapi *x)
+{
+	struct park	*pk;
+
+	while ((pk = x->parked) != NULL) {
+		x->parked = pk->next;
+		if (pk->job != NULL) {
+			exec_free(pk->job);	/* its child is left to end */
+			free(pk->job);
+			pk->job = NULL;
+		}
+		park_free(pk);
+	}
+}
+
+void
 park_free(struct park *pk)
 {
 	if (pk->job != NULL) {

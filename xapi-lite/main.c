@@ -144,12 +144,28 @@ clock_unix(void)
 	return (long long)time(NULL);
 }
 
+/* A whole number of seconds from min to max, or -1. */
+static long long
+seconds_arg(const char *s, long long min, long long max)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || s[0] == '-' || s[0] == '+' ||
+	    s[0] == ' ' || n < min || n > max)
+		return -1;
+	return n;
+}
+
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: xapi-lite --backend sim|xen --state DIR [--listen ADDR:PORT]...\n"
 	    "                 [--unix PATH] [--password-file FILE] [--log FILE|-]\n"
 	    "                 [--host-config PROGRAM] [--zoneinfo DIR]\n"
+	    "                 [--clean-shutdown-timeout SECONDS]\n"
 	    "       xapi-lite --help | --version\n"
 	    "Serves the XenAPI (XML-RPC on POST /, JSON-RPC on POST /jsonrpc).\n"
 	    "  --backend sim    an in-process simulated host (tests, demos)\n"
@@ -162,7 +178,11 @@ usage(FILE *f)
 	    "  --log FILE|-     one line per call; - is standard error\n"
 	    "  --host-config P  applies host settings (hostname, network, time, ssh, password,\n"
 	    "                   reboot); without it they are only recorded\n"
-	    "  --zoneinfo DIR   the time zone files (default /usr/share/zoneinfo)\n");
+	    "  --zoneinfo DIR   the time zone files (default /usr/share/zoneinfo)\n"
+	    "  --clean-shutdown-timeout S\n"
+	    "                   a clean shutdown or reboot (xen backend) not done after S\n"
+	    "                   seconds fails, the guest left running (1 to %d, the default)\n",
+	    XAPI_CLEAN_SHUTDOWN_TIMEOUT_S);
 }
 
 int
@@ -177,6 +197,7 @@ main(int argc, char *argv[])
 		{ "log", required_argument, NULL, 'L' },
 		{ "host-config", required_argument, NULL, 'H' },
 		{ "zoneinfo", required_argument, NULL, 'z' },
+		{ "clean-shutdown-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -201,6 +222,7 @@ main(int argc, char *argv[])
 	memset(&x, 0, sizeof(x));
 	x.password_file = "/etc/shadow";
 	x.zoneinfo = "/usr/share/zoneinfo";
+	x.clean_shutdown_timeout = XAPI_CLEAN_SHUTDOWN_TIMEOUT_S;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': x.backend = optarg; break;
@@ -218,6 +240,15 @@ main(int argc, char *argv[])
 		case 'L': log_path = optarg; break;
 		case 'H': x.host_config = optarg; break;
 		case 'z': x.zoneinfo = optarg; break;
+		case 'T':
+			if ((x.clean_shutdown_timeout = seconds_arg(optarg, 1,
+			    XAPI_CLEAN_SHUTDOWN_TIMEOUT_S)) == -1) {
+				fprintf(stderr, "xapi-lite: --clean-shutdown-timeout %s: not a "
+				    "number of seconds from 1 to %d\n", optarg,
+				    XAPI_CLEAN_SHUTDOWN_TIMEOUT_S);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("xapi-lite %s\n", ATOLL_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -375,6 +406,7 @@ main(int argc, char *argv[])
 	}
 	server_close(&s);
 	auth_free(&x);
+	park_release_all(&x);
 	xen_free(&x);
 	housekeeping_free(&x);
 	session_free(&x);

@@ -54,7 +54,9 @@ task_complete(struct xapi *x, const char *ref, const struct rpc_reply *inner)
 		for (i = 0; errs != NULL && i < inner->nerr; i++)
 			fails |= hval_push(errs, hval_string(inner->err[i]));
 		fails |= db_set(&x->db, t, F_task_error_info, errs);
-		fails |= db_set(&x->db, t, F_task_status, hval_string("failure"));
+		/* TaskHelper.failed: a task that ends in TASK_CANCELLED is cancelled. */
+		fails |= db_set(&x->db, t, F_task_status, hval_string(
+		    strcmp(inner->err[0], "TASK_CANCELLED") == 0 ? "cancelled" : "failure"));
 	}
 	(void)fails;	/* out of memory: the task stays as it was, pending */
 }

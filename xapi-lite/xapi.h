@@ -83,6 +83,7 @@ struct xapi {
 	char		 preauth[16][REF_LEN + 1];
 	unsigned	 npreauth;
 	const char	*backend;	/* "sim" or "xen" */
+	long long	 clean_shutdown_timeout; /* seconds (--clean-shutdown-timeout) */
 	struct obj	*pool, *host;	/* the one pool and the local host */
 	struct park	*parked;
 	struct reg	*regs;
@@ -141,6 +142,9 @@ long long rpc_next_due(const struct xapi *x);
 int	park_set_ctx(struct park *pk, const char *const parts[], size_t n);
 /* Frees a park that is off every list; a child still running is killed and reaped. */
 void	park_free(struct park *pk);
+/* At exit: frees every park left (their callers are gone), leaving the children of those
+   with a job to end on their own (an xl create or shutdown is not cut short). */
+void	park_release_all(struct xapi *x);
 /* Part n of a park's context when it holds NUL-separated strings. */
 const char *park_ctx_part(const struct park *pk, int n);
 /* Takes pk off x's list of parked calls. */

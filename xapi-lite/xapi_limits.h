@@ -36,6 +36,10 @@
 							   free space refuses the suspend */
 #define XAPI_VBD_SLOTS		255		/* a VM's disk slots, 0 to 254 (XAPI's
 						   allowed_VBD_devices; dom0 has 256) */
+#define XAPI_CLEAN_SHUTDOWN_TIMEOUT_S	1200	/* a clean shutdown or reboot not done by then
+					   fails with VM_SHUTDOWN_TIMEOUT (XAPI's
+					   domain_shutdown_total_timeout); the default of
+					   --clean-shutdown-timeout, which allows no more */
 #define XAPI_VIF_SLOTS		16		/* its network slots, 0 to 15 */
 
 #endif

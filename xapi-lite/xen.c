@@ -7,6 +7,7 @@
  * keep running across restarts of xapi-lite. Domains are named by the VM's uuid.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "allowed.h"
 #include "exec.h"
 #include "hval.h"
+#include "loop.h"
 #include "rpc_impl.h"
 #include "storage.h"
 #include "suspend.h"
@@ -248,7 +250,15 @@ write_config(struct xapi *x, struct obj *vm, const char *path, struct rpc_reply 
 
 /* A power job's context (park_ctx_part): 0 the VM's ref, 1 the state it ends in, 2 the
    operation, 3 the configuration's path, 4 the operation's key in current_operations,
-   5 the suspend image's path ("" but for suspend and resume). */
+   5 the suspend image's path ("" but for suspend and resume), 6 the id of the loop's timer
+   that ends a clean shutdown or reboot at its deadline ("0" for the others). */
+
+/* The operations that wait for the guest, and so have a deadline. */
+static int
+waits_for_guest(const char *op)
+{
+	return strcmp(op, "clean_shutdown") == 0 || strcmp(op, "clean_reboot") == 0;
+}
 
 /* The operations that make a domain: their configuration is written first, Xen's free
    memory checked, and the new domain's id asked for after. */
@@ -268,6 +278,8 @@ operation_ended(struct xapi *x, struct park *pk)
 	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
 
 	x->xen->power_ops++;
+	if (x->loop != NULL)
+		loop_timer_del(x->loop, atoll(park_ctx_part(pk, 6)));
 	if (vm != NULL)
 		(void)vm_operation(x, vm, NULL, park_ctx_part(pk, 4));
 	return vm;
@@ -339,6 +351,77 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		return;
 	}
 	power_finish(x, pk, r, -1);
+}
+
+/* Kills pk's xl, whose operation done then ends once rpc_jobs has reaped it. */
+static void
+power_stop(struct xapi *x, struct park *pk,
+    void (*done)(struct xapi *, struct park *, struct rpc_reply *))
+{
+	if (pk->job->pid > 0)
+		(void)kill(pk->job->pid, SIGKILL);
+	pk->job_done = done;
+	loop_pending(x->loop);
+}
+
+/* A hard shutdown or reboot stopped the clean operation's xl: its caller hears what
+   XAPI's does when VM.hard_shutdown cancels its task (Task.cancel, xenopsd's Cancelled:
+   TASK_CANCELLED with the task), and the VM is the hard operation's. An xl that had
+   ended well before it was killed did the operation. */
+static void
+power_cancelled(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	if (pk->job->status == 0) {
+		power_done(x, pk, r);
+		return;
+	}
+	(void)operation_ended(x, pk);
+	rpc_fail(x, r, "TASK_CANCELLED", 1, rpc_printf(x, "%s", park_ctx_part(pk, 4)));
+}
+
+/* The guest did not shut down or reboot in time: xenopsd's Failed_to_shutdown, which
+   xapi_xenops.ml reports as VM_SHUTDOWN_TIMEOUT with the VM and the timeout as OCaml
+   prints a float ("1200."). The domain is left as it is, running. */
+static void
+power_timed_out(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	if (pk->job->status == 0) {
+		power_done(x, pk, r);
+		return;
+	}
+	(void)operation_ended(x, pk);
+	rpc_fail(x, r, "VM_SHUTDOWN_TIMEOUT", 2, rpc_printf(x, "%s", park_ctx_part(pk, 0)),
+	    rpc_printf(x, "%lld.", x->clean_shutdown_timeout));
+}
+
+/* A clean operation's deadline (the timer of id): its xl, if still waiting, is stopped. */
+static void
+clean_deadline(struct loop *l, long long id, void *arg)
+{
+	struct xapi	*x = arg;
+	struct park	*pk;
+
+	(void)l;
+	for (pk = x->parked; pk != NULL; pk = pk->next)
+		if (pk->job != NULL && pk->job_done == power_done &&
+		    atoll(park_ctx_part(pk, 6)) == id)
+			power_stop(x, pk, power_timed_out);
+}
+
+/* A hard operation (op) goes ahead of the clean ones it cancels (allowed_vm_cancels):
+   their xl is stopped and they fail. Departure: XAPI waits for the cancelled tasks to
+   end before it destroys the domain; here xl destroy starts at once, the killed xl
+   reaped beside it. */
+static void
+cancel_for(struct xapi *x, struct obj *vm, const char *op)
+{
+	struct park	*pk;
+
+	for (pk = x->parked; pk != NULL; pk = pk->next)
+		if (pk->job != NULL && pk->job_done == power_done &&
+		    strcmp(park_ctx_part(pk, 0), vm->ref) == 0 &&
+		    allowed_vm_cancels(op, park_ctx_part(pk, 2)))
+			power_stop(x, pk, power_cancelled);
 }
 
 /* Starts the xl command of the power operation in pk's context; pv_control says whether
@@ -440,7 +523,8 @@ xen_power_image(struct xapi *x, struct obj *vm, const char *op, const char *to,
     const char *image, struct rpc_reply *r, struct park *park)
 {
 	const char	*uuid = db_str(&x->db, vm, F_VM_uuid);
-	char		 path[512], opref[REF_LEN + 1];
+	char		 path[512], opref[REF_LEN + 1], timer[24];
+	long long	 deadline = 0;
 	size_t		 len;
 
 	if (park == NULL) {
@@ -461,19 +545,33 @@ xen_power_image(struct xapi *x, struct obj *vm, const char *op, const char *to,
 		db_uuid(&x->db, uuid_op);
 		snprintf(opref, sizeof(opref), "OpaqueRef:%s", uuid_op);
 	}
+	/* A clean shutdown or reboot fails at its deadline rather than wait for a guest
+	   that ignores it (no OS, a hung one), as XAPI's does. */
+	if (waits_for_guest(op) && x->loop != NULL && (deadline = loop_timer(x->loop,
+	    x->clean_shutdown_timeout * 1000, clean_deadline, x)) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return -1;
+	}
+	snprintf(timer, sizeof(timer), "%lld", deadline);
 	len = strlen(vm->ref) + strlen(to) + strlen(op) + strlen(path) + strlen(opref) +
-	    strlen(image) + 6;
+	    strlen(image) + strlen(timer) + 7;
 	if ((park->ctx = malloc(len)) == NULL || vm_operation(x, vm, op, opref) == -1) {
+		if (deadline > 0)
+			loop_timer_del(x->loop, deadline);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return -1;
 	}
 	park->ctxlen = len;
-	snprintf(park->ctx, len, "%s%c%s%c%s%c%s%c%s%c%s", vm->ref, 0, to, 0, op, 0, path, 0,
-	    opref, 0, image);
+	snprintf(park->ctx, len, "%s%c%s%c%s%c%s%c%s%c%s%c%s", vm->ref, 0, to, 0, op, 0, path,
+	    0, opref, 0, image, 0, timer);
+	if (strcmp(op, "hard_shutdown") == 0 || strcmp(op, "hard_reboot") == 0)
+		cancel_for(x, vm, op);
 	/* A new domain first asks Xen for its free memory (memory_checked goes on from there). */
 	if (makes_domain(op) ?
 	    park_job(park, (char *const[]){ "xl", "info", NULL }, NULL, memory_checked) :
 	    run_op(park, uuid, pv_control(x, vm)) == -1) {
+		if (deadline > 0)
+			loop_timer_del(x->loop, deadline);
 		(void)vm_operation(x, vm, NULL, opref);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
 		return -1;

@@ -2,11 +2,15 @@
 """A stand-in for xl, for xapi-lite's xen backend in the API tests: domains live in a JSON
 file ($FAKE_XL_DIR/domains), each command line is appended to $FAKE_XL_DIR/log. A saved
 image holds the domain's name and birth (its "uptime"), so a restore can be told from a
-fresh create. $FAKE_XL_DIR/fail names a subcommand that fails instead (exit 1)."""
+fresh create. $FAKE_XL_DIR/fail names a subcommand that fails instead (exit 1).
+$FAKE_XL_DIR/ignore-shutdown lists domains (one name a line) whose guest ignores shutdown
+and reboot requests, as one with no OS or hung: `shutdown -w` and `reboot -w` of those
+wait until killed, having written their pid to $FAKE_XL_DIR/waiting.PID."""
 import json
 import os
 import re
 import sys
+import time
 
 DIR = os.environ["FAKE_XL_DIR"]
 DOMS = os.path.join(DIR, "domains")
@@ -30,6 +34,24 @@ def store(st):
 def name_of(cfg):
     with open(cfg) as f:
         return re.search(r'^name = "([^"]+)"', f.read(), re.M).group(1)
+
+
+def ignores_shutdown(name):
+    try:
+        with open(os.path.join(DIR, "ignore-shutdown")) as f:
+            return name in f.read().split()
+    except FileNotFoundError:
+        return False
+
+
+def wait_forever():
+    """xl -w for a domain that never goes: until a signal ends this process, or its
+    caller has gone (xapi-lite leaves xl running when it stops; a stand-in need not)."""
+    parent = os.getppid()
+    with open(os.path.join(DIR, "waiting.%d" % os.getpid()), "w") as f:
+        f.write(str(os.getpid()))
+    while os.getppid() == parent:
+        time.sleep(0.2)
 
 
 def main(argv):
@@ -86,6 +108,10 @@ def main(argv):
             del doms[name]
     elif cmd == "domid":
         print(doms[rest[0]]["domid"])
+    elif cmd in ("shutdown", "reboot") and ignores_shutdown(rest[0]):
+        if "-w" in args:
+            wait_forever()
+        return 0
     elif cmd in ("destroy", "shutdown"):
         doms.pop(rest[0], None)
     elif cmd in ("pause", "unpause"):

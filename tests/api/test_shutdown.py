@@ -1,0 +1,253 @@
+"""Clean shutdowns and reboots of guests that ignore them, on the xen backend against the
+stand-in xl (fake_xl.py, its ignore-shutdown list): as in XAPI, VM.hard_shutdown and
+VM.hard_reboot may run while a clean operation waits (xapi_vm_lifecycle.ml
+is_allowed_concurrently) and cancel it (message_forwarding.ml: the clean call fails with
+TASK_CANCELLED), and a clean operation not done by --clean-shutdown-timeout fails with
+VM_SHUTDOWN_TIMEOUT [vm, timeout], the VM left running with no operation."""
+import glob
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import xmlrpc.client
+
+from xapi_server import BIN, PASSWORD, server_on_path
+
+DEADLINE = 60  # seconds a test waits for a state before it fails
+
+
+def ok(r):
+    assert r["Status"] == "Success", r
+    return r["Value"]
+
+
+def failure(r):
+    assert r["Status"] == "Failure", r
+    return r["ErrorDescription"]
+
+
+def wait_for(what, test):
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+        v = test()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+class StubbornGuests:
+    """A xen-backend server on the stand-in xl; subclasses say its extra options."""
+    extra = []
+
+    @classmethod
+    def setUpClass(cls):
+        cls.bindir = tempfile.mkdtemp(prefix="fake-xl-")
+        os.symlink(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_xl.py"),
+                   os.path.join(cls.bindir, "xl"))
+        os.environ["FAKE_XL_DIR"] = cls.bindir
+        try:
+            cls.server = server_on_path(cls.bindir, extra=["--backend", "xen"] + cls.extra)
+        finally:
+            del os.environ["FAKE_XL_DIR"]
+        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
+        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "shutdown"))
+
+    @classmethod
+    def tearDownClass(cls):
+        status = cls.server.stop()
+        log = cls.server.log_text()
+        cls.server.remove()
+        shutil.rmtree(cls.bindir, ignore_errors=True)
+        assert status == 0, log
+
+    def setUp(self):
+        for path in glob.glob(os.path.join(self.bindir, "waiting.*")):
+            os.unlink(path)
+
+    def stubborn_vm(self, name):
+        """A running VM whose guest ignores shutdown and reboot requests."""
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        vm = ok(self.p.VM.clone(self.s, tpl, name))
+        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        ok(self.p.VM.start(self.s, vm, False, False))
+        uuid = ok(self.p.VM.get_uuid(self.s, vm))
+        self.ignore(uuid, True)
+        return vm, uuid
+
+    def ignore(self, uuid, on):
+        path = os.path.join(self.bindir, "ignore-shutdown")
+        names = set(open(path).read().split()) if os.path.exists(path) else set()
+        names = names | {uuid} if on else names - {uuid}
+        with open(path, "w") as f:
+            f.write("\n".join(sorted(names)) + "\n")
+
+    def in_background(self, method, *args):
+        """Calls VM.method on its own connection in a thread; returns (thread, result)."""
+        result = {}
+
+        def call():
+            p = xmlrpc.client.ServerProxy(self.server.url)
+            result["r"] = getattr(p.VM, method)(self.s, *args)
+        t = threading.Thread(target=call)
+        t.start()
+        return t, result
+
+    def waiting_xl(self):
+        """The pid of the one stand-in xl waiting for a guest, once there is one."""
+        files = glob.glob(os.path.join(self.bindir, "waiting.*"))
+        return int(files[0].rsplit(".", 1)[1]) if len(files) == 1 else None
+
+    def xl_gone(self, pid):
+        """The waiting xl was killed and reaped (a zombie would still answer kill 0)."""
+        try:
+            os.kill(pid, 0)
+            return False
+        except ProcessLookupError:
+            os.unlink(os.path.join(self.bindir, "waiting.%d" % pid))
+            return True
+
+    def current(self, vm):
+        return ok(self.p.VM.get_current_operations(self.s, vm))
+
+    def domains(self):
+        with open(os.path.join(self.bindir, "domains")) as f:
+            return json.load(f)["doms"]
+
+
+class HardDuringClean(StubbornGuests, unittest.TestCase):
+    def start_clean(self, vm, op):
+        t, result = self.in_background(op, vm)
+        pid = wait_for("xl to wait for the guest", self.waiting_xl)
+        ops = wait_for("the operation", lambda: self.current(vm))
+        self.assertEqual(list(ops.values()), [op])
+        return t, result, pid, list(ops.keys())[0]
+
+    def test_hard_shutdown_cancels_clean_shutdown(self):
+        vm, uuid = self.stubborn_vm("ignores-shutdown")
+        t, result, pid, key = self.start_clean(vm, "clean_shutdown")
+        self.assertTrue(t.is_alive(), "the clean shutdown waits for the guest")
+        # XAPI's list while a clean shutdown runs: the hard operations only.
+        self.assertEqual(ok(self.p.VM.get_allowed_operations(self.s, vm)),
+                         ["hard_shutdown", "hard_reboot"])
+        self.assertEqual(failure(self.p.VM.pause(self.s, vm)),
+                         ["OTHER_OPERATION_IN_PROGRESS", "VM", vm, "clean_shutdown", key])
+        self.assertEqual(failure(self.p.VM.clean_reboot(self.s, vm)),
+                         ["OTHER_OPERATION_IN_PROGRESS", "VM", vm, "clean_shutdown", key])
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+        t.join(DEADLINE)
+        self.assertFalse(t.is_alive())
+        self.assertEqual(failure(result["r"]), ["TASK_CANCELLED", key])
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Halted")
+        self.assertNotIn(uuid, self.domains())
+        self.assertEqual(self.current(vm), {})
+        wait_for("the waiting xl to be killed and reaped", lambda: self.xl_gone(pid))
+
+    def test_hard_shutdown_cancels_async_clean_reboot(self):
+        vm, uuid = self.stubborn_vm("ignores-reboot")
+        task = ok(self.p.Async.VM.clean_reboot(self.s, vm))
+        pid = wait_for("xl to wait for the guest", self.waiting_xl)
+        # The operation's key is its task, as in XAPI.
+        self.assertEqual(wait_for("the operation", lambda: self.current(vm)),
+                         {task: "clean_reboot"})
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+        wait_for("the task to end",
+                 lambda: ok(self.p.task.get_status(self.s, task)) != "pending")
+        self.assertEqual(ok(self.p.task.get_status(self.s, task)), "cancelled")
+        self.assertEqual(ok(self.p.task.get_error_info(self.s, task)),
+                         ["TASK_CANCELLED", task])
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Halted")
+        self.assertEqual(self.current(vm), {})
+        wait_for("the waiting xl to be killed and reaped", lambda: self.xl_gone(pid))
+
+    def test_hard_reboot_cancels_clean_shutdown(self):
+        vm, uuid = self.stubborn_vm("reboot-instead")
+        t, result, pid, key = self.start_clean(vm, "clean_shutdown")
+        # The guest answers the reboot (only the shutdown request was ignored).
+        self.ignore(uuid, False)
+        ok(self.p.VM.hard_reboot(self.s, vm))
+        t.join(DEADLINE)
+        self.assertEqual(failure(result["r"]), ["TASK_CANCELLED", key])
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        self.assertIn(uuid, self.domains())
+        self.assertEqual(self.current(vm), {})
+        wait_for("the waiting xl to be killed and reaped", lambda: self.xl_gone(pid))
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
+    def test_overlaps_xapi_refuses(self):
+        """A hard_reboot during a hard_shutdown and clean one: XAPI refuses it, naming
+        both operations as {a,b} with their keys likewise."""
+        vm, uuid = self.stubborn_vm("two-at-once")
+        t, result, pid, key = self.start_clean(vm, "clean_shutdown")
+        # A hard_reboot that waits in its turn (xl reboot -w of a guest that ignores
+        # it) holds the VM.
+        t2, result2 = self.in_background("hard_reboot", vm)
+        wait_for("the clean shutdown to be cancelled", lambda: not t.is_alive())
+        self.assertEqual(failure(result["r"]), ["TASK_CANCELLED", key])
+        ops = wait_for("the hard reboot", lambda: self.current(vm))
+        self.assertEqual(list(ops.values()), ["hard_reboot"])
+        self.assertEqual(failure(self.p.VM.hard_reboot(self.s, vm)),
+                         ["OTHER_OPERATION_IN_PROGRESS", "VM", vm, "hard_reboot",
+                          list(ops)[0]])
+        self.assertEqual(ok(self.p.VM.get_allowed_operations(self.s, vm)),
+                         ["hard_shutdown"])
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+        t2.join(DEADLINE)
+        self.assertEqual(failure(result2["r"]), ["TASK_CANCELLED", list(ops)[0]])
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Halted")
+        self.assertEqual(self.current(vm), {})
+
+
+class CleanTimeout(StubbornGuests, unittest.TestCase):
+    extra = ["--clean-shutdown-timeout", "2"]
+
+    def check_timeout(self, op):
+        vm, uuid = self.stubborn_vm("times-out-" + op)
+        started = time.monotonic()
+        self.assertEqual(failure(getattr(self.p.VM, op)(self.s, vm)),
+                         ["VM_SHUTDOWN_TIMEOUT", vm, "2."])
+        self.assertGreaterEqual(time.monotonic() - started, 2)
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        self.assertIn(uuid, self.domains())
+        self.assertEqual(self.current(vm), {})
+        pid = wait_for("the xl that waited", self.waiting_xl)
+        wait_for("the waiting xl to be killed and reaped", lambda: self.xl_gone(pid))
+        # The VM takes operations again; this guest now listens.
+        self.ignore(uuid, False)
+        ok(self.p.VM.clean_shutdown(self.s, vm))
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Halted")
+
+    def test_clean_shutdown_times_out(self):
+        self.check_timeout("clean_shutdown")
+
+    def test_clean_reboot_times_out(self):
+        self.check_timeout("clean_reboot")
+
+
+class TimeoutOption(unittest.TestCase):
+    def run_with(self, value):
+        return subprocess.run([BIN, "--clean-shutdown-timeout", value, "--help"],
+                              capture_output=True, text=True)
+
+    def test_range(self):
+        # XAPI's 1200 s is the most; --help after it shows the value was taken.
+        for good in ("1", "1200"):
+            self.assertEqual(self.run_with(good).returncode, 0, good)
+        for bad in ("0", "1201", "-1", "+5", " 5", "5s", "", "abc", "99999999999999999999"):
+            r = self.run_with(bad)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn("--clean-shutdown-timeout", r.stderr)
+            self.assertIn("from 1 to 1200", r.stderr)
+
+    def test_usage_names_it(self):
+        r = subprocess.run([BIN, "--help"], capture_output=True, text=True)
+        self.assertIn("--clean-shutdown-timeout", r.stdout)
+        self.assertIn("1 to 1200", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
