@@ -221,7 +221,8 @@ class UnattendedInstall(unittest.TestCase):
                 "grep -c . /var/lib/atoll/install.log": "[1-9]",
                 "cat /proc/mdstat": r"md\d+ : active linear vda3\[0\] vdb\[1\]",
                 # The local SR is XFS with reflink (mkfs.xfs's geometry is in the log).
-                "grep ' /var/lib/atoll/sr ' /proc/mounts": r"^/dev/md\d+ /var/lib/atoll/sr xfs ",
+                "grep ' /var/lib/atoll/sr ' /proc/mounts":
+                    r"(?m)^/dev/md\d+ /var/lib/atoll/sr xfs ",
                 "grep -o 'reflink=1' /var/lib/atoll/install.log": "reflink=1",
             }
             for command, expected in checks.items():

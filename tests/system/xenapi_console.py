@@ -64,7 +64,7 @@ class GuestShell:
         self.tls = connect(api, port, console_record(api, s, vm), s)
         self.tls.settimeout(1)
         self.raw = self.seen = b""
-        self.read_until(re.compile(rb"^HTTP/1.1 200 OK\r\n\r\n"), 30, "the CONNECT reply")
+        self.read_until(re.compile(rb"^HTTP/1.1 200 OK\n\n"), 30, "the CONNECT reply")
         # Type until the shell answers: it may still be starting.
         tag = b"ready-%d" % next(_tags)
         deadline, typed = time.monotonic() + CONSOLE_TIMEOUT, 0
