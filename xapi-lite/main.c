@@ -193,6 +193,9 @@ main(int argc, char *argv[])
 	/* A child of VDI.copy: copy a disk's data, then exit. */
 	if (argc == 4 && strcmp(argv[1], "--copy-sparse") == 0)
 		return storage_copy_file(argv[2], argv[3]) == 0 ? 0 : 1;
+	/* A child of a snapshot or clone: clone the disks' files, then exit. */
+	if (argc >= 4 && strcmp(argv[1], "--clone-files") == 0)
+		return storage_clone_files(argc - 2, argv + 2);
 	memset(&x, 0, sizeof(x));
 	x.password_file = "/etc/shadow";
 	x.zoneinfo = "/usr/share/zoneinfo";
@@ -299,6 +302,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: out of memory\n");
 		return 1;
 	}
+	storage_probe_reflink(&x);
 	x.journal = &j;
 	raise_fd_limit();
 	if ((x.loop = loop_new(XAPI_MAX_FDS)) == NULL ||

@@ -20,6 +20,17 @@ int	storage_vdi_resize(struct xapi *x, struct obj *vdi, long long size, struct r
 /* Copies file from into file to (which exists, at least as large), data extents only so
    a sparse disk stays sparse. Returns 0 or -1 (errno). Run in a child: it takes time. */
 int	storage_copy_file(const char *from, const char *to);
+/* clone.c. Clones file from into file to (which exists): a reflink (FICLONE) when the file
+   system can share the blocks, else the sparse copy above; from is flushed first. Returns 0
+   (reflinked), 1 (copied) or -1 (errno). Run in a child. */
+int	storage_clone_file(const char *from, const char *to);
+/* main's --clone-files FROM TO [FROM TO ...]: clones each pair, printing "reflink" or
+   "copy" for each, or "failed ERRNO PATH: why" and stopping. The child's exit status. */
+int	storage_clone_files(int n, char *const files[]);
+/* Whether files in directory dir can be reflinked (a small probe file is cloned). */
+int	storage_can_reflink(const char *dir);
+/* Records in every SR's sm_config whether its directory can reflink ("reflink"). */
+void	storage_probe_reflink(struct xapi *x);
 /* Removes the VDI's file. */
 void	storage_vdi_remove(struct xapi *x, struct obj *vdi);
 

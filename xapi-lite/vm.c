@@ -12,6 +12,7 @@
 #include "disks.h"
 #include "hval.h"
 #include "rpc_impl.h"
+#include "suspend.h"
 
 static void	power(struct xapi *, struct obj *, const char *, const char *,
 		    struct rpc_reply *, struct park *);
@@ -148,6 +149,15 @@ rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, o->ref, "halted", lower_state(x, o));
 		return -1;
 	}
+	/* Its children hang off its parent now, as XAPI's VM.destroy rebases them; its
+	   snapshots stay (their snapshot_of names it still, as in XAPI). */
+	for (i = 0; i < x->db.n[C_VM]; i++)
+		if (strcmp(db_str(&x->db, x->db.objs[C_VM][i], F_VM_parent), o->ref) == 0 &&
+		    db_set(&x->db, x->db.objs[C_VM][i], F_VM_parent,
+		    hval_dup(db_get(&x->db, o, F_VM_parent))) == -1) {
+			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+			return -1;
+		}
 	/* The VM's devices and metrics go with it; its disks (VDIs) stay. */
 	do {
 		again = 0;
@@ -167,9 +177,7 @@ rpc_destroying(struct xapi *x, struct obj *o, struct rpc_reply *r)
 	return 0;
 }
 
-/* The VM of parameter 1, if its power state is one of want ("Halted" or "Running|Paused");
-   else NULL with r filled as XAPI fills it. */
-static struct obj *
+struct obj *
 vm_in_state(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want,
     const char *want_lower)
 {
@@ -233,7 +241,9 @@ void
 vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r)
 {
 	struct obj	*m = db_find(&x->db, db_str(&x->db, vm, F_VM_metrics), REF_LEN);
-	int		 up = strcmp(ps, "Halted") != 0, fails = 0;
+	int		 suspended = strcmp(ps, "Suspended") == 0, fails = 0;
+	/* A Suspended VM has no domain (no residence, domid or console), as a Halted one. */
+	int		 up = strcmp(ps, "Halted") != 0 && !suspended;
 
 	fails |= db_set(&x->db, vm, F_VM_power_state, hval_string(ps));
 	fails |= db_set(&x->db, vm, F_VM_resident_on,
@@ -256,7 +266,9 @@ vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_reply *r
 	}
 	fails |= update_allowed(x, vm);
 	fails |= consoles(x, vm, up);
-	device_power(x, vm, up && strcmp(ps, "Running") == 0 ? 1 : up);
+	/* ...but its devices stay attached, as XAPI keeps them for the resume. */
+	if (!suspended)
+		device_power(x, vm, up);
 	if (fails)
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	else
@@ -311,85 +323,29 @@ name(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,	\
 }
 
 TRANSITION(call_vm_clean_shutdown, "clean_shutdown", "Running", "running", "Halted")
-TRANSITION(call_vm_hard_shutdown, "hard_shutdown", "Running|Paused", "running;paused", "Halted")
+
+/* hard_shutdown of a Suspended VM discards its image, as XAPI's does; XAPI's list of the
+   states it takes, in its order. */
+void
+call_vm_hard_shutdown(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct obj	*vm;
+
+	(void)s;
+	if ((vm = vm_in_state(x, p, r, "Running|Paused|Suspended", "paused, suspended, running"))
+	    == NULL)
+		return;
+	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Suspended") == 0)
+		suspend_discard(x, vm, r);
+	else
+		power(x, vm, "hard_shutdown", "Halted", r, park);
+}
+
 TRANSITION(call_vm_clean_reboot, "clean_reboot", "Running", "running", "Running")
 TRANSITION(call_vm_hard_reboot, "clean_reboot", "Running|Paused", "running;paused", "Running")
 TRANSITION(call_vm_pause, "pause", "Running", "running", "Paused")
 TRANSITION(call_vm_unpause, "unpause", "Paused", "paused", "Running")
-
-/* A new halted VM with vm's fields (not its runtime state) and name. */
-static void
-duplicate(struct xapi *x, struct obj *vm, const char *name, struct rpc_reply *r)
-{
-	struct obj	*n;
-	int		 f;
-
-	if (vm_busy(x, vm, r) == -1)
-		return;
-	if (strcmp(db_str(&x->db, vm, F_VM_power_state), "Halted") != 0) {
-		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "halted",
-		    lower_state(x, vm));
-		return;
-	}
-	if ((n = db_create(&x->db, C_VM)) == NULL) {
-		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-		return;
-	}
-	for (f = x->db.first[C_VM]; f < x->db.first[C_VM] + x->db.nfields[C_VM]; f++) {
-		const struct field_desc	*fd = &model_fields[f];
-
-		if (fd->kind == K_DERIVED || fd->access == RO || f == F_VM_uuid)
-			continue;
-		if (db_set(&x->db, n, f, hval_dup(db_get(&x->db, vm, f))) == -1)
-			goto oom;
-	}
-	if (db_set(&x->db, n, F_VM_name_label, hval_string(name)) == -1 ||
-	    db_set(&x->db, n, F_VM_power_state, hval_string("Halted")) == -1 ||
-	    rpc_created(x, n, r) == -1)
-		goto oom;
-	rpc_ok(r, rpc_str(x, n->ref));
-	return;
-oom:
-	db_destroy(&x->db, n);
-	rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
-}
-
-void
-call_vm_clone(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-
-	(void)s;
-	(void)park;
-	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
-		return;
-	if (rpc_param_str(p, 2) == NULL) {
-		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
-		return;
-	}
-	duplicate(x, vm, rpc_param_str(p, 2), r);
-}
-
-void
-call_vm_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*vm;
-	const char	*sr = rpc_param_str(p, 3);
-
-	(void)s;
-	(void)park;
-	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
-		return;
-	if (rpc_param_str(p, 2) == NULL || sr == NULL) {
-		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
-		return;
-	}
-	if (strcmp(sr, "OpaqueRef:NULL") != 0 && rpc_param_ref(x, r, p, 3, C_SR) == NULL)
-		return;
-	duplicate(x, vm, rpc_param_str(p, 2), r);
-}
 
 /* Makes the disks the template lists in other_config:disks: a VDI on the named SR (or the
    pool's default) and a VBD for each; then the list is gone, as XAPI does. */

@@ -152,6 +152,11 @@ void	vm_set_power(struct xapi *x, struct obj *vm, const char *ps, struct rpc_rep
    OTHER_OPERATION_IN_PROGRESS (-1) while one runs, else 0. */
 int	vm_operation(struct xapi *x, struct obj *vm, const char *op, const char *opref);
 int	vm_busy(struct xapi *x, struct obj *vm, struct rpc_reply *r);
+/* The VM of parameter 1 when it is no template nor the control domain, has no operation
+   running and its power state is one of want ("Running|Paused"); else NULL with r filled
+   as XAPI fills it (VM_BAD_POWER_STATE with want_lower as its expected states). */
+struct obj *vm_in_state(struct xapi *x, struct val *p, struct rpc_reply *r, const char *want,
+	    const char *want_lower);
 
 /* xen.c: the xen backend. xen_new makes x->xen (0, or -1), xen_free frees it (and closes
    xenstored's connections); xen_tick is its part of housekeeping (reconnect to xenstored,
@@ -163,6 +168,13 @@ int	xen_populate(struct xapi *x, char *why, size_t whylen);
 int	xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to,
 	    struct rpc_reply *r, struct park *park);
 int	xen_reconcile(struct xapi *x);
+/* xen_power with the suspend image's path for suspend (xl save into it) and resume (xl
+   restore from it, paused when to is "Paused"); NULL for the other operations. */
+int	xen_power_image(struct xapi *x, struct obj *vm, const char *op, const char *to,
+	    const char *image, struct rpc_reply *r, struct park *park);
+/* In a job's done: fills r with INTERNAL_ERROR carrying the failed xl command's status and
+   its own words. */
+void	xen_job_failed(struct xapi *x, struct park *pk, struct rpc_reply *r);
 int	xen_new(struct xapi *x);
 void	xen_free(struct xapi *x);
 void	xen_tick(struct xapi *x);

@@ -31,5 +31,8 @@
 #define XAPI_MAX_CRYPT_HELPERS	4		/* password-check helpers running at once */
 #define XAPI_JOURNAL_RESERVE	(4 * 1024 * 1024)	/* disk reserved past the journal's end:
 							   a full disk turns it read-only first */
+#define XAPI_SUSPEND_IMAGE_PERCENT	126	/* a suspend image: memory_static_max * 1.2 * 1.05 */
+#define XAPI_SUSPEND_IMAGE_EXTRA	(100LL * 1024 * 1024)	/* ...plus this; an SR with less
+							   free space refuses the suspend */
 
 #endif

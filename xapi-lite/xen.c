@@ -1,10 +1,10 @@
 /*
  * The xen backend: the host's facts from `xl info` and `xl list`, VM power operations as
  * xl commands run as jobs of the event loop (xl create with a configuration made from the
- * VM's records, xl shutdown -w, xl destroy, xl reboot -w, xl pause, xl unpause), and a
- * once-a-second `xl list` that reconciles power states with the domains Xen runs, so a
- * guest that powers itself off is Halted, and VMs keep running across restarts of
- * xapi-lite. Domains are named by the VM's uuid.
+ * VM's records, xl shutdown -w, xl destroy, xl reboot -w, xl pause, xl unpause, and for
+ * suspend.c xl save and xl restore), and a once-a-second `xl list` that reconciles power
+ * states with the domains Xen runs, so a guest that powers itself off is Halted, and VMs
+ * keep running across restarts of xapi-lite. Domains are named by the VM's uuid.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "hval.h"
 #include "rpc_impl.h"
 #include "storage.h"
+#include "suspend.h"
 #include "xlcfg.h"
 #include "xen.h"
 #include "xlparse.h"
@@ -245,7 +246,17 @@ write_config(struct xapi *x, struct obj *vm, const char *path, struct rpc_reply 
 }
 
 /* A power job's context (park_ctx_part): 0 the VM's ref, 1 the state it ends in, 2 the
-   operation, 3 the configuration's path, 4 the operation's key in current_operations. */
+   operation, 3 the configuration's path, 4 the operation's key in current_operations,
+   5 the suspend image's path ("" but for suspend and resume). */
+
+/* The operations that make a domain: their configuration is written first, Xen's free
+   memory checked, and the new domain's id asked for after. */
+static int
+makes_domain(const char *op)
+{
+	return strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0 ||
+	    strcmp(op, "resume") == 0;
+}
 
 /* The power operation of pk has ended (well or not): the VM may take another, and a
    reconciliation that listed domains while it ran is out of date. */
@@ -277,6 +288,8 @@ power_finish(struct xapi *x, struct park *pk, struct rpc_reply *r, long long dom
 		return;
 	}
 	vm_set_power(x, vm, to, r);
+	/* xl did it, whatever the records say: a saved image is kept. */
+	suspend_power_ended(x, vm, park_ctx_part(pk, 2), 1);
 }
 
 /* `xl domid` answered: the new domain's id. */
@@ -290,6 +303,18 @@ domid_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	power_finish(x, pk, r, pk->job->status == 0 && end != out ? domid : -1);
 }
 
+void
+xen_job_failed(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	char	*text = pk->job->out.p ? pk->job->out.p : "";
+	size_t	 len = strlen(text);
+
+	if (len > 0 && text[len - 1] == '\n')
+		text[len - 1] = '\0';
+	rpc_fail(x, r, "INTERNAL_ERROR", 1,
+	    rpc_printf(x, "xl failed (exit %d): %s", pk->job->status, text));
+}
+
 /* xl finished a power operation: the VM takes its new state, or the call fails with xl's
    own words. A new domain's id is asked for first. */
 static void
@@ -297,17 +322,15 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
 	const char	*op = park_ctx_part(pk, 2), *ref = park_ctx_part(pk, 0);
 	struct obj	*vm = db_find(&x->db, ref, strlen(ref));
-	char		*text = pk->job->out.p ? pk->job->out.p : "";
 
 	if (pk->job->status != 0) {
 		(void)operation_ended(x, pk);
-		text[strcspn(text, "\n") == strlen(text) ? strlen(text) : strlen(text) - 1] = '\0';
-		rpc_fail(x, r, "INTERNAL_ERROR", 1,
-		    rpc_printf(x, "xl failed (exit %d): %s", pk->job->status, text));
+		xen_job_failed(x, pk, r);
+		if (vm != NULL)
+			suspend_power_ended(x, vm, op, 0);
 		return;
 	}
-	if (vm != NULL && (strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0 ||
-	    strcmp(op, "clean_reboot") == 0) &&
+	if (vm != NULL && (makes_domain(op) || strcmp(op, "clean_reboot") == 0) &&
 	    park_job(pk, (char *const[]){ "xl", "domid", (char *)(uintptr_t)db_str(&x->db, vm,
 	    F_VM_uuid), NULL }, NULL, domid_done) == 0) {
 		r->parked = 1;
@@ -316,11 +339,14 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	power_finish(x, pk, r, -1);
 }
 
-/* Starts the xl command of op on the park. Returns 0 or -1. */
+/* Starts the xl command of the power operation in pk's context. Returns 0 or -1. */
 static int
-run_op(struct park *park, const char *uuid, const char *op, const char *path)
+run_op(struct park *pk, const char *uuid)
 {
-	char		*u = (char *)(uintptr_t)uuid, *f = (char *)(uintptr_t)path;
+	const char	*op = park_ctx_part(pk, 2), *to = park_ctx_part(pk, 1);
+	char		*u = (char *)(uintptr_t)uuid;
+	char		*f = (char *)(uintptr_t)park_ctx_part(pk, 3);
+	char		*img = (char *)(uintptr_t)park_ctx_part(pk, 5);
 	char *const	 create[] = { "xl", "create", f, NULL };
 	char *const	 create_p[] = { "xl", "create", "-p", f, NULL };
 	char *const	 shut[] = { "xl", "shutdown", "-w", u, NULL };
@@ -328,13 +354,20 @@ run_op(struct park *park, const char *uuid, const char *op, const char *path)
 	char *const	 reboot[] = { "xl", "reboot", "-w", u, NULL };
 	char *const	 pause[] = { "xl", "pause", u, NULL };
 	char *const	 unpause[] = { "xl", "unpause", u, NULL };
+	/* xl save destroys the domain once its memory is in the image; xl restore makes it
+	   again from the image, with the configuration just written (the disks where they
+	   are now), paused or not. */
+	char *const	 save[] = { "xl", "save", u, img, NULL };
+	char *const	 restore[] = { "xl", "restore", f, img, NULL };
+	char *const	 restore_p[] = { "xl", "restore", "-p", f, img, NULL };
 	char *const	*argv =
 	    strcmp(op, "start") == 0 ? create : strcmp(op, "start_paused") == 0 ? create_p :
 	    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ?
 	    destroy : strcmp(op, "pause") == 0 ? pause : strcmp(op, "unpause") == 0 ?
-	    unpause : reboot;
+	    unpause : strcmp(op, "suspend") == 0 ? save : strcmp(op, "resume") == 0 ?
+	    (strcmp(to, "Paused") == 0 ? restore_p : restore) : reboot;
 
-	return park_job(park, argv, NULL, power_done);
+	return park_job(pk, argv, NULL, power_done);
 }
 
 /* xl info answered: a domain needs its static maximum and a little for Xen's own tables.
@@ -364,7 +397,7 @@ memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		}
 	}
 	/* Otherwise (or when Xen could not tell) xl create decides, with its own error. */
-	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), park_ctx_part(pk, 2), park_ctx_part(pk, 3)) == -1) {
+	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid)) == -1) {
 		(void)operation_ended(x, pk);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
 		return;
@@ -376,6 +409,13 @@ int
 xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct rpc_reply *r,
     struct park *park)
 {
+	return xen_power_image(x, vm, op, to, NULL, r, park);
+}
+
+int
+xen_power_image(struct xapi *x, struct obj *vm, const char *op, const char *to,
+    const char *image, struct rpc_reply *r, struct park *park)
+{
 	const char	*uuid = db_str(&x->db, vm, F_VM_uuid);
 	char		 path[512], opref[REF_LEN + 1];
 	size_t		 len;
@@ -384,11 +424,11 @@ xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "a power operation needs its caller");
 		return -1;
 	}
+	if (image == NULL)
+		image = "";
 	snprintf(path, sizeof(path), "%s/%s.cfg", x->rundir, uuid);
-	if (strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0) {
-		if (write_config(x, vm, path, r) == -1)
-			return -1;
-	}
+	if (makes_domain(op) && write_config(x, vm, path, r) == -1)
+		return -1;
 	/* The operation's key is its task's, as in XAPI; a synchronous call gets its own. */
 	if (park->task[0] != '\0')
 		memcpy(opref, park->task, sizeof(opref));
@@ -398,17 +438,19 @@ xen_power(struct xapi *x, struct obj *vm, const char *op, const char *to, struct
 		db_uuid(&x->db, uuid_op);
 		snprintf(opref, sizeof(opref), "OpaqueRef:%s", uuid_op);
 	}
-	len = strlen(vm->ref) + strlen(to) + strlen(op) + strlen(path) + strlen(opref) + 5;
+	len = strlen(vm->ref) + strlen(to) + strlen(op) + strlen(path) + strlen(opref) +
+	    strlen(image) + 6;
 	if ((park->ctx = malloc(len)) == NULL || vm_operation(x, vm, op, opref) == -1) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return -1;
 	}
 	park->ctxlen = len;
-	snprintf(park->ctx, len, "%s%c%s%c%s%c%s%c%s", vm->ref, 0, to, 0, op, 0, path, 0, opref);
-	/* A start first asks Xen for its free memory (memory_checked goes on from there). */
-	if (strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0 ?
+	snprintf(park->ctx, len, "%s%c%s%c%s%c%s%c%s%c%s", vm->ref, 0, to, 0, op, 0, path, 0,
+	    opref, 0, image);
+	/* A new domain first asks Xen for its free memory (memory_checked goes on from there). */
+	if (makes_domain(op) ?
 	    park_job(park, (char *const[]){ "xl", "info", NULL }, NULL, memory_checked) :
-	    run_op(park, uuid, op, path) == -1) {
+	    run_op(park, uuid) == -1) {
 		(void)vm_operation(x, vm, NULL, opref);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
 		return -1;

@@ -299,6 +299,33 @@ async function main() {
   vm = await waitCache('power_state Halted', () => byRef(vmRef)?.power_state === 'Halted' && byRef(vmRef), () => history(vmRef))
   ok('VM.clean_shutdown: cache shows Halted')
 
+  // --- snapshot and revert as xo-server does them: Async.VM.snapshot, the snapshot made a
+  //     non-template (XAPI makes snapshots templates), then Async.VM.revert
+  const snapName = `xo-watch-snap-${process.pid}`
+  const snapRef = await xapi.callAsync('VM.snapshot', vmRef, snapName)
+  check(REF_RE.test(snapRef), `callAsync('VM.snapshot') resolved to ${brief(snapRef)}, want a VM ref`)
+  await xapi.call('VM.set_is_a_template', snapRef, false)
+  const snap = await waitCache(`snapshot ${snapRef}, not a template`,
+    () => byRef(snapRef)?.is_a_template === false && byRef(snapRef), () => history(snapRef))
+  check(snap.is_a_snapshot === true && snap.snapshot_of === vmRef && snap.name_label === snapName,
+    `snapshot record: ${brief({ is_a_snapshot: snap.is_a_snapshot, snapshot_of: snap.snapshot_of, name: snap.name_label })}`)
+  vm = await waitCache('VM.snapshots lists the snapshot, VM.parent is it',
+    () => byRef(vmRef)?.snapshots?.includes(snapRef) && byRef(vmRef)?.parent === snapRef && byRef(vmRef),
+    () => history(vmRef))
+  ok(`callAsync VM.snapshot -> ${snapRef}; set_is_a_template false; VM.snapshots and parent follow`)
+
+  await vm.set_name_description('changed after the snapshot')
+  await xapi.callAsync('VM.revert', snapRef)
+  vm = await waitCache('VM reverted to the snapshot',
+    () => byRef(vmRef)?.name_description === 'made by xen-api' && byRef(vmRef)?.power_state === 'Halted' && byRef(vmRef),
+    () => history(vmRef))
+  check(vm.name_label === name && vm.parent === snapRef, `reverted VM: ${brief({ name: vm.name_label, parent: vm.parent })}`)
+  ok('callAsync VM.revert: the VM has the snapshot\'s settings back, Halted')
+
+  await xapi.call('VM.destroy', snapRef)
+  await waitCache('snapshot removed', () => byRef(snapRef) === undefined, () => history(snapRef))
+  ok('snapshot destroyed: removed from the cache')
+
   const vmId = vm.$id
   await xapi.call('VM.destroy', vmRef)
   await waitCache('VM removed', () => byRef(vmRef) === undefined && !xapi.objects.has(vmId), () => history(vmRef))
