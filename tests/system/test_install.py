@@ -220,10 +220,11 @@ class UnattendedInstall(unittest.TestCase):
                 "cat /run/atoll/ntpd.conf; pidof ntpd": r"servers 10\.0\.2\.2\n\d+",
                 "grep -c . /var/lib/atoll/install.log": "[1-9]",
                 "cat /proc/mdstat": r"md\d+ : active linear vda3\[0\] vdb\[1\]",
-                # The local SR is XFS with reflink (mkfs.xfs's geometry is in the log).
+                # The local SR is XFS with reflink: mkfs.xfs's geometry in the log says so
+                # ("= reflink=1", where its command line has "-m reflink=1").
                 "grep ' /var/lib/atoll/sr ' /proc/mounts":
                     r"(?m)^/dev/md\d+ /var/lib/atoll/sr xfs ",
-                "grep -o 'reflink=1' /var/lib/atoll/install.log": "reflink=1",
+                "grep -o '= *reflink=1' /var/lib/atoll/install.log": "= +reflink=1",
             }
             for command, expected in checks.items():
                 status, out = host.run(command)
