@@ -141,11 +141,19 @@ def measure(binary, work, fstype):
         fs.close()
 
 
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.machine()
+
+
 def report(results, started):
     print("## VM.snapshot on the local SR's file systems\n")
     print("xapi-lite --backend sim, state dir on a loop-mounted image; a halted VM with a "
           "10 GiB VDI holding %d MiB of data. %s, %d CPUs, kernel %s; %.0f s.\n"
-          % (DATA_MIB, platform.processor() or platform.machine(), os.cpu_count(),
+          % (DATA_MIB, cpu_model(), os.cpu_count(),
              platform.release(), time.monotonic() - started))
     print("| SR | VM.snapshot (first) | median, max of %s | full VDI.copy | copy / snapshot "
           "| snapshots | SR used / data | targets |" % "/".join(
