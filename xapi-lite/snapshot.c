@@ -16,12 +16,16 @@
 #include "log.h"
 #include "rpc_impl.h"
 #include "storage.h"
+#include "suspend.h"
 
 /* What a disk job makes. */
-enum disk_op { OP_SNAPSHOT, OP_CLONE, OP_COPY, OP_REVERT, OP_VDI_SNAPSHOT, OP_VDI_CLONE };
+enum disk_op { OP_SNAPSHOT, OP_CLONE, OP_COPY, OP_REVERT, OP_VDI_SNAPSHOT, OP_VDI_CLONE,
+	OP_CHECKPOINT };
 
 static const char *const op_names[] = { "snapshot", "clone", "copy", "revert",
-	"vdi_snapshot", "vdi_clone" };
+	"vdi_snapshot", "vdi_clone", "checkpoint" };
+
+#define IS_SNAPSHOT(op)	((op) == OP_SNAPSHOT || (op) == OP_CHECKPOINT)
 
 /* A disk job's context (park_ctx_part): */
 enum {
@@ -33,6 +37,7 @@ enum {
 	CTX_PAUSED_MS,	/* when the pause was done */
 	CTX_ERROR,	/* why the clone failed ("" while it has not) */
 	CTX_SUSPEND,	/* "1" when the last pair is the VM's suspend image */
+	CTX_IMAGE,	/* a checkpoint's memory image, saved for it ("" for the others) */
 	CTX_PAIRS	/* then pairs: a source VDI's ref, its new VDI's ref */
 };
 
@@ -165,7 +170,7 @@ make_disks(struct xapi *x, struct obj *vm, enum disk_op op, struct obj *sr,
 		if (strcmp(db_str(&x->db, vbd, F_VBD_VM), vm->ref) != 0 ||
 		    (src = disk_of(x, vbd)) == NULL || ignored(ignore, src->ref))
 			continue;
-		if ((n = new_vdi(x, src, sr, op == OP_SNAPSHOT, r)) == NULL)
+		if ((n = new_vdi(x, src, sr, IS_SNAPSHOT(op), r)) == NULL)
 			goto undo;
 		parts[(*nparts)++] = src->ref;
 		parts[(*nparts)++] = n->ref;
@@ -448,7 +453,7 @@ static struct obj *
 copy_vm_record(struct xapi *x, struct obj *vm, enum disk_op op, const char *name,
     struct rpc_reply *r)
 {
-	int		 snap = op == OP_SNAPSHOT, f, fails = 0;
+	int		 snap = IS_SNAPSHOT(op), f, fails = 0;
 	const char	*ps = db_str(&x->db, vm, F_VM_power_state);
 	struct obj	*n;
 	struct val	*oc, *info;
@@ -593,18 +598,21 @@ make_vm(struct xapi *x, struct park *pk, struct obj *vm, enum disk_op op,
 
 	if ((n = copy_vm_record(x, vm, op, park_ctx_part(pk, CTX_NAME), r)) == NULL)
 		return NULL;
-	if (copy_devices(x, pk, vm, n, op == OP_SNAPSHOT, r) == -1)
+	if (copy_devices(x, pk, vm, n, IS_SNAPSHOT(op), r) == -1)
 		goto undo;
-	if (strcmp(park_ctx_part(pk, CTX_SUSPEND), "1") == 0) {
-		if (db_set(&x->db, n, F_VM_suspend_VDI,
-		    hval_string(park_ctx_part(pk, n_parts - 1))) == -1) {
+	/* A suspended original's image was cloned with the disks; a running one's
+	   checkpoint took its image for the snapshot (Xapi_vm_clone.clone). */
+	if (strcmp(park_ctx_part(pk, CTX_SUSPEND), "1") == 0 ||
+	    park_ctx_part(pk, CTX_IMAGE)[0] != '\0') {
+		if (db_set(&x->db, n, F_VM_suspend_VDI, hval_string(park_ctx_part(pk,
+		    park_ctx_part(pk, CTX_IMAGE)[0] != '\0' ? CTX_IMAGE : n_parts - 1))) == -1) {
 			rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 			goto undo;
 		}
 		if (set_state(x, n, "Suspended", r) == -1)
 			goto undo;
 	}
-	if (op == OP_SNAPSHOT &&
+	if (IS_SNAPSHOT(op) &&
 	    db_set(&x->db, vm, F_VM_parent, hval_string(n->ref)) == -1) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		goto undo;
@@ -773,6 +781,8 @@ finish(struct xapi *x, struct park *pk, struct rpc_reply *r, int ok)
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "the disk job failed");
 	for (i = CTX_PAIRS + 1; i < parts; i += 2)
 		remove_vdi(x, park_ctx_part(pk, i));
+	if (park_ctx_part(pk, CTX_IMAGE)[0] != '\0')
+		remove_vdi(x, park_ctx_part(pk, CTX_IMAGE));
 }
 
 /* Makes the job's context and starts it: op on subject, the new disks already in parts
@@ -814,6 +824,7 @@ new_parts(struct xapi *x, enum disk_op op, const char *subject_ref, const char *
 	parts[CTX_PAUSED_MS] = "0";
 	parts[CTX_ERROR] = "";
 	parts[CTX_SUSPEND] = "";
+	parts[CTX_IMAGE] = "";
 	return parts;
 }
 
@@ -1100,4 +1111,106 @@ call_vdi_clone(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r
 {
 	(void)s;
 	clone_vdi(x, p, r, park, OP_VDI_CLONE);
+}
+
+/* The memory image is saved (r: its VDI, or the failure): the domain is paused on xen
+   (xl save -p), so the disks are cloned at the same instant, then it goes on running. */
+static void
+image_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	struct obj	*vm = subject(x, pk);
+	const char	**parts, *image;
+	int		 n = ctx_count(pk), k;
+
+	if (r->err != NULL) {
+		if (vm != NULL)
+			(void)vm_operation(x, vm, NULL, park_ctx_part(pk, CTX_OPREF));
+		return;
+	}
+	image = rpc_printf(x, "%s", r->value->u.s.p);
+	memset(r, 0, sizeof(*r));
+	if (vm == NULL || (parts = arena_alloc(&x->arena, (size_t)(CTX_PAIRS + 2 *
+	    (x->db.n[C_VBD] + 2)) * sizeof(*parts))) == NULL) {
+		(void)ctx_set(x, pk, CTX_IMAGE, image);
+		finish(x, pk, r, 0);
+		return;
+	}
+	for (k = 0; k < n; k++)
+		parts[k] = rpc_printf(x, "%s", park_ctx_part(pk, k));
+	parts[CTX_IMAGE] = image;
+	parts[CTX_PAUSED] = "1";
+	parts[CTX_PAUSED_MS] = rpc_printf(x, "%lld", clock_ms());
+	if (make_disks(x, vm, OP_CHECKPOINT, NULL, NULL, parts, &n, r) == -1 ||
+	    park_set_ctx(pk, parts, (size_t)n) == -1) {
+		const char	*why = r->err != NULL && r->nerr > 3 ? r->err[3] :
+		    "out of memory";
+
+		(void)park_set_ctx(pk, parts, CTX_PAIRS);
+		(void)ctx_set(x, pk, CTX_ERROR, why);
+		memset(r, 0, sizeof(*r));
+	} else if (n > CTX_PAIRS) {
+		if (start_clone(x, pk) == 0) {
+			r->parked = 1;
+			return;
+		}
+		(void)ctx_set(x, pk, CTX_ERROR, "cannot start the clone");
+	}
+	/* No disks, or no clone: straight to the unpause (xen), or the end. */
+	if (x->xen != NULL && park_job(pk, (char *const[]){ "xl", "unpause",
+	    (char *)(uintptr_t)db_str(&x->db, vm, F_VM_uuid), NULL }, NULL,
+	    domain_unpaused) == 0) {
+		r->parked = 1;
+		return;
+	}
+	if (x->xen == NULL)
+		log_pause(x, pk);
+	finish(x, pk, r, park_ctx_part(pk, CTX_ERROR)[0] == '\0');
+}
+
+/* VM.checkpoint(vm, new_name): a snapshot with the memory too, as XAPI's checkpoint: a
+   running VM's memory saved to a suspend VDI (the domain goes on running) that becomes the
+   snapshot's suspend_VDI, the snapshot Suspended; reverting to it leaves the VM Suspended,
+   for VM.resume to go on from that moment. A suspended VM's image is cloned with its
+   disks; a paused one is snapshotted without memory, the snapshot Halted. */
+void
+call_vm_checkpoint(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct obj	*vm;
+	const char	**parts, *name = rpc_param_str(p, 2), *ps;
+	int		 n = CTX_PAIRS;
+
+	(void)s;
+	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
+		return;
+	if (name == NULL) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "new_name");
+		return;
+	}
+	ps = db_str(&x->db, vm, F_VM_power_state);
+	if (strcmp(ps, "Halted") == 0 && !db_get(&x->db, vm, F_VM_is_control_domain)->u.b) {
+		rpc_fail(x, r, "VM_BAD_POWER_STATE", 3, vm->ref, "paused, suspended, running",
+		    "halted");
+		return;
+	}
+	if (vm_checks(x, vm, "checkpoint", r) == -1)
+		return;
+	if ((parts = new_parts(x, OP_CHECKPOINT, vm->ref, name, park)) == NULL) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
+	if (strcmp(ps, "Running") != 0) {
+		if (make_disks(x, vm, OP_CHECKPOINT, NULL, NULL, parts, &n, r) == -1)
+			return;
+		start(x, park, r, vm, parts, n);
+		return;
+	}
+	if (park == NULL || park_set_ctx(park, parts, CTX_PAIRS) == -1 ||
+	    vm_operation(x, vm, "checkpoint", parts[CTX_OPREF]) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		(void)vm_operation(x, vm, NULL, parts[CTX_OPREF]);
+		return;
+	}
+	if (suspend_save_image(x, vm, NULL, x->xen != NULL, park, r, image_done) == -1)
+		(void)vm_operation(x, vm, NULL, parts[CTX_OPREF]);
 }

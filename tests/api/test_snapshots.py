@@ -194,6 +194,38 @@ class Snapshots(Base):
         (now,) = self.disks_of(vm).values()
         self.assertEqual(self.read(now, 0, 6), b"first\0")
 
+    def test_checkpoint_then_revert_resumes_at_the_checkpoint(self):
+        vm, (d,) = self.vm("checkpointed")
+        ok(self.p.VM.start(self.s, vm, False, False))
+        self.write(d, 0, b"at the checkpoint")
+        cp = ok(self.p.VM.checkpoint(self.s, vm, "cp"))
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        r = ok(self.p.VM.get_record(self.s, cp))
+        self.assertTrue(r["is_a_snapshot"])
+        self.assertEqual(r["power_state"], "Suspended")
+        self.assertEqual(r["snapshot_info"]["power-state-at-snapshot"], "Running")
+        image = r["suspend_VDI"]
+        self.assertEqual(ok(self.p.VDI.get_type(self.s, image)), "suspend")
+        memory = self.read(image, 0, 4096)
+        self.assertNotEqual(memory.strip(b"\0"), b"")
+        self.assertEqual(ok(self.p.VM.get_suspend_VDI(self.s, vm)), NULL)
+        self.write(d, 0, b"after  the checkpoint")
+        # Revert: the VM is Suspended with a copy of the image, and resumes from there.
+        ok(self.p.VM.revert(self.s, cp))
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Suspended")
+        susp = ok(self.p.VM.get_suspend_VDI(self.s, vm))
+        self.assertNotIn(susp, (NULL, image))
+        self.assertEqual(self.read(susp, 0, 4096), memory)
+        (now,) = self.disks_of(vm).values()
+        self.assertEqual(self.read(now, 0, 17), b"at the checkpoint")
+        ok(self.p.VM.resume(self.s, vm, False, False))
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+        self.assertEqual(err(self.p.VM.checkpoint(self.s, vm, "halted")),
+                         ["VM_BAD_POWER_STATE", vm, "paused, suspended, running", "halted"])
+        self.assertEqual(err(self.p.VM.checkpoint(self.s, cp, "of a snapshot")),
+                         ["VM_IS_SNAPSHOT", cp, "checkpoint"])
+
     def test_a_chain_of_ten(self):
         vm, (d,) = self.vm("chain")
         snaps = []
