@@ -16,7 +16,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from qemu_vm import BOOT_TIMEOUT, Vm, base_args, free_port, net_args
+from qemu_vm import BOOT_TIMEOUT, Vm, base_args, free_port, net_args, sha512_crypt
 from test_live import ISO, LOGS, READY, boot_with
 from xenapi_console import GuestShell, ok
 
@@ -443,6 +443,36 @@ class GuestSnapshots:
         t.assertEqual(self.read_mark(g), "ATOLL-MARK-1", "the disk as it was")
         g.close()
         self.call("VM.hard_shutdown", vm)
+
+
+class HostInstalledBeforeXfs(unittest.TestCase):
+    """A host installed before snapshots has an ext4 ATOLL-SR: it is mounted as such (the
+    boot mounts ATOLL-SR by the file system on it). Here ATOLL-STATE and ATOLL-SR are two
+    whole disks made on this machine, and the ISO's files boot with them."""
+
+    def test_an_ext4_sr_is_still_mounted(self):
+        work = tempfile.mkdtemp(prefix="atoll-ext4-sr-")
+        try:
+            drives = []
+            for label, size in (("ATOLL-STATE", 256), ("ATOLL-SR", 512)):
+                image = os.path.join(work, label + ".img")
+                with open(image, "wb") as f:
+                    f.truncate(size * 1024 ** 2)
+                subprocess.run(["mkfs.ext4", "-q", "-F", "-L", label, image], check=True,
+                               capture_output=True)
+                drives += ["-drive", "file=%s,if=virtio,format=raw" % image]
+            host = boot_with("ext4-sr", "atoll.password_hash=%s" % sha512_crypt(PASSWORD),
+                             (), drives)
+            try:
+                host.wait(READY, BOOT_TIMEOUT, "atoll: ready with the older disks")
+                host.login(PASSWORD)
+                status, out = host.run("grep ' /var/lib/atoll/sr ' /proc/mounts")
+                self.assertEqual(status, 0, out)
+                self.assertRegex(out, r"(?m)^/dev/vdb /var/lib/atoll/sr ext4 ")
+            finally:
+                host.close()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 class Refusals(unittest.TestCase):
