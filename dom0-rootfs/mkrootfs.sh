@@ -143,6 +143,10 @@ stage_guest() {
 	mkdir -p "$g/bin" "$g/proc" "$g/sys" "$g/dev"
 	cp "$root/bin/busybox" "$g/bin/"
 	cp "$here/guest/init" "$g/init"
+	# Its disks' front end (a module in Debian's kernel): VDIs show up as /dev/xvd*.
+	mkdir -p "$g/lib/modules"
+	cp "$kroot/lib/modules/$kver/kernel/drivers/block/xen-blkfront.ko" "$g/lib/modules/" ||
+		die "kernel $kver has no xen-blkfront module for the demo guest"
 	find "$g" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 	(cd "$g" && find . -mindepth 1 | LC_ALL=C sort |
 		cpio -o -H newc --reproducible -R 0:0 --quiet | gzip -9n) \

@@ -546,8 +546,10 @@ install_disk(const struct answers *a)
 	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-STATE", "-i", "65536", "-E",
 	    "lazy_itable_init=0,lazy_journal_init=0", part[1]) != 0 ||
 	    sr_device(part[2], gdev, a->nguest_disks, sr, sizeof(sr)) == -1 ||
-	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-SR", "-T", "largefile", "-E",
-	    "lazy_itable_init=0,lazy_journal_init=0", sr) != 0)
+	    /* XFS with reflink: a VDI snapshot or clone is a copy that shares the file's
+	       blocks (FICLONE) until either side writes. Its geometry, reflink=1 among it,
+	       goes into the log. */
+	    RUN("mkfs.xfs", "-f", "-m", "reflink=1", "-L", "ATOLL-SR", sr) != 0)
 		return failed("making the file systems failed (see the log)");
 	if (a->nguest_disks > 0 && RUN("mdadm", "--stop", SR_ARRAY) != 0)
 		return failed("mdadm could not stop %s (see the log)", SR_ARRAY);

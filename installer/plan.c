@@ -33,8 +33,8 @@ plan_disk(uint64_t bytes, unsigned sector_size, struct plan *p, char *err, size_
 	end = (bytes - GPT_BACKUP) / MIB * mib;
 	p->parts[0] = (struct plan_part){ "ATOLL-BOOT", esp, mib, 512 * mib, 1 };
 	p->parts[1] = (struct plan_part){ "ATOLL-STATE", linux_fs, 513 * mib, 4096 * mib, 0 };
-	p->parts[2] = (struct plan_part){ "ATOLL-SR", linux_fs, 4609 * mib,
-	    end - 4609 * mib, 0 };
+	p->parts[2] = (struct plan_part){ "ATOLL-SR", linux_fs, PLAN_SR_START_MIB * mib,
+	    end - PLAN_SR_START_MIB * mib, 0 };
 	return 0;
 }
 

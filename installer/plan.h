@@ -8,11 +8,17 @@
 
 /*
  * The installed disk's GPT layout (the architecture page): ATOLL-BOOT (EFI System, FAT32,
- * legacy-BIOS-bootable, 512 MiB), ATOLL-STATE (ext4, 4 GiB), ATOLL-SR (ext4, the rest),
- * each aligned to 1 MiB.
+ * legacy-BIOS-bootable, 512 MiB), ATOLL-STATE (ext4, 4 GiB), ATOLL-SR (XFS with reflink,
+ * the rest), each aligned to 1 MiB.
  */
 #define PLAN_PARTS	3
 #define PLAN_MIN_BYTES	(8ULL << 30)	/* the smallest disk we install to */
+#define PLAN_SR_START_MIB	4609ULL	/* ATOLL-SR's first MiB, after BOOT and STATE */
+#define PLAN_MIN_SR_BYTES	(300ULL << 20)	/* the smallest XFS mkfs.xfs makes */
+
+/* The smallest disk leaves ATOLL-SR room for XFS (3.5 GiB of it). */
+_Static_assert(PLAN_MIN_BYTES - (PLAN_SR_START_MIB << 20) - (1ULL << 20) >= PLAN_MIN_SR_BYTES,
+    "the smallest disk's ATOLL-SR is too small for XFS");
 
 struct plan_part {
 	const char	*label;		/* GPT name and file system label */

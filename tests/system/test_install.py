@@ -16,8 +16,9 @@ import time
 import unittest
 import xmlrpc.client
 
-from qemu_vm import BOOT_TIMEOUT, Vm, base_args, free_port, net_args
+from qemu_vm import BOOT_TIMEOUT, Vm, base_args, free_port, net_args, sha512_crypt
 from test_live import ISO, LOGS, READY, boot_with
+from xenapi_console import GuestShell, ok
 
 INSTALL_TIMEOUT = 600       # about three times what an install takes here
 PASSWORD = "atoll-install-pw"
@@ -219,11 +220,17 @@ class UnattendedInstall(unittest.TestCase):
                 "cat /run/atoll/ntpd.conf; pidof ntpd": r"servers 10\.0\.2\.2\n\d+",
                 "grep -c . /var/lib/atoll/install.log": "[1-9]",
                 "cat /proc/mdstat": r"md\d+ : active linear vda3\[0\] vdb\[1\]",
+                # The local SR is XFS with reflink: mkfs.xfs's geometry in the log says so
+                # ("= reflink=1", where its command line has "-m reflink=1").
+                "grep ' /var/lib/atoll/sr ' /proc/mounts":
+                    r"(?m)^/dev/md\d+ /var/lib/atoll/sr xfs ",
+                "grep -o '= *reflink=1' /var/lib/atoll/install.log": "= +reflink=1",
             }
             for command, expected in checks.items():
                 status, out = host.run(command)
                 self.assertEqual(status, 0, "%s: %s" % (command, out))
                 self.assertRegex(out, expected, command)
+            GuestSnapshots(self, api, s, port, host, sr).run()
         finally:
             host.close()
 
@@ -306,6 +313,166 @@ class UnattendedInstall(unittest.TestCase):
             host.close()
             raise
         return host, port
+
+
+class GuestSnapshots:
+    """A PV guest on the installed host's XFS SR: a marker its disk holds survives a
+    VM.snapshot and VM.revert, the snapshot shares the disk's blocks, VM.suspend and
+    VM.resume keep the guest running (its uptime goes on), and VM.checkpoint then
+    VM.revert and VM.resume bring back its memory and disk as they were."""
+    DISK_BYTES = 64 * 1024 ** 2
+    DATA_MIB = 16       # written before the snapshot: what the SR's used space is seen by
+
+    def __init__(self, test, api, s, port, host, sr):
+        self.t, self.api, self.s, self.port, self.host, self.sr = test, api, s, port, host, sr
+
+    def call(self, method, *args):
+        """A XenAPI call that must succeed; returns its value and the seconds it took."""
+        fn = self.api
+        for part in method.split("."):
+            fn = getattr(fn, part)
+        started = time.monotonic()
+        value = ok(fn(self.s, *args))
+        return value, time.monotonic() - started
+
+    def shell(self, vm):
+        return GuestShell(self.api, self.port, self.s, vm)
+
+    def guest(self, shell, command):
+        status, out = shell.run(command)
+        self.t.assertEqual(status, 0, "in the guest: %s: %s" % (command, out))
+        return out.strip()
+
+    def dom0(self, command):
+        status, out = self.host.run(command)
+        self.t.assertEqual(status, 0, "in dom0: %s: %s" % (command, out))
+        return out.strip()
+
+    def write_mark(self, shell, mark):
+        self.guest(shell, "echo %s | dd of=/dev/xvda conv=fsync 2>/dev/null" % mark)
+
+    def read_mark(self, shell):
+        return self.guest(shell, "dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1")
+
+    def uptime(self, shell):
+        return float(self.guest(shell, "cat /proc/uptime").split()[0])
+
+    def power_state(self, vm):
+        return ok(self.api.VM.get_power_state(self.s, vm))
+
+    def vdi_file(self, vm):
+        """The SR's file behind the VM's one disk."""
+        vbds = [b for b in ok(self.api.VM.get_VBDs(self.s, vm))
+                if ok(self.api.VBD.get_type(self.s, b)) == "Disk"]
+        self.t.assertEqual(len(vbds), 1, vbds)
+        vdi = ok(self.api.VBD.get_VDI(self.s, vbds[0]))
+        return "/var/lib/atoll/sr/" + ok(self.api.VDI.get_location(self.s, vdi))
+
+    def sr_used_kib(self):
+        return int(self.dom0("sync; df -k /var/lib/atoll/sr | tail -n 1").split()[2])
+
+    def run(self):
+        t, s = self.t, self.s
+        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm, _ = self.call("VM.clone", tpl, "snapshots on xfs")
+        self.call("VM.set_is_a_template", vm, False)
+        self.call("VM.set_PV_args", vm, "console=hvc0 quiet atoll.stay")
+        vdi, _ = self.call("VDI.create", {
+            "name_label": "guest disk", "SR": self.sr, "virtual_size": str(self.DISK_BYTES),
+            "type": "user", "sharable": False, "read_only": False, "other_config": {}})
+        self.call("VBD.create", {
+            "VM": vm, "VDI": vdi, "userdevice": "0", "bootable": False, "mode": "RW",
+            "type": "Disk", "empty": False, "other_config": {}, "qos_algorithm_type": "",
+            "qos_algorithm_params": {}})
+        self.call("VM.start", vm, False, False)
+        g = self.shell(vm)
+        # Through blkback on a loop device in dom0: the guest writes and reads its disk.
+        self.guest(g, "dd if=/dev/urandom of=/dev/xvda bs=1048576 seek=1 count=%d "
+                   "conv=fsync 2>/dev/null" % self.DATA_MIB)
+        self.write_mark(g, "ATOLL-MARK-1")
+        t.assertEqual(self.read_mark(g), "ATOLL-MARK-1")
+
+        # VM.snapshot of the running guest: the snapshot's disk is a reflink copy.
+        used = self.sr_used_kib()
+        snap, took = self.call("VM.snapshot", vm, "before mark 2")
+        paused = self.dom0("grep -o 'paused_ms=[0-9]*' /var/log/xapi-lite.log | tail -n 1")
+        print("\nVM.snapshot of a running PV guest (64 MiB disk, %d MiB data): %.3f s, %s"
+              % (self.DATA_MIB, took, paused))
+        grown = self.sr_used_kib() - used
+        t.assertLess(grown, self.DATA_MIB * 1024 // 4,
+                     "the SR's used space grew by %d KiB for a snapshot of %d MiB of data"
+                     % (grown, self.DATA_MIB))
+        t.assertRegex(self.dom0("filefrag -v %s" % self.vdi_file(snap)), r"shared",
+                      "the snapshot's file shares its extents with the disk's")
+        self.write_mark(g, "ATOLL-MARK-2")
+        t.assertEqual(self.read_mark(g), "ATOLL-MARK-2")
+        g.close()
+        self.call("VM.revert", snap)
+        t.assertEqual(self.power_state(vm), "Halted", "a snapshot without memory")
+        self.call("VM.start", vm, False, False)
+        g = self.shell(vm)
+        t.assertEqual(self.read_mark(g), "ATOLL-MARK-1", "the disk as at the snapshot")
+
+        # VM.suspend and VM.resume: the same guest runs on, its memory kept.
+        self.guest(g, "echo before-suspend > /ram-mark")
+        before = self.uptime(g)
+        g.close()
+        _, suspend = self.call("VM.suspend", vm)
+        t.assertEqual(self.power_state(vm), "Suspended")
+        _, resume = self.call("VM.resume", vm, False, False)
+        t.assertEqual(self.power_state(vm), "Running")
+        print("VM.suspend %.1f s, VM.resume %.1f s" % (suspend, resume))
+        g = self.shell(vm)
+        after = self.uptime(g)
+        t.assertGreater(after, before, "the guest's uptime went on: not a new boot")
+        t.assertEqual(self.guest(g, "cat /ram-mark"), "before-suspend")
+
+        # VM.checkpoint, a change, VM.revert: suspended as at the checkpoint, then resumed.
+        self.guest(g, "echo at-checkpoint > /ram-mark")
+        checkpoint, took = self.call("VM.checkpoint", vm, "checkpoint")
+        print("VM.checkpoint %.1f s" % took)
+        t.assertEqual(self.power_state(vm), "Running", "the guest runs on after a checkpoint")
+        self.guest(g, "echo after-checkpoint > /ram-mark")
+        self.write_mark(g, "ATOLL-MARK-3")
+        g.close()
+        self.call("VM.revert", checkpoint)
+        t.assertEqual(self.power_state(vm), "Suspended", "a checkpoint holds memory")
+        self.call("VM.resume", vm, False, False)
+        g = self.shell(vm)
+        t.assertEqual(self.guest(g, "cat /ram-mark"), "at-checkpoint", "memory as it was")
+        t.assertEqual(self.read_mark(g), "ATOLL-MARK-1", "the disk as it was")
+        g.close()
+        self.call("VM.hard_shutdown", vm)
+
+
+class HostInstalledBeforeXfs(unittest.TestCase):
+    """A host installed before snapshots has an ext4 ATOLL-SR: it is mounted as such (the
+    boot mounts ATOLL-SR by the file system on it). Here ATOLL-STATE and ATOLL-SR are two
+    whole disks made on this machine, and the ISO's files boot with them."""
+
+    def test_an_ext4_sr_is_still_mounted(self):
+        work = tempfile.mkdtemp(prefix="atoll-ext4-sr-")
+        try:
+            drives = []
+            for label, size in (("ATOLL-STATE", 256), ("ATOLL-SR", 512)):
+                image = os.path.join(work, label + ".img")
+                with open(image, "wb") as f:
+                    f.truncate(size * 1024 ** 2)
+                subprocess.run(["mkfs.ext4", "-q", "-F", "-L", label, image], check=True,
+                               capture_output=True)
+                drives += ["-drive", "file=%s,if=virtio,format=raw" % image]
+            host = boot_with("ext4-sr", "atoll.password_hash=%s" % sha512_crypt(PASSWORD),
+                             (), drives)
+            try:
+                host.wait(READY, BOOT_TIMEOUT, "atoll: ready with the older disks")
+                host.login(PASSWORD)
+                status, out = host.run("grep ' /var/lib/atoll/sr ' /proc/mounts")
+                self.assertEqual(status, 0, out)
+                self.assertRegex(out, r"(?m)^/dev/vdb /var/lib/atoll/sr ext4 ")
+            finally:
+                host.close()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 class Refusals(unittest.TestCase):

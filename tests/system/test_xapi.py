@@ -6,7 +6,6 @@ import hashlib
 import http.client
 import os
 import re
-import socket
 import ssl
 import subprocess
 import sys
@@ -17,16 +16,12 @@ import xmlrpc.client
 
 from qemu_vm import BOOT_TIMEOUT, free_port, sha512_crypt
 from test_live import READY, boot_with
+from xenapi_console import console_bytes, console_record, ok
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from test_xo import SCRIPT as XO_SCRIPT, prepare as prepare_xo  # noqa: E402
 
 PASSWORD = "atoll-api-pw"
-
-
-def ok(r):
-    assert r["Status"] == "Success", r
-    return r["Value"]
 
 
 class XenApiOnXen(unittest.TestCase):
@@ -177,9 +172,7 @@ class XenApiOnXen(unittest.TestCase):
     def check_console(self, s, vm):
         """The guest's text console through /console, as Xen Orchestra reaches it: CONNECT
         over TLS with the session, then the console's bytes both ways."""
-        consoles = ok(self.api.VM.get_consoles(s, vm))
-        self.assertEqual(len(consoles), 1)
-        con = ok(self.api.console.get_record(s, consoles[0]))
+        con = console_record(self.api, s, vm)
         self.assertEqual(con["protocol"], "vt100")
         # The shell may still be starting: type (again) until it answers.
         seen = self.console_bytes(con, s, b"atoll-42", b"echo atoll-$((6*7))\n")
@@ -187,28 +180,8 @@ class XenApiOnXen(unittest.TestCase):
         self.assertIn(b"atoll-42", seen, "the guest's shell answered: %r" % seen[-500:])
 
     def console_bytes(self, con, s, want, keys=None):
-        """Connects to a console's location as XenAPI clients do (CONNECT over TLS with the
-        session), types keys every 15 s if given, and returns what came until want."""
         self.assertTrue(con["location"].startswith("https://10.0.2.15/console?uuid="))
-        path = con["location"][len("https://10.0.2.15"):]
-        ctx = self.api._ServerProxy__transport.context
-        raw = socket.create_connection(("127.0.0.1", self.port), 30)
-        with ctx.wrap_socket(raw) as tls:
-            tls.sendall(("CONNECT %s&session_id=%s HTTP/1.0\r\n\r\n" % (path, s)).encode())
-            seen, typed, deadline = b"", 0, time.monotonic() + 120
-            tls.settimeout(1)
-            while want not in seen and time.monotonic() < deadline:
-                if keys and b"200 OK" in seen and time.monotonic() > typed + 15:
-                    tls.sendall(keys)
-                    typed = time.monotonic()
-                try:
-                    chunk = tls.recv(4096)
-                except socket.timeout:
-                    continue
-                if not chunk:
-                    break
-                seen += chunk
-        return seen
+        return console_bytes(self.api, self.port, con, s, want, keys)
 
     def test_4b_too_much_memory_is_refused_before_xl(self):
         s = self.login()
@@ -296,7 +269,7 @@ class XenApiOnXen(unittest.TestCase):
             out += self.shell("xl list; tail -n 20 /var/log/xen/*; xl dmesg | tail -n 20")[1]
         self.assertEqual(status, 0, "the domain and its device model run: %s" % out)
         # Its console is the device model's VNC server: RFB's greeting comes first.
-        con = ok(self.api.console.get_record(s, ok(self.api.VM.get_consoles(s, vm))[0]))
+        con = console_record(self.api, s, vm)
         self.assertEqual(con["protocol"], "rfb")
         seen = self.console_bytes(con, s, b"RFB 003.")
         self.assertRegex(seen, rb"^HTTP/1.1 200 OK\r\n\r\nRFB 003\.00\d\n")

@@ -21,6 +21,8 @@ main(void)
 	ok((p.parts[2].start + p.parts[2].size) * 512 <= 8 * gib - 33 * 512,
 	    "ATOLL-SR ends before the backup GPT");
 	ok((p.parts[2].start + p.parts[2].size) % 2048 == 0, "and on a MiB boundary");
+	ok(p.parts[2].size * 512 >= PLAN_MIN_SR_BYTES, "the smallest disk's ATOLL-SR holds an "
+	    "XFS: %llu bytes", (unsigned long long)p.parts[2].size * 512);
 	for (i = 0; i < PLAN_PARTS; i++)
 		ok(p.parts[i].start % 2048 == 0, "%s is MiB-aligned", p.parts[i].label);
 	ok(p.parts[0].legacy_boot && !p.parts[1].legacy_boot, "only ATOLL-BOOT is BIOS-bootable");
