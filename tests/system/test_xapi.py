@@ -16,7 +16,7 @@ import xmlrpc.client
 
 from qemu_vm import BOOT_TIMEOUT, free_port, sha512_crypt
 from test_live import READY, boot_with
-from xenapi_console import console_bytes, console_record, ok
+from xenapi_console import GuestShell, console_bytes, console_record, ok
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from test_xo import SCRIPT as XO_SCRIPT, prepare as prepare_xo  # noqa: E402
@@ -195,6 +195,61 @@ class XenApiOnXen(unittest.TestCase):
         self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Halted")
         self.assertEqual(ok(self.api.VM.get_domid(s, vm)), "-1", "no domain was made")
 
+    def test_4c_live_vcpus_memory_and_a_running_snapshot(self):
+        """What XAPI changes in a running guest, changed in one on Xen: a vCPU plugged in
+        (xl vcpu-set; the guest brings it online), the balloon target lowered (xl
+        mem-set); a snapshot of it on the live host's RAM SR, which cannot reflink."""
+        s = self.login()
+        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm = ok(self.api.VM.clone(s, tpl, "edited live"))
+        ok(self.api.VM.set_is_a_template(s, vm, False))
+        ok(self.api.VM.set_PV_args(s, vm, "console=hvc0 quiet atoll.stay"))
+        ok(self.api.VM.set_VCPUs_max(s, vm, "2"))
+        err = self.api.VM.set_VCPUs_number_live(s, vm, "2")["ErrorDescription"]
+        self.assertEqual(err, ["VM_BAD_POWER_STATE", vm, "running", "halted"])
+        ok(self.api.VM.start(s, vm, False, False))
+        guest = GuestShell(self.api, self.port, s, vm)
+        try:
+            status, out = guest.run("echo 1 > /sys/devices/system/cpu/cpu1/online; "
+                                    "grep -c ^processor /proc/cpuinfo")
+            self.assertEqual(out.split()[-1:], ["1"], "no second vCPU before: %s" % out)
+            ok(self.api.VM.set_VCPUs_number_live(s, vm, "2"))
+            metrics = ok(self.api.VM.get_metrics(s, vm))
+            self.assertEqual(ok(self.api.VM_metrics.get_VCPUs_number(s, metrics)), "2")
+            # Xen makes the vCPU available; the guest onlines it (udev would, in a full
+            # system; this guest has none).
+            deadline, seen = time.monotonic() + 60, None
+            while seen != ["2"] and time.monotonic() < deadline:
+                seen = guest.run("echo 1 > /sys/devices/system/cpu/cpu1/online; "
+                                 "grep -c ^processor /proc/cpuinfo")[1].split()[-1:]
+            self.assertEqual(seen, ["2"], "the guest brought its second vCPU online")
+
+            mib = 1024 ** 2
+            ok(self.api.VM.set_memory_dynamic_range(s, vm, str(96 * mib), str(96 * mib)))
+            domid = ok(self.api.VM.get_domid(s, vm))
+            deadline, mem = time.monotonic() + 60, None
+            while mem != 96 and time.monotonic() < deadline:
+                mem = int(self.shell("xl list %s | tail -n 1" % domid)[1].split()[-4])
+            self.assertEqual(mem, 96, "the balloon reached the new target (MiB)")
+        finally:
+            guest.close()
+
+        sr = [r for r in ok(self.api.SR.get_all(s))
+              if ok(self.api.SR.get_content_type(s, r)) == "user"][0]
+        self.assertEqual(ok(self.api.SR.get_sm_config(s, sr)).get("reflink"), "false",
+                         "the RAM SR copies instead")
+        snap = ok(self.api.VM.snapshot(s, vm, "running snapshot"))
+        record = ok(self.api.VM.get_record(s, snap))
+        self.assertEqual((record["is_a_snapshot"], record["snapshot_of"],
+                          record["power_state"]), (True, vm, "Halted"))
+        self.assertEqual(record["snapshot_info"].get("power-state-at-snapshot"), "Running")
+        self.assertEqual(ok(self.api.VM.get_power_state(s, vm)), "Running",
+                         "the guest runs on after its pause")
+        status, out = self.shell("xl list %s | tail -n 1" % domid)
+        self.assertNotIn("p", out.split()[-2], "not left paused: %s" % out)
+        ok(self.api.VM.clean_shutdown(s, vm))
+        ok(self.api.VM.destroy(s, snap))
+
     def test_5_xen_orchestra_over_https(self):
         """Xen Orchestra's xen-api client, as xo-server uses it, against the real host."""
         ready = prepare_xo()
@@ -252,10 +307,11 @@ class XenApiOnXen(unittest.TestCase):
 
         tpl = ok(self.api.VM.get_by_name_label(s, "Other install media"))[0]
         vm = ok(self.api.VM.clone(s, tpl, "hvm install"))
+        # As XAPI's clients do: provision while it is still a template, then make it a VM.
+        ok(self.api.VM.provision(s, vm))
         ok(self.api.VM.set_is_a_template(s, vm, False))
         mem = str(256 * 1024 ** 2)
         ok(self.api.VM.set_memory_limits(s, vm, mem, mem, mem, mem))
-        ok(self.api.VM.provision(s, vm))
         ok(self.api.VBD.create(s, {
             "VM": vm, "VDI": vdi, "userdevice": "3", "bootable": True, "mode": "RO",
             "type": "CD", "empty": False, "other_config": {}, "qos_algorithm_type": "",
