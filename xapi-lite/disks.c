@@ -109,6 +109,15 @@ disks_parse(const char *s, size_t len, struct disk *out, char *err, size_t errle
 	int		n = 0;
 
 	blanks(&c);
+	/* An XML declaration first, as Python's minidom writes one (XAPI's xml-light reads
+	   it): skipped up to its "?>". */
+	if (lit(&c, "<?xml")) {
+		while (c.s + 1 < c.end && !(c.s[0] == '?' && c.s[1] == '>'))
+			c.s++;
+		if (!lit(&c, "?>"))
+			return fail(&c, "unterminated XML declaration");
+		blanks(&c);
+	}
 	if (!lit(&c, "<provision>"))
 		return fail(&c, "expected <provision>");
 	for (;;) {

@@ -299,6 +299,16 @@ call_vm_hard_shutdown(struct xapi *x, struct obj *s, struct val *p, struct rpc_r
 		power(x, vm, "hard_shutdown", "Halted", r, park);
 }
 
+/* A provisioned template is a VM, as XAPI's provision makes it (xapi_vm.ml). */
+static void
+provisioned(struct xapi *x, struct obj *vm, struct rpc_reply *r)
+{
+	if (db_set(&x->db, vm, F_VM_is_a_template, hval_bool(0)) == -1)
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+	else
+		rpc_ok(r, rpc_str(x, ""));
+}
+
 /* Makes the disks the template lists in other_config:disks: a VDI on the named SR (or the
    pool's default) and a VBD for each; then the list is gone, as XAPI does. */
 void
@@ -321,7 +331,7 @@ call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 		return;
 	list = hval_get(db_get(&x->db, vm, F_VM_other_config), "disks", 5);
 	if (list == NULL) {
-		rpc_ok(r, rpc_str(x, ""));
+		provisioned(x, vm, r);
 		return;
 	}
 	if ((n = disks_parse(list->u.s.p, list->u.s.len, disks, err, sizeof(err))) == -1) {
@@ -374,7 +384,7 @@ call_vm_provision(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 	}
 	hval_del(db_get(&x->db, vm, F_VM_other_config), "disks", 5);
 	db_touch(&x->db, vm);
-	rpc_ok(r, rpc_str(x, ""));
+	provisioned(x, vm, r);
 }
 
 void

@@ -389,8 +389,20 @@ class Devices(unittest.TestCase):
         self.assertEqual(vdi["SR"], ok(self.p.pool.get_default_SR(
             self.s, ok(self.p.pool.get_all(self.s))[0])))
         self.assertNotIn("disks", ok(self.p.VM.get_other_config(self.s, vm)))
-        ok(self.p.VM.provision(self.s, vm))   # nothing left to make
+        # Provisioned, it is a VM (as XAPI's provision leaves it): once is all.
+        self.assertFalse(ok(self.p.VM.get_is_a_template(self.s, vm)))
+        self.assertEqual(self.p.VM.provision(self.s, vm)["ErrorDescription"],
+                         ["PROVISION_ONLY_ALLOWED_ON_TEMPLATE"])
         self.assertEqual(len(ok(self.p.VM.get_VBDs(self.s, vm))), 1)
+        # The list as XAPI's Python examples write it (minidom: a declaration first).
+        pretty = ok(self.p.VM.clone(self.s, tpl, "pretty"))
+        ok(self.p.VM.remove_from_other_config(self.s, pretty, "disks"))
+        ok(self.p.VM.add_to_other_config(self.s, pretty, "disks",
+                                         '<?xml version="1.0" ?>\n<provision>\n\t<disk '
+                                         'bootable="true" device="0" size="4194304" sr="" '
+                                         'type="system"/>\n</provision>\n'))
+        ok(self.p.VM.provision(self.s, pretty))
+        self.assertEqual(len(ok(self.p.VM.get_VBDs(self.s, pretty))), 1)
         bad = ok(self.p.VM.clone(self.s, tpl, "bad disks"))
         ok(self.p.VM.remove_from_other_config(self.s, bad, "disks"))
         ok(self.p.VM.add_to_other_config(self.s, bad, "disks", "<provision><disk/>"))

@@ -28,6 +28,10 @@ main(void)
 	    strcmp(d[1].type, "system") == 0, "the second disk, default type");
 
 	PARSE("<provision></provision>", 0, "no disks");
+	PARSE("<?xml version=\"1.0\" ?>\n<provision>\n  <disk device=\"0\" size=\"1\"/>\n"
+	    "</provision>\n", 1, "an XML declaration first, as minidom writes");
+	PARSE("<?xml version=\"1.0\" <provision></provision>", -1, "unterminated declaration");
+	PARSE("<?xml?><?xml?><provision></provision>", -1, "two declarations");
 	PARSE("", -1, "empty");
 	PARSE("<provision>", -1, "unterminated");
 	PARSE("<provision><disk device=\"0\"/></provision>", -1, "no size");
