@@ -404,6 +404,46 @@ find_call(const char *cls, size_t clen, const char *msg)
 	return NULL;
 }
 
+/* The class a wire name without dots starts with, followed by '_' ("VM_guest_metrics" in
+   "VM_guest_metrics_get_all", not "VM"): its length, or 0. */
+static size_t
+class_prefix(const char *name)
+{
+	size_t	i, n, best = 0;
+
+	for (i = 0; i < C__COUNT; i++) {
+		n = strlen(model_classes[i].name);
+		if (n > best && strncmp(name, model_classes[i].name, n) == 0 && name[n] == '_')
+			best = n;
+	}
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		n = strlen(calls[i].cls);
+		if (n > best && strncmp(name, calls[i].cls, n) == 0 && name[n] == '_')
+			best = n;
+	}
+	return best;
+}
+
+/* XAPI's servers also take every call by its alternative wire name, with '_' for '.'
+   ("event_from", "Async_VM_start"), as older clients and XAPI's Python examples send
+   them: the dotted name, or method itself when it is not one. */
+static const char *
+dotted(struct xapi *x, const char *method)
+{
+	const char	*async = "", *rest = method;
+	size_t		 n;
+
+	if (strchr(method, '.') != NULL)
+		return method;
+	if (strncmp(method, "Async_", 6) == 0) {
+		async = "Async.";
+		rest = method + 6;
+	}
+	if ((n = class_prefix(rest)) == 0)
+		return method;
+	return rpc_printf(x, "%s%.*s.%s", async, (int)n, rest, rest + n + 1);
+}
+
 /* system.listMethods: every sync wire name, implicit ones included (XO reads its classes
    from the *.get_all_records entries). */
 static void
@@ -579,10 +619,11 @@ rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_repl
 		rpc_fail(x, r, "INVALID_VALUE", 2, "Invalid UTF-8 string in parameter", bad);
 		return;
 	}
-	if (strcmp(method, "system.listMethods") == 0) {
+	if (strcmp(method, "system_listMethods") == 0 || strcmp(method, "system.listMethods") == 0) {
 		list_methods(x, r);
 		return;
 	}
+	method = dotted(x, method);
 	/* A full disk: reads answer, writes wait until the journal can take them again. */
 	if (x->journal != NULL && !journal_writable(x->journal) && rpc_writes(method)) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, journal_error(x->journal));

@@ -124,6 +124,25 @@ class Model(unittest.TestCase):
                   "blocked_operations", "domain_type", "NVRAM", "pending_guidances_full"):
             self.assertIn(f, rec)
 
+    def test_alternative_wire_names(self):
+        """XAPI answers every call by its name with '_' for '.', as XAPI's Python examples
+        call event_from."""
+        call = lambda name, *a: getattr(self.p, name)(*a)  # noqa: E731
+        self.assertEqual(sorted(ok(call("VM_get_all", self.s))),
+                         sorted(ok(self.p.VM.get_all(self.s))))
+        self.assertEqual(sorted(ok(call("VM_guest_metrics_get_all", self.s))),
+                         sorted(ok(self.p.VM_guest_metrics.get_all(self.s))))
+        token = ok(call("event_from", self.s, ["pool"], "", 0.0))["token"]
+        self.assertTrue(token)
+        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        task = ok(call("Async_VM_clone", self.s, tpl, "by its other name"))
+        self.assertTrue(task.startswith("OpaqueRef:"))
+        self.assertIn("system.listMethods", call("system_listMethods"))
+        self.assertEqual(call("VM_no_such_call", self.s)["ErrorDescription"][0],
+                         "MESSAGE_METHOD_UNKNOWN")
+        self.assertEqual(call("nonsense", self.s)["ErrorDescription"],
+                         ["MESSAGE_METHOD_UNKNOWN", "nonsense"])
+
     def test_errors_as_xapi(self):
         self.assertEqual(self.p.VM.no_such_call(self.s)["ErrorDescription"],
                          ["MESSAGE_METHOD_UNKNOWN", "VM.no_such_call"])
