@@ -2,9 +2,10 @@
  * The xen backend: the host's facts from `xl info` and `xl list`, VM power operations as
  * xl commands run as jobs of the event loop (xl create with a configuration made from the
  * VM's records, xl shutdown -w, xl destroy, xl reboot -w, xl pause, xl unpause, a hard
- * reboot as xl destroy then xl create, and for suspend.c xl save and xl restore), and a once-a-second `xl list` that reconciles power
- * states with the domains Xen runs, so a guest that powers itself off is Halted, and VMs
- * keep running across restarts of xapi-lite. Domains are named by the VM's uuid.
+ * reboot as xl destroy then xl create, and for suspend.c xl save and xl restore), and a
+ * once-a-second `xl list` that reconciles power states with the domains Xen runs, so a
+ * guest that powers itself off is Halted, and VMs keep running across restarts of
+ * xapi-lite. Domains are named by the VM's uuid.
  */
 #include <errno.h>
 #include <signal.h>
@@ -386,7 +387,7 @@ power_stop(struct xapi *x, struct park *pk,
 	loop_pending(x->loop);
 }
 
-/* A hard shutdown or reboot stopped the clean operation's xl: its caller hears what
+/* A hard shutdown or reboot stopped the operation's xl: its caller hears what
    XAPI's does when VM.hard_shutdown cancels its task (Task.cancel, xenopsd's Cancelled:
    TASK_CANCELLED with the task), and the VM is the hard operation's. A clean xl that had
    ended well before it was killed did the operation; a hard reboot's step did only part
