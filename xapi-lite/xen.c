@@ -1,10 +1,11 @@
 /*
  * The xen backend: the host's facts from `xl info` and `xl list`, VM power operations as
  * xl commands run as jobs of the event loop (xl create with a configuration made from the
- * VM's records, xl shutdown -w, xl destroy, xl reboot -w, xl pause, xl unpause, and for
- * suspend.c xl save and xl restore), and a once-a-second `xl list` that reconciles power
- * states with the domains Xen runs, so a guest that powers itself off is Halted, and VMs
- * keep running across restarts of xapi-lite. Domains are named by the VM's uuid.
+ * VM's records, xl shutdown -w, xl destroy, xl reboot -w, xl pause, xl unpause, a hard
+ * reboot as xl destroy then xl create, and for suspend.c xl save and xl restore), and a
+ * once-a-second `xl list` that reconciles power states with the domains Xen runs, so a
+ * guest that powers itself off is Halted, and VMs keep running across restarts of
+ * xapi-lite. Domains are named by the VM's uuid.
  */
 #include <errno.h>
 #include <signal.h>
@@ -261,12 +262,32 @@ waits_for_guest(const char *op)
 }
 
 /* The operations that make a domain: their configuration is written first, Xen's free
-   memory checked, and the new domain's id asked for after. */
+   memory checked, and the new domain's id asked for after. A hard reboot is one too, once
+   its xl destroy has ended the old domain (reboot_destroyed). */
 static int
 makes_domain(const char *op)
 {
 	return strcmp(op, "start") == 0 || strcmp(op, "start_paused") == 0 ||
 	    strcmp(op, "resume") == 0;
+}
+
+/* XAPI's hard reboot (xenopsd's VM.reboot without a timeout) asks nothing of the guest:
+   the domain is destroyed and made again from the VM's records, with a new domid. */
+static int
+is_hard_reboot(const char *op)
+{
+	return strcmp(op, "hard_reboot") == 0;
+}
+
+/* A hard reboot whose old domain is gone failed to make the new one: the VM is Halted,
+   as XAPI's event thread finds it once xenopsd's create has failed. */
+static void
+reboot_lost(struct xapi *x, struct obj *vm)
+{
+	struct rpc_reply	ignored;
+
+	memset(&ignored, 0, sizeof(ignored));
+	vm_set_power(x, vm, "Halted", &ignored);
 }
 
 /* The power operation of pk has ended (well or not): the VM may take another, and a
@@ -339,12 +360,14 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	if (pk->job->status != 0) {
 		(void)operation_ended(x, pk);
 		xen_job_failed(x, pk, r);
+		if (vm != NULL && is_hard_reboot(op))
+			reboot_lost(x, vm);
 		if (vm != NULL)
 			suspend_power_ended(x, vm, op, 0);
 		return;
 	}
 	if (vm != NULL && (makes_domain(op) || strcmp(op, "clean_reboot") == 0 ||
-	    strcmp(op, "hard_reboot") == 0) &&
+	    is_hard_reboot(op)) &&
 	    park_job(pk, (char *const[]){ "xl", "domid", (char *)(uintptr_t)db_str(&x->db, vm,
 	    F_VM_uuid), NULL }, NULL, domid_done) == 0) {
 		r->parked = 1;
@@ -364,14 +387,15 @@ power_stop(struct xapi *x, struct park *pk,
 	loop_pending(x->loop);
 }
 
-/* A hard shutdown or reboot stopped the clean operation's xl: its caller hears what
+/* A hard shutdown or reboot stopped the operation's xl: its caller hears what
    XAPI's does when VM.hard_shutdown cancels its task (Task.cancel, xenopsd's Cancelled:
-   TASK_CANCELLED with the task), and the VM is the hard operation's. An xl that had
-   ended well before it was killed did the operation. */
+   TASK_CANCELLED with the task), and the VM is the hard operation's. A clean xl that had
+   ended well before it was killed did the operation; a hard reboot's step did only part
+   of it, which the hard shutdown's xl destroy undoes. */
 static void
 power_cancelled(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	if (pk->job->status == 0) {
+	if (pk->job->status == 0 && !is_hard_reboot(park_ctx_part(pk, 2))) {
 		power_done(x, pk, r);
 		return;
 	}
@@ -408,33 +432,43 @@ clean_deadline(struct loop *l, long long id, void *arg)
 			power_stop(x, pk, power_timed_out);
 }
 
-/* A hard operation (op) goes ahead of the clean ones it cancels (allowed_vm_cancels):
-   their xl is stopped and they fail. Departure: XAPI waits for the cancelled tasks to
-   end before it destroys the domain; here xl destroy starts at once, the killed xl
-   reaped beside it. */
+static void	reboot_destroyed(struct xapi *, struct park *, struct rpc_reply *);
+static void	memory_checked(struct xapi *, struct park *, struct rpc_reply *);
+
+/* Whether pk is a power operation's, at one of its steps (its context is as above). */
+static int
+power_step(const struct park *pk)
+{
+	return pk->job != NULL && (pk->job_done == power_done ||
+	    pk->job_done == reboot_destroyed || pk->job_done == memory_checked ||
+	    pk->job_done == domid_done);
+}
+
+/* A hard operation (op) goes ahead of the operations it cancels (allowed_vm_cancels):
+   their xl is stopped, whichever step a hard reboot is at, and they fail. Departure:
+   XAPI waits for the cancelled tasks to end before it destroys the domain; here xl
+   destroy starts at once, the killed xl reaped beside it. */
 static void
 cancel_for(struct xapi *x, struct obj *vm, const char *op)
 {
 	struct park	*pk;
 
 	for (pk = x->parked; pk != NULL; pk = pk->next)
-		if (pk->job != NULL && pk->job_done == power_done &&
+		if (power_step(pk) &&
 		    strcmp(park_ctx_part(pk, 0), vm->ref) == 0 &&
 		    allowed_vm_cancels(op, park_ctx_part(pk, 2)))
 			power_stop(x, pk, power_cancelled);
 }
 
-/* Starts the xl command of the power operation in pk's context; pv_control says whether
-   the guest answers PV shutdown requests. Returns 0 or -1. */
+/* Starts the xl command of a power operation in pk's context that acts on the domain
+   there is; pv_control says whether the guest answers PV shutdown requests. A hard
+   reboot's first step is xl destroy. Returns 0 or -1. */
 static int
 run_op(struct park *pk, const char *uuid, int pv_control)
 {
-	const char	*op = park_ctx_part(pk, 2), *to = park_ctx_part(pk, 1);
+	const char	*op = park_ctx_part(pk, 2);
 	char		*u = (char *)(uintptr_t)uuid;
-	char		*f = (char *)(uintptr_t)park_ctx_part(pk, 3);
 	char		*img = (char *)(uintptr_t)park_ctx_part(pk, 5);
-	char *const	 create[] = { "xl", "create", f, NULL };
-	char *const	 create_p[] = { "xl", "create", "-p", f, NULL };
 	/* -F: a guest without PV drivers gets the ACPI power button instead, and xl waits
 	   for its domain to go, as xenopsd shuts down an HVM guest that cannot ack. */
 	char *const	 shut[] = { "xl", "shutdown", "-F", "-w", u, NULL };
@@ -445,21 +479,34 @@ run_op(struct park *pk, const char *uuid, int pv_control)
 	char *const	 reset[] = { "xl", "reboot", "-F", u, NULL };
 	char *const	 pause[] = { "xl", "pause", u, NULL };
 	char *const	 unpause[] = { "xl", "unpause", u, NULL };
-	/* xl save destroys the domain once its memory is in the image; xl restore makes it
-	   again from the image, with the configuration just written (the disks where they
-	   are now), paused or not. */
+	/* xl save destroys the domain once its memory is in the image. */
 	char *const	 save[] = { "xl", "save", u, img, NULL };
+	char *const	*argv =
+	    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ||
+	    strcmp(op, "shutdown") == 0 || is_hard_reboot(op) ? destroy :
+	    strcmp(op, "pause") == 0 ? pause : strcmp(op, "unpause") == 0 ? unpause :
+	    strcmp(op, "suspend") == 0 ? save : pv_control ? reboot : reset;
+
+	return park_job(pk, argv, NULL, is_hard_reboot(op) ? reboot_destroyed : power_done);
+}
+
+/* Starts the xl command that makes the domain of pk's operation from the configuration
+   just written: xl create for a start or a hard reboot, xl restore from the image for a
+   resume (the disks where they are now); paused or not. Returns 0 or -1. */
+static int
+run_create(struct park *pk)
+{
+	const char	*to = park_ctx_part(pk, 1);
+	char		*f = (char *)(uintptr_t)park_ctx_part(pk, 3);
+	char		*img = (char *)(uintptr_t)park_ctx_part(pk, 5);
+	int		 paused = strcmp(to, "Paused") == 0;
+	char *const	 create[] = { "xl", "create", f, NULL };
+	char *const	 create_p[] = { "xl", "create", "-p", f, NULL };
 	char *const	 restore[] = { "xl", "restore", f, img, NULL };
 	char *const	 restore_p[] = { "xl", "restore", "-p", f, img, NULL };
-	char *const	*argv =
-	    strcmp(op, "start") == 0 ? create : strcmp(op, "start_paused") == 0 ? create_p :
-	    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ||
-	    strcmp(op, "shutdown") == 0 ? destroy : strcmp(op, "pause") == 0 ? pause :
-	    strcmp(op, "unpause") == 0 ? unpause : strcmp(op, "suspend") == 0 ? save :
-	    strcmp(op, "resume") == 0 ? (strcmp(to, "Paused") == 0 ? restore_p : restore) :
-	    pv_control ? reboot : reset;
 
-	return park_job(pk, argv, NULL, power_done);
+	return park_job(pk, strcmp(park_ctx_part(pk, 2), "resume") == 0 ?
+	    (paused ? restore_p : restore) : paused ? create_p : create, NULL, power_done);
 }
 
 /* Whether the guest of a running HVM domain has PV drivers listening for shutdown
@@ -497,14 +544,39 @@ memory_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		have = info.free_memory_mib * MIB;
 		if (need + need / 64 > have) {
 			(void)operation_ended(x, pk);
+			if (is_hard_reboot(park_ctx_part(pk, 2)))
+				reboot_lost(x, vm);
 			rpc_fail(x, r, "HOST_NOT_ENOUGH_FREE_MEMORY", 2,
 			    rpc_printf(x, "%lld", need), rpc_printf(x, "%lld", have));
 			return;
 		}
 	}
 	/* Otherwise (or when Xen could not tell) xl create decides, with its own error. */
-	if (run_op(pk, db_str(&x->db, vm, F_VM_uuid), 1) == -1) {
+	if (run_create(pk) == -1) {
 		(void)operation_ended(x, pk);
+		if (is_hard_reboot(park_ctx_part(pk, 2)))
+			reboot_lost(x, vm);
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
+		return;
+	}
+	r->parked = 1;
+}
+
+/* A hard reboot's xl destroy ended: the new domain is made as a start makes it, Xen's
+   free memory asked first. A destroy that failed left the domain, and the VM Running. */
+static void
+reboot_destroyed(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	struct obj	*vm;
+
+	if (pk->job->status != 0) {
+		(void)operation_ended(x, pk);
+		xen_job_failed(x, pk, r);
+		return;
+	}
+	if (park_job(pk, (char *const[]){ "xl", "info", NULL }, NULL, memory_checked) == -1) {
+		if ((vm = operation_ended(x, pk)) != NULL)
+			reboot_lost(x, vm);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
 		return;
 	}
@@ -534,7 +606,9 @@ xen_power_image(struct xapi *x, struct obj *vm, const char *op, const char *to,
 	if (image == NULL)
 		image = "";
 	snprintf(path, sizeof(path), "%s/%s.cfg", x->rundir, uuid);
-	if (makes_domain(op) && write_config(x, vm, path, r) == -1)
+	/* A hard reboot's configuration is written before its domain goes, so records that
+	   cannot make one (a disk's file missing) refuse it with the VM still running. */
+	if ((makes_domain(op) || is_hard_reboot(op)) && write_config(x, vm, path, r) == -1)
 		return -1;
 	/* The operation's key is its task's, as in XAPI; a synchronous call gets its own. */
 	if (park->task[0] != '\0')

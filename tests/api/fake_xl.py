@@ -2,7 +2,9 @@
 """A stand-in for xl, for xapi-lite's xen backend in the API tests: domains live in a JSON
 file ($FAKE_XL_DIR/domains), each command line is appended to $FAKE_XL_DIR/log. A saved
 image holds the domain's name and birth (its "uptime"), so a restore can be told from a
-fresh create. $FAKE_XL_DIR/fail names a subcommand that fails instead (exit 1).
+fresh create. $FAKE_XL_DIR/fail names a subcommand that fails instead (exit 1), and
+$FAKE_XL_DIR/hang one that waits instead, as a slow xl, until killed (writing waiting.PID).
+$FAKE_XL_DIR/free-memory, when there, is the MiB `info` reports free (8192 without it).
 $FAKE_XL_DIR/ignore-shutdown lists domains (one name a line) whose guest ignores shutdown
 and reboot requests, as one with no OS or hung: `shutdown -w` and `reboot -w` of those
 wait until killed, having written their pid to $FAKE_XL_DIR/waiting.PID."""
@@ -65,14 +67,26 @@ def main(argv):
                 return 1
     except FileNotFoundError:
         pass
+    try:
+        with open(os.path.join(DIR, "hang")) as f:
+            if f.read().strip() == cmd:
+                wait_forever()
+                return 1
+    except FileNotFoundError:
+        pass
     st = load()
     doms = st["doms"]
     paused = "-p" in args
     rest = [a for a in args if not a.startswith("-")]
     if cmd == "info":
+        try:
+            with open(os.path.join(DIR, "free-memory")) as f:
+                free = int(f.read())
+        except FileNotFoundError:
+            free = 8192
         print("host                   : fakexen\nrelease                : 6.1.0\n"
               "nr_cpus                : 2\ntotal_memory           : 16384\n"
-              "free_memory            : 8192\nxen_version            : 4.17.3\n")
+              "free_memory            : %d\nxen_version            : 4.17.3\n" % free)
     elif cmd == "list":
         print("Name                                        ID   Mem VCPUs\tState\tTime(s)")
         print("Domain-0                                     0  1024     2     r-----      1.0")

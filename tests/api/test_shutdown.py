@@ -3,7 +3,9 @@ stand-in xl (fake_xl.py, its ignore-shutdown list): as in XAPI, VM.hard_shutdown
 VM.hard_reboot may run while a clean operation waits (xapi_vm_lifecycle.ml
 is_allowed_concurrently) and cancel it (message_forwarding.ml: the clean call fails with
 TASK_CANCELLED), and a clean operation not done by --clean-shutdown-timeout fails with
-VM_SHUTDOWN_TIMEOUT [vm, timeout], the VM left running with no operation."""
+VM_SHUTDOWN_TIMEOUT [vm, timeout], the VM left running with no operation. A hard reboot
+asks nothing of the guest (xenopsd's VM.reboot without a timeout): xl destroy, then xl
+create from a fresh configuration, the VM Running throughout with a new domid."""
 import glob
 import json
 import os
@@ -68,6 +70,26 @@ class StubbornGuests:
     def setUp(self):
         for path in glob.glob(os.path.join(self.bindir, "waiting.*")):
             os.unlink(path)
+        for knob in ("fail", "hang", "free-memory"):
+            self.knob(knob, None)
+
+    def knob(self, name, value):
+        """Sets (or with None removes) one of the stand-in's files: fail, hang, free-memory."""
+        path = os.path.join(self.bindir, name)
+        if value is None:
+            if os.path.exists(path):
+                os.unlink(path)
+        else:
+            with open(path, "w") as f:
+                f.write(value)
+
+    def xl_log(self):
+        """The stand-in's commands so far, but the reconciliation's xl list."""
+        with open(os.path.join(self.bindir, "log")) as f:
+            return [c for c in f.read().splitlines() if c != "list"]
+
+    def config(self, uuid):
+        return os.path.join(self.server.state, "xl", uuid + ".cfg")
 
     def stubborn_vm(self, name):
         """A running VM whose guest ignores shutdown and reboot requests."""
@@ -166,14 +188,15 @@ class HardDuringClean(StubbornGuests, unittest.TestCase):
 
     def test_hard_reboot_cancels_clean_shutdown(self):
         vm, uuid = self.stubborn_vm("reboot-instead")
+        old = self.domains()[uuid]
         t, result, pid, key = self.start_clean(vm, "clean_shutdown")
-        # The guest answers the reboot (only the shutdown request was ignored).
-        self.ignore(uuid, False)
+        # The guest still ignores requests: a hard reboot does not ask it.
         ok(self.p.VM.hard_reboot(self.s, vm))
         t.join(DEADLINE)
         self.assertEqual(failure(result["r"]), ["TASK_CANCELLED", key])
         self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
-        self.assertIn(uuid, self.domains())
+        self.assertNotEqual(self.domains()[uuid]["born"], old["born"], "a new domain")
+        self.assertEqual(ok(self.p.VM.get_domid(self.s, vm)), str(self.domains()[uuid]["domid"]))
         self.assertEqual(self.current(vm), {})
         wait_for("the waiting xl to be killed and reaped", lambda: self.xl_gone(pid))
         ok(self.p.VM.hard_shutdown(self.s, vm))
@@ -183,11 +206,13 @@ class HardDuringClean(StubbornGuests, unittest.TestCase):
         both operations as {a,b} with their keys likewise."""
         vm, uuid = self.stubborn_vm("two-at-once")
         t, result, pid, key = self.start_clean(vm, "clean_shutdown")
-        # A hard_reboot that waits in its turn (xl reboot -w of a guest that ignores
-        # it) holds the VM.
+        # A hard_reboot whose xl create is slow holds the VM.
+        self.knob("hang", "create")
         t2, result2 = self.in_background("hard_reboot", vm)
         wait_for("the clean shutdown to be cancelled", lambda: not t.is_alive())
         self.assertEqual(failure(result["r"]), ["TASK_CANCELLED", key])
+        wait_for("the clean shutdown's xl to be killed and reaped", lambda: self.xl_gone(pid))
+        create = wait_for("xl create to run", self.waiting_xl)
         ops = wait_for("the hard reboot", lambda: self.current(vm))
         self.assertEqual(list(ops.values()), ["hard_reboot"])
         self.assertEqual(failure(self.p.VM.hard_reboot(self.s, vm)),
@@ -199,7 +224,114 @@ class HardDuringClean(StubbornGuests, unittest.TestCase):
         t2.join(DEADLINE)
         self.assertEqual(failure(result2["r"]), ["TASK_CANCELLED", list(ops)[0]])
         self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Halted")
+        self.assertNotIn(uuid, self.domains())
         self.assertEqual(self.current(vm), {})
+        wait_for("xl create to be killed and reaped", lambda: self.xl_gone(create))
+
+
+class HardReboot(StubbornGuests, unittest.TestCase):
+    def test_guest_that_ignores_requests_reboots_promptly(self):
+        """xl destroy, xl info (the memory check), xl create from the configuration just
+        written, xl domid: no request for the guest to ignore, no xl waiting for it."""
+        vm, uuid = self.stubborn_vm("hard-reboot-stubborn")
+        old = self.domains()[uuid]
+        metrics = ok(self.p.VM.get_metrics(self.s, vm))
+        n = len(self.xl_log())
+        os.unlink(self.config(uuid))
+        t, result = self.in_background("hard_reboot", vm)
+        t.join(DEADLINE)
+        self.assertFalse(t.is_alive(), "the hard reboot waited for the guest")
+        ok(result["r"])
+        self.assertEqual(self.xl_log()[n:], ["destroy " + uuid, "info",
+                                             "create " + self.config(uuid), "domid " + uuid])
+        self.assertTrue(os.path.exists(self.config(uuid)), "a fresh configuration")
+        self.assertEqual(glob.glob(os.path.join(self.bindir, "waiting.*")), [])
+        new = self.domains()[uuid]
+        self.assertNotEqual(new["born"], old["born"])
+        self.assertNotEqual(new["domid"], old["domid"])
+        self.assertFalse(new["paused"])
+        self.assertEqual(ok(self.p.VM.get_domid(self.s, vm)), str(new["domid"]))
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        self.assertEqual(ok(self.p.VM.get_resident_on(self.s, vm)),
+                         ok(self.p.host.get_all(self.s))[0])
+        self.assertEqual(ok(self.p.VM_metrics.get_VCPUs_number(self.s, metrics)), "1")
+        self.assertEqual(self.current(vm), {})
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
+    def test_paused_vm_reboots_running(self):
+        vm, uuid = self.stubborn_vm("hard-reboot-paused")
+        ok(self.p.VM.pause(self.s, vm))
+        ok(self.p.VM.hard_reboot(self.s, vm))
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        self.assertFalse(self.domains()[uuid]["paused"])
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
+    def test_failed_destroy_leaves_it_running(self):
+        vm, uuid = self.stubborn_vm("hard-reboot-no-destroy")
+        old = self.domains()[uuid]
+        self.knob("fail", "destroy")
+        e = failure(self.p.VM.hard_reboot(self.s, vm))
+        self.assertEqual(e[0], "INTERNAL_ERROR")
+        self.assertIn("destroy: simulated failure", e[1])
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        self.assertEqual(self.domains()[uuid], old)
+        self.assertEqual(ok(self.p.VM.get_domid(self.s, vm)), str(old["domid"]))
+        self.assertEqual(self.current(vm), {})
+        self.knob("fail", None)
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
+    def test_failed_create_halts(self):
+        """The old domain is gone and no new one came: the VM is Halted, with xl's error."""
+        vm, uuid = self.stubborn_vm("hard-reboot-no-create")
+        self.knob("fail", "create")
+        e = failure(self.p.VM.hard_reboot(self.s, vm))
+        self.assertEqual(e[0], "INTERNAL_ERROR")
+        self.assertIn("create: simulated failure", e[1])
+        self.check_halted(vm, uuid)
+        self.knob("fail", None)
+        ok(self.p.VM.start(self.s, vm, False, False))
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
+    def test_no_memory_for_the_new_domain_halts(self):
+        """XAPI's HOST_NOT_ENOUGH_FREE_MEMORY [needed, available] from the create, the old
+        domain gone: Halted, and no xl create run."""
+        vm, uuid = self.stubborn_vm("hard-reboot-no-memory")
+        need = ok(self.p.VM.get_memory_static_max(self.s, vm))
+        self.knob("free-memory", "1")
+        n = len(self.xl_log())
+        self.assertEqual(failure(self.p.VM.hard_reboot(self.s, vm)),
+                         ["HOST_NOT_ENOUGH_FREE_MEMORY", need, str(1024 * 1024)])
+        self.assertEqual(self.xl_log()[n:], ["destroy " + uuid, "info"])
+        self.check_halted(vm, uuid)
+
+    def check_halted(self, vm, uuid):
+        self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Halted")
+        self.assertNotIn(uuid, self.domains())
+        self.assertEqual(ok(self.p.VM.get_domid(self.s, vm)), "-1")
+        self.assertEqual(ok(self.p.VM.get_resident_on(self.s, vm)), "OpaqueRef:NULL")
+        self.assertEqual(self.current(vm), {})
+        self.assertEqual(ok(self.p.VM.get_allowed_operations(self.s, vm))[:1], ["start"])
+
+    def test_hard_shutdown_cancels_it_at_any_step(self):
+        """A hard shutdown during a hard reboot's memory check or create: the reboot fails
+        with TASK_CANCELLED, its xl killed, and the VM ends Halted with no domain."""
+        for step in ("info", "create"):
+            with self.subTest(step=step):
+                vm, uuid = self.stubborn_vm("hard-reboot-cancelled-" + step)
+                self.knob("hang", step)
+                task = ok(self.p.Async.VM.hard_reboot(self.s, vm))
+                pid = wait_for("xl " + step + " to run", self.waiting_xl)
+                self.assertEqual(self.current(vm), {task: "hard_reboot"})
+                ok(self.p.VM.hard_shutdown(self.s, vm))
+                wait_for("the task to end",
+                         lambda: ok(self.p.task.get_status(self.s, task)) != "pending")
+                self.assertEqual(ok(self.p.task.get_status(self.s, task)), "cancelled")
+                self.assertEqual(ok(self.p.task.get_error_info(self.s, task)),
+                                 ["TASK_CANCELLED", task])
+                self.check_halted(vm, uuid)
+                wait_for("xl " + step + " to be killed and reaped", lambda: self.xl_gone(pid))
+                self.knob("hang", None)
 
 
 class CleanTimeout(StubbornGuests, unittest.TestCase):
