@@ -20,6 +20,7 @@ os.environ.setdefault("ATOLL_LOGS", os.path.join(os.path.dirname(os.environ["ATO
 from qemu_vm import BOOT_TIMEOUT, free_port, sha512_crypt  # noqa: E402
 from test_live import boot_with  # noqa: E402
 from bench import cpu_model  # noqa: E402
+from xenapi_console import GuestShell  # noqa: E402
 
 PASSWORD = "atoll-bench-pw"
 SNAPSHOTS = 3     # VM.snapshot of the running guest, for the pause's median
@@ -53,11 +54,14 @@ def demo_vm(api, s, name, memory=None):
     return vm
 
 
-def suspend_resume(api, s, host, memory=128 * 1024 * 1024):
-    """VM.suspend then VM.resume of a running demo guest of memory bytes: the seconds of
-    each and the image's size in MiB (host: the serial console, logged in)."""
+def suspend_resume(api, s, host, port, memory=128 * 1024 * 1024):
+    """VM.suspend then VM.resume of a running demo guest of memory bytes, once its shell
+    answers on its console (a guest still booting cannot take a suspend request): the
+    seconds of each and the image's size in MiB (host: the serial console, logged in;
+    port: the host's HTTPS port on loopback)."""
     pv = demo_vm(api, s, "bench suspend", memory=memory)
     ok(api.VM.start(s, pv, False, False))
+    GuestShell(api, port, s, pv).close()
     t = time.monotonic()
     ok(api.VM.suspend(s, pv))
     suspend_s = time.monotonic() - t

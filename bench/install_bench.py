@@ -46,7 +46,7 @@ def install(vm):
 
 def login_time(work, disk, firmware, n, measure=None):
     """Seconds to the first login on the installed disk; with measure, also what
-    measure(api, session, host) returns, run then."""
+    measure(api, session, host, port) returns, run then."""
     port = free_port()
     host = Vm("bench-installed-%s-%d" % (firmware, n), base_args(firmware, work) + disk +
               net_args(["hostfwd=tcp:127.0.0.1:%d-:443" % port]), LOGS)
@@ -59,7 +59,7 @@ def login_time(work, disk, firmware, n, measure=None):
         if measure is None:
             return took
         host.login(PASSWORD)
-        return took, measure(api, s, host)
+        return took, measure(api, s, host, port)
     finally:
         host.close()
 
