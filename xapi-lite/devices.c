@@ -275,12 +275,9 @@ call_vdi_resize(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 
 	(void)s;
 	(void)park;
-	if ((vdi = rpc_param_ref(x, r, p, 1, C_VDI)) == NULL)
+	if ((vdi = rpc_param_ref(x, r, p, 1, C_VDI)) == NULL ||
+	    rpc_param_int(x, r, p, 2, "size", &size) == -1)
 		return;
-	if (db_val_int(p->u.a.items[2], &size) == -1) {
-		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "size");
-		return;
-	}
 	if (vdi_check(x, vdi, "resize", r) == -1)
 		return;
 	/* Disks only grow: shrinking would cut off the guest's data. */

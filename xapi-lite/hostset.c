@@ -261,12 +261,9 @@ call_host_set_console_idle_timeout(struct xapi *x, struct obj *session, struct v
 	long long	 t;
 
 	(void)session;
-	if ((host = rpc_param_ref(x, r, p, 1, C_host)) == NULL)
+	if ((host = rpc_param_ref(x, r, p, 1, C_host)) == NULL ||
+	    rpc_param_int(x, r, p, 2, "value", &t) == -1)
 		return;
-	if (db_val_int(p->u.a.items[2], &t) == -1) {
-		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
-		return;
-	}
 	if (t < 0) {
 		rpc_fail(x, r, "INVALID_VALUE", 2, "console_timeout",
 		    rpc_printf(x, "%lld", t));

@@ -115,6 +115,16 @@ rpc_param_str(struct val *params, size_t i)
 	return v->type == VAL_STRING ? v->u.s.p : NULL;
 }
 
+int
+rpc_param_int(struct xapi *x, struct rpc_reply *r, struct val *params, size_t i,
+    const char *name, long long *v)
+{
+	if (db_val_int(params->u.a.items[i], v) == 0)
+		return 0;
+	rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, name);
+	return -1;
+}
+
 struct obj *
 rpc_param_ref(struct xapi *x, struct rpc_reply *r, struct val *params, size_t i, enum cls c)
 {

@@ -20,6 +20,10 @@ const char *rpc_printf(struct xapi *x, const char *fmt, ...)
 
 /* Parameter i as a string, or NULL when it is not one. */
 const char *rpc_param_str(struct val *params, size_t i);
+/* Parameter i as an integer into *v: 0, or -1 with r filled (FIELD_TYPE_ERROR naming
+   name). */
+int	rpc_param_int(struct xapi *x, struct rpc_reply *r, struct val *params, size_t i,
+	    const char *name, long long *v);
 /* Parameter i as a ref to an object of class c, or NULL with r filled (HANDLE_INVALID). */
 struct obj *rpc_param_ref(struct xapi *x, struct rpc_reply *r, struct val *params, size_t i,
 	    enum cls c);

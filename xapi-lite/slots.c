@@ -116,30 +116,41 @@ is_hvm(struct xapi *x, struct obj *vm)
 	return strcmp(vm_domain_type(x, vm), "hvm") == 0;
 }
 
-/* Whether disk slot n is held by one of vm's VBDs other than self: XAPI reads every
-   VBD's device and userdevice both as an HVM and as a PV name. */
+/* Whether one of vm's VBDs other than self names one of the nwant devices of want: XAPI
+   reads every VBD's device and userdevice both as an HVM and as a PV name. */
 static int
-vbd_slot_used(struct xapi *x, struct obj *vm, const struct obj *self, long n)
+vbd_names_any(struct xapi *x, struct obj *vm, const struct obj *self,
+    const struct devnum *want, int nwant)
 {
-	struct devnum	 want, d;
+	const enum fld	 f[2] = { F_VBD_device, F_VBD_userdevice };
+	struct devnum	 d;
 	size_t		 i;
-	int		 k, h;
+	int		 k, h, m;
 
-	if (of_number(is_hvm(x, vm), n, &want) == -1)
-		return 1;
 	for (i = 0; i < x->db.n[C_VBD]; i++) {
 		struct obj	*vbd = x->db.objs[C_VBD][i];
-		const enum fld	 f[2] = { F_VBD_device, F_VBD_userdevice };
 
 		if (vbd == self || strcmp(db_str(&x->db, vbd, F_VBD_VM), vm->ref) != 0)
 			continue;
 		for (k = 0; k < 2; k++)
 			for (h = 0; h < 2; h++)
-				if (of_string(h, db_str(&x->db, vbd, f[k]), &d) == 0 &&
-				    same(&d, &want))
-					return 1;
+				for (m = 0; m < nwant; m++)
+					if (of_string(h, db_str(&x->db, vbd, f[k]), &d) == 0 &&
+					    same(&d, &want[m]))
+						return 1;
 	}
 	return 0;
+}
+
+/* Whether disk slot n is held by one of vm's VBDs other than self. */
+static int
+vbd_slot_used(struct xapi *x, struct obj *vm, const struct obj *self, long n)
+{
+	struct devnum	 want;
+
+	if (of_number(is_hvm(x, vm), n, &want) == -1)
+		return 1;
+	return vbd_names_any(x, vm, self, &want, 1);
 }
 
 static int
@@ -200,27 +211,13 @@ slot_vbd_valid(const char *userdevice)
 int
 slot_vbd_clash(struct xapi *x, struct obj *vm, const struct obj *self, const char *userdevice)
 {
-	struct devnum	 mine[2], d;
-	size_t		 i;
-	int		 k, h, m, nmine = 0;
+	struct devnum	 mine[2];
+	int		 h, nmine = 0;
 
 	for (h = 0; h < 2; h++)
 		if (of_string(h, userdevice, &mine[nmine]) == 0)
 			nmine++;
-	for (i = 0; i < x->db.n[C_VBD]; i++) {
-		struct obj	*vbd = x->db.objs[C_VBD][i];
-		const enum fld	 f[2] = { F_VBD_device, F_VBD_userdevice };
-
-		if (vbd == self || strcmp(db_str(&x->db, vbd, F_VBD_VM), vm->ref) != 0)
-			continue;
-		for (k = 0; k < 2; k++)
-			for (h = 0; h < 2; h++)
-				for (m = 0; m < nmine; m++)
-					if (of_string(h, db_str(&x->db, vbd, f[k]), &d) == 0 &&
-					    same(&d, &mine[m]))
-						return 1;
-	}
-	return 0;
+	return vbd_names_any(x, vm, self, mine, nmine);
 }
 
 long

@@ -263,22 +263,31 @@ resume(struct xapi *x, struct obj *vm, int paused, struct rpc_reply *r, struct p
 	vm_set_power(x, vm, to, r);
 }
 
-/* VM.resume(vm, start_paused, force). force skips XAPI's CPU compatibility check, which a
-   single host does not need. */
-void
-call_vm_resume(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+/* What VM.resume and VM.resume_on share: start_paused and force at parameters i and i + 1,
+   then the VM (parameter 1) checked for op, then the resume. force skips XAPI's CPU
+   compatibility check, which a single host does not need. */
+static void
+resume_call(struct xapi *x, struct val *p, size_t i, const char *op, struct rpc_reply *r,
     struct park *park)
 {
 	struct obj	*vm;
 
-	(void)s;
-	if (p->u.a.items[2]->type != VAL_BOOL || p->u.a.items[3]->type != VAL_BOOL) {
+	if (p->u.a.items[i]->type != VAL_BOOL || p->u.a.items[i + 1]->type != VAL_BOOL) {
 		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1,
-		    p->u.a.items[2]->type != VAL_BOOL ? "start_paused" : "force");
+		    p->u.a.items[i]->type != VAL_BOOL ? "start_paused" : "force");
 		return;
 	}
-	if ((vm = vm_for(x, p, r, "resume")) != NULL)
-		resume(x, vm, p->u.a.items[2]->u.b, r, park);
+	if ((vm = vm_for(x, p, r, op)) != NULL)
+		resume(x, vm, p->u.a.items[i]->u.b, r, park);
+}
+
+/* VM.resume(vm, start_paused, force). */
+void
+call_vm_resume(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	(void)s;
+	resume_call(x, p, 2, "resume", r, park);
 }
 
 /* VM.resume_on(vm, host, start_paused, force): the one host is this one. */
@@ -286,18 +295,9 @@ void
 call_vm_resume_on(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
     struct park *park)
 {
-	struct obj	*vm;
-
 	(void)s;
-	if (rpc_param_ref(x, r, p, 2, C_host) == NULL)
-		return;
-	if (p->u.a.items[3]->type != VAL_BOOL || p->u.a.items[4]->type != VAL_BOOL) {
-		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1,
-		    p->u.a.items[3]->type != VAL_BOOL ? "start_paused" : "force");
-		return;
-	}
-	if ((vm = vm_for(x, p, r, "resume_on")) != NULL)
-		resume(x, vm, p->u.a.items[3]->u.b, r, park);
+	if (rpc_param_ref(x, r, p, 2, C_host) != NULL)
+		resume_call(x, p, 3, "resume_on", r, park);
 }
 
 void

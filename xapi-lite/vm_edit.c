@@ -25,17 +25,6 @@ geti(struct xapi *x, struct obj *o, enum fld f)
 	return db_get(&x->db, o, f)->u.i;
 }
 
-/* Integer parameter i into *v; -1 with FIELD_TYPE_ERROR (named name) when not one. */
-static int
-param_int(struct xapi *x, struct val *p, size_t i, const char *name, long long *v,
-    struct rpc_reply *r)
-{
-	if (db_val_int(p->u.a.items[i], v) == 0)
-		return 0;
-	rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, name);
-	return -1;
-}
-
 static int
 set_int(struct xapi *x, struct obj *o, enum fld f, long long v, struct rpc_reply *r)
 {
@@ -43,6 +32,20 @@ set_int(struct xapi *x, struct obj *o, enum fld f, long long v, struct rpc_reply
 		return 0;
 	rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 	return -1;
+}
+
+/* Sets o's integer field f to v when ok, else fails with INVALID_VALUE [rule; v]; the
+   call answered either way. */
+static void
+set_int_if(struct xapi *x, struct obj *o, enum fld f, long long v, int ok, const char *rule,
+    struct rpc_reply *r)
+{
+	if (!ok) {
+		rpc_fail(x, r, "INVALID_VALUE", 2, rule, rpc_printf(x, "%lld", v));
+		return;
+	}
+	if (set_int(x, o, f, v, r) == 0)
+		rpc_ok(r, rpc_str(x, ""));
 }
 
 static struct obj *
@@ -158,7 +161,7 @@ vm_and_int(struct xapi *x, struct val *p, const char *op, const char *name, long
 	struct obj	*vm;
 
 	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL ||
-	    param_int(x, p, 2, name, v, r) == -1 ||
+	    rpc_param_int(x, r, p, 2, name, v) == -1 ||
 	    (op != NULL && vm_check(x, vm, op, r) == -1))
 		return NULL;
 	return vm;
@@ -173,14 +176,9 @@ call_vm_set_VCPUs_max(struct xapi *x, struct obj *s, struct val *p, struct rpc_r
 
 	(void)s;
 	(void)park;
-	if ((vm = vm_and_int(x, p, "changing_VCPUs", "value", &v, r)) == NULL)
-		return;
-	if (v < 1 || v < geti(x, vm, F_VM_VCPUs_at_startup)) {
-		rpc_fail(x, r, "INVALID_VALUE", 2, VCPU_RULE, rpc_printf(x, "%lld", v));
-		return;
-	}
-	if (set_int(x, vm, F_VM_VCPUs_max, v, r) == 0)
-		rpc_ok(r, rpc_str(x, ""));
+	if ((vm = vm_and_int(x, p, "changing_VCPUs", "value", &v, r)) != NULL)
+		set_int_if(x, vm, F_VM_VCPUs_max, v, v >= 1 &&
+		    v >= geti(x, vm, F_VM_VCPUs_at_startup), VCPU_RULE, r);
 }
 
 /* XAPI checks no power state here: a running VM's count applies at its next start. */
@@ -200,12 +198,8 @@ call_vm_set_VCPUs_at_startup(struct xapi *x, struct obj *s, struct val *p,
 		    "set_VCPUs_at_startup is not allowed on dom0");
 		return;
 	}
-	if (v < 1 || v > geti(x, vm, F_VM_VCPUs_max)) {
-		rpc_fail(x, r, "INVALID_VALUE", 2, VCPU_RULE, rpc_printf(x, "%lld", v));
-		return;
-	}
-	if (set_int(x, vm, F_VM_VCPUs_at_startup, v, r) == 0)
-		rpc_ok(r, rpc_str(x, ""));
+	set_int_if(x, vm, F_VM_VCPUs_at_startup, v, v >= 1 && v <= geti(x, vm, F_VM_VCPUs_max),
+	    VCPU_RULE, r);
 }
 
 void
@@ -253,6 +247,14 @@ memory_set(struct xapi *x, struct obj *vm, const long long m[4], struct rpc_repl
 	    set_int(x, vm, F_VM_memory_static_max, m[3], r) == -1 ? -1 : 0;
 }
 
+/* The checked limits m set on vm, the call answered. */
+static void
+memory_apply(struct xapi *x, struct obj *vm, const long long m[4], struct rpc_reply *r)
+{
+	if (memory_valid(x, m, r) == 0 && memory_set(x, vm, m, r) == 0)
+		rpc_ok(r, rpc_str(x, ""));
+}
+
 static void
 memory_now(struct xapi *x, struct obj *vm, long long m[4])
 {
@@ -283,39 +285,34 @@ memory_range(struct xapi *x, struct obj *vm, int dynamic, long long lo, long lon
 		rpc_ok(r, rpc_str(x, ""));
 }
 
-static struct obj *
-vm_and_two(struct xapi *x, struct val *p, long long *a, long long *b, struct rpc_reply *r)
+/* VM.set_memory_dynamic_range and set_memory_static_range (vm, min, max). */
+static void
+range_call(struct xapi *x, struct val *p, int dynamic, struct rpc_reply *r,
+    struct park *park)
 {
 	struct obj	*vm;
+	long long	 lo, hi;
 
-	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL ||
-	    param_int(x, p, 2, "min", a, r) == -1 || param_int(x, p, 3, "max", b, r) == -1)
-		return NULL;
-	return vm;
+	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) != NULL &&
+	    rpc_param_int(x, r, p, 2, "min", &lo) == 0 &&
+	    rpc_param_int(x, r, p, 3, "max", &hi) == 0)
+		memory_range(x, vm, dynamic, lo, hi, r, park);
 }
 
 void
 call_vm_set_memory_dynamic_range(struct xapi *x, struct obj *s, struct val *p,
     struct rpc_reply *r, struct park *park)
 {
-	struct obj	*vm;
-	long long	 lo, hi;
-
 	(void)s;
-	if ((vm = vm_and_two(x, p, &lo, &hi, r)) != NULL)
-		memory_range(x, vm, 1, lo, hi, r, park);
+	range_call(x, p, 1, r, park);
 }
 
 void
 call_vm_set_memory_static_range(struct xapi *x, struct obj *s, struct val *p,
     struct rpc_reply *r, struct park *park)
 {
-	struct obj	*vm;
-	long long	 lo, hi;
-
 	(void)s;
-	if ((vm = vm_and_two(x, p, &lo, &hi, r)) != NULL)
-		memory_range(x, vm, 0, lo, hi, r, park);
+	range_call(x, p, 0, r, park);
 }
 
 /* The single-field setters, which XAPI turns into the range setters with the other end
@@ -356,7 +353,7 @@ call_vm_set_memory_limits(struct xapi *x, struct obj *s, struct val *p, struct r
 	if ((vm = rpc_param_ref(x, r, p, 1, C_VM)) == NULL)
 		return;
 	for (i = 0; i < 4; i++)
-		if (param_int(x, p, 2 + i, names[i], &in[i], r) == -1)
+		if (rpc_param_int(x, r, p, 2 + i, names[i], &in[i]) == -1)
 			return;
 	if (vm_check(x, vm, "changing_memory_limits", r) == -1)
 		return;
@@ -364,8 +361,7 @@ call_vm_set_memory_limits(struct xapi *x, struct obj *s, struct val *p, struct r
 	m[1] = in[2];
 	m[2] = in[3];
 	m[3] = in[1];
-	if (memory_valid(x, m, r) == 0 && memory_set(x, vm, m, r) == 0)
-		rpc_ok(r, rpc_str(x, ""));
+	memory_apply(x, vm, m, r);
 }
 
 /* VM.set_memory: every limit but static_min set to value. */
@@ -382,8 +378,7 @@ call_vm_set_memory(struct xapi *x, struct obj *s, struct val *p, struct rpc_repl
 		return;
 	m[0] = geti(x, vm, F_VM_memory_static_min);
 	m[1] = m[2] = m[3] = v;
-	if (memory_valid(x, m, r) == 0 && memory_set(x, vm, m, r) == 0)
-		rpc_ok(r, rpc_str(x, ""));
+	memory_apply(x, vm, m, r);
 }
 
 /* ---- the rest of what XO's VM page edits ---- */
@@ -526,15 +521,8 @@ name(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,	\
 										\
 	(void)s;								\
 	(void)park;								\
-	if ((vm = vm_and_int(x, p, NULL, "value", &v, r)) == NULL)		\
-		return;								\
-	if (v < 0) {								\
-		rpc_fail(x, r, "INVALID_VALUE", 2, what " must be non-negative",	\
-		    rpc_printf(x, "%lld", v));					\
-		return;								\
-	}									\
-	if (set_int(x, vm, field, v, r) == 0)					\
-		rpc_ok(r, rpc_str(x, ""));					\
+	if ((vm = vm_and_int(x, p, NULL, "value", &v, r)) != NULL)		\
+		set_int_if(x, vm, field, v, v >= 0, what " must be non-negative", r); \
 }
 
 NON_NEGATIVE(call_vm_set_start_delay, F_VM_start_delay, "start_delay")

@@ -14,7 +14,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from xapi_server import PASSWORD, Server, UnixTransport, crypt
+from xapi_server import PASSWORD, Server, UnixTransport, crypt, err, ok
 
 HOSTCFG = """#!/bin/sh
 # Logs its arguments, one a line after a "--" line, and its stdin after a "stdin:" line.
@@ -73,16 +73,6 @@ def unix(server=None):
     return xmlrpc.client.ServerProxy("http://localhost/",
                                      transport=UnixTransport((server or SERVER).sock),
                                      allow_none=True)
-
-
-def ok(r):
-    assert r["Status"] == "Success", r
-    return r["Value"]
-
-
-def err(r):
-    assert r["Status"] == "Failure", r
-    return r["ErrorDescription"]
 
 
 def login(p=None, password=PASSWORD):

@@ -9,27 +9,16 @@ create from a fresh configuration, the VM Running throughout with a new domid.""
 import glob
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import threading
 import time
 import unittest
 import xmlrpc.client
 
-from xapi_server import BIN, PASSWORD, server_on_path
+from xapi_server import BIN, FakeXlTest, ok
+from xapi_server import err as failure
 
 DEADLINE = 60  # seconds a test waits for a state before it fails
-
-
-def ok(r):
-    assert r["Status"] == "Success", r
-    return r["Value"]
-
-
-def failure(r):
-    assert r["Status"] == "Failure", r
-    return r["ErrorDescription"]
 
 
 def wait_for(what, test):
@@ -42,30 +31,9 @@ def wait_for(what, test):
     raise AssertionError("timed out waiting for " + what)
 
 
-class StubbornGuests:
+class StubbornGuests(FakeXlTest):
     """A xen-backend server on the stand-in xl; subclasses say its extra options."""
-    extra = []
-
-    @classmethod
-    def setUpClass(cls):
-        cls.bindir = tempfile.mkdtemp(prefix="fake-xl-")
-        os.symlink(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_xl.py"),
-                   os.path.join(cls.bindir, "xl"))
-        os.environ["FAKE_XL_DIR"] = cls.bindir
-        try:
-            cls.server = server_on_path(cls.bindir, extra=["--backend", "xen"] + cls.extra)
-        finally:
-            del os.environ["FAKE_XL_DIR"]
-        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
-        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "shutdown"))
-
-    @classmethod
-    def tearDownClass(cls):
-        status = cls.server.stop()
-        log = cls.server.log_text()
-        cls.server.remove()
-        shutil.rmtree(cls.bindir, ignore_errors=True)
-        assert status == 0, log
+    originator = "shutdown"
 
     def setUp(self):
         for path in glob.glob(os.path.join(self.bindir, "waiting.*")):
@@ -93,9 +61,7 @@ class StubbornGuests:
 
     def stubborn_vm(self, name):
         """A running VM whose guest ignores shutdown and reboot requests."""
-        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
-        vm = ok(self.p.VM.clone(self.s, tpl, name))
-        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        vm = self.template_vm(name)
         ok(self.p.VM.start(self.s, vm, False, False))
         uuid = ok(self.p.VM.get_uuid(self.s, vm))
         self.ignore(uuid, True)

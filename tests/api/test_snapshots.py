@@ -9,62 +9,20 @@ import subprocess
 import tempfile
 import time
 import unittest
-import xmlrpc.client
 
-from xapi_server import PASSWORD, Server
+from xapi_server import DEMO_TEMPLATE, MIB, PASSWORD, ApiTest, err, ok
 
-MIB = 1024 * 1024
 NULL = "OpaqueRef:NULL"
 
 
-def ok(r):
-    assert r["Status"] == "Success", r
-    return r["Value"]
-
-
-def err(r):
-    assert r["Status"] == "Failure", r
-    return r["ErrorDescription"]
-
-
-class Base(unittest.TestCase):
-    workdir = None
+class Base(ApiTest):
+    originator = "snapshots"
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(workdir=cls.workdir)
-        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
-        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "snapshots"))
-        srs = {ok(cls.p.SR.get_type(cls.s, r)): r for r in ok(cls.p.SR.get_all(cls.s))}
-        cls.sr, cls.iso_sr = srs["file"], srs["iso"]
-        cls.tpl = ok(cls.p.VM.get_by_name_label(cls.s, "Atoll demo guest"))[0]
+        super().setUpClass()
+        cls.tpl = ok(cls.p.VM.get_by_name_label(cls.s, DEMO_TEMPLATE))[0]
         cls.net = ok(cls.p.network.get_all(cls.s))[0]
-
-    @classmethod
-    def tearDownClass(cls):
-        status = cls.server.stop()
-        log = cls.server.log_text()
-        cls.server.remove()
-        assert status == 0, log
-
-    def wait_task(self, task, timeout=30):
-        deadline = time.monotonic() + timeout
-        while ok(self.p.task.get_status(self.s, task)) == "pending":
-            self.assertLess(time.monotonic(), deadline, "the task did not finish")
-            time.sleep(0.05)
-        return ok(self.p.task.get_record(self.s, task))
-
-    def vdi(self, size=4 * MIB, sr=None):
-        return ok(self.p.VDI.create(self.s, {
-            "name_label": "disk", "SR": sr or self.sr, "virtual_size": str(size),
-            "type": "user", "sharable": False, "read_only": False, "other_config": {}}))
-
-    def path(self, vdi):
-        sr = ok(self.p.VDI.get_SR(self.s, vdi))
-        pbd = [ok(self.p.PBD.get_record(self.s, b)) for b in ok(self.p.PBD.get_all(self.s))
-               if ok(self.p.PBD.get_SR(self.s, b)) == sr][0]
-        return os.path.join(pbd["device_config"]["location"],
-                            ok(self.p.VDI.get_location(self.s, vdi)))
 
     def write(self, vdi, offset, data):
         with open(self.path(vdi), "r+b") as f:

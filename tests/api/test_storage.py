@@ -9,50 +9,11 @@ import time
 import unittest
 import xmlrpc.client
 
-from xapi_server import PASSWORD, Server
-
-MIB = 1024 * 1024
+from xapi_server import MIB, ApiTest, ok
 
 
-def ok(r):
-    assert r["Status"] == "Success", r
-    return r["Value"]
-
-
-class Storage(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server()
-        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
-        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "storage"))
-        srs = {ok(cls.p.SR.get_type(cls.s, r)): r for r in ok(cls.p.SR.get_all(cls.s))}
-        cls.sr, cls.iso_sr = srs["file"], srs["iso"]
-
-    @classmethod
-    def tearDownClass(cls):
-        status = cls.server.stop()
-        log = cls.server.log_text()
-        cls.server.remove()
-        assert status == 0, log
-
-    def wait_task(self, task, timeout):
-        """Waits until the task is no longer pending (or the deadline passes)."""
-        deadline = time.monotonic() + timeout
-        while ok(self.p.task.get_status(self.s, task)) == "pending" and \
-                time.monotonic() < deadline:
-            time.sleep(0.05)
-
-    def vdi(self, size=4 * MIB, sr=None):
-        return ok(self.p.VDI.create(self.s, {
-            "name_label": "disk", "SR": sr or self.sr, "virtual_size": str(size),
-            "type": "user", "sharable": False, "read_only": False, "other_config": {}}))
-
-    def path(self, vdi):
-        sr = ok(self.p.VDI.get_SR(self.s, vdi))
-        pbd = [ok(self.p.PBD.get_record(self.s, b)) for b in ok(self.p.PBD.get_all(self.s))
-               if ok(self.p.PBD.get_SR(self.s, b)) == sr][0]
-        return os.path.join(pbd["device_config"]["location"],
-                            ok(self.p.VDI.get_location(self.s, vdi)))
+class Storage(ApiTest):
+    originator = "storage"
 
     def http(self, method, target, body=None, headers=None):
         c = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)

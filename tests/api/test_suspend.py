@@ -4,41 +4,24 @@ goes into a suspend VDI (XAPI's "Suspend image", type suspend, memory_static_max
 hard_shutdown removes the image. Every refusal carries XAPI's error."""
 import json
 import os
-import shutil
-import tempfile
 import time
 import unittest
-import xmlrpc.client
 
-from xapi_server import PASSWORD, Server, server_on_path
+from xapi_server import ApiTest, FakeXlTest, ok
 
 MIB = 1024 * 1024
 NULL = "OpaqueRef:NULL"
 IMAGE_MAGIC = b"atoll simulated suspend image 1\n"
 
 
-def ok(r):
-    assert r["Status"] == "Success", r
-    return r["Value"]
+class Suspend(ApiTest):
+    originator = "suspend"
 
-
-class Suspend(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server()
-        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
-        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "suspend"))
-        srs = {ok(cls.p.SR.get_type(cls.s, r)): r for r in ok(cls.p.SR.get_all(cls.s))}
-        cls.sr, cls.iso_sr = srs["file"], srs["iso"]
+        super().setUpClass()
         cls.pool = ok(cls.p.pool.get_all(cls.s))[0]
         cls.host = ok(cls.p.host.get_all(cls.s))[0]
-
-    @classmethod
-    def tearDownClass(cls):
-        status = cls.server.stop()
-        log = cls.server.log_text()
-        cls.server.remove()
-        assert status == 0, log
 
     def error(self, r):
         self.assertEqual(r["Status"], "Failure", r)
@@ -46,13 +29,9 @@ class Suspend(unittest.TestCase):
 
     def new_vm(self, name, disk=True):
         """A halted VM from the demo template, with a disk (so there is a VBD to watch)."""
-        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
-        vm = ok(self.p.VM.clone(self.s, tpl, name))
-        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        vm = self.template_vm(name)
         if disk:
-            vdi = ok(self.p.VDI.create(self.s, {
-                "name_label": name, "SR": self.sr, "virtual_size": str(4 * MIB),
-                "type": "user", "sharable": False, "read_only": False, "other_config": {}}))
+            vdi = self.vdi(4 * MIB, name=name)
             ok(self.p.VBD.create(self.s, {
                 "VM": vm, "VDI": vdi, "userdevice": "autodetect", "bootable": False,
                 "mode": "RW", "type": "Disk", "empty": False, "other_config": {},
@@ -66,13 +45,6 @@ class Suspend(unittest.TestCase):
 
     def state(self, vm):
         return ok(self.p.VM.get_power_state(self.s, vm))
-
-    def path(self, vdi):
-        sr = ok(self.p.VDI.get_SR(self.s, vdi))
-        pbd = [ok(self.p.PBD.get_record(self.s, b)) for b in ok(self.p.PBD.get_all(self.s))
-               if ok(self.p.PBD.get_SR(self.s, b)) == sr][0]
-        return os.path.join(pbd["device_config"]["location"],
-                            ok(self.p.VDI.get_location(self.s, vdi)))
 
     def sr_files(self, sr):
         pbd = [ok(self.p.PBD.get_record(self.s, b)) for b in ok(self.p.PBD.get_all(self.s))
@@ -360,31 +332,12 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class SuspendOnXen(unittest.TestCase):
+class SuspendOnXen(FakeXlTest):
     """The xen backend's commands, against a stand-in xl (fake_xl.py) that keeps domains in
     a file: xl save into the suspend VDI's file, xl restore [-p] from it with the VM's fresh
     configuration, and the domain that comes back is the one saved (its birth kept)."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.bindir = tempfile.mkdtemp(prefix="fake-xl-")
-        os.symlink(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_xl.py"),
-                   os.path.join(cls.bindir, "xl"))
-        os.environ["FAKE_XL_DIR"] = cls.bindir
-        try:
-            cls.server = server_on_path(cls.bindir, extra=["--backend", "xen"])
-        finally:
-            del os.environ["FAKE_XL_DIR"]
-        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
-        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "suspend"))
-
-    @classmethod
-    def tearDownClass(cls):
-        status = cls.server.stop()
-        log = cls.server.log_text()
-        cls.server.remove()
-        shutil.rmtree(cls.bindir, ignore_errors=True)
-        assert status == 0, log
+    originator = "suspend"
 
     def setUp(self):
         self.fail_with(None)
@@ -408,13 +361,8 @@ class SuspendOnXen(unittest.TestCase):
         with open(os.path.join(self.bindir, "log")) as f:
             return [c for c in f.read().splitlines() if c != "list"]
 
-    def path(self, vdi):
-        return Suspend.path(self, vdi)
-
     def running_vm(self, name):
-        tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
-        vm = ok(self.p.VM.clone(self.s, tpl, name))
-        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        vm = self.template_vm(name)
         ok(self.p.VM.start(self.s, vm, False, False))
         return vm, ok(self.p.VM.get_uuid(self.s, vm))
 

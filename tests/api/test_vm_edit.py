@@ -3,44 +3,23 @@ XAPI's rules (xapi_vm.ml, xapi_vm_helpers.ml, xapi_vm_lifecycle.ml, xapi_vdi.ml)
 setter's constraint and exact error, the power states it needs, what applies live, the
 free slots and autodetect, and allowed_operations checked by doing what they list."""
 import unittest
-import xmlrpc.client
 
-from xapi_server import PASSWORD, Server
+from xapi_server import DEMO_TEMPLATE, MIB, ApiTest, err, ok
 
-MIB = 1024 * 1024
 VCPU_RULE = "VCPU values must satisfy: 0 < VCPUs_at_startup ≤ VCPUs_max"
 VCPU_LIVE_RULE = "VCPU values must satisfy: 0 < VCPUs ≤ VCPUs_max"
 
 
-def ok(r):
-    assert r["Status"] == "Success", r
-    return r["Value"]
+class Edit(ApiTest):
+    originator = "edit"
 
-
-def err(r):
-    assert r["Status"] == "Failure", r
-    return r["ErrorDescription"]
-
-
-class Edit(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server()
-        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
-        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", "edit"))
-        cls.pv_tpl = ok(cls.p.VM.get_by_name_label(cls.s, "Atoll demo guest"))[0]
+        super().setUpClass()
+        cls.pv_tpl = ok(cls.p.VM.get_by_name_label(cls.s, DEMO_TEMPLATE))[0]
         cls.hvm_tpl = ok(cls.p.VM.get_by_name_label(cls.s, "Other install media"))[0]
-        srs = {ok(cls.p.SR.get_type(cls.s, r)): r for r in ok(cls.p.SR.get_all(cls.s))}
-        cls.sr, cls.iso_sr = srs["file"], srs["iso"]
         cls.net = ok(cls.p.network.get_all(cls.s))[0]
         cls.n = 0
-
-    @classmethod
-    def tearDownClass(cls):
-        status = cls.server.stop()
-        log = cls.server.log_text()
-        cls.server.remove()
-        assert status == 0, log
 
     def vm(self, state="Halted", hvm=False):
         """A fresh VM (not a template) in power state state."""
@@ -391,9 +370,7 @@ class Edit(unittest.TestCase):
     # ---- VDI, SR, host ----
 
     def vdi(self, sr):
-        return ok(self.p.VDI.create(self.s, {
-            "name_label": "disk", "SR": sr, "virtual_size": str(4 * MIB), "type": "user",
-            "sharable": False, "read_only": False, "other_config": {}}))
+        return ApiTest.vdi(self, sr=sr)
 
     def test_vdi_allowed_operations(self):
         vdi = self.vdi(self.sr)

@@ -6,10 +6,25 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 import xmlrpc.client
 
 BIN = os.environ.get("XAPI_LITE", "out/bin/xapi-lite")
 PASSWORD = "atoll-api-test"
+MIB = 1024 * 1024
+DEMO_TEMPLATE = "Atoll demo guest"
+
+
+def ok(r):
+    """A call's value; it must have succeeded."""
+    assert r["Status"] == "Success", r
+    return r["Value"]
+
+
+def err(r):
+    """A call's ErrorDescription; it must have failed."""
+    assert r["Status"] == "Failure", r
+    return r["ErrorDescription"]
 
 
 def free_port():
@@ -105,3 +120,84 @@ def server_on_path(bindir, **kw):
         return Server(**kw)
     finally:
         os.environ["PATH"] = env_path
+
+
+class ApiTest(unittest.TestCase):
+    """A test class with a server of its own for all its tests: cls.server, cls.p (a proxy)
+    and cls.s (root's session), cls.sr and cls.iso_sr (the local and ISO SRs). The class
+    attributes workdir and extra are Server's; originator names the session's client.
+    The server must exit 0 when stopped."""
+    workdir = None
+    extra = []
+    originator = "api-test"
+
+    @classmethod
+    def start_server(cls):
+        return Server(workdir=cls.workdir, extra=cls.extra)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.start_server()
+        cls.p = xmlrpc.client.ServerProxy(cls.server.url)
+        cls.s = ok(cls.p.session.login_with_password("root", PASSWORD, "1.0", cls.originator))
+        srs = {ok(cls.p.SR.get_type(cls.s, r)): r for r in ok(cls.p.SR.get_all(cls.s))}
+        cls.sr, cls.iso_sr = srs.get("file"), srs.get("iso")
+
+    @classmethod
+    def tearDownClass(cls):
+        status = cls.server.stop()
+        log = cls.server.log_text()
+        cls.server.remove()
+        assert status == 0, log
+
+    def wait_task(self, task, timeout=30):
+        """The task's record once it is no longer pending; fails after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while ok(self.p.task.get_status(self.s, task)) == "pending":
+            self.assertLess(time.monotonic(), deadline, "the task did not finish")
+            time.sleep(0.05)
+        return ok(self.p.task.get_record(self.s, task))
+
+    def vdi(self, size=4 * MIB, sr=None, name="disk"):
+        """A new user VDI of size bytes in sr (None: the local SR)."""
+        return ok(self.p.VDI.create(self.s, {
+            "name_label": name, "SR": sr or self.sr, "virtual_size": str(size),
+            "type": "user", "sharable": False, "read_only": False, "other_config": {}}))
+
+    def path(self, vdi):
+        """The file that holds vdi's bytes."""
+        sr = ok(self.p.VDI.get_SR(self.s, vdi))
+        pbd = [ok(self.p.PBD.get_record(self.s, b)) for b in ok(self.p.PBD.get_all(self.s))
+               if ok(self.p.PBD.get_SR(self.s, b)) == sr][0]
+        return os.path.join(pbd["device_config"]["location"],
+                            ok(self.p.VDI.get_location(self.s, vdi)))
+
+    def template_vm(self, name):
+        """A new halted VM (not a template) cloned from the demo template."""
+        tpl = ok(self.p.VM.get_by_name_label(self.s, DEMO_TEMPLATE))[0]
+        vm = ok(self.p.VM.clone(self.s, tpl, name))
+        ok(self.p.VM.set_is_a_template(self.s, vm, False))
+        return vm
+
+
+class FakeXlTest(ApiTest):
+    """An ApiTest whose server runs the xen backend against the stand-in xl (fake_xl.py),
+    which keeps its files (domains, log, fail...) in cls.bindir."""
+
+    @classmethod
+    def start_server(cls):
+        cls.bindir = tempfile.mkdtemp(prefix="fake-xl-")
+        os.symlink(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_xl.py"),
+                   os.path.join(cls.bindir, "xl"))
+        os.environ["FAKE_XL_DIR"] = cls.bindir
+        try:
+            return server_on_path(cls.bindir, extra=["--backend", "xen"] + cls.extra)
+        finally:
+            del os.environ["FAKE_XL_DIR"]
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            shutil.rmtree(cls.bindir, ignore_errors=True)
