@@ -6,8 +6,9 @@ import json
 import os
 import time
 import unittest
+import xmlrpc.client
 
-from xapi_server import ApiTest, FakeXlTest, ok
+from xapi_server import PASSWORD, ApiTest, FakeXlTest, Server, ok
 
 MIB = 1024 * 1024
 NULL = "OpaqueRef:NULL"
