@@ -263,5 +263,6 @@ auth_crypt_result(struct xapi *x, struct park *pk, const char *password, const c
 			return NULL;
 		}
 	}
-	return pk->job->status == 0 ? out : NULL;
+	/* A mkpasswd that could not start has taken the job with it (park_job frees it). */
+	return pk->job != NULL && pk->job->status == 0 ? out : NULL;
 }
