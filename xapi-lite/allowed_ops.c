@@ -2,8 +2,8 @@
  * allowed_operations as XAPI computes them: one check per class (xapi_vm_lifecycle.ml
  * check_operation_error, xapi_vdi.ml, xapi_sr_operations.ml, xapi_host_helpers.ml) that
  * both refuses an operation with XAPI's error and, run over every operation xapi-lite
- * implements, lists those that would succeed now. allowed_refresh recomputes every
- * object's list once a turn when the database has changed.
+ * implements, lists those that would succeed now. allowed_refresh recomputes, once a
+ * turn, the lists whose inputs changed since the turn before.
  */
 #include <stdio.h>
 #include <string.h>
@@ -425,22 +425,78 @@ vdi_check(struct xapi *x, struct obj *o, const char *op, int strict, struct op_e
 	return allowed_vdi_check(x, o, op, strict, e);
 }
 
+/* Whether o changed after generation gen. */
+static int
+changed(const struct obj *o, uint64_t gen)
+{
+	return o != NULL && o->modified > gen;
+}
+
+/* Whether what changed after gen may touch every list: a destroyed object one could
+   depend on (a VBD a VDI counted, a VM a snapshot named, a VM's metrics), or an SR, PBD,
+   host or pool. Sessions, tasks, consoles and messages come and go touching none. */
+static int
+changed_widely(struct xapi *x, uint64_t gen)
+{
+	static const enum cls	 wide[] = { C_SR, C_PBD, C_host, C_pool };
+	static const enum cls	 gone[] = { C_VM, C_VM_metrics, C_VM_guest_metrics, C_VBD,
+		C_VDI, C_SR, C_PBD, C_host };
+	size_t			 i, k;
+
+	for (i = x->db.ntombs; i-- > 0 && x->db.tombs[i].gen > gen;)
+		for (k = 0; k < sizeof(gone) / sizeof(gone[0]); k++)
+			if (x->db.tombs[i].cls == gone[k])
+				return 1;
+	for (k = 0; k < sizeof(wide) / sizeof(wide[0]); k++)
+		for (i = 0; i < x->db.n[wide[k]]; i++)
+			if (changed(x->db.objs[wide[k]][i], gen))
+				return 1;
+	return 0;
+}
+
+/* The object a ref field of o names, or NULL. */
+static struct obj *
+named(struct xapi *x, struct obj *o, enum fld f)
+{
+	const char	*ref = db_str(&x->db, o, f);
+
+	return db_find(&x->db, ref, strlen(ref));
+}
+
 void
 allowed_refresh(struct xapi *x)
 {
-	size_t	i;
+	uint64_t	 gen = x->allowed_gen;
+	size_t		 i;
+	int		 all;
 
-	if (x->allowed_gen == x->db.gen)
+	if (gen == x->db.gen)
 		return;
-	for (i = 0; i < x->db.n[C_VM]; i++)
-		(void)allowed_vm_update(x, x->db.objs[C_VM][i]);
+	/* Only the lists whose inputs changed since the last refresh: a VM's follow it, its
+	   metrics and guest metrics; a VDI's follow it and the VBDs on it. A login or a
+	   task's progress recomputes nothing, whatever the number of VMs. */
+	all = changed_widely(x, gen);
+	for (i = 0; i < x->db.n[C_VM]; i++) {
+		struct obj	*vm = x->db.objs[C_VM][i];
+
+		if (all || changed(vm, gen) || changed(named(x, vm, F_VM_metrics), gen) ||
+		    changed(named(x, vm, F_VM_guest_metrics), gen))
+			(void)allowed_vm_update(x, vm);
+	}
 	for (i = 0; i < x->db.n[C_VDI]; i++)
-		(void)set_allowed(x, x->db.objs[C_VDI][i], F_VDI_allowed_operations, vdi_listed,
-		    vdi_check);
-	for (i = 0; i < x->db.n[C_SR]; i++)
+		if (all || changed(x->db.objs[C_VDI][i], gen))
+			(void)set_allowed(x, x->db.objs[C_VDI][i], F_VDI_allowed_operations,
+			    vdi_listed, vdi_check);
+	for (i = 0; !all && i < x->db.n[C_VBD]; i++) {
+		struct obj	*vdi = named(x, x->db.objs[C_VBD][i], F_VBD_VDI);
+
+		if (changed(x->db.objs[C_VBD][i], gen) && vdi != NULL && vdi->cls == C_VDI)
+			(void)set_allowed(x, vdi, F_VDI_allowed_operations, vdi_listed, vdi_check);
+	}
+	for (i = 0; all && i < x->db.n[C_SR]; i++)
 		(void)set_allowed(x, x->db.objs[C_SR][i], F_SR_allowed_operations, sr_listed,
 		    sr_check);
-	for (i = 0; i < x->db.n[C_host]; i++)
+	for (i = 0; all && i < x->db.n[C_host]; i++)
 		(void)set_allowed(x, x->db.objs[C_host][i], F_host_allowed_operations,
 		    host_listed, host_check);
 	/* The pool's operations (HA, clustering, repositories...) are none of ours: its
