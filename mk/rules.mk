@@ -6,10 +6,17 @@
 
 LIB_SRCS := $(wildcard lib/*.c)
 
-$(B)/obj/%.o: %.c | $(B)/host-packages.stamp
+# Header-only libraries from Debian packages, seen by musl-gcc (which leaves the host's
+# /usr/include out) through a directory of their own.
+HEADER_LIBS := xxhash.h
+$(B)/include/%.h: | $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@cp /usr/include/$*.h $@
+
+$(B)/obj/%.o: %.c | $(B)/host-packages.stamp $(addprefix $(B)/include/,$(HEADER_LIBS))
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) $(WARN) -Ilib -MMD -MP -c -o $@ $<
+	@$(CC) $(CFLAGS) $(WARN) -Ilib -isystem $(B)/include -MMD -MP -c -o $@ $<
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 

@@ -26,6 +26,7 @@
 #include "rpc_impl.h"
 #include "server.h"
 #include "storage.h"
+#include "worker.h"
 #include "xapi_limits.h"
 #include "xapi.h"
 
@@ -219,6 +220,9 @@ main(int argc, char *argv[])
 	/* A child of a snapshot or clone: clone the disks' files, then exit. */
 	if (argc >= 4 && strcmp(argv[1], "--clone-files") == 0)
 		return storage_clone_files(argc - 2, argv + 2);
+	/* A transfer's worker (worker.h): export or import a VM or a disk, then exit. */
+	if (argc >= 3 && strcmp(argv[1], "--worker") == 0)
+		return worker_main(argc - 2, argv + 2);
 	memset(&x, 0, sizeof(x));
 	x.password_file = "/etc/shadow";
 	x.zoneinfo = "/usr/share/zoneinfo";
