@@ -12,7 +12,8 @@
 #define CHUNK_XXHASH_LEN	16	/* hex digits */
 #define CHUNK_SHA1_LEN		40
 
-/* The XXH64 of p[0..n) as XAPI's .xxhash member holds it, NUL-terminated. */
+/* The XXH64 of p[0..n) as XAPI's .xxhash member holds it ("%016LX": upper case),
+   NUL-terminated. */
 void	chunk_xxhash(const void *p, size_t n, char out[CHUNK_XXHASH_LEN + 1]);
 /* The SHA-1 of p[0..n) as a .checksum member holds it, NUL-terminated, by an openssl
    helper process. Returns 0, or -1 (errno) when openssl could not run or failed. */
