@@ -1,8 +1,9 @@
 /*
- * XML-RPC for XenAPI. The parser reads just the XML a <methodCall> needs (elements without
- * attributes, character data with entities and CDATA, comments, an optional declaration),
- * never past len, into struct val trees in the caller's arena. The writers print values and
- * response envelopes byte for byte as XAPI's ocaml-rpc does: no whitespace, untagged strings.
+ * XML-RPC for XenAPI. The parsers read just the XML a <methodCall> or a lone <value>
+ * document needs (elements without attributes, character data with entities and CDATA,
+ * comments, an optional declaration), never past len, into struct val trees in the
+ * caller's arena. The writers print values and response envelopes byte for byte as XAPI's
+ * ocaml-rpc does: no whitespace, untagged strings.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -579,6 +580,25 @@ xp_params(struct xp *p, struct val *params)
 	return xp_close(p, "methodCall");
 }
 
+/* Skips a byte-order mark and an XML declaration at the document's start. */
+static int
+xp_prolog(struct xp *p)
+{
+	size_t	e;
+
+	if (p->err != NULL && p->errlen > 0)
+		p->err[0] = '\0';
+	if (at_lit(p, 0, "\xef\xbb\xbf"))
+		p->pos = 3;
+	if (at_lit(p, p->pos, "<?xml") && p->pos + 5 < p->len &&
+	    (is_ws(p->s[p->pos + 5]) || p->s[p->pos + 5] == '?')) {
+		if ((e = find_lit(p, p->pos + 5, "?>")) == (size_t)-1)
+			return xp_fail(p, p->pos, "unterminated XML declaration");
+		p->pos = e + 2;
+	}
+	return 0;
+}
+
 int
 xmlrpc_parse_call(struct arena *a, const char *s, size_t len, const char **method,
     struct val **params, char *err, size_t errlen)
@@ -586,20 +606,11 @@ xmlrpc_parse_call(struct arena *a, const char *s, size_t len, const char **metho
 	struct xp	 p = { a, s, len, 0, err, errlen };
 	struct val	*v;
 	const char	*name = NULL;
-	size_t		 e;
 
 	*method = NULL;
 	*params = NULL;
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
-	if (at_lit(&p, 0, "\xef\xbb\xbf"))
-		p.pos = 3;
-	if (at_lit(&p, p.pos, "<?xml") && p.pos + 5 < len &&
-	    (is_ws(s[p.pos + 5]) || s[p.pos + 5] == '?')) {
-		if ((e = find_lit(&p, p.pos + 5, "?>")) == (size_t)-1)
-			return xp_fail(&p, p.pos, "unterminated XML declaration");
-		p.pos = e + 2;
-	}
+	if (xp_prolog(&p) == -1)
+		return -1;
 	if ((v = val_new(p.a, VAL_ARRAY)) == NULL)
 		return xp_fail(&p, p.pos, "out of memory");
 	if (xp_open(&p, "methodCall", 0) == -1 || xp_method(&p, &name) == -1 ||
@@ -609,6 +620,31 @@ xmlrpc_parse_call(struct arena *a, const char *s, size_t len, const char **metho
 		return xp_fail(&p, p.pos, "garbage after </methodCall>");
 	*method = name;
 	*params = v;
+	return 0;
+}
+
+int
+xmlrpc_parse_value(struct arena *a, const char *s, size_t len, struct val **value,
+    char *err, size_t errlen)
+{
+	struct xp	 p = { a, s, len, 0, err, errlen };
+	struct val	*v;
+	int		 r;
+
+	*value = NULL;
+	if (xp_prolog(&p) == -1 || (r = xp_open(&p, "value", 1)) == -1)
+		return -1;
+	if (r == TAG_EMPTY) {
+		if ((v = val_new(p.a, VAL_STRING)) == NULL)
+			return xp_fail(&p, p.pos, "out of memory");
+		v->u.s.p = "";
+	} else if (xp_value(&p, 0, &v) == -1)
+		return -1;
+	if (xp_misc(&p) == -1)
+		return -1;
+	if (p.pos != len)
+		return xp_fail(&p, p.pos, "garbage after </value>");
+	*value = v;
 	return 0;
 }
 

@@ -8,8 +8,9 @@
 #include "value.h"
 
 /*
- * XML-RPC as XAPI speaks it: a lenient <methodCall> parser into struct val trees, and
- * writers that produce ocaml-rpc's exact (non-strict) output and XAPI's response envelopes.
+ * XML-RPC as XAPI speaks it: lenient parsers of a <methodCall> and of a document that is
+ * one <value> (an XVA's ova.xml) into struct val trees, and writers that produce
+ * ocaml-rpc's exact (non-strict) output and XAPI's response envelopes.
  */
 
 /*
@@ -19,6 +20,14 @@
  */
 int	xmlrpc_parse_call(struct arena *a, const char *s, size_t len, const char **method,
 	    struct val **params, char *err, size_t errlen);
+
+/*
+ * Parses a document that is one XML-RPC <value> (an XVA's ova.xml), after an optional XML
+ * declaration, as leniently as xmlrpc_parse_call. On success *value is the tree, allocated
+ * in a. Returns 0, or -1 with a message in err as xmlrpc_parse_call.
+ */
+int	xmlrpc_parse_value(struct arena *a, const char *s, size_t len, struct val **value,
+	    char *err, size_t errlen);
 
 /*
  * Appends <value>...</value> for v as XAPI writes it (strings untagged, int64 as digits).

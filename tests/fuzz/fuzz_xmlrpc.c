@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: lib/xmlrpc.c parses any bytes within an arena limit without crashing or
- * reading past them, and whatever call it accepts, written back with xmlrpc_write_value,
- * parses again to the tree XAPI's writer implies (int64 as strings, control chars dropped).
+ * reading past them, as a call and as a lone value, and whatever call or value it accepts,
+ * written back with xmlrpc_write_value, parses again to the tree XAPI's writer implies
+ * (int64 as strings, control chars dropped).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -108,6 +109,30 @@ write_call(struct buf *b, const char *method, const struct val *params)
 	return buf_puts(b, "</params></methodCall>");
 }
 
+/* The same for a document that is one value (an XVA's ova.xml). */
+static void
+value_doc(const uint8_t *data, size_t size)
+{
+	struct arena	 a1, a2;
+	struct buf	 b;
+	struct val	*v1, *v2;
+	char		 err[160];
+
+	arena_init(&a1, 1 << 20);
+	arena_init(&a2, 16 << 20);
+	buf_init(&b, 64 << 20);
+	if (xmlrpc_parse_value(&a1, (const char *)data, size, &v1, err, sizeof(err)) == 0) {
+		if (xmlrpc_write_value(&b, v1) == -1 ||
+		    xmlrpc_parse_value(&a2, b.p, b.len, &v2, err, sizeof(err)) == -1 ||
+		    !same(v1, v2))
+			__builtin_trap();
+	} else if (v1 != NULL || strncmp(err, "XML-RPC: ", 9) != 0)
+		__builtin_trap();
+	buf_free(&b);
+	arena_free(&a2);
+	arena_free(&a1);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -135,5 +160,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_free(&b);
 	arena_free(&a2);
 	arena_free(&a1);
+	value_doc(data, size);
 	return 0;
 }

@@ -14,27 +14,35 @@
 #include "tap.h"
 
 /*
- * Parses s[0..len) copied to the end of mapped pages followed by an unmapped one, so any
- * read past its end faults; the input is unmapped again before returning.
+ * Copies s[0..len) to the end of mapped pages followed by an unmapped one, so any read past
+ * its end faults; unguard unmaps it again.
  */
+static const char *
+guard(const char *s, size_t len, char **map, size_t *maplen)
+{
+	size_t	 pagesz = (size_t)sysconf(_SC_PAGESIZE);
+	size_t	 data = (len + pagesz - 1) / pagesz * pagesz;
+
+	if (data == 0)
+		data = pagesz;
+	*maplen = data + pagesz;
+	*map = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*map == MAP_FAILED)
+		abort();
+	mprotect(*map + data, pagesz, PROT_NONE);
+	memcpy(*map + data - len, s, len);
+	return *map + data - len;
+}
+
 static int
 parse(struct arena *a, const char *s, size_t len, const char **method, struct val **params,
     char *err, size_t errlen)
 {
-	size_t	 pagesz = (size_t)sysconf(_SC_PAGESIZE);
-	size_t	 data = (len + pagesz - 1) / pagesz * pagesz, maplen;
 	char	*map;
+	size_t	 maplen;
 	int	 r;
 
-	if (data == 0)
-		data = pagesz;
-	maplen = data + pagesz;
-	map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED)
-		abort();
-	mprotect(map + data, pagesz, PROT_NONE);
-	memcpy(map + data - len, s, len);
-	r = xmlrpc_parse_call(a, map + data - len, len, method, params, err, errlen);
+	r = xmlrpc_parse_call(a, guard(s, len, &map, &maplen), len, method, params, err, errlen);
 	munmap(map, maplen);
 	return r;
 }
@@ -616,6 +624,83 @@ test_roundtrip(void)
 	arena_free(&a);
 }
 
+/* Parses a whole document as one value; on success out holds it rendered, else err the
+   message. */
+static int
+value_doc(const char *s, size_t len, char *out, size_t outsz, char *err, size_t errlen)
+{
+	struct arena	 a;
+	struct buf	 b;
+	struct val	*v = (struct val *)&a;
+	char		*map;
+	size_t		 maplen;
+	int		 r;
+
+	arena_init(&a, 0);
+	buf_init(&b, 0);
+	out[0] = '\0';
+	r = xmlrpc_parse_value(&a, guard(s, len, &map, &maplen), len, &v, err, errlen);
+	munmap(map, maplen);
+	if (r == 0) {
+		if (render(&b, v) == -1)
+			r = -2;
+		else
+			snprintf(out, outsz, "%s", b.p);
+	} else if (v != NULL)
+		r = -3;
+	buf_free(&b);
+	arena_free(&a);
+	return r;
+}
+
+#define GOOD_DOC(text, want) do {						\
+	char out_[2048], err_[160];						\
+	int r_ = value_doc(text, sizeof(text) - 1, out_, sizeof(out_), err_,	\
+	    sizeof(err_));							\
+	ok(r_ == 0 && strcmp(out_, want) == 0, "good doc %s: got %d [%s] %s",	\
+	    #text, r_, out_, r_ ? err_ : "");					\
+} while (0)
+
+#define BAD_DOC(text, want) do {						\
+	char out_[2048], err_[160];						\
+	int r_ = value_doc(text, sizeof(text) - 1, out_, sizeof(out_), err_,	\
+	    sizeof(err_));							\
+	ok(r_ == -1 && strstr(err_, want) != NULL, "bad doc %s: got %d [%s]",	\
+	    #text, r_, err_);							\
+} while (0)
+
+/* Documents that are one value, as an XVA's ova.xml. */
+static void
+test_value_docs(void)
+{
+	GOOD_DOC("<value><struct><member><name>version</name><value><struct><member><name>"
+	    "export_vsn</name><value>2</value></member></struct></value></member><member><name>"
+	    "objects</name><value><array><data/></array></value></member></struct></value>",
+	    "{\"version\":{\"export_vsn\":s:\"2\"},\"objects\":[]}");
+	GOOD_DOC("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<value>x</value>\n", "s:\"x\"");
+	GOOD_DOC("\xef\xbb\xbf<value><i8>-3</i8></value>", "i:-3");
+	GOOD_DOC("<!-- by hand --> <value/> <!-- end -->", "s:\"\"");
+	GOOD_DOC("<value><array><data><value><boolean>1</boolean></value><value>"
+	    "<dateTime.iso8601>19700101T00:00:00Z</dateTime.iso8601></value></data></array>"
+	    "</value>", "[true,t:\"19700101T00:00:00Z\"]");
+	GOOD_DOC("<value> a &amp; b </value>", "s:\" a & b \"");
+	BAD_DOC("", "XML-RPC: expected <value>, got end of input at byte 0");
+	BAD_DOC("<?xml version=\"1.0\"?>", "expected <value>, got end of input at byte 21");
+	BAD_DOC("<?xml version=\"1.0\"", "unterminated XML declaration at byte 0");
+	BAD_DOC("<methodCall><methodName>m</methodName></methodCall>", "expected <value> at byte 0");
+	BAD_DOC("<value>x</value><value>y</value>", "garbage after </value> at byte 16");
+	BAD_DOC("<value>x</value>trailing", "garbage after </value> at byte 16");
+	BAD_DOC("<value><struct><member><name>a</name></member></struct></value>",
+	    "expected <value> at byte 37");
+	BAD_DOC("<value><struct>", "expected <member> or </struct>, got end of input at byte 15");
+	BAD_DOC("<value><int>12x</int></value>", "bad integer at byte 12");
+	BAD_DOC("<value><foo/></value>", "unknown tag <foo>");
+	BAD_DOC("<value>a<b/></value>", "expected </value>");
+	BAD_DOC("<value attr=\"1\">x</value>", "attributes are not allowed at byte 7");
+	BAD_DOC("<value>&bogus;</value>", "bad entity at byte 7");
+	BAD_DOC("<value>", "expected </value>, got end of input at byte 7");
+}
+
 int
 main(void)
 {
@@ -626,5 +711,6 @@ main(void)
 	test_errors();
 	test_write();
 	test_roundtrip();
+	test_value_docs();
 	return done_testing();
 }
