@@ -155,6 +155,7 @@ static const struct {
 	int		(*run)(int, char **);
 } workers[] = {
 	{ "", NULL },
+	{ "import-xva", xva_import_worker },
 };
 
 int
