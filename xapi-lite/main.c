@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "allowed.h"
+#include "handoff.h"
 #include "hval.h"
 #include "journal.h"
 #include "loop.h"
@@ -409,6 +410,7 @@ main(int argc, char *argv[])
 			j.log = x.log = log_rotate(x.log, log_path);
 	}
 	server_close(&s);
+	handoff_stop_all(&x);
 	auth_free(&x);
 	park_release_all(&x);
 	xen_free(&x);

@@ -40,6 +40,8 @@
 					   fails with VM_SHUTDOWN_TIMEOUT (XAPI's
 					   domain_shutdown_total_timeout); the default of
 					   --clean-shutdown-timeout, which allows no more */
+#define XAPI_MAX_TRANSFERS	8		/* exports and imports running at once (each a
+						   worker process); more get 503 */
 #define XAPI_VIF_SLOTS		16		/* its network slots, 0 to 15 */
 
 #endif
