@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +43,7 @@ struct handoff {
 	char		*said;		/* its last other line (a helper's words), for a
 					   failure without an error line (heap) */
 	char		 task[REF_LEN + 1];
+	char		 client[CLIENT_ADDR_LEN];	/* whose transfer (conn's client) */
 	int		 killed;	/* its task was cancelled: it was told to stop */
 	void		(*done)(struct xapi *, const char *, int, const char *const *, size_t,
 			    struct rpc_reply *);
@@ -103,13 +106,13 @@ handoff_object(struct xapi *x, const struct http_request *req, const char *const
 }
 
 int
-handoff_count(const struct xapi *x)
+handoff_count(const struct xapi *x, const char *client)
 {
 	const struct handoff	*h;
 	int			 n = 0;
 
 	for (h = x->handoffs; h != NULL; h = h->next)
-		n++;
+		n += client == NULL || strcmp(h->client, client) == 0;
 	return n;
 }
 
@@ -335,8 +338,9 @@ prefix_file(const void *prefix, size_t n)
 
 int
 handoff_start(struct xapi *x, struct handoff_spec *spec, int sock, const void *prefix,
-    size_t n, const char *task)
+    size_t n, const char *task, const char *client)
 {
+	struct timeval	 idle = { .tv_sec = x->transfer_timeout };
 	struct handoff	*h;
 	struct obj	*t = NULL;
 	char		*argv[HANDOFF_MAX_ARGS + 3];
@@ -357,9 +361,13 @@ handoff_start(struct xapi *x, struct handoff_spec *spec, int sock, const void *p
 		task = t->ref;
 	}
 	snprintf(h->task, sizeof(h->task), "%s", task);
-	/* The worker reads and writes the socket as ordinary blocking I/O; the flag belongs
-	   to the socket, shared with our copy, which we no longer read. */
+	snprintf(h->client, sizeof(h->client), "%s", client);
+	/* The worker reads and writes the socket as ordinary blocking I/O, and gives up
+	   when its client stalls; the flag and the timeouts belong to the socket, shared
+	   with our copy, which we no longer read. */
 	if ((fl = fcntl(sock, F_GETFL)) == -1 || fcntl(sock, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
+	    setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof(idle)) == -1 ||
+	    setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle)) == -1 ||
 	    (h->sock = fcntl(sock, F_DUPFD_CLOEXEC, 0)) == -1)
 		goto fail;
 	if (!spec->worker_answers && upload_head(sock, h->task) == -1)

@@ -60,14 +60,16 @@ int	vhd_transfer_begin(struct xapi *x, const struct http_request *req, int uploa
 struct obj *handoff_object(struct xapi *x, const struct http_request *req,
 	    const char *const names[], int cls, int *status, char *msg, size_t msglen);
 
-/* The workers running now (at most XAPI_MAX_TRANSFERS). */
-int	handoff_count(const struct xapi *x);
+/* The workers running now (at most XAPI_MAX_TRANSFERS), or those of client (at most
+   XAPI_MAX_TRANSFERS_PER_CLIENT) when it is not NULL. */
+int	handoff_count(const struct xapi *x, const char *client);
 /* Starts the worker of h on socket sock (the caller may close its descriptor: handoff
    keeps a copy until the end) with prefix[0..n) as the body's first bytes, for task (a
-   task_id, or NULL: one is made, as XAPI makes one, named in the reply's task-id header).
-   Returns 0, or -1 (errno; nothing started, and done has cleaned up). */
+   task_id, or NULL: one is made, as XAPI makes one, named in the reply's task-id header),
+   on behalf of client (its address). The socket gets x->transfer_timeout for each read
+   and write. Returns 0, or -1 (errno; nothing started, and done has cleaned up). */
 int	handoff_start(struct xapi *x, struct handoff_spec *h, int sock, const void *prefix,
-	    size_t n, const char *task);
+	    size_t n, const char *task, const char *client);
 /* Each turn: reaps the workers that have exited and finishes their transfers; kills
    those whose task was cancelled. */
 void	handoff_tick(struct xapi *x);

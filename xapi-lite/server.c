@@ -589,11 +589,13 @@ begin_handoff(struct server *s, struct conn *c, const struct http_request *req, 
 		respond(c, 200, "text/plain", "", 0, 0);
 		return;
 	}
-	if (handoff_count(s->x) >= XAPI_MAX_TRANSFERS) {
-		static const char busy[] = "busy: too many exports and imports at once; "
-		    "try again\n";
+	if (handoff_count(s->x, NULL) >= XAPI_MAX_TRANSFERS ||
+	    handoff_count(s->x, c->client) >= XAPI_MAX_TRANSFERS_PER_CLIENT) {
+		int	m = snprintf(msg, sizeof(msg), "busy: too many exports and imports at "
+		    "once (%d, %d of one client); try again\n", XAPI_MAX_TRANSFERS,
+		    XAPI_MAX_TRANSFERS_PER_CLIENT);
 
-		respond(c, 503, "text/plain", busy, sizeof(busy) - 1, 0);
+		respond(c, 503, "text/plain", msg, (size_t)m, 0);
 		return;
 	}
 	memset(&h, 0, sizeof(h));
@@ -620,8 +622,8 @@ begin_handoff(struct server *s, struct conn *c, const struct http_request *req, 
 		if (req->content_length >= 0 && (long long)n > req->content_length)
 			n = (size_t)req->content_length;
 	}
-	if (handoff_start(s->x, &h, c->fd, c->in.p + hdr, n, tk != NULL ? tk->ref : NULL)
-	    == -1) {
+	if (handoff_start(s->x, &h, c->fd, c->in.p + hdr, n, tk != NULL ? tk->ref : NULL,
+	    c->client) == -1) {
 		int	m = snprintf(msg, sizeof(msg), "cannot start the transfer: %s\n",
 		    strerror(errno));
 
@@ -655,13 +657,14 @@ oldest_unproven(struct server *s, int local, const char *client, const struct co
 }
 
 /* Descriptors held for connections: each one's socket, a console's far end, a transfer's
-   file. Counted, not guessed from how high the numbers go: a closed connection's low
-   number goes to the next one, while the high ones stay taken. */
+   file, and a worker's transfer (our copy of its socket, its pipe). Counted, not guessed
+   from how high the numbers go: a closed connection's low number goes to the next one,
+   while the high ones stay taken. */
 static int
 conn_fds(const struct server *s)
 {
 	size_t	i;
-	int	n = 0;
+	int	n = 2 * handoff_count(s->x, NULL);
 
 	for (i = 0; i < s->nconns; i++)
 		n += 1 + (s->conns[i]->peer != -1) + (s->conns[i]->xfer.fd != -1);

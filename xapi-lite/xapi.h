@@ -85,6 +85,8 @@ struct xapi {
 	unsigned	 npreauth;
 	const char	*backend;	/* "sim" or "xen" */
 	long long	 clean_shutdown_timeout; /* seconds (--clean-shutdown-timeout) */
+	long long	 transfer_timeout;	/* seconds a transfer's client may stall
+					   (--transfer-timeout) */
 	struct obj	*pool, *host;	/* the one pool and the local host */
 	struct park	*parked;
 	struct handoff	*handoffs;	/* transfers in worker processes (handoff.c) */
