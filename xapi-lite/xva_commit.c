@@ -49,6 +49,12 @@ struct cstate {
 	size_t			 nmade;
 	struct obj		**vms;		/* the VMs imported (created_vms) */
 	size_t			 nvms;
+	/* restore=true: the VM replaced and its devices, reset and taken again by the new
+	   ones of the same uuids (xapi-lite's refs are made of the uuids: an object
+	   destroyed and made again in one turn would not survive the journal's replay),
+	   the rest destroyed. NULL: taken. */
+	struct obj		**reuse;
+	size_t			 nreuse;
 	struct rpc_reply	*r;
 };
 
@@ -104,6 +110,15 @@ not_found(struct cstate *c, const char *id)
 {
 	rpc_fail(c->x, c->r, "IMPORT_ERROR_FAILED_TO_FIND_OBJECT", 1, id);
 	return -1;
+}
+
+/* The object ref field f of o names, or NULL. */
+static struct obj *
+target(const struct cstate *c, const struct obj *o, enum fld f)
+{
+	const char	*ref = db_str(&c->x->db, o, f);
+
+	return db_find(&c->x->db, ref, strlen(ref));
 }
 
 /* What the archive's object id became, or NULL (Import.lookup). */
@@ -245,6 +260,72 @@ map_put(struct cstate *c, struct obj *o, enum fld f, const char *key, const char
 	return 0;
 }
 
+static int
+uuid_ok(const char *u)
+{
+	size_t	i;
+
+	for (i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ? u[i] != '-' :
+		    !((u[i] >= '0' && u[i] <= '9') || (u[i] >= 'a' && u[i] <= 'f') ||
+		    (u[i] >= 'A' && u[i] <= 'F')))
+			return 0;
+	return u[36] == '\0';
+}
+
+/* o with every field but its uuid back to what a new object has. o, or NULL. */
+static struct obj *
+reset(struct cstate *c, struct obj *o)
+{
+	struct db	*db = &c->x->db;
+	struct obj	*blank;
+	int		 f, fails = 0;
+
+	if ((blank = db_create(db, o->cls)) == NULL)
+		return NULL;
+	for (f = db->first[o->cls]; f < db->first[o->cls] + db->nfields[o->cls]; f++)
+		if (model_fields[f].kind != K_DERIVED && strcmp(model_fields[f].name, "uuid") != 0)
+			fails |= db_set(db, o, (enum fld)f, hval_dup(db_get(db, blank, (enum fld)f)));
+	db_destroy(db, blank);
+	return fails ? NULL : o;
+}
+
+/* The index of ref among the objects kept for reuse, or -1. */
+static long
+reusable(const struct cstate *c, const char *ref)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nreuse; i++)
+		if (c->reuse[i] != NULL && strcmp(c->reuse[i]->ref, ref) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* The object to fill for the archive's object k, of class cls: with restore=true a VM,
+   VBD or VIF keeps its uuid (a replaced one's object reset, or a new one when the uuid
+   is free), else a new object. NULL when out of memory. */
+static struct obj *
+obtain(struct cstate *c, enum cls cls, size_t k)
+{
+	const char	*uuid = xva_str(c->ova.objs[k].snap, "uuid");
+	char		 ref[REF_LEN + 1];
+	struct obj	*o;
+	long		 i;
+
+	if (c->restore && (cls == C_VM || cls == C_VBD || cls == C_VIF) && uuid_ok(uuid)) {
+		snprintf(ref, sizeof(ref), "OpaqueRef:%s", uuid);
+		if ((i = reusable(c, ref)) >= 0 && c->reuse[i]->cls == cls) {
+			o = c->reuse[i];
+			c->reuse[i] = NULL;
+			return reset(c, o);
+		}
+		if (db_find(&c->x->db, ref, REF_LEN) == NULL)
+			return db_create_ref(&c->x->db, cls, ref);
+	}
+	return db_create(&c->x->db, cls);
+}
+
 /* A new object of class cls for the archive's object k: the record's fields copied.
    NULL with r filled. */
 static struct obj *
@@ -253,7 +334,7 @@ new_from(struct cstate *c, enum cls cls, size_t k, enum copy how, const enum fld
 {
 	struct obj	*o;
 
-	if ((o = db_create(&c->x->db, cls)) == NULL) {
+	if ((o = obtain(c, cls, k)) == NULL) {
 		oom(c);
 		return NULL;
 	}
@@ -338,7 +419,7 @@ do_vdi(struct cstate *c, size_t k)
 	if (strcmp(xva_str(sr->snap, "content_type"), "iso") == 0) {
 		for (i = 0; i < c->x->db.n[C_VDI]; i++) {
 			vdi = c->x->db.objs[C_VDI][i];
-			s = db_find(&c->x->db, db_str(&c->x->db, vdi, F_VDI_SR), REF_LEN);
+			s = target(c, vdi, F_VDI_SR);
 			if (s != NULL && strcmp(db_str(&c->x->db, s, F_SR_content_type), "iso") == 0 &&
 			    strcmp(db_str(&c->x->db, s, F_SR_type), "udev") != 0 &&
 			    strcmp(db_str(&c->x->db, vdi, F_VDI_location),
@@ -425,7 +506,7 @@ check_mac_seeds(struct cstate *c)
 				continue;
 			sa = xva_bool(a, "is_a_snapshot", 0);
 			sb = db_get(&c->x->db, b, F_VM_is_a_snapshot)->u.b;
-			of = db_find(&c->x->db, db_str(&c->x->db, b, F_VM_snapshot_of), REF_LEN);
+			of = target(c, b, F_VM_snapshot_of);
 			u2 = sb ? (of != NULL ? db_str(&c->x->db, of, F_VM_uuid) : NULL) :
 			    db_str(&c->x->db, b, F_VM_uuid);
 			if (sa)
@@ -477,14 +558,20 @@ default_template(struct cstate *c, const struct val *snap, struct obj **found)
 static int
 replace_vm(struct cstate *c, const struct val *snap)
 {
-	struct obj	*old;
+	static const struct {
+		enum cls	cls;
+		enum fld	vm;
+	} devs[] = { { C_VBD, F_VBD_VM }, { C_VIF, F_VIF_VM } };
+	struct db	*db = &c->x->db;
+	struct obj	*old, *m;
 	const char	*ps;
 	long long	 version = 0;
+	size_t		 i, d;
 
-	if (!c->restore || (old = db_find_uuid(&c->x->db, C_VM, xva_str(snap, "uuid"),
+	if (!c->restore || (old = db_find_uuid(db, C_VM, xva_str(snap, "uuid"),
 	    strlen(xva_str(snap, "uuid")))) == NULL)
 		return 0;
-	ps = db_str(&c->x->db, old, F_VM_power_state);
+	ps = db_str(db, old, F_VM_power_state);
 	if (strcmp(ps, "Halted") != 0) {
 		if (c->force)
 			return 1;
@@ -492,16 +579,23 @@ replace_vm(struct cstate *c, const struct val *snap)
 		return -1;
 	}
 	(void)xva_int(snap, "version", &version);
-	if (db_get(&c->x->db, old, F_VM_version)->u.i >= version && !c->force) {
+	if (db_get(db, old, F_VM_version)->u.i >= version && !c->force) {
 		rpc_fail(c->x, c->r, "VM_TO_IMPORT_IS_NOT_NEWER_VERSION", 3, old->ref,
-		    rpc_printf(c->x, "%lld", (long long)db_get(&c->x->db, old, F_VM_version)->u.i),
+		    rpc_printf(c->x, "%lld", (long long)db_get(db, old, F_VM_version)->u.i),
 		    rpc_printf(c->x, "%lld", version));
 		return -1;
 	}
-	/* Its VBDs, VIFs and metrics go with it; its disks stay, as XAPI's. */
-	if (rpc_destroying(c->x, old, c->r) == -1)
-		return -1;
-	db_destroy(&c->x->db, old);
+	/* XAPI destroys it with its VBDs and VIFs (its disks stay): here they wait to be
+	   taken again or destroyed at the end. */
+	if ((m = target(c, old, F_VM_metrics)) != NULL)
+		db_destroy(db, m);
+	if (db_set(db, old, F_VM_metrics, hval_string(NULL_REF)) == -1)
+		return oom(c);
+	c->reuse[c->nreuse++] = old;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < db->n[devs[d].cls]; i++)
+			if (strcmp(db_str(db, db->objs[devs[d].cls][i], devs[d].vm), old->ref) == 0)
+				c->reuse[c->nreuse++] = db->objs[devs[d].cls][i];
 	return 0;
 }
 
@@ -575,8 +669,6 @@ vm_record(struct cstate *c, struct obj *vm, const struct val *snap)
 		fails |= map_put(c, vm, F_VM_platform, DEVICE_MODEL, DM_DEFAULT);
 	else if (!template && dm == NULL && strcmp(db_str(db, vm, F_VM_domain_type), "hvm") == 0)
 		fails |= map_put(c, vm, F_VM_platform, DEVICE_MODEL, DM_DEFAULT);
-	if (c->restore && xva_str(snap, "uuid")[0] != '\0')
-		fails |= db_set(db, vm, F_VM_uuid, hval_string(xva_str(snap, "uuid")));
 	return fails ? oom(c) : 0;
 }
 
@@ -587,19 +679,17 @@ vm_links(struct cstate *c, struct obj *vm, size_t k)
 	struct db	*db = &c->x->db;
 	const struct val *snap = c->ova.objs[k].snap;
 	struct obj	*o, *m;
-	const char	*ref;
 	int		 fails = 0;
 
 	o = lookup(c, xva_str(snap, "affinity"));
 	fails |= db_set(db, vm, F_VM_affinity, hval_string(o != NULL && o->cls == C_host ?
 	    o->ref : NULL_REF));
-	ref = db_str(db, vm, F_VM_suspend_SR);
-	o = db_find(db, ref, strlen(ref));
+	o = target(c, vm, F_VM_suspend_SR);
 	if (o == NULL || o->cls != C_SR)
 		fails |= db_set(db, vm, F_VM_suspend_SR, hval_string(NULL_REF));
 	if ((o = lookup(c, xva_str(snap, "metrics"))) != NULL && o->cls == C_VM_metrics) {
 		/* The archive's metrics replace those the VM was made with. */
-		m = db_find(db, db_str(db, vm, F_VM_metrics), REF_LEN);
+		m = target(c, vm, F_VM_metrics);
 		fails |= db_set(db, vm, F_VM_metrics, hval_string(o->ref));
 		if (m != NULL) {
 			size_t	i;
@@ -633,7 +723,7 @@ vm_state(struct cstate *c, struct obj *vm, const struct val *snap)
 	if (db_set(&c->x->db, vm, F_VM_power_state, hval_string("Suspended")) == -1 ||
 	    db_set(&c->x->db, vm, F_VM_suspend_VDI, hval_string(image->ref)) == -1)
 		return oom(c);
-	if ((m = db_find(&c->x->db, db_str(&c->x->db, vm, F_VM_metrics), REF_LEN)) != NULL &&
+	if ((m = target(c, vm, F_VM_metrics)) != NULL &&
 	    db_set(&c->x->db, m, F_VM_metrics_current_domain_type,
 	    hval_string(vm_domain_type(c->x, vm))) == -1)
 		return oom(c);
@@ -674,7 +764,7 @@ do_vm(struct cstate *c, size_t k)
 		return -1;
 	if (rpc_created(c->x, vm, c->r) == -1)
 		return -1;
-	if ((m = db_find(&c->x->db, db_str(&c->x->db, vm, F_VM_metrics), REF_LEN)) != NULL)
+	if ((m = target(c, vm, F_VM_metrics)) != NULL)
 		made(c, m);
 	if (vm_links(c, vm, k) == -1 || vm_state(c, vm, snap) == -1)
 		return -1;
@@ -710,7 +800,8 @@ do_network(struct cstate *c, size_t k)
 	return 0;
 }
 
-/* With restore=true, a device of the same uuid here is taken as it is. */
+/* With restore=true, a device of the same uuid here (but the replaced VM's) is taken as
+   it is. */
 static int
 existing_device(struct cstate *c, size_t k, enum cls cls)
 {
@@ -718,7 +809,8 @@ existing_device(struct cstate *c, size_t k, enum cls cls)
 	struct obj	*o;
 
 	if (!c->restore || uuid[0] == '\0' ||
-	    (o = db_find_uuid(&c->x->db, cls, uuid, strlen(uuid))) == NULL)
+	    (o = db_find_uuid(&c->x->db, cls, uuid, strlen(uuid))) == NULL ||
+	    reusable(c, o->ref) >= 0)
 		return 0;
 	c->map[k] = o;
 	return 1;
@@ -774,8 +866,6 @@ do_vbd(struct cstate *c, size_t k)
 	fails |= db_set(&c->x->db, vbd, F_VBD_currently_attached, hval_bool(
 	    strcmp(db_str(&c->x->db, vm, F_VM_power_state), "Suspended") == 0 &&
 	    xva_bool(snap, "currently_attached", 0)));
-	if (c->restore && xva_str(snap, "uuid")[0] != '\0')
-		fails |= db_set(&c->x->db, vbd, F_VBD_uuid, hval_string(xva_str(snap, "uuid")));
 	if (fails)
 		return oom(c);
 	if (device_created(c->x, vbd, c->r) == -1)
@@ -811,8 +901,6 @@ do_vif(struct cstate *c, size_t k)
 	fails |= db_set(&c->x->db, vif, F_VIF_currently_attached, hval_bool(
 	    strcmp(db_str(&c->x->db, vm, F_VM_power_state), "Halted") != 0 &&
 	    xva_bool(snap, "currently_attached", 0)));
-	if (c->restore && xva_str(snap, "uuid")[0] != '\0')
-		fails |= db_set(&c->x->db, vif, F_VIF_uuid, hval_string(xva_str(snap, "uuid")));
 	if (fails || map_put(c, vif, F_VIF_other_config, VIF_MAP_KEY, NULL) == -1)
 		return oom(c);
 	if (device_created(c->x, vif, c->r) == -1)
@@ -894,6 +982,18 @@ result(struct cstate *c)
 	}
 	rpc_ok(c->r, a);
 	return 0;
+}
+
+/* Destroys the replaced VM's objects not taken again. */
+static void
+drop_reuse(struct cstate *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nreuse; i++)
+		if (c->reuse[i] != NULL)
+			db_destroy(&c->x->db, c->reuse[i]);
+	c->nreuse = 0;
 }
 
 /* Undoes every record made (and the VDIs' files), newest first. */
@@ -1000,7 +1100,9 @@ commit(struct cstate *c)
 	c->map = calloc(c->ova.nobjs + 1, sizeof(*c->map));
 	c->made = calloc(2 * c->ova.nobjs + 1, sizeof(*c->made));
 	c->vms = calloc(c->ova.nobjs + 1, sizeof(*c->vms));
-	if (c->map == NULL || c->made == NULL || c->vms == NULL)
+	c->reuse = calloc(c->ova.nobjs + 1 + c->x->db.n[C_VBD] + c->x->db.n[C_VIF],
+	    sizeof(*c->reuse));
+	if (c->map == NULL || c->made == NULL || c->vms == NULL || c->reuse == NULL)
 		fails = oom(c);
 	for (h = 0; !fails && h < sizeof(handlers) / sizeof(handlers[0]); h++)
 		for (i = 0; !fails && i < c->ova.nobjs; i++)
@@ -1010,6 +1112,8 @@ commit(struct cstate *c)
 		fails = links(c) == -1 || result(c) == -1;
 	if (fails)
 		undo(c);
+	drop_reuse(c);
+	free(c->reuse);
 	free(c->map);
 	free(c->made);
 	free(c->vms);

@@ -1,14 +1,16 @@
 /*
- * PUT /import: a VM from an XVA, as XAPI's import.ml and stream_vdi.ml take it. The worker
- * (--worker import-xva WORKDIR LENGTH FREE SIZE FORCE) answers 200 at once, as XAPI does
- * before reading (the task carries the outcome), then reads the upload: a tar archive whose
- * first member is ova.xml, or one compressed with gzip or zstd (decompressed by those
- * programs, a feeder process copying the body into them). It keeps ova.xml in WORKDIR and
- * writes each disk the archive carries into the sparse file WORKDIR/<i> (xva_ova.h), chunk
- * by chunk once its checksum matched; xva_commit.c makes the records afterwards. LENGTH is
- * the request's Content-Length (-1: none), an upper bound only: the archive's end is where
- * reading stops. FREE and SIZE are the SR's free and total bytes; FORCE (1) lets chunks
- * whose checksums fail through, as XAPI's force=true.
+ * PUT /import: a VM from an XVA, as XAPI's import.ml and stream_vdi.ml take it. The begin
+ * checks the request and makes a work directory in the target SR's directory. The worker
+ * (--worker import-xva WORKDIR LENGTH FREE SIZE FORCE) runs once handoff has answered 200
+ * (as XAPI answers before reading: the task carries the outcome) and reads the upload: a
+ * tar archive whose first member is ova.xml, or one compressed with gzip or zstd
+ * (decompressed by those programs, a feeder process copying the body into them). It keeps
+ * ova.xml in WORKDIR and writes each disk the archive carries into the sparse file
+ * WORKDIR/<i> (xva_ova.h), chunk by chunk once its checksum matched; xva_commit.c makes
+ * the records afterwards. LENGTH is the request's Content-Length (-1: none), an upper
+ * bound only: the archive's end is where reading stops. FREE and SIZE are the SR's free
+ * and total bytes; FORCE (1) lets chunks whose checksums fail through, as XAPI's
+ * force=true.
  */
 #define _GNU_SOURCE		/* pipe2 */
 #include <errno.h>
@@ -19,14 +21,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "chunksum.h"
+#include "handoff.h"
+#include "storage.h"
 #include "tar.h"
 #include "worker.h"
 #include "xmlrpc.h"
+#include "xva_import.h"
 #include "xva_ova.h"
 
 #define XVA_CHUNK		(1024 * 1024)	/* XAPI's chunk of disk data */
@@ -85,11 +91,20 @@ ierr(const char *code, const char *fmt, ...)
 
 /* ---- the archive's bytes ---- */
 
+/* Reading the upload failed (errno). Returns -1 reported. */
+static int
+read_failed(void)
+{
+	/* The socket's timeout (handoff's --transfer-timeout) ran out. */
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return ierr("IMPORT_ERROR", "the client sent nothing for too long");
+	return ierr("IMPORT_ERROR", "reading the upload: %s", strerror(errno));
+}
+
 /* Reads up to n bytes: the count, 0 at the end, -1 (errno). */
 static long long
 src_some(struct src *s, void *p, size_t n)
 {
-	struct pollfd	pfd;
 	long long	got;
 
 	for (;;) {
@@ -99,14 +114,8 @@ src_some(struct src *s, void *p, size_t n)
 			got = worker_read(&s->in, p, n);
 		if (got >= 0)
 			return got;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN)
+		if (errno != EINTR)
 			return -1;
-		/* A socket left non-blocking: wait for it. */
-		pfd.fd = s->fd >= 0 ? s->fd : s->in.fd;
-		pfd.events = POLLIN;
-		(void)poll(&pfd, 1, -1);
 	}
 }
 
@@ -174,7 +183,7 @@ take(struct imp *im, void *p, size_t n)
 	int	r = src_full(&im->src, p, n, &got);
 
 	if (r == -1)
-		return ierr("IMPORT_ERROR", "reading the upload: %s", strerror(errno));
+		return read_failed();
 	return r == 1 ? eof_error(im) : 0;
 }
 
@@ -217,7 +226,7 @@ next_member(struct imp *im, struct tar_member *m)
 
 	for (;;) {
 		if ((r = src_full(&im->src, blk, sizeof(blk), &got)) == -1)
-			return ierr("IMPORT_ERROR", "reading the upload: %s", strerror(errno));
+			return read_failed();
 		if (r == 1 && got == 0)
 			return zeros ? 0 : 2;
 		if (r == 1)
@@ -382,7 +391,7 @@ open_archive(struct imp *im, char **xml, size_t *len)
 	int			 r;
 
 	if ((r = src_full(&im->src, blk, sizeof(blk), &got)) == -1)
-		return ierr("IMPORT_ERROR", "reading the upload: %s", strerror(errno));
+		return read_failed();
 	if (r == 0 && tar_parse_header(blk, &m, &why) == 1) {
 		if (strcmp(m.name, XVA_OVA_XML) != 0)
 			goto unexpected;
@@ -763,8 +772,6 @@ xva_import_worker(int argc, char **argv)
 	im.force = strcmp(argv[4], "1") == 0;
 	arena_init(&im.arena, XVA_OVA_ARENA_MAX);
 	buf_init(&im.sums, XVA_TABLE_MAX);
-	/* As XAPI: the reply first, the outcome in the task. */
-	(void)worker_reply_head("application/octet-stream");
 	if ((im.chunk = malloc(XVA_CHUNK_MAX)) == NULL)
 		r = ierr("IMPORT_ERROR", "out of memory");
 	else
@@ -780,4 +787,109 @@ xva_import_worker(int argc, char **argv)
 	if (r == 0)
 		worker_progress(1);
 	return r == 0 ? 0 : 1;
+}
+
+/* ---- the request (in xapi-lite) ---- */
+
+static int
+refuse(char *msg, size_t len, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Fills msg with why the request is refused. Returns status. */
+static int
+refuse(char *msg, size_t len, int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* The SR to import into (sr_id, by ref or uuid, or sr_uuid; else the pool's default SR),
+   attached here; NULL with *status and msg filled. */
+static struct obj *
+target_sr(struct xapi *x, const struct http_request *req, int *status, char *msg,
+    size_t msglen)
+{
+	static const char *const names[] = { "sr_id", "sr_uuid", NULL };
+	char		 name[8];
+	struct obj	*sr, *pbd;
+	const char	*ref;
+	size_t		 i;
+
+	if (http_request_param(req, "sr_id", name, sizeof(name)) != 0 ||
+	    http_request_param(req, "sr_uuid", name, sizeof(name)) != 0) {
+		if ((sr = handoff_object(x, req, names, C_SR, status, msg, msglen)) == NULL)
+			return NULL;
+	} else {
+		ref = db_str(&x->db, x->pool, F_pool_default_SR);
+		if ((sr = db_find(&x->db, ref, strlen(ref))) == NULL || sr->cls != C_SR) {
+			*status = refuse(msg, msglen, 404, "DEFAULT_SR_NOT_FOUND %s: no sr_id and the "
+			    "pool has no default SR\n", ref);
+			return NULL;
+		}
+	}
+	/* XAPI refuses an ISO library (SR_OPERATION_NOT_SUPPORTED) with 400. */
+	if (strcmp(db_str(&x->db, sr, F_SR_content_type), "iso") == 0) {
+		*status = refuse(msg, msglen, 400, "SR_OPERATION_NOT_SUPPORTED %s: an ISO library "
+		    "takes no VM import\n", sr->ref);
+		return NULL;
+	}
+	for (i = 0; i < x->db.n[C_PBD]; i++) {
+		pbd = x->db.objs[C_PBD][i];
+		if (strcmp(db_str(&x->db, pbd, F_PBD_SR), sr->ref) == 0 &&
+		    db_get(&x->db, pbd, F_PBD_currently_attached)->u.b && sr_dir(x, sr) != NULL)
+			return sr;
+	}
+	*status = refuse(msg, msglen, 503, "SR_NOT_ATTACHED %s: the SR is not attached to this "
+	    "host\n", sr->ref);
+	return NULL;
+}
+
+int
+xva_import_begin(struct xapi *x, const struct http_request *req, struct handoff_spec *h,
+    char *msg, size_t msglen)
+{
+	struct statvfs	 sv;
+	struct obj	*s, *sr;
+	char		 sess[80], task[80] = "", flag[8], dir[600];
+	int		 status, restore, force;
+	long long	 size, free_bytes;
+
+	if (http_request_param(req, "session_id", sess, sizeof(sess)) != 1 ||
+	    (s = db_find(&x->db, sess, strlen(sess))) == NULL || s->cls != C_session)
+		return refuse(msg, msglen, 401, "no valid session_id\n");
+	if ((sr = target_sr(x, req, &status, msg, msglen)) == NULL)
+		return status;
+	/* XAPI's query flags: exactly "true". */
+	restore = http_request_param(req, "restore", flag, sizeof(flag)) == 1 &&
+	    strcmp(flag, "true") == 0;
+	force = http_request_param(req, "force", flag, sizeof(flag)) == 1 &&
+	    strcmp(flag, "true") == 0;
+	if (http_request_param(req, "task_id", task, sizeof(task)) != 1)
+		task[0] = '\0';
+	if (statvfs(sr_dir(x, sr), &sv) == -1)
+		return refuse(msg, msglen, 500, "the SR's directory %s: %s\n", sr_dir(x, sr),
+		    strerror(errno));
+	size = (long long)sv.f_blocks * (long long)sv.f_frsize;
+	free_bytes = (long long)sv.f_bavail * (long long)sv.f_frsize;
+	snprintf(dir, sizeof(dir), "%s/%s", sr_dir(x, sr), XVA_WORKDIR_TEMPLATE);
+	if (mkdtemp(dir) == NULL)
+		return refuse(msg, msglen, 500, "cannot make the import's directory in %s: %s\n",
+		    sr_dir(x, sr), strerror(errno));
+	if (handoff_arg(h, "import-xva") == -1 || handoff_arg(h, "%s", dir) == -1 ||
+	    handoff_arg(h, "%lld", req->content_length) == -1 ||
+	    handoff_arg(h, "%lld", free_bytes) == -1 || handoff_arg(h, "%lld", size) == -1 ||
+	    handoff_arg(h, "%d", force) == -1) {
+		rmdir(dir);
+		return refuse(msg, msglen, 500, "out of memory\n");
+	}
+	snprintf(h->ctx, sizeof(h->ctx), "%s\n%s\n%d\n%d\n%s", dir, sr->ref, restore, force,
+	    task);
+	snprintf(h->label, sizeof(h->label), "VM.import");
+	h->done = xva_import_done;
+	h->worker_answers = 0;
+	return 0;
 }
