@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -251,17 +252,27 @@ next_member(struct imp *im, struct tar_member *m)
 	}
 }
 
+/* In a child of the worker: it ends with the worker (killed when its task is cancelled),
+   rather than go on holding the client's socket. */
+static void
+die_with(pid_t worker)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != worker)
+		_exit(1);
+}
+
 /* Starts argv reading in and writing to out, its stderr into file err. Returns its pid,
    or -1. */
 static pid_t
 spawn(char *const argv[], int in, int out, const char *err)
 {
-	pid_t	pid;
+	pid_t	pid, self = getpid();
 	int	efd;
 
 	if ((efd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
 		return -1;
 	if ((pid = fork()) == 0) {
+		die_with(self);
 		if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(efd, 2) == -1)
 			_exit(127);
 		execvp(argv[0], argv);
@@ -292,6 +303,7 @@ static int
 decompress(struct imp *im, const char *tool, const unsigned char *prefix, size_t n)
 {
 	char	 name[8], opt[] = "-dc", *argv[] = { name, opt, NULL };
+	pid_t	 self = getpid();
 	int	 in[2], out[2];
 
 	snprintf(name, sizeof(name), "%s", tool);
@@ -315,6 +327,7 @@ decompress(struct imp *im, const char *tool, const unsigned char *prefix, size_t
 	close(in[0]);
 	close(out[1]);
 	if ((im->src.feeder = fork()) == 0) {
+		die_with(self);
 		close(out[0]);
 		feed(&im->src, prefix, n, in[1]);
 	}
@@ -393,6 +406,14 @@ open_archive(struct imp *im, char **xml, size_t *len)
 	if ((r = src_full(&im->src, blk, sizeof(blk), &got)) == -1)
 		return read_failed();
 	if (r == 0 && tar_parse_header(blk, &m, &why) == 1) {
+		/* A pax header first (a tar that writes them) is skipped, as ocaml-tar does. */
+		if (m.type == 'x' || m.type == 'g') {
+			if (skip(im, m.size + padding(m.size)) == -1 ||
+			    (r = next_member(im, &m)) == -1)
+				return -1;
+			if (r != 1)
+				return eof_error(im);
+		}
 		if (strcmp(m.name, XVA_OVA_XML) != 0)
 			goto unexpected;
 	} else if (got >= sizeof(gzip_magic) && memcmp(blk, gzip_magic,

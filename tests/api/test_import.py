@@ -3,6 +3,7 @@ or Xen Orchestra's 1 PiB with the sender closing its side), their disks byte for
 their records as XAPI's import makes them; broken archives refused with XAPI's errors and
 nothing left behind: no new records, no files in the SR's directory."""
 import hashlib
+import io
 import os
 import socket
 import tarfile
@@ -224,6 +225,24 @@ class ImportTest(ApiTest):
             c.settimeout(30)
             answer = c.makefile("rb").read()
         self.assertTrue(answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:200])
+
+    def test_pax_headers(self):
+        # A tar that writes pax headers (here a pax global header first, and one per
+        # member for the long names Python gives non-ASCII ones) is read as ocaml-tar does.
+        x = Xva()
+        vm = x.vm("pax")
+        d = Disk(MIB, {0: os.urandom(CHUNK)})
+        x.disk(vm, d, "0")
+        f = io.BytesIO()
+        with tarfile.open(fileobj=f, mode="w", format=tarfile.PAX_FORMAT,
+                          pax_headers={"comment": "global"}) as t:
+            for name, data in x.members():
+                ti = tarfile.TarInfo(name)
+                ti.size, ti.pax_headers = len(data), {"comment": "caf\u00e9"}
+                t.addfile(ti, io.BytesIO(data))
+        vms = self.imported(self.put(f.getvalue())[0])
+        self.assertEqual(file_sha256(self.path(self.vm_disks(vms[0])["0"][2])),
+                         d.image_sha256())
 
     def test_sha1_checksums_the_default_sr_and_gnu_headers(self):
         x = Xva()
