@@ -14,12 +14,12 @@
 
 /* The VM operations xapi-lite implements (here or on the snap and susp branches) that
    XAPI lists; XAPI's ignored_ops (shutdown, changing_memory_limits, changing_VCPUs...)
-   are checked but never listed. export is issue 14's and start_on, resume_on,
-   pool_migrate and migrate_send are not implemented, so none is listed; nor is
+   are checked but never listed. start_on, resume_on, pool_migrate and migrate_send
+   are not implemented, so none is listed; nor is
    make_into_template while VM.set_is_a_template is the model's unchecked setter. */
 static const char *const vm_listed[] = { "start", "clean_shutdown", "hard_shutdown",
 	"clean_reboot", "hard_reboot", "pause", "unpause", "suspend", "resume", "checkpoint",
-	"snapshot", "revert", "clone", "copy", "provision", "destroy",
+	"snapshot", "revert", "clone", "copy", "provision", "destroy", "export",
 	"changing_static_range", "changing_dynamic_range", "changing_VCPUs_live",
 	"changing_shadow_memory", NULL };
 
