@@ -341,17 +341,13 @@ class Export(XvaChecks, ApiTest):
     """GET /export through the server, as Xen Orchestra asks for it."""
     originator = "export"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.net = ok(cls.p.network.get_all(cls.s))[0]
-        cls.host = ok(cls.p.host.get_all(cls.s))[0]
+    @property
+    def net(self):
+        return ok(self.p.network.get_all(self.s))[0]
 
-    def vbd(self, vm, vdi, userdevice, kind="Disk", empty=False):
-        return ok(self.p.VBD.create(self.s, {
-            "VM": vm, "VDI": vdi, "userdevice": userdevice, "bootable": userdevice == "0",
-            "mode": "RW", "type": kind, "empty": empty, "other_config": {},
-            "qos_algorithm_type": "", "qos_algorithm_params": {}}))
+    @property
+    def host(self):
+        return ok(self.p.host.get_all(self.s))[0]
 
     def write(self, vdi, off, data):
         with open(self.path(vdi), "r+b") as f:
@@ -365,21 +361,11 @@ class Export(XvaChecks, ApiTest):
     def new_vm(self, name, sizes=(4 * MIB,), vif=True, cd=True):
         """A halted VM with a disk per size (data at its start and 1 MiB + 5), a VIF and
         an empty CD drive."""
-        vm = self.template_vm(name)
-        vdis = []
-        for i, size in enumerate(sizes):
-            d = self.vdi(size, name="%s disk %d" % (name, i))
-            self.write(d, 0, b"disk %d of %s" % (i, name.encode()))
+        vm, vdis = self.vm_with_disks(name, sizes, lambda i: b"disk %d of %s" % (
+            i, name.encode()), self.net if vif else None, cd)
+        for d, size in zip(vdis, sizes):
             if size > 2 * MIB:
                 self.write(d, MIB + 5, b"more")
-            self.vbd(vm, d, str(i))
-            vdis.append(d)
-        if vif:
-            ok(self.p.VIF.create(self.s, {
-                "device": "0", "network": self.net, "VM": vm, "MAC": "", "MTU": "1500",
-                "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}}))
-        if cd:
-            self.vbd(vm, NULL, "3", "CD", True)
         return vm, vdis
 
     def get(self, target):
@@ -539,13 +525,20 @@ class Export(XvaChecks, ApiTest):
         self.check_disk(mems, vdi["id"], self.disk_bytes(vdis[0]), sha1=True)
         self.assertFalse([m for m, _ in mems if m.name.endswith(".xxhash")])
 
-    def test_the_vm_is_locked_while_it_goes(self):
-        vm, vdis = self.new_vm("locked", sizes=(64 * MIB,), vif=False, cd=False)
+    def big_export(self, name):
+        """A VM with 64 MiB of data, more than the sockets' buffers take, its task and
+        the connection of its export (head not read yet)."""
+        vm, vdis = self.new_vm(name, sizes=(64 * MIB,), vif=False, cd=False)
         self.write(vdis[0], 0, b"\1" * (64 * MIB))
         task = ok(self.p.task.create(self.s, "export", ""))
-        with socket.create_connection(("127.0.0.1", self.server.port), 60) as c:
-            c.sendall(("GET /export/?ref=%s&session_id=%s&task_id=%s HTTP/1.1\r\n\r\n" % (
-                vm, self.s, task)).encode())
+        c = socket.create_connection(("127.0.0.1", self.server.port), 60)
+        c.sendall(("GET /export/?ref=%s&session_id=%s&task_id=%s HTTP/1.1\r\n\r\n" % (
+            vm, self.s, task)).encode())
+        return vm, task, c
+
+    def test_the_vm_is_locked_while_it_goes(self):
+        vm, task, c = self.big_export("locked")
+        with c:
             got = c.recv(65536)
             self.assertTrue(got.startswith(b"HTTP/1.0 200 OK"))
             # 64 MiB do not fit the socket's buffers: the worker is still at it.
@@ -562,12 +555,8 @@ class Export(XvaChecks, ApiTest):
         self.assertEqual(len(mems), 1 + 2 * 64)
 
     def test_a_client_that_hangs_up_fails_the_task(self):
-        vm, vdis = self.new_vm("dropped", sizes=(64 * MIB,), vif=False, cd=False)
-        self.write(vdis[0], 0, b"\2" * (64 * MIB))
-        task = ok(self.p.task.create(self.s, "export", ""))
-        with socket.create_connection(("127.0.0.1", self.server.port), 60) as c:
-            c.sendall(("GET /export/?ref=%s&session_id=%s&task_id=%s HTTP/1.1\r\n\r\n" % (
-                vm, self.s, task)).encode())
+        vm, task, c = self.big_export("dropped")
+        with c:
             self.assertTrue(c.recv(4096).startswith(b"HTTP/1.0 200 OK"))
             c.shutdown(socket.SHUT_RDWR)
         rec = self.wait_task(task)
