@@ -37,7 +37,7 @@ $(eval $(call c-test,test_netcheck,tests/unit/test_netcheck.c xapi-lite/netcheck
 $(eval $(call c-test,test_log,tests/unit/test_log.c xapi-lite/log.c))
 $(eval $(call c-test,test_throttle,tests/unit/test_throttle.c xapi-lite/throttle.c))
 $(eval $(call c-test,test_tar_write,tests/unit/test_tar_write.c))
-$(eval $(call c-test,test_chunksum,tests/unit/test_chunksum.c xapi-lite/chunksum.c xapi-lite/worker.c))
+$(eval $(call c-test,test_chunksum,tests/unit/test_chunksum.c xapi-lite/chunksum.c))
 $(eval $(call c-test,test_xenapi_reply,tests/unit/test_xenapi_reply.c console-ui/xenapi.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))

@@ -16,7 +16,6 @@
 
 #include "chunksum.h"
 #include "exec.h"
-#include "worker.h"
 
 #define SHA1_BYTES	20
 #define XXH_SEED	0
@@ -53,6 +52,7 @@ chunk_sha1(const void *p, size_t n, char out[CHUNK_SHA1_LEN + 1])
 	static char *const	 argv[] = { "openssl", "dgst", "-sha1", "-binary", NULL };
 	struct sigaction	 ign, old;
 	unsigned char		 md[SHA1_BYTES + 1];
+	FILE			*f;
 	int			 in[2], res[2], st, e = 0, wrote;
 	ssize_t			 got = -1;
 	pid_t			 pid;
@@ -83,9 +83,19 @@ chunk_sha1(const void *p, size_t n, char out[CHUNK_SHA1_LEN + 1])
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &old);
-	wrote = worker_write_all(in[1], p, n);
-	e = errno;
-	close(in[1]);
+	if ((f = fdopen(in[1], "w")) == NULL) {
+		e = errno;
+		close(in[1]);
+		wrote = -1;
+	} else {
+		/* stdio writes it all, short writes and all; fclose closes the pipe. */
+		wrote = fwrite(p, 1, n, f) == n ? 0 : -1;
+		e = errno;
+		if (fclose(f) == EOF && wrote == 0) {
+			e = errno;
+			wrote = -1;
+		}
+	}
 	sigaction(SIGPIPE, &old, NULL);
 	if (wrote == 0 && (got = get_all(res[0], md, sizeof(md))) == -1)
 		e = errno;
