@@ -1,7 +1,7 @@
 /*
- * The checksums of an XVA's disk chunks (chunksum.h): XXH64 from the xxhash library's
- * header, printed as XAPI's "%016LX"; SHA-1, for XVAs of hosts older than 8.1, by an
- * openssl helper process (no hash is written here).
+ * The checksum members of an XVA's disk chunks (chunksum.h): XXH64 from the xxhash
+ * library's header, printed as XAPI's "%016LX"; SHA-1 by an openssl helper process fed the
+ * chunk on its stdin, printed as XAPI's Sha1.to_hex (lower case), for hosts before 8.1.
  */
 #define _GNU_SOURCE		/* pipe2 */
 #include <errno.h>
@@ -9,98 +9,108 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "chunksum.h"
+#include "exec.h"
 
-#define SHA1_OUTPUT_MAX	256	/* openssl dgst -r prints "HEX *stdin\n" */
+#define SHA1_BYTES	20
+#define XXH_SEED	0
 
 void
 chunk_xxhash(const void *p, size_t n, char out[CHUNK_XXHASH_LEN + 1])
 {
-	snprintf(out, CHUNK_XXHASH_LEN + 1, "%016llX", (unsigned long long)XXH64(p, n, 0));
+	snprintf(out, CHUNK_XXHASH_LEN + 1, "%016llX", (unsigned long long)XXH64(p, n, XXH_SEED));
 }
 
-/* Writes p[0..n) to fd, then closes it. Returns 0 or -1. */
-static int
-feed(int fd, const unsigned char *p, size_t n)
+/* Reads up to n bytes from fd until its end; the count, or -1 (errno). */
+static ssize_t
+get_all(int fd, unsigned char *p, size_t n)
 {
-	ssize_t	w;
+	size_t	got = 0;
+	ssize_t	r;
 
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
+	while (got < n) {
+		if ((r = read(fd, p + got, n - got)) == -1) {
 			if (errno == EINTR)
 				continue;
-			close(fd);
 			return -1;
 		}
-		p += w;
-		n -= (size_t)w;
+		if (r == 0)
+			break;
+		got += (size_t)r;
 	}
-	return close(fd);
+	return (ssize_t)got;
 }
 
 int
 chunk_sha1(const void *p, size_t n, char out[CHUNK_SHA1_LEN + 1])
 {
-	char			 buf[SHA1_OUTPUT_MAX];
+	static char *const	 argv[] = { "openssl", "dgst", "-sha1", "-binary", NULL };
 	struct sigaction	 ign, old;
-	size_t			 got = 0, i;
-	ssize_t			 r;
+	unsigned char		 md[SHA1_BYTES + 1];
+	FILE			*f;
+	int			 in[2], res[2], st, e = 0, wrote;
+	ssize_t			 got = -1;
 	pid_t			 pid;
-	int			 in[2], res[2], status, fails;
+	size_t			 i;
 
 	if (pipe2(in, O_CLOEXEC) == -1)
 		return -1;
 	if (pipe2(res, O_CLOEXEC) == -1) {
+		e = errno;
 		close(in[0]);
 		close(in[1]);
+		errno = e;
 		return -1;
 	}
-	if ((pid = fork()) == -1) {
-		close(in[0]);
-		close(in[1]);
-		close(res[0]);
-		close(res[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		/* dup2 clears close-on-exec on the copies; the originals close at exec. */
-		if (dup2(in[0], 0) == -1 || dup2(res[1], 1) == -1)
-			_exit(127);
-		execlp("openssl", "openssl", "dgst", "-sha1", "-r", (char *)NULL);
-		_exit(127);
-	}
+	pid = exec_spawn(argv, in[0], res[1], 0);
+	e = errno;
 	close(in[0]);
 	close(res[1]);
-	/* An openssl that dies early must not take this process with it. */
+	if (pid == -1) {
+		close(in[1]);
+		close(res[0]);
+		errno = e;
+		return -1;
+	}
+	/* An openssl that dies early must fail this call, not kill the caller. openssl
+	   prints its digest only once its input has ended: writing it all first cannot
+	   deadlock. */
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &old);
-	fails = feed(in[1], p, n) == -1;
+	if ((f = fdopen(in[1], "w")) == NULL) {
+		e = errno;
+		close(in[1]);
+		wrote = -1;
+	} else {
+		/* stdio writes it all, short writes and all; fclose closes the pipe. */
+		wrote = fwrite(p, 1, n, f) == n ? 0 : -1;
+		e = errno;
+		if (fclose(f) == EOF && wrote == 0) {
+			e = errno;
+			wrote = -1;
+		}
+	}
 	sigaction(SIGPIPE, &old, NULL);
-	while (got < sizeof(buf) && ((r = read(res[0], buf + got, sizeof(buf) - got)) > 0 ||
-	    (r == -1 && errno == EINTR)))
-		if (r > 0)
-			got += (size_t)r;
+	if (wrote == 0 && (got = get_all(res[0], md, sizeof(md))) == -1)
+		e = errno;
 	close(res[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	if (fails || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || got < CHUNK_SHA1_LEN) {
-		errno = EIO;
+	st = exec_wait(pid);
+	if (wrote == -1 || got == -1) {
+		errno = e;
 		return -1;
 	}
-	for (i = 0; i < CHUNK_SHA1_LEN; i++)
-		if (!((buf[i] >= '0' && buf[i] <= '9') || (buf[i] >= 'a' && buf[i] <= 'f'))) {
-			errno = EIO;
-			return -1;
-		}
-	memcpy(out, buf, CHUNK_SHA1_LEN);
-	out[CHUNK_SHA1_LEN] = '\0';
+	/* Exactly the digest, from an openssl that succeeded. */
+	if (st != 0 || got != SHA1_BYTES) {
+		errno = st == 127 ? ENOENT : EIO;
+		return -1;
+	}
+	for (i = 0; i < SHA1_BYTES; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	return 0;
 }
