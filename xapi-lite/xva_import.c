@@ -205,12 +205,6 @@ skip(struct imp *im, unsigned long long n)
 	return 0;
 }
 
-static size_t
-padding(unsigned long long size)
-{
-	return (size_t)((TAR_BLOCK - size % TAR_BLOCK) % TAR_BLOCK);
-}
-
 /*
  * The next member's header, as ocaml-tar's get_next_header: a zero block followed by
  * another (or by the end) is the archive's end. Members other than regular files (a
@@ -246,7 +240,7 @@ next_member(struct imp *im, struct tar_member *m)
 		snprintf(im->last, sizeof(im->last), "%s", m->name);
 		if (m->type == '0' || m->type == '\0' || m->type == '7')
 			return 1;
-		if (skip(im, m->size + padding(m->size)) == -1)
+		if (skip(im, m->size + tar_padding(m->size)) == -1)
 			return -1;
 		zeros = 0;
 	}
@@ -408,7 +402,7 @@ open_archive(struct imp *im, char **xml, size_t *len)
 	if (r == 0 && tar_parse_header(blk, &m, &why) == 1) {
 		/* A pax header first (a tar that writes them) is skipped, as ocaml-tar does. */
 		if (m.type == 'x' || m.type == 'g') {
-			if (skip(im, m.size + padding(m.size)) == -1 ||
+			if (skip(im, m.size + tar_padding(m.size)) == -1 ||
 			    (r = next_member(im, &m)) == -1)
 				return -1;
 			if (r != 1)
@@ -445,7 +439,7 @@ open_archive(struct imp *im, char **xml, size_t *len)
 	snprintf(im->last, sizeof(im->last), "%s", m.name);
 	if ((*xml = malloc((size_t)m.size + 1)) == NULL)
 		return ierr("IMPORT_ERROR", "out of memory");
-	if (take(im, *xml, (size_t)m.size) == -1 || skip(im, padding(m.size)) == -1)
+	if (take(im, *xml, (size_t)m.size) == -1 || skip(im, tar_padding(m.size)) == -1)
 		return -1;
 	*len = (size_t)m.size;
 	return 0;
@@ -587,7 +581,7 @@ check_chunk(struct imp *im, const struct tar_member *chunk, char sum[CHUNK_SHA1_
 	if (m.size > XVA_SUM_MAX)
 		return ierr("IMPORT_ERROR", "Invalid XVA file: %s is %llu bytes, not a checksum",
 		    m.name, m.size);
-	if (take(im, want, (size_t)m.size) == -1 || skip(im, padding(m.size)) == -1)
+	if (take(im, want, (size_t)m.size) == -1 || skip(im, tar_padding(m.size)) == -1)
 		return -1;
 	want[m.size] = '\0';
 	if (xxh)
@@ -645,7 +639,7 @@ recv_disk(struct imp *im, size_t i)
 			return ierr("IMPORT_ERROR", "Invalid XVA file: chunk %s (%llu bytes at "
 			    "%lld) goes past the end of its disk (%lld bytes)", m.name, m.size, off,
 			    d->size);
-		if (take(im, im->chunk, (size_t)m.size) == -1 || skip(im, padding(m.size)) == -1)
+		if (take(im, im->chunk, (size_t)m.size) == -1 || skip(im, tar_padding(m.size)) == -1)
 			return -1;
 		if (im->ova.export_vsn > 0) {
 			if (check_chunk(im, &m, sum) == -1)
@@ -697,7 +691,7 @@ check_table(struct imp *im)
 		    "%d taken", m.name, m.size, XVA_TABLE_MAX);
 	if ((text = arena_alloc(&im->arena, (size_t)m.size + 1)) == NULL)
 		return ierr("IMPORT_ERROR", "out of memory");
-	if (take(im, text, (size_t)m.size) == -1 || skip(im, padding(m.size)) == -1)
+	if (take(im, text, (size_t)m.size) == -1 || skip(im, tar_padding(m.size)) == -1)
 		return -1;
 	if (xmlrpc_parse_value(&im->arena, text, (size_t)m.size, &table, why, sizeof(why)) == -1 ||
 	    table->type != VAL_STRUCT)

@@ -448,6 +448,53 @@ class ImportTest(ApiTest):
                     ("checksum.xml", xva_build.value(table).encode())]),
                     "IMPORT_ERROR_SOME_CHECKSUMS_FAILED")
 
+    def test_round_trip_with_export(self):
+        # GET /export of a VM, then PUT /import of what came: the same VM again, its disks
+        # byte for byte (holes and all), plain and zstd.
+        net = ok(self.p.network.get_all(self.s))[0]
+        src, vdis = self.vm_with_disks("round trip", (6 * MIB + 4096, 2 * MIB),
+                                       lambda i: b"disk %d" % i, net, cd=True)
+        with open(self.path(vdis[0]), "r+b") as f:
+            f.seek(3 * MIB + 17)
+            f.write(os.urandom(5000))
+            f.seek(6 * MIB)
+            f.write(b"the last bytes")
+        for comp in ("false", "zstd"):
+            with self.subTest(compression=comp):
+                t = ok(self.p.task.create(self.s, "export", ""))
+                with socket.create_connection(("127.0.0.1", self.server.port), 60) as c:
+                    c.sendall(("GET /export/?ref=%s&session_id=%s&task_id=%s&use_compression=%s"
+                               " HTTP/1.1\r\n\r\n" % (src, self.s, t, comp)).encode())
+                    reply = b""
+                    while True:
+                        b = c.recv(1 << 20)
+                        if not b:
+                            break
+                        reply += b
+                self.assertEqual(self.wait_task(t)["status"], "success")
+                head, _, body = reply.partition(b"\r\n\r\n")
+                self.assertTrue(head.startswith(b"HTTP/1.0 200 OK"), head)
+                vms = self.imported(self.put(body, length=PIB, shutdown=True)[0])
+                a, b = (ok(self.p.VM.get_record(self.s, v)) for v in (src, vms[0]))
+                for field in ("name_label", "VCPUs_max", "memory_static_max", "platform",
+                              "HVM_boot_policy", "domain_type", "is_a_template"):
+                    self.assertEqual(a[field], b[field], field)
+                self.assertNotEqual(a["uuid"], b["uuid"])
+                old, new = self.vm_disks(src), self.vm_disks(vms[0])
+                self.assertEqual(sorted(old), sorted(new))
+                for dev in old:
+                    self.assertEqual((old[dev][0]["type"], old[dev][0]["mode"],
+                                      old[dev][0]["bootable"], old[dev][0]["empty"]),
+                                     (new[dev][0]["type"], new[dev][0]["mode"],
+                                      new[dev][0]["bootable"], new[dev][0]["empty"]), dev)
+                    if old[dev][1] is None:
+                        continue
+                    self.assertEqual(new[dev][1]["virtual_size"], old[dev][1]["virtual_size"])
+                    self.assertEqual(file_sha256(self.path(new[dev][2])),
+                                     file_sha256(self.path(old[dev][2])), dev)
+                vif = ok(self.p.VIF.get_record(self.s, b["VIFs"][0]))
+                self.assertEqual(vif["network"], net)
+
     def test_bad_requests(self):
         for query, status in (("session_id=OpaqueRef:nope", 401), ("", 401),
                               ("session_id=%s&sr_id=OpaqueRef:nope" % self.s, 404),
