@@ -59,15 +59,10 @@ class ImportTest(ApiTest):
                     c.shutdown(socket.SHUT_WR)
             except (BrokenPipeError, ConnectionResetError):
                 pass
-            answer = b""
             try:
-                while True:
-                    b = c.recv(65536)
-                    if not b:
-                        break
-                    answer += b
+                answer = c.makefile("rb").read()
             except ConnectionResetError:
-                pass
+                answer = b""
         rec = self.wait_task(t, 120) if t else None
         if rec is not None:
             rec["ref"] = t
@@ -465,12 +460,7 @@ class ImportTest(ApiTest):
                 with socket.create_connection(("127.0.0.1", self.server.port), 60) as c:
                     c.sendall(("GET /export/?ref=%s&session_id=%s&task_id=%s&use_compression=%s"
                                " HTTP/1.1\r\n\r\n" % (src, self.s, t, comp)).encode())
-                    reply = b""
-                    while True:
-                        b = c.recv(1 << 20)
-                        if not b:
-                            break
-                        reply += b
+                    reply = c.makefile("rb").read()
                 self.assertEqual(self.wait_task(t)["status"], "success")
                 head, _, body = reply.partition(b"\r\n\r\n")
                 self.assertTrue(head.startswith(b"HTTP/1.0 200 OK"), head)

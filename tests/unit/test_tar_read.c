@@ -118,78 +118,63 @@ good(void)
 	ok(parse(h, &m, &why) == 0, "an all-zero block is the archive's end");
 }
 
-/* h is refused with a reason that contains want. */
-#define BAD(h, want, what) do {							\
-	struct tar_member	m_;						\
-	const char		*why_;						\
-	int			 r_ = parse((h), &m_, &why_);			\
-	ok(r_ == -1 && why_ != NULL && strstr(why_, (want)) != NULL,		\
-	    "refused: %s (%s)", (what), why_ != NULL ? why_ : "no reason");	\
-} while (0)
+/* Headers broken one way each: bytes written over a fresh header at off (fill: that
+   byte len times instead), the checksum made again or not. */
+static const struct broken {
+	int		 format;
+	size_t		 off, len;
+	const char	*bytes;
+	int		 fill;		/* -1: bytes */
+	int		 resum;
+	const char	*want, *what;
+} broken[] = {
+	{ POSIX, 0, 1, "O", -1, 0, "checksum does not match", "a flipped byte in the name" },
+	{ POSIX, 300, 1, "\x01", -1, 0, "checksum does not match", "a byte changed anywhere" },
+	{ POSIX, 148, 8, "12x4567", -1, 0, "checksum field is not an octal",
+	    "a checksum that is not octal" },
+	{ POSIX, 148, 8, NULL, ' ', 0, "checksum field is not an octal", "a blank checksum" },
+	{ POSIX, 124, 12, "0000000001x", -1, 1, "size is not an octal", "a size with a letter" },
+	{ POSIX, 124, 12, "00000000018", -1, 1, "size is not an octal", "a size with an 8" },
+	{ POSIX, 124, 12, NULL, 0, 1, "size is not an octal", "an empty size" },
+	{ POSIX, 124, 12, "-0000000001", -1, 1, "size is not an octal", "a negative size" },
+	{ POSIX, 124, 12, "00001 00001", -1, 1, "size is not an octal",
+	    "digits after the terminator" },
+	{ GNU, 124, 12, NULL, 0xff, 1, "base-256 size is negative", "a negative base-256 size" },
+	{ GNU, 124, 12, NULL, 0xbf, 1, "too large", "a base-256 size past 2^62" },
+	{ POSIX, 0, 100, NULL, 'a', 1, "no NUL within its 100 bytes",
+	    "a name of 100 bytes without its NUL" },
+	{ POSIX, 0, 100, NULL, 0, 1, "has no name", "an empty name" },
+	{ POSIX, 345, 70, NULL, 'a', 1, "longer than 100 bytes", "a prefixed name past 100 bytes" },
+};
 
 static void
 bad(void)
 {
-	unsigned char	h[TAR_BLOCK], name[120];
-	size_t		i;
+	unsigned char		 h[TAR_BLOCK];
+	struct tar_member	 m;
+	const char		*why;
+	size_t			 i;
+	int			 r;
 
-	header(h, "ova.xml", 10, POSIX);
-	h[0] = 'O';
-	BAD(h, "checksum does not match", "a flipped byte in the name");
-	header(h, "ova.xml", 10, POSIX);
-	h[300] ^= 1;
-	BAD(h, "checksum does not match", "a flipped byte anywhere");
-	header(h, "ova.xml", 10, POSIX);
-	memcpy(h + 148, "12x4567\0", 8);
-	BAD(h, "checksum field is not an octal", "a checksum that is not octal");
-	header(h, "ova.xml", 10, POSIX);
-	memset(h + 148, ' ', 8);
-	BAD(h, "checksum field is not an octal", "a blank checksum");
-	header(h, "ova.xml", 10, POSIX);
-	memcpy(h + 124, "0000000001x\0", 12);
-	checksum(h, 0);
-	BAD(h, "size is not an octal", "a size with a letter");
-	header(h, "ova.xml", 10, POSIX);
-	memcpy(h + 124, "00000000018\0", 12);
-	checksum(h, 0);
-	BAD(h, "size is not an octal", "a size with an 8");
-	header(h, "ova.xml", 10, POSIX);
-	memset(h + 124, 0, 12);
-	checksum(h, 0);
-	BAD(h, "size is not an octal", "an empty size");
-	header(h, "ova.xml", 10, POSIX);
-	memcpy(h + 124, "-0000000001\0", 12);
-	checksum(h, 0);
-	BAD(h, "size is not an octal", "a negative size");
-	header(h, "ova.xml", 10, POSIX);
-	memcpy(h + 124, "00001 00001\0", 12);
-	checksum(h, 0);
-	BAD(h, "size is not an octal", "digits after the terminator");
-	header(h, "ova.xml", 10, GNU);
-	memset(h + 124, 0xff, 12);
-	checksum(h, 0);
-	BAD(h, "base-256 size is negative", "a negative base-256 size");
-	header(h, "ova.xml", 10, GNU);
-	memset(h + 124, 0x3f, 12);
-	h[124] = 0x80 | 0x3f;
-	checksum(h, 0);
-	BAD(h, "too large", "a base-256 size past 2^62");
-	for (i = 0; i < sizeof(name); i++)
-		name[i] = 'a';
-	header(h, "", 10, POSIX);
-	memcpy(h, name, 100);
-	checksum(h, 0);
-	BAD(h, "no NUL within its 100 bytes", "a name of 100 bytes without its NUL");
-	header(h, "", 10, POSIX);
-	checksum(h, 0);
-	BAD(h, "has no name", "an empty name");
-	header(h, "0123456789012345678901234567890123456789", 10, POSIX);
-	memcpy(h + 345, name, 70);
-	checksum(h, 0);
-	BAD(h, "longer than 100 bytes", "a prefixed name past 100 bytes");
+	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		const struct broken	*b = &broken[i];
+
+		header(h, "0123456789012345678901234567890123456789", 10, b->format);
+		if (b->fill == -1)
+			memcpy(h + b->off, b->bytes, strlen(b->bytes) + (b->len > strlen(b->bytes)));
+		else
+			memset(h + b->off, b->fill, b->len);
+		if (b->resum)
+			checksum(h, 0);
+		r = parse(h, &m, &why);
+		ok(r == -1 && why != NULL && strstr(why, b->want) != NULL, "refused: %s (%s)",
+		    b->what, why != NULL ? why : "no reason");
+	}
 	memset(h, 0, TAR_BLOCK);
 	h[511] = 1;
-	BAD(h, "checksum", "a block that is all zeros but its last byte");
+	r = parse(h, &m, &why);
+	ok(r == -1 && why != NULL && strstr(why, "checksum") != NULL,
+	    "refused: a block that is all zeros but its last byte (%s)", why ? why : "none");
 }
 
 int

@@ -114,21 +114,26 @@ call(const char *s, size_t len, char *out, size_t outsz, char *err, size_t errle
 	return r;
 }
 
-#define GOOD(text, want) do {							\
+/* text parsed by fn (call or value_doc) renders as want, or is refused with want in its
+   message. */
+#define GOOD_BY(fn, text, want) do {						\
 	char out_[2048], err_[160];						\
-	int r_ = call(text, sizeof(text) - 1, out_, sizeof(out_), err_,	\
+	int r_ = fn(text, sizeof(text) - 1, out_, sizeof(out_), err_,		\
 	    sizeof(err_));							\
-	ok(r_ == 0 && strcmp(out_, want) == 0, "good %s: got %d [%s] %s",	\
-	    #text, r_, out_, r_ ? err_ : "");					\
+	ok(r_ == 0 && strcmp(out_, want) == 0, "good %s %s: got %d [%s] %s",	\
+	    #fn, #text, r_, out_, r_ ? err_ : "");				\
 } while (0)
 
-#define BAD(text, want) do {							\
+#define BAD_BY(fn, text, want) do {						\
 	char out_[2048], err_[160];						\
-	int r_ = call(text, sizeof(text) - 1, out_, sizeof(out_), err_,	\
+	int r_ = fn(text, sizeof(text) - 1, out_, sizeof(out_), err_,		\
 	    sizeof(err_));							\
-	ok(r_ == -1 && strstr(err_, want) != NULL, "bad %s: got %d [%s]",	\
-	    #text, r_, err_);							\
+	ok(r_ == -1 && strstr(err_, want) != NULL, "bad %s %s: got %d [%s]",	\
+	    #fn, #text, r_, err_);						\
 } while (0)
+
+#define GOOD(text, want)	GOOD_BY(call, text, want)
+#define BAD(text, want)		BAD_BY(call, text, want)
 
 /* A call of method m with one parameter whose <value> holds x. */
 #define CALL1(x)	"<methodCall><methodName>m</methodName><params><param><value>" x \
@@ -653,21 +658,8 @@ value_doc(const char *s, size_t len, char *out, size_t outsz, char *err, size_t 
 	return r;
 }
 
-#define GOOD_DOC(text, want) do {						\
-	char out_[2048], err_[160];						\
-	int r_ = value_doc(text, sizeof(text) - 1, out_, sizeof(out_), err_,	\
-	    sizeof(err_));							\
-	ok(r_ == 0 && strcmp(out_, want) == 0, "good doc %s: got %d [%s] %s",	\
-	    #text, r_, out_, r_ ? err_ : "");					\
-} while (0)
-
-#define BAD_DOC(text, want) do {						\
-	char out_[2048], err_[160];						\
-	int r_ = value_doc(text, sizeof(text) - 1, out_, sizeof(out_), err_,	\
-	    sizeof(err_));							\
-	ok(r_ == -1 && strstr(err_, want) != NULL, "bad doc %s: got %d [%s]",	\
-	    #text, r_, err_);							\
-} while (0)
+#define GOOD_DOC(text, want)	GOOD_BY(value_doc, text, want)
+#define BAD_DOC(text, want)	BAD_BY(value_doc, text, want)
 
 /* Documents that are one value, as an XVA's ova.xml. */
 static void
