@@ -28,6 +28,19 @@ def file_sha256(path):
             h.update(b)
 
 
+def read_to_close(c):
+    """What the server sent until it closed the connection. An import that fails leaves
+    the rest of the body unread, and the close then comes as a reset: what came before
+    it (the reply's head) counts."""
+    parts = []
+    try:
+        for part in iter(lambda: c.recv(1 << 16), b""):
+            parts.append(part)
+    except ConnectionResetError:
+        pass
+    return b"".join(parts)
+
+
 class ImportTest(ApiTest):
 
     def restart(self):
@@ -59,10 +72,7 @@ class ImportTest(ApiTest):
                     c.shutdown(socket.SHUT_WR)
             except (BrokenPipeError, ConnectionResetError):
                 pass
-            try:
-                answer = c.makefile("rb").read()
-            except ConnectionResetError:
-                answer = b""
+            answer = read_to_close(c)
         rec = self.wait_task(t, 120) if t else None
         if rec is not None:
             rec["ref"] = t
@@ -78,7 +88,10 @@ class ImportTest(ApiTest):
         nothing is left: no records, no files."""
         before = self.snapshot_state()
         task, answer = self.put(body, **kw)
-        self.assertTrue(answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:200])
+        # The head came before the body was read (as XAPI's); a reset for the body left
+        # unread may still beat it to the client.
+        self.assertTrue(answer == b"" or answer.startswith(b"HTTP/1.1 200 OK\r\n"),
+                        answer[:200])
         self.assertEqual(task["status"], "failure", task)
         self.assertEqual(task["error_info"][0], code, task["error_info"])
         if words is not None:
@@ -460,7 +473,7 @@ class ImportTest(ApiTest):
                 with socket.create_connection(("127.0.0.1", self.server.port), 60) as c:
                     c.sendall(("GET /export/?ref=%s&session_id=%s&task_id=%s&use_compression=%s"
                                " HTTP/1.1\r\n\r\n" % (src, self.s, t, comp)).encode())
-                    reply = c.makefile("rb").read()
+                    reply = read_to_close(c)
                 self.assertEqual(self.wait_task(t)["status"], "success")
                 head, _, body = reply.partition(b"\r\n\r\n")
                 self.assertTrue(head.startswith(b"HTTP/1.0 200 OK"), head)
