@@ -5,13 +5,15 @@ nothing left behind: no new records, no files in the SR's directory."""
 import hashlib
 import io
 import os
+import shutil
 import socket
 import subprocess
 import tarfile
+import tempfile
 import unittest
 import xmlrpc.client
 
-from xapi_server import MIB, PASSWORD, ApiTest, Server, ok
+from xapi_server import BIN, MIB, PASSWORD, ApiTest, Server, ok
 import test_xo
 import xva_build
 from xva_build import CHUNK, Disk, Xva
@@ -539,6 +541,65 @@ class ImportTest(ApiTest):
                     answer = c.makefile("rb").read()
                 self.assertTrue(answer.startswith(b"HTTP/1.1 %d " % status), answer[:200])
                 self.assertEqual(self.snapshot_state(), before)
+
+
+class Worker(unittest.TestCase):
+    """xapi-lite --worker import-xva WORKDIR LENGTH FREE SIZE FORCE on its own, as handoff.c
+    starts it: fd 0 the client's socket (a socketpair's end), fd 3 the body's first bytes."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="xva-import-test-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def run_worker(self, body, prefix_len, length, free=1 << 40, size=1 << 41, shutdown=True):
+        """(exit status, its lines): the body's first prefix_len bytes through fd 3, the
+        rest through the socket."""
+        a, b = socket.socketpair()
+        with tempfile.TemporaryFile() as pre:
+            pre.write(body[:prefix_len])
+            pre.seek(0)
+            fd = pre.fileno()
+            proc = subprocess.Popen(
+                [BIN, "--worker", "import-xva", self.dir, str(length), str(free), str(size),
+                 "0"], stdin=b, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                close_fds=False, preexec_fn=lambda: os.dup2(fd, 3))
+        b.close()
+        try:
+            a.sendall(body[prefix_len:])
+            if shutdown:
+                a.shutdown(socket.SHUT_WR)
+            out = proc.communicate(timeout=60)[0].decode()
+        finally:
+            a.close()
+        return proc.returncode, out.splitlines()
+
+    def test_prefix_then_socket_and_the_archives_end(self):
+        x = Xva()
+        d = Disk(2 * MIB, {0: os.urandom(CHUNK), 1: os.urandom(CHUNK)})
+        x.disk(x.vm("worker"), d, "0")
+        body = x.tar()
+        # A 1 PiB length, the sender never closing: the archive's end stops it.
+        rc, lines = self.run_worker(body, 700, PIB, shutdown=False)
+        self.assertEqual(rc, 0, lines)
+        self.assertEqual(lines[-1], "progress 1.00")
+        self.assertTrue(all(l.startswith("progress ") for l in lines), lines)
+        self.assertEqual(file_sha256(os.path.join(self.dir, "0")), d.image_sha256())
+        with open(os.path.join(self.dir, "ova.xml"), "rb") as f:
+            self.assertEqual(f.read(), x.ova_xml())
+
+    def test_data_past_the_srs_free_space(self):
+        x = Xva()
+        x.disk(x.vm("full"), Disk(3 * MIB, {n: os.urandom(CHUNK) for n in range(3)}), "0")
+        rc, lines = self.run_worker(x.tar(), 0, -1, free=2 * MIB + 5)
+        self.assertEqual(rc, 1)
+        self.assertEqual(lines[-1], "error SR_FULL\t%d\t%d" % (3 * MIB, 2 * MIB + 5))
+
+    def test_bad_arguments(self):
+        r = subprocess.run([BIN, "--worker", "import-xva", self.dir], capture_output=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"WORKDIR LENGTH FREE SIZE FORCE", r.stderr)
 
 
 if __name__ == "__main__":
