@@ -301,7 +301,6 @@ decompress(struct imp *im, const char *tool, const unsigned char *prefix, size_t
 	int	 in[2], out[2];
 
 	snprintf(name, sizeof(name), "%s", tool);
-
 	snprintf(im->src.errfile, sizeof(im->src.errfile), "%s/%s.errors", im->dir, tool);
 	if (pipe2(in, O_CLOEXEC) == -1)
 		return ierr("IMPORT_ERROR", "pipe: %s", strerror(errno));

@@ -347,6 +347,23 @@ class ImportTest(ApiTest):
         self.assertEqual(ok(self.p.VM.get_VIFs(self.s, vms[0])), rec["VIFs"])
         self.assertEqual(len(ok(self.p.VM.get_VBDs(self.s, vms[0]))), 1)
 
+    def test_a_suspended_vm_keeps_its_image(self):
+        x = Xva()
+        image = Disk(2 * MIB, {0: (b"memory" * 1000).ljust(CHUNK, b"\0")})
+        vm = x.vm("suspended", power_state="Suspended")
+        x.disk(vm, Disk(MIB, {0: b"d" * CHUNK}), "0")
+        ref = x.add("VDI", {"uuid": "f" * 8 + "-0000-4000-8000-" + "0" * 12,
+                            "name_label": "image", "SR": x.sr, "virtual_size": image.size,
+                            "type": "suspend"})
+        x.disks[ref] = image
+        x.snap(vm)["suspend_VDI"] = ref
+        vms = self.imported(self.put(x.tar())[0])
+        rec = ok(self.p.VM.get_record(self.s, vms[0]))
+        self.assertEqual(rec["power_state"], "Suspended")
+        self.assertEqual(ok(self.p.VDI.get_type(self.s, rec["suspend_VDI"])), "suspend")
+        self.assertEqual(file_sha256(self.path(rec["suspend_VDI"])), image.image_sha256())
+        ok(self.p.VM.hard_shutdown(self.s, vms[0]))
+
     def test_xo_generated_xva(self):
         # Xen Orchestra's own XVAs (@xen-orchestra/xva): power_state in lower case,
         # numbers as strings, refs to nothing, the last chunk padded to 1 MiB.
