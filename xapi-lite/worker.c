@@ -155,6 +155,8 @@ static const struct {
 	int		(*run)(int, char **);
 } workers[] = {
 	{ "", NULL },
+	{ "export-vhd", vhd_export_worker },
+	{ "import-vhd", vhd_import_worker },
 };
 
 int
