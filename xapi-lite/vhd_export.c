@@ -9,10 +9,13 @@
  * The BAT goes out before the blocks, so a first pass picks the blocks: a dynamic disk's
  * are those holding data that is not all zeros; a differencing disk's are those whose
  * bytes differ from the base's, where blocks a reflink still shares with the base (the
- * same physical extents) are known equal without reading either. All-zero blocks are
- * read twice rather than sent: vhd-tool does the same, a guest's disk is mostly holes or
- * data, and zeros on the wire would cost far more than a second read the page cache
- * mostly serves. The second pass streams the chosen blocks.
+ * same physical extents) are known equal without reading either. Blocks of data are read
+ * twice (to look, then to send) rather than sent when they are all zeros, as vhd-tool
+ * does: a disk filled by a raw import holds written zeros wherever its image had them,
+ * and zeros on the wire cost more than a second read the page cache mostly serves. Yet
+ * nothing goes out while the first pass reads, and XO gives up on a download silent for
+ * 5 minutes: after SCAN_BUDGET_MS of looking, blocks the map cannot rule out go out
+ * unread (a larger VHD, never a wrong one). The second pass streams the chosen blocks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +36,8 @@
 #define CONTENT_TYPE	"application/vhd"	/* XAPI's for format=vhd */
 /* The first pass's share of the progress. */
 #define SCAN_SHARE	0.5
+/* How long the first pass may read blocks to look at them (see above). */
+#define SCAN_BUDGET_MS	60000
 
 struct export {
 	int		 fd, base;	/* the VDI's file; the base's, or -1 */
@@ -45,7 +50,17 @@ struct export {
 	uint8_t		*out;		/* CHUNK of the stream, then written */
 	size_t		 nout;
 	const char	*vdi;
+	long long	 deadline_ms;	/* the first pass reads blocks until then */
 };
+
+static long long
+now_ms(void)
+{
+	struct timespec	t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 static int
 failed(const char *what, int e)
@@ -98,6 +113,8 @@ block_differs(struct export *x, uint64_t i)
 	    extents_shared(&x->map, &x->base_map, a, b);
 	if (r != 0)
 		return r == 1 ? 0 : -1;
+	if (now_ms() > x->deadline_ms)
+		return 1;
 	for (at = a; at < b; at += n) {
 		n = b - at < CHUNK ? (size_t)(b - at) : CHUNK;
 		if (read_at(x->fd, x->a, n, at) == -1)
@@ -121,6 +138,7 @@ scan(struct export *x)
 	uint64_t	i;
 	int		r;
 
+	x->deadline_ms = now_ms() + SCAN_BUDGET_MS;
 	for (i = 0; i < x->nblocks; i++) {
 		if ((r = block_differs(x, i)) == -1)
 			return failed("reading the disks", errno);

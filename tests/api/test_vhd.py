@@ -52,6 +52,38 @@ def blocks_of(vhd):
     return out
 
 
+def make_vhd(disk_type, size, blocks, table_offset=1536):
+    """A VHD as XO's vhd-lib streams one (the BAT right after the header): blocks maps a
+    block index to (bitmap, data) in the order they go, each 2 MiB of data."""
+    footer = bytearray(512)
+    struct.pack_into(">8sIIQI4sIIQQHBBI", footer, 0, b"conectix", 2, 0x10000, 512, 0,
+                     b"xo  ", 0x10000, 0x5769326B, size, size, 0, 0, 0, disk_type)
+    footer[68:84] = os.urandom(16)
+    footer = with_checksum(footer, 64)
+    entries = (size + BLOCK - 1) // BLOCK
+    header = bytearray(1024)
+    struct.pack_into(">8sQQIII", header, 0, b"cxsparse", 2**64 - 1, table_offset, 0x10000,
+                     entries, BLOCK)
+    header = with_checksum(header, 36)
+    bat_size = (entries * 4 + 511) // 512 * 512
+    bat = bytearray(b"\xff" * bat_size)
+    at = table_offset + bat_size
+    body = b""
+    for i, (bitmap, data) in blocks.items():
+        struct.pack_into(">I", bat, 4 * i, at // 512)
+        body += bitmap + data
+        at += len(bitmap) + len(data)
+    head = footer + header
+    return head + bytes(table_offset - len(head)) + bytes(bat) + body + footer
+
+
+def bitmap(*sectors):
+    b = bytearray(512)
+    for s in sectors:
+        b[s // 8] |= 0x80 >> (s % 8)
+    return bytes(b)
+
+
 class Vhd(ApiTest):
     originator = "vhd"
 
@@ -124,8 +156,10 @@ class Vhd(ApiTest):
         return [n for n in os.listdir(d) if n.startswith(".import")]
 
     def scattered(self, vdi, size):
-        """Data in a few places of vdi: the first sector, mid-block, across a block
-        boundary, the last bytes, and a block of written zeros (which stays out)."""
+        """Data in a few places of vdi (of size > 20 MiB): the first sector, mid-block,
+        across a block boundary, the last bytes, and a block of written zeros (which
+        stays out)."""
+        self.assertGreater(size, 10 * BLOCK)
         self.write(vdi, 0, os.urandom(SECTOR))
         self.write(vdi, 3 * BLOCK + 12345, os.urandom(70000))
         self.write(vdi, 6 * BLOCK - 1000, os.urandom(3000))
@@ -225,6 +259,50 @@ class Vhd(ApiTest):
         status, body = self.put(b, vhd, path="/import_raw_vdi")
         self.assertEqual((status, body), (200, b""))
         # The connection closes once the import is done.
+        self.assertEqual(sha256(self.path(b)), sha256(self.path(a)))
+
+    def test_sector_bitmaps(self):
+        # XO's layout, blocks out of index order, and bitmaps marking only some sectors:
+        # a dynamic disk's unmarked sectors are zeros, a differencing disk's keep what the
+        # VDI held.
+        size = 8 * MIB
+        marked = (0, 1, 7, 100, 4095)
+        a = os.urandom(BLOCK)
+        vhds = {
+            3: make_vhd(3, size, {2: (bitmap(*marked), a), 0: (bitmap(5), a)}),
+            4: make_vhd(4, size, {2: (bitmap(*marked), a), 0: (bitmap(5), a)}),
+        }
+        for disk_type, vhd in vhds.items():
+            with self.subTest(disk_type):
+                vdi = self.vdi(size)
+                self.write(vdi, 0, b"B" * size)
+                rec = self.put_task(vdi, vhd)
+                self.assertEqual(rec["status"], "success", rec["error_info"])
+                data = open(self.path(vdi), "rb").read()
+                keep = b"B" if disk_type == 4 else b"\0"
+                want = bytearray(keep * size)
+                for s in marked:
+                    at = 2 * BLOCK + s * SECTOR
+                    want[at:at + SECTOR] = a[s * SECTOR:(s + 1) * SECTOR]
+                want[5 * SECTOR:6 * SECTOR] = a[5 * SECTOR:6 * SECTOR]
+                self.assertEqual(data, bytes(want))
+
+    def test_import_of_unknown_length(self):
+        # XO streams a VHD it cannot size with a Content-Length of 1 PiB and waits for the
+        # answer: the VHD's own end (its footer) ends the import.
+        size = 24 * MIB
+        a, b = self.vdi(size), self.vdi(size)
+        self.scattered(a, size)
+        vhd = open(self.export(a)[2], "rb").read()
+        task = ok(self.p.task.create(self.s, "import", "unknown length"))
+        with socket.create_connection(("127.0.0.1", self.server.port), 60) as c:
+            c.sendall(("PUT /import_raw_vdi/?format=vhd&vdi=%s&session_id=%s&task_id=%s "
+                       "HTTP/1.1\r\nContent-Length: %d\r\n\r\n"
+                       % (b, self.s, task, 1 << 50)).encode() + vhd)
+            answer = c.makefile("rb").read()      # the server closes when it is done
+        self.assertTrue(answer.startswith(b"HTTP/1.1 200 "), answer)
+        rec = self.wait_task(task)
+        self.assertEqual(rec["status"], "success", rec["error_info"])
         self.assertEqual(sha256(self.path(b)), sha256(self.path(a)))
 
     def test_delta_of_three_blocks_applies_onto_the_base(self):
