@@ -3,6 +3,7 @@
  * XAPI's vhd-tool streams them and read with every field a stream reader depends on
  * checked.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -119,32 +120,20 @@ vhd_time(time_t t)
 	return s > 0xffffffffLL ? 0xffffffffu : (uint32_t)s;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 vhd_uuid_parse(const char *s, uint8_t out[VHD_UUID_LEN])
 {
-	uint8_t	b[VHD_UUID_LEN];
-	size_t	i, j = 0;
-	int	hi, lo;
+	static const char	digits[] = "0123456789abcdef";
+	const char		*d;
+	uint8_t			 b[VHD_UUID_LEN] = { 0 };
+	size_t			 i, j = 0;
 
-	for (i = 0; i < VHD_UUID_LEN; i++) {
-		if ((i == 4 || i == 6 || i == 8 || i == 10) && s[j++] != '-')
+	for (i = 0; i < 2 * VHD_UUID_LEN; i++, j++) {
+		if ((i == 8 || i == 12 || i == 16 || i == 20) && s[j++] != '-')
 			return -1;
-		if ((hi = hexval(s[j])) == -1 || (lo = hexval(s[j + 1])) == -1)
+		if (s[j] == '\0' || (d = strchr(digits, tolower((unsigned char)s[j]))) == NULL)
 			return -1;
-		b[i] = (uint8_t)(hi << 4 | lo);
-		j += 2;
+		b[i / 2] = (uint8_t)(b[i / 2] << 4 | (d - digits));
 	}
 	if (s[j] != '\0')
 		return -1;

@@ -13,20 +13,18 @@ static const uint8_t uuid[VHD_UUID_LEN] = {
 	0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0x4d, 0xef,
 	0x81, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
 
+/* Big-endian fields, written with the BAT's setter (a 32-bit big-endian store). */
 static void
 put32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	vhd_bat_set(p, 0, v);
 }
 
 static void
 put64(uint8_t *p, uint64_t v)
 {
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
+	vhd_bat_set(p, 0, (uint32_t)(v >> 32));
+	vhd_bat_set(p, 1, (uint32_t)v);
 }
 
 /* Sets the checksum field at at of p[0..n) right, after a test changed a field. */
