@@ -36,6 +36,10 @@
 #define CONTENT_TYPE	"application/vhd"	/* XAPI's for format=vhd */
 /* The first pass's share of the progress. */
 #define SCAN_SHARE	0.5
+/* The stream is footer, header, the locator's sector, then the BAT, back to back. */
+_Static_assert(VHD_FOOTER_SIZE == VHD_HEADER_OFFSET &&
+    VHD_HEADER_OFFSET + VHD_HEADER_SIZE == VHD_LOCATOR_OFFSET &&
+    VHD_LOCATOR_OFFSET + VHD_SECTOR_SIZE == VHD_TABLE_OFFSET, "vhd-tool's layout");
 /* How long the first pass may read blocks to look at them (see above). */
 #define SCAN_BUDGET_MS	60000
 
@@ -109,10 +113,13 @@ block_differs(struct export *x, uint64_t i)
 
 	if (b > x->size)
 		b = x->size;
-	r = x->base == -1 ? extents_any_data(&x->map, a, b) == 0 :
+	/* What the maps settle without reading: all holes, or all shared with the base. */
+	r = x->base == -1 ? extents_any_data(&x->map, a, b) :
 	    extents_shared(&x->map, &x->base_map, a, b);
-	if (r != 0)
-		return r == 1 ? 0 : -1;
+	if (r == -1)
+		return -1;
+	if (r == (x->base == -1 ? 0 : 1))
+		return 0;
 	if (now_ms() > x->deadline_ms)
 		return 1;
 	for (at = a; at < b; at += n) {
@@ -166,9 +173,9 @@ flush(struct export *x)
 	return 0;
 }
 
-/* Appends n bytes (NULL: zeros) to the stream. */
+/* Appends p[0..n) to the stream. */
 static int
-put(struct export *x, const void *p, size_t n)
+put(struct export *x, const uint8_t *p, size_t n)
 {
 	size_t	m;
 
@@ -176,18 +183,16 @@ put(struct export *x, const void *p, size_t n)
 		if (x->nout == CHUNK && flush(x) != 0)
 			return 1;
 		m = CHUNK - x->nout < n ? CHUNK - x->nout : n;
-		if (p != NULL) {
-			memcpy(x->out + x->nout, p, m);
-			p = (const uint8_t *)p + m;
-		} else
-			memset(x->out + x->nout, 0, m);
+		memcpy(x->out + x->nout, p, m);
+		p += m;
 		x->nout += m;
 		n -= m;
 	}
 	return 0;
 }
 
-/* The BAT, a chunk at a time: the picked blocks one after another from first on. */
+/* The BAT, made as it goes out (never whole in memory): the picked blocks one after
+   another from sector first on, the rest unused, padded to a sector. */
 static int
 put_bat(struct export *x, uint64_t first_sector)
 {
