@@ -41,6 +41,8 @@ $(eval $(call c-test,test_throttle,tests/unit/test_throttle.c xapi-lite/throttle
 $(eval $(call c-test,test_tar_write,tests/unit/test_tar_write.c))
 $(eval $(call c-test,test_chunksum,tests/unit/test_chunksum.c xapi-lite/chunksum.c))
 $(eval $(call c-test,test_xenapi_reply,tests/unit/test_xenapi_reply.c console-ui/xenapi.c))
+$(eval $(call c-test,test_vhd,tests/unit/test_vhd.c))
+$(eval $(call c-test,test_extents,tests/unit/test_extents.c xapi-lite/extents.c))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))
 $(eval $(call c-fuzz,fuzz_xmlrpc,tests/fuzz/fuzz_xmlrpc.c))
@@ -56,6 +58,7 @@ $(eval $(call c-fuzz,fuzz_options,tests/fuzz/fuzz_options.c installer/options.c)
 $(eval $(call c-fuzz,fuzz_mac,tests/fuzz/fuzz_mac.c))
 $(eval $(call c-fuzz,fuzz_netcheck,tests/fuzz/fuzz_netcheck.c xapi-lite/netcheck.c))
 $(eval $(call c-fuzz,fuzz_xenapi_reply,tests/fuzz/fuzz_xenapi_reply.c console-ui/xenapi.c))
+$(eval $(call c-fuzz,fuzz_vhd,tests/fuzz/fuzz_vhd.c))
 $(eval $(call c-fuzz,fuzz_journal,tests/fuzz/fuzz_journal.c xapi-lite/journal_load.c xapi-lite/journal.c xapi-lite/db.c xapi-lite/hval.c xapi-lite/model.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.

@@ -165,6 +165,8 @@ static const struct {
 	{ "", NULL },
 	{ "export-xva", xva_export_worker },
 	{ "import-xva", xva_import_worker },
+	{ "export-vhd", vhd_export_worker },
+	{ "import-vhd", vhd_import_worker },
 };
 
 int
