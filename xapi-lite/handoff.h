@@ -21,9 +21,10 @@
 struct handoff_spec {
 	char		*argv[HANDOFF_MAX_ARGS + 1];	/* after "--worker": KIND ARGS... (heap) */
 	int		 argc;
-	/* 1: the worker writes the whole HTTP reply (a download). 0: xapi-lite answers once
-	   the worker has exited and done has run: 200 with an empty body, or 500 with the
-	   task's error. */
+	/* 1: the worker writes the whole HTTP reply (a download: worker_reply_head, then the
+	   body). 0 (an upload): xapi-lite sends the reply's head before the worker starts, as
+	   XAPI's import does, and the outcome is the task's. Either way the connection
+	   closes once the worker has exited and done has run. */
 	int		 worker_answers;
 	/* Runs in xapi-lite when the worker has exited; may be NULL. status is its exit
 	   status (0: success); err[0..nerr) its "error" line (nerr 0: none). Fills r with the
@@ -59,12 +60,20 @@ int	vhd_transfer_begin(struct xapi *x, const struct http_request *req, int uploa
 struct obj *handoff_object(struct xapi *x, const struct http_request *req,
 	    const char *const names[], int cls, int *status, char *msg, size_t msglen);
 
-/* The workers running now (at most XAPI_MAX_TRANSFERS). */
-int	handoff_count(const struct xapi *x);
-/* Starts the worker of h on socket sock (given to it; xapi-lite keeps its own copy)
-   with prefix[0..n) as the body's first bytes, for task (a task_id, or NULL: one is made
-   so that done's result is recorded). Returns 0, or -1 (errno; nothing started). */
+/* The workers running now (at most XAPI_MAX_TRANSFERS), or those of client (at most
+   XAPI_MAX_TRANSFERS_PER_CLIENT) when it is not NULL. */
+int	handoff_count(const struct xapi *x, const char *client);
+/* Starts the worker of h on socket sock (the caller may close its descriptor: handoff
+   keeps a copy until the end) with prefix[0..n) as the body's first bytes, for task (a
+   task_id, or NULL: one is made, as XAPI makes one, named in the reply's task-id header),
+   on behalf of client (its address). The socket gets x->transfer_timeout for each read
+   and write. Returns 0, or -1 (errno; nothing started, and done has cleaned up). */
 int	handoff_start(struct xapi *x, struct handoff_spec *h, int sock, const void *prefix,
-	    size_t n, const char *task, void *conn);
+	    size_t n, const char *task, const char *client);
+/* Each turn: reaps the workers that have exited and finishes their transfers; kills
+   those whose task was cancelled. */
+void	handoff_tick(struct xapi *x);
+/* At exit: stops every worker and finishes its transfer (done cleans up). */
+void	handoff_stop_all(struct xapi *x);
 
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "allowed.h"
+#include "handoff.h"
 #include "hval.h"
 #include "journal.h"
 #include "loop.h"
@@ -166,7 +167,7 @@ usage(FILE *f)
 	fprintf(f, "usage: xapi-lite --backend sim|xen --state DIR [--listen ADDR:PORT]...\n"
 	    "                 [--unix PATH] [--password-file FILE] [--log FILE|-]\n"
 	    "                 [--host-config PROGRAM] [--zoneinfo DIR]\n"
-	    "                 [--clean-shutdown-timeout SECONDS]\n"
+	    "                 [--clean-shutdown-timeout SECONDS] [--transfer-timeout SECONDS]\n"
 	    "       xapi-lite --help | --version\n"
 	    "Serves the XenAPI (XML-RPC on POST /, JSON-RPC on POST /jsonrpc).\n"
 	    "  --backend sim    an in-process simulated host (tests, demos)\n"
@@ -182,8 +183,11 @@ usage(FILE *f)
 	    "  --zoneinfo DIR   the time zone files (default /usr/share/zoneinfo)\n"
 	    "  --clean-shutdown-timeout S\n"
 	    "                   a clean shutdown or reboot (xen backend) not done after S\n"
-	    "                   seconds fails, the guest left running (1 to %d, the default)\n",
-	    XAPI_CLEAN_SHUTDOWN_TIMEOUT_S);
+	    "                   seconds fails, the guest left running (1 to %d, the default)\n"
+	    "  --transfer-timeout S\n"
+	    "                   an export or import whose client sends or takes nothing for S\n"
+	    "                   seconds fails (1 to %d, the default)\n",
+	    XAPI_CLEAN_SHUTDOWN_TIMEOUT_S, XAPI_TRANSFER_IDLE_S);
 }
 
 int
@@ -199,6 +203,7 @@ main(int argc, char *argv[])
 		{ "host-config", required_argument, NULL, 'H' },
 		{ "zoneinfo", required_argument, NULL, 'z' },
 		{ "clean-shutdown-timeout", required_argument, NULL, 'T' },
+		{ "transfer-timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -227,6 +232,7 @@ main(int argc, char *argv[])
 	x.password_file = "/etc/shadow";
 	x.zoneinfo = "/usr/share/zoneinfo";
 	x.clean_shutdown_timeout = XAPI_CLEAN_SHUTDOWN_TIMEOUT_S;
+	x.transfer_timeout = XAPI_TRANSFER_IDLE_S;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': x.backend = optarg; break;
@@ -250,6 +256,14 @@ main(int argc, char *argv[])
 				fprintf(stderr, "xapi-lite: --clean-shutdown-timeout %s: not a "
 				    "number of seconds from 1 to %d\n", optarg,
 				    XAPI_CLEAN_SHUTDOWN_TIMEOUT_S);
+				return 2;
+			}
+			break;
+		case 't':
+			if ((x.transfer_timeout = seconds_arg(optarg, 1,
+			    XAPI_TRANSFER_IDLE_S)) == -1) {
+				fprintf(stderr, "xapi-lite: --transfer-timeout %s: not a number of "
+				    "seconds from 1 to %d\n", optarg, XAPI_TRANSFER_IDLE_S);
 				return 2;
 			}
 			break;
@@ -409,6 +423,7 @@ main(int argc, char *argv[])
 			j.log = x.log = log_rotate(x.log, log_path);
 	}
 	server_close(&s);
+	handoff_stop_all(&x);
 	auth_free(&x);
 	park_release_all(&x);
 	xen_free(&x);

@@ -12,8 +12,8 @@
 #include "rpc_impl.h"
 #include "xmlrpc.h"
 
-static struct obj *
-new_task(struct xapi *x, const char *label, const char *description)
+struct obj *
+task_new(struct xapi *x, const char *label, const char *description)
 {
 	struct obj	*t;
 
@@ -82,7 +82,7 @@ rpc_async(struct xapi *x, const char *method, struct val *params, struct rpc_rep
 			rpc_fail(x, r, "SESSION_INVALID", 1, "");
 		return;
 	}
-	if ((t = new_task(x, rpc_printf(x, "Async.%s", method), "")) == NULL ||
+	if ((t = task_new(x, rpc_printf(x, "Async.%s", method), "")) == NULL ||
 	    (pk = calloc(1, sizeof(*pk))) == NULL) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return;
@@ -113,7 +113,7 @@ call_task_create(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply 
 		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "label");
 		return;
 	}
-	if ((t = new_task(x, rpc_param_str(p, 1), rpc_param_str(p, 2))) == NULL) {
+	if ((t = task_new(x, rpc_param_str(p, 1), rpc_param_str(p, 2))) == NULL) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return;
 	}

@@ -2,8 +2,9 @@
  * XAPI's raw disk transfers: PUT /import_raw_vdi writes the request body into a VDI's file
  * and GET /export_raw_vdi sends the file, both streamed by the server's loop a socket read
  * or write at a time, never held in memory. Parameters as XAPI takes them: session_id (the
- * query or a cookie), vdi (ref or uuid), format (raw), task_id (a task to finish). An
- * upload larger than the VDI is refused before a byte is written.
+ * query or a cookie), vdi (ref or uuid), format (raw; vhd streams go to a worker,
+ * vhd_transfer.c), task_id (a task to finish). An upload larger than the VDI is refused
+ * before a byte is written.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +45,7 @@ transfer_begin(struct xapi *x, const struct http_request *req, int upload,
 		return refuse(msg, msglen, 404, "no such VDI:", vdiname);
 	if (http_request_param(req, "format", format, sizeof(format)) == -1 ||
 	    strcmp(format, "raw") != 0)
-		return refuse(msg, msglen, 400, "only the raw format is supported, not", format);
+		return refuse(msg, msglen, 400, "the format must be raw or vhd, not", format);
 	if (http_request_param(req, "task_id", task, sizeof(task)) == 1 &&
 	    ((tk = db_find(&x->db, task, strlen(task))) == NULL || tk->cls != C_task))
 		return refuse(msg, msglen, 404, "no such task:", task);

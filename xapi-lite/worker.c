@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -143,10 +144,17 @@ worker_errorf(const char *code, const char *fmt, ...)
 int
 worker_reply_head(const char *content_type)
 {
-	char	head[256];
-	int	n = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\ncontent-type: %s\r\n"
-	    "connection: close\r\nAccess-Control-Allow-Origin: *\r\n\r\n", content_type);
+	const char	*task = getenv("XAPI_TASK_ID");
+	char		 head[512];
+	int		 n;
 
+	/* XAPI's export head: HTTP/1.0, no length, the task named. */
+	n = snprintf(head, sizeof(head), "HTTP/1.0 200 OK\r\nConnection: close\r\n"
+	    "Cache-Control: no-cache, no-store\r\n%s%s%scontent-type: %s\r\n\r\n",
+	    task != NULL ? "task-id: " : "", task != NULL ? task : "",
+	    task != NULL ? "\r\n" : "", content_type);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return -1;
 	return worker_write_all(SOCKET_FD, head, (size_t)n);
 }
 

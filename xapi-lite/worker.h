@@ -47,8 +47,9 @@ void	worker_error(const char *code, size_t n, const char *const params[]);
 void	worker_errorf(const char *code, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* The start of a download's reply, written to fd 0 before the body: 200, an octet
-   stream, no length (the body ends when the connection closes, as XAPI's exports). */
+/* The start of a download's reply, written to fd 0 before the body: XAPI's export head
+   (HTTP/1.0 200, no length: the body ends when the connection closes; the task's ref in
+   task-id, from the environment handoff gives the worker). Returns 0 or -1 (errno). */
 int	worker_reply_head(const char *content_type);
 
 /* main's --worker: runs worker KIND with its arguments; returns the exit status. */

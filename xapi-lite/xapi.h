@@ -25,6 +25,7 @@ struct rpc_reply {
 };
 
 struct xapi;
+struct handoff;
 struct job;
 struct loop;
 struct xen_state;
@@ -84,8 +85,11 @@ struct xapi {
 	unsigned	 npreauth;
 	const char	*backend;	/* "sim" or "xen" */
 	long long	 clean_shutdown_timeout; /* seconds (--clean-shutdown-timeout) */
+	long long	 transfer_timeout;	/* seconds a transfer's client may stall
+					   (--transfer-timeout) */
 	struct obj	*pool, *host;	/* the one pool and the local host */
 	struct park	*parked;
+	struct handoff	*handoffs;	/* transfers in worker processes (handoff.c) */
 	struct reg	*regs;
 	struct journal	*journal;
 	FILE		*log;		/* the call log (log.c); NULL: none */
@@ -150,6 +154,8 @@ const char *park_ctx_part(const struct park *pk, int n);
 /* Takes pk off x's list of parked calls. */
 void	park_unlink(struct xapi *x, struct park *pk);
 
+/* task.c: a new pending task on this host, or NULL (out of memory). */
+struct obj *task_new(struct xapi *x, const char *label, const char *description);
 /* task.c: finishes an Async call's task with its reply (status, result, error_info). */
 void	task_complete(struct xapi *x, const char *task, const struct rpc_reply *r);
 

@@ -40,6 +40,11 @@
 					   fails with VM_SHUTDOWN_TIMEOUT (XAPI's
 					   domain_shutdown_total_timeout); the default of
 					   --clean-shutdown-timeout, which allows no more */
+#define XAPI_MAX_TRANSFERS	8		/* exports and imports running at once (each a
+						   worker process); more get 503 */
+#define XAPI_MAX_TRANSFERS_PER_CLIENT	4	/* ...of them from one client address */
+#define XAPI_TRANSFER_IDLE_S	600		/* a transfer whose client sends or takes
+						   nothing this long fails (--transfer-timeout) */
 #define XAPI_VIF_SLOTS		16		/* its network slots, 0 to 15 */
 
 #endif

@@ -125,7 +125,7 @@ class Storage(ApiTest):
             ("PUT", "/import_raw_vdi?session_id=OpaqueRef:nope&vdi=%s" % vdi, 401),
             ("PUT", "/import_raw_vdi?session_id=%s" % self.s, 400),
             ("PUT", "/import_raw_vdi?session_id=%s&vdi=nope" % self.s, 404),
-            ("PUT", "/import_raw_vdi?session_id=%s&vdi=%s&format=vhd" % (self.s, vdi), 400),
+            ("PUT", "/import_raw_vdi?session_id=%s&vdi=%s&format=qcow2" % (self.s, vdi), 400),
             ("PUT", "/import_raw_vdi?session_id=%s&vdi=%s&task_id=x" % (self.s, vdi), 404),
             ("PUT", "/import_raw_vdi?session_id=%s&vdi=%%zz" % self.s, 400),
             ("POST", "/import_raw_vdi?session_id=%s&vdi=%s" % (self.s, vdi), 405),
