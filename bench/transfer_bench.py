@@ -40,6 +40,7 @@ import xmlrpc.client
 HERE = os.path.dirname(__file__)
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "api"))
 import xapi_server  # noqa: E402
+from snapshot_bench import cpu_model, ok  # noqa: E402
 
 KIB, MIB, GIB = 1 << 10, 1 << 20, 1 << 30
 VDI_BYTES = 4 * GIB
@@ -62,12 +63,6 @@ ZERO_NOISE = 0.05                       # of the dense export's time: what the r
 
 def log(msg):
     print("transfer_bench: " + msg, file=sys.stderr, flush=True)
-
-
-def ok(r):
-    if r["Status"] != "Success":
-        raise RuntimeError(r["ErrorDescription"])
-    return r["Value"]
 
 
 def settle():
@@ -450,14 +445,6 @@ def files_equal(a, b):
                 return False
             if not x:
                 return True
-
-
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.machine()
 
 
 def verdict(good):

@@ -24,34 +24,24 @@ import tempfile
 import time
 import unittest
 
-from test_xo import XO_DIR, prepare
-from xapi_server import DEMO_TEMPLATE, MIB, PASSWORD, ApiTest, ok
+import test_snapshots
+from test_snapshots import NULL
+from test_xo import XO_DIR, require_client, run_node
+from xapi_server import MIB, ok
 
 SCRIPT = os.path.join(XO_DIR, "transfers.mjs")
 NODE_TIMEOUT = 600      # seconds; the script gives each step 120 s
 PROBE_TIMEOUT = 30      # seconds for the answer to a probe, and for its task to end
 PIB = 1125899906842624  # xen-api's Content-Length for a stream of unknown length
 VHD_BLOCK = 2 * MIB
-NULL = "OpaqueRef:NULL"
-
-_prepared = None        # None: not tried yet; str: why the client cannot run; True: ready
 
 
-class XoTransfers(ApiTest):
+class XoTransfers(test_snapshots.Base):
+    """Base: write() into a VDI's file, vbd(), disks_of(), the template and a network."""
     originator = "xo-transfers"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tpl = ok(cls.p.VM.get_by_name_label(cls.s, DEMO_TEMPLATE))[0]
-        cls.net = ok(cls.p.network.get_all(cls.s))[0]
-
     def setUp(self):
-        global _prepared
-        if _prepared is None:
-            _prepared = prepare()
-        if _prepared is not True:
-            self.fail(_prepared)    # never skip: a missing client is a failure to fix
+        require_client(self)
         for tool in ("qemu-img", "zstd", "gzip"):
             self.assertIsNotNone(shutil.which(tool), "%s not found on PATH" % tool)
         self.work = tempfile.mkdtemp(prefix="xo-transfers-")
@@ -60,28 +50,9 @@ class XoTransfers(ApiTest):
         shutil.rmtree(self.work, ignore_errors=True)
 
     # --- helpers ---------------------------------------------------------------------
-    def write(self, vdi, offset, data):
-        with open(self.path(vdi), "r+b") as f:
-            f.seek(offset)
-            f.write(data)
-
     def content(self, vdi):
         with open(self.path(vdi), "rb") as f:
             return f.read()
-
-    def vbd(self, vm, vdi, userdevice, kind="Disk", empty=False):
-        return ok(self.p.VBD.create(self.s, {
-            "VM": vm, "VDI": vdi, "userdevice": userdevice, "bootable": userdevice == "0",
-            "mode": "RW", "type": kind, "empty": empty, "other_config": {},
-            "qos_algorithm_type": "", "qos_algorithm_params": {}}))
-
-    def disks_of(self, vm):
-        out = {}
-        for b in ok(self.p.VM.get_VBDs(self.s, vm)):
-            r = ok(self.p.VBD.get_record(self.s, b))
-            if r["type"] == "Disk":
-                out[r["userdevice"]] = r["VDI"]
-        return out
 
     def counts(self):
         return (len(ok(self.p.VM.get_all(self.s))), len(ok(self.p.VDI.get_all(self.s))))
@@ -166,21 +137,11 @@ class XoTransfers(ApiTest):
         path = os.path.join(self.work, "spec.json")
         with open(path, "w") as f:
             json.dump(spec, f)
-        env = dict(os.environ, XAPI_PASSWORD=PASSWORD, NODE_ENV="test")
-        cmd = ["node", SCRIPT, self.server.url, "root", path]
-        try:
-            r = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                               timeout=NODE_TIMEOUT)
-        except subprocess.TimeoutExpired as e:
-            text = lambda b: b.decode(errors="replace") if isinstance(b, bytes) else b or ""
-            self.fail("transfers.mjs did not finish in %d s\n--- stdout\n%s\n--- stderr\n%s"
-                      % (NODE_TIMEOUT, text(e.stdout), text(e.stderr)))
-        if r.returncode != 0 or "PASS xen-api transfers" not in r.stdout:
-            log = "".join(self.server.log_text().splitlines(True)[-25:])
-            self.fail("%s exited %d\n--- stdout\n%s--- stderr\n%s--- xapi-lite log (tail)\n%s"
-                      % (" ".join(cmd[:2]), r.returncode, r.stdout, r.stderr, log))
-        print("\n" + r.stdout)
-        line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")][-1]
+        out = run_node(self, self.server, [SCRIPT, self.server.url, "root", path],
+                       NODE_TIMEOUT, 25)
+        self.assertIn("PASS xen-api transfers", out)
+        print("\n" + out)
+        line = [l for l in out.splitlines() if l.startswith("RESULT ")][-1]
         return json.loads(line[len("RESULT "):])
 
     def members(self, data, what):

@@ -396,14 +396,16 @@ class GuestSnapshots:
     def sr_used_kib(self):
         return int(self.dom0("sync; df -k /var/lib/atoll/sr | tail -n 1").split()[2])
 
-    def run(self):
-        t, s = self.t, self.s
-        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
-        vm, _ = self.call("VM.clone", tpl, "snapshots on xfs")
+    def running_guest(self, name, disk_bytes, data_mib, mark):
+        """A new VM running the demo guest with a disk of disk_bytes on the SR holding
+        data_mib MiB of random data after its first MiB, and mark in its first sector; it
+        and its shell."""
+        tpl = ok(self.api.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        vm, _ = self.call("VM.clone", tpl, name)
         self.call("VM.set_is_a_template", vm, False)
         self.call("VM.set_PV_args", vm, "console=hvc0 quiet atoll.stay")
         vdi, _ = self.call("VDI.create", {
-            "name_label": "guest disk", "SR": self.sr, "virtual_size": str(self.DISK_BYTES),
+            "name_label": name + " disk", "SR": self.sr, "virtual_size": str(disk_bytes),
             "type": "user", "sharable": False, "read_only": False, "other_config": {}})
         self.call("VBD.create", {
             "VM": vm, "VDI": vdi, "userdevice": "0", "bootable": False, "mode": "RW",
@@ -413,9 +415,15 @@ class GuestSnapshots:
         g = self.shell(vm)
         # Through blkback on a loop device in dom0: the guest writes and reads its disk.
         self.guest(g, "dd if=/dev/urandom of=/dev/xvda bs=1048576 seek=1 count=%d "
-                   "conv=fsync 2>/dev/null" % self.DATA_MIB)
-        self.write_mark(g, "ATOLL-MARK-1")
-        t.assertEqual(self.read_mark(g), "ATOLL-MARK-1")
+                   "conv=fsync 2>/dev/null" % data_mib)
+        self.write_mark(g, mark)
+        self.t.assertEqual(self.read_mark(g), mark)
+        return vm, g
+
+    def run(self):
+        t, s = self.t, self.s
+        vm, g = self.running_guest("snapshots on xfs", self.DISK_BYTES, self.DATA_MIB,
+                                   "ATOLL-MARK-1")
 
         # VM.snapshot of the running guest: the snapshot's disk is a reflink copy.
         used = self.sr_used_kib()
@@ -513,23 +521,7 @@ class GuestExport:
 
     def export(self, api, s, port, host, sr):
         t, h = self.t, self.helper(api, s, port, host, sr)
-        tpl = ok(api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
-        vm, _ = h.call("VM.clone", tpl, "exported guest")
-        h.call("VM.set_is_a_template", vm, False)
-        h.call("VM.set_PV_args", vm, "console=hvc0 quiet atoll.stay")
-        vdi, _ = h.call("VDI.create", {
-            "name_label": "exported disk", "SR": sr, "virtual_size": str(self.DISK_BYTES),
-            "type": "user", "sharable": False, "read_only": False, "other_config": {}})
-        h.call("VBD.create", {
-            "VM": vm, "VDI": vdi, "userdevice": "0", "bootable": False, "mode": "RW",
-            "type": "Disk", "empty": False, "other_config": {}, "qos_algorithm_type": "",
-            "qos_algorithm_params": {}})
-        h.call("VM.start", vm, False, False)
-        g = h.shell(vm)
-        h.guest(g, "dd if=/dev/urandom of=/dev/xvda bs=1048576 seek=1 count=%d "
-                "conv=fsync 2>/dev/null" % self.DATA_MIB)
-        h.write_mark(g, self.mark)
-        t.assertEqual(h.read_mark(g), self.mark)
+        vm, g = h.running_guest("exported guest", self.DISK_BYTES, self.DATA_MIB, self.mark)
         self.sum = self.data_sum(h, g)
         snap, _ = h.call("VM.snapshot", vm, "exported snapshot")
         # Changed after the snapshot: the export has the disk as it was at the snapshot.
