@@ -174,23 +174,19 @@ class XoTransfers(test_snapshots.Base):
         self.write(vdi, MIB, mark)
         before = self.counts()
         tasks = set(ok(self.p.task.get_all(self.s)))
-        for length in (PIB, 0):
-            status = self.probe("/import/?session_id=%s&sr_id=%s" % (self.s, self.sr), length)
-            self.assertRegex(status, r"^HTTP/1\.[01] 200 ",
-                             "the probe of PUT /import/ with Content-Length %d" % length)
-            self.wait_tasks(tasks, "after the probe of /import/ (length %d)" % length)
-            self.assertEqual(self.counts(), before, "(VMs, VDIs) after a probe of /import/ "
-                             "announcing %d bytes" % length)
-        status = self.probe("/import_raw_vdi/?session_id=%s&format=vhd&vdi=%s"
-                            % (self.s, vdi), 0)
-        self.assertRegex(status, r"^HTTP/1\.[01] 200 ",
-                         "the probe of PUT /import_raw_vdi/?format=vhd (Content-Length 0)")
-        self.wait_tasks(tasks, "after the probe of /import_raw_vdi/")
-        self.assertEqual(self.counts(), before)
-        data = self.content(vdi)
-        self.assertEqual(len(data), 4 * MIB)
-        self.assertTrue(data[MIB:2 * MIB] == mark and data[:MIB] == bytes(MIB) and
-                        data[2 * MIB:] == bytes(2 * MIB), "the probed VDI is as it was")
+        probes = [("/import/?session_id=%s&sr_id=%s" % (self.s, self.sr), PIB),
+                  ("/import/?session_id=%s&sr_id=%s" % (self.s, self.sr), 0),
+                  ("/import_raw_vdi/?session_id=%s&format=vhd&vdi=%s" % (self.s, vdi), 0)]
+        for target, length in probes:
+            what = "the probe of PUT %s with Content-Length %d" % (target.split("?")[0], length)
+            self.assertRegex(self.probe(target, length), r"^HTTP/1\.[01] 200 ", what)
+            self.wait_no_pending_task(what)
+            self.assertEqual(self.counts(), before, "(VMs, VDIs) after " + what)
+            data = self.content(vdi)
+            self.assertTrue(len(data) == 4 * MIB and data[MIB:2 * MIB] == mark and
+                            data[:MIB] == bytes(MIB) and data[2 * MIB:] == bytes(2 * MIB),
+                            "the VDI is as it was after " + what)
+        self.wait_tasks(tasks, "after the probes")
 
     def test_xen_api_moves_a_vm_and_a_disk_as_xo_does(self):
         vm, disks = self.make_vm()
