@@ -1,7 +1,8 @@
 /*
  * Child processes without a shell: fork and execvp with the output on a non-blocking pipe,
  * so an event loop can poll it and reap the child when it is done (exec_start, exec_read,
- * exec_reap), or one call that waits (exec_run) and logs what it ran, for the installer.
+ * exec_reap), or one call that waits (exec_run) and logs what it ran, for the installer;
+ * and filters between descriptors the caller gives (exec_spawn, exec_wait).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -188,4 +191,59 @@ exec_run_input(char *const argv[], const char *input, struct buf *out, FILE *log
 	}
 	exec_free(&j);
 	return j.status;
+}
+
+/* XAPI's lower_priority: nice -n 19, ionice -c 3 (the idle class). */
+#define SPAWN_NICE		19
+#define IOPRIO_WHO_PROCESS	1
+#define IOPRIO_IDLE		(3 << 13)
+#define SPAWN_FD_MIN		10	/* above the descriptors the child is given */
+
+pid_t
+exec_spawn(char *const argv[], int in, int out, int lowprio)
+{
+	pid_t	pid;
+	int	null;
+
+	if (argv == NULL || argv[0] == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0)
+		return pid;
+	/* Out of the way first, so that in and out may be any descriptors (0 and 1
+	   included) without one clobbering the other. */
+	if ((in = fcntl(in, F_DUPFD, SPAWN_FD_MIN)) == -1 ||
+	    (out = fcntl(out, F_DUPFD, SPAWN_FD_MIN)) == -1 ||
+	    dup2(in, 0) == -1 || dup2(out, 1) == -1)
+		_exit(127);
+	close(in);
+	close(out);
+	if ((null = open("/dev/null", O_WRONLY)) != -1) {
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	if (lowprio) {
+		(void)setpriority(PRIO_PROCESS, 0, SPAWN_NICE);
+		(void)syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_IDLE);
+	}
+	signal(SIGPIPE, SIG_DFL);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+int
+exec_wait(pid_t pid)
+{
+	int	st;
+	pid_t	r;
+
+	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

@@ -42,4 +42,13 @@ int	exec_run(char *const argv[], struct buf *out, FILE *log);
 /* The same with input (NUL-terminated, may be NULL) on the program's standard input. */
 int	exec_run_input(char *const argv[], const char *input, struct buf *out, FILE *log);
 
+/* Starts argv[0] (looked up in PATH) with its stdin in and its stdout out (descriptors
+   the caller keeps and closes) and stderr /dev/null: a filter in a pipeline, such as a
+   compressor or a hash. lowprio runs it as XAPI runs its compressors (nice 19, idle I/O
+   class). Returns its pid, or -1 with errno set (nothing started). */
+pid_t	exec_spawn(char *const argv[], int in, int out, int lowprio);
+/* Waits for pid (blocking). Returns its exit status as struct job's (127: could not run,
+   128 + n: killed by signal n), or -1 when it is not a child. */
+int	exec_wait(pid_t pid);
+
 #endif

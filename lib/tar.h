@@ -4,15 +4,17 @@
 #include <stddef.h>
 
 /*
- * The tar archives XVA exports are: POSIX ustar members (512-byte header, the data padded
- * to 512), ended by two zero blocks, as XAPI's export writes them and its import reads them.
+ * The tar archives XVA exports are: members of a 512-byte header and the data padded to
+ * 512, ended by two zero blocks. XAPI's export writes V7 headers (ocaml-tar's default: no
+ * ustar magic, type flag NUL); its import reads those, ustar and GNU ones alike.
  */
 
 #define TAR_BLOCK	512
 #define TAR_NAME_MAX	100	/* the ustar name field (XVA names are short; no prefix) */
 
-/* tar_write.c. Fills hdr (TAR_BLOCK bytes) with a regular file member's header: name,
-   mode 0644, size, mtime, checksum. Returns 0, or -1 when name does not fit. */
+/* tar_write.c. Fills hdr (TAR_BLOCK bytes) with a regular file member's header as XAPI
+   writes it: name, mode 0400, uid and gid 0, size, mtime, checksum. Returns 0, or -1 when
+   name is empty or longer than TAR_NAME_MAX, or size or mtime is past 11 octal digits. */
 int	tar_header(unsigned char hdr[TAR_BLOCK], const char *name, unsigned long long size,
 	    long long mtime);
 /* Bytes of zero padding after a member of size bytes. */

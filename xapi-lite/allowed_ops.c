@@ -14,12 +14,12 @@
 
 /* The VM operations xapi-lite implements (here or on the snap and susp branches) that
    XAPI lists; XAPI's ignored_ops (shutdown, changing_memory_limits, changing_VCPUs...)
-   are checked but never listed. export is issue 14's and start_on, resume_on,
-   pool_migrate and migrate_send are not implemented, so none is listed; nor is
+   are checked but never listed. start_on, resume_on, pool_migrate and migrate_send
+   are not implemented, so none is listed; nor is
    make_into_template while VM.set_is_a_template is the model's unchecked setter. */
 static const char *const vm_listed[] = { "start", "clean_shutdown", "hard_shutdown",
 	"clean_reboot", "hard_reboot", "pause", "unpause", "suspend", "resume", "checkpoint",
-	"snapshot", "revert", "clone", "copy", "provision", "destroy",
+	"snapshot", "revert", "clone", "copy", "provision", "destroy", "export",
 	"changing_static_range", "changing_dynamic_range", "changing_VCPUs_live",
 	"changing_shadow_memory", NULL };
 
@@ -178,16 +178,20 @@ feature_check(struct xapi *x, struct obj *vm, const char *op, int strict, struct
 
 /* XAPI's is_allowed_concurrently, for the overlaps xapi-lite can do: a hard_shutdown
    while no other runs, and a hard_reboot while no hard_shutdown or hard_reboot does,
-   each cancelling what it finds (allowed_vm_cancels). Departure: XAPI also lets a hard
-   operation run beside anything else (a suspend, a snapshot: it cancels the suspend),
-   and clones, copies and snapshots side by side; xapi-lite refuses those overlaps. */
+   each cancelling what it finds (allowed_vm_cancels); and exports side by side (of
+   XAPI's long copies, clone, copy and export together), each only reading the disks.
+   Departure: XAPI also lets a hard operation run beside anything else (a suspend, a
+   snapshot: it cancels the suspend), and clones, copies and snapshots side by side or
+   beside an export; xapi-lite refuses those overlaps. */
 static int
 allowed_concurrently(const char *op, const struct val *cur)
 {
 	size_t	i;
+	int	exports = strcmp(op, "export") == 0;
 
 	for (i = 0; i < cur->u.st.n; i++)
-		if (!allowed_vm_cancels(op, cur->u.st.m[i].v->u.s.p))
+		if (!(exports && strcmp(cur->u.st.m[i].v->u.s.p, "export") == 0) &&
+		    !allowed_vm_cancels(op, cur->u.st.m[i].v->u.s.p))
 			return 0;
 	return 1;
 }

@@ -341,6 +341,7 @@ handoff_start(struct xapi *x, struct handoff_spec *spec, int sock, const void *p
     size_t n, const char *task, const char *client)
 {
 	struct timeval	 idle = { .tv_sec = x->transfer_timeout };
+	sigset_t	 all, old;
 	struct handoff	*h;
 	struct obj	*t = NULL;
 	char		*argv[HANDOFF_MAX_ARGS + 3];
@@ -384,8 +385,13 @@ handoff_start(struct xapi *x, struct handoff_spec *spec, int sock, const void *p
 	for (i = 0; i < spec->argc; i++)
 		argv[i + 2] = spec->argv[i];
 	argv[i + 2] = NULL;
+	/* Signals wait until the child has given up xapi-lite's handlers: a task.cancel's
+	   SIGTERM between fork and exec must not land in a handler of ours. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	if ((pid = fork()) == -1) {
 		e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(p[0]);
 		close(p[1]);
 		if (pre != -1)
@@ -394,6 +400,11 @@ handoff_start(struct xapi *x, struct handoff_spec *spec, int sock, const void *p
 		goto fail;
 	}
 	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		/* Only 0 to 3 reach the worker: everything else here is close-on-exec. */
 		dup2(sock, 0);
 		dup2(p[1], 1);
@@ -408,6 +419,7 @@ handoff_start(struct xapi *x, struct handoff_spec *spec, int sock, const void *p
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
 	if (pre != -1)
 		close(pre);

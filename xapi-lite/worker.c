@@ -163,6 +163,7 @@ static const struct {
 	int		(*run)(int, char **);
 } workers[] = {
 	{ "", NULL },
+	{ "export-xva", xva_export_worker },
 };
 
 int

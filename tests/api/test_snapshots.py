@@ -34,29 +34,10 @@ class Base(ApiTest):
             f.seek(offset)
             return f.read(n)
 
-    def vbd(self, vm, vdi, userdevice, kind="Disk", empty=False):
-        return ok(self.p.VBD.create(self.s, {
-            "VM": vm, "VDI": vdi, "userdevice": userdevice, "bootable": userdevice == "0",
-            "mode": "RW", "type": kind, "empty": empty, "other_config": {},
-            "qos_algorithm_type": "", "qos_algorithm_params": {}}))
-
     def vm(self, name, disks=1, vif=True, cd=False):
         """A halted VM with disks (each marked with its index), a VIF and a CD drive."""
-        vm = ok(self.p.VM.clone(self.s, self.tpl, name))
-        ok(self.p.VM.set_is_a_template(self.s, vm, False))
-        vdis = []
-        for i in range(disks):
-            d = self.vdi()
-            self.write(d, 0, b"disk%d" % i)
-            self.vbd(vm, d, str(i))
-            vdis.append(d)
-        if vif:
-            ok(self.p.VIF.create(self.s, {
-                "device": "0", "network": self.net, "VM": vm, "MAC": "", "MTU": "1500",
-                "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}}))
-        if cd:
-            self.vbd(vm, NULL, "3", "CD", True)
-        return vm, vdis
+        return self.vm_with_disks(name, [4 * MIB] * disks, lambda i: b"disk%d" % i,
+                                  self.net if vif else None, cd)
 
     def disks_of(self, vm):
         out = {}

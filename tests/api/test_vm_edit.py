@@ -2,6 +2,7 @@
 XAPI's rules (xapi_vm.ml, xapi_vm_helpers.ml, xapi_vm_lifecycle.ml, xapi_vdi.ml): each
 setter's constraint and exact error, the power states it needs, what applies live, the
 free slots and autodetect, and allowed_operations checked by doing what they list."""
+import socket
 import unittest
 
 from xapi_server import DEMO_TEMPLATE, MIB, ApiTest, err, ok
@@ -276,13 +277,30 @@ class Edit(ApiTest):
             "changing_VCPUs_live": lambda: p.VM.set_VCPUs_number_live(
                 s, vm, r["VCPUs_at_startup"]),
             "changing_shadow_memory": lambda: p.VM.set_HVM_shadow_multiplier(s, vm, 1.0),
+            "export": lambda: self.export(vm),
         }
         return calls[op]()
+
+    def export(self, vm):
+        """GET /export of vm as a call's reply: a success when the whole XVA came."""
+        with socket.create_connection(("127.0.0.1", self.server.port), 30) as c:
+            c.sendall(("GET /export?ref=%s&session_id=%s HTTP/1.1\r\n\r\n" % (
+                vm, self.s)).encode())
+            data = b""
+            while True:
+                d = c.recv(1 << 20)
+                if not d:
+                    break
+                data += d
+        status = data.split(b"\r\n", 1)[0].decode()
+        if status == "HTTP/1.0 200 OK" and data.endswith(bytes(1024)):
+            return {"Status": "Success", "Value": ""}
+        return {"Status": "Failure", "ErrorDescription": [status]}
 
     OPS = ("start", "clean_shutdown", "hard_shutdown", "clean_reboot", "hard_reboot", "pause",
            "unpause", "suspend", "resume", "checkpoint", "snapshot", "revert", "clone", "copy",
            "provision", "destroy", "changing_static_range", "changing_dynamic_range",
-           "changing_VCPUs_live", "changing_shadow_memory")
+           "changing_VCPUs_live", "changing_shadow_memory", "export")
 
     def check_state(self, make, expect, unlisted_but_done=()):
         """allowed_operations of make() are expect (less what no branch has yet); each
@@ -306,7 +324,7 @@ class Edit(ApiTest):
     def test_allowed_operations_halted(self):
         self.check_state(self.vm, {"start", "snapshot", "clone", "copy", "destroy",
                                    "changing_static_range", "changing_dynamic_range",
-                                   "changing_shadow_memory"})
+                                   "changing_shadow_memory", "export"})
 
     def test_allowed_operations_running(self):
         self.check_state(lambda: self.vm("Running"), {
@@ -333,7 +351,7 @@ class Edit(ApiTest):
     def test_allowed_operations_template(self):
         self.check_state(self.template, {
             "clone", "copy", "destroy", "provision", "changing_static_range",
-            "changing_dynamic_range", "changing_shadow_memory"})
+            "changing_dynamic_range", "changing_shadow_memory", "export"})
         tpl = self.template()
         self.assertEqual(err(self.p.VM.start(self.s, tpl, False, False)),
                          ["VM_IS_TEMPLATE", tpl, "start"])

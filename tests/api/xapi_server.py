@@ -172,6 +172,37 @@ class ApiTest(unittest.TestCase):
         return os.path.join(pbd["device_config"]["location"],
                             ok(self.p.VDI.get_location(self.s, vdi)))
 
+    def vbd(self, vm, vdi, userdevice, kind="Disk", empty=False):
+        """A new VBD of vm for vdi (OpaqueRef:NULL with empty for an empty CD drive)."""
+        return ok(self.p.VBD.create(self.s, {
+            "VM": vm, "VDI": vdi, "userdevice": userdevice, "bootable": userdevice == "0",
+            "mode": "RW", "type": kind, "empty": empty, "other_config": {},
+            "qos_algorithm_type": "", "qos_algorithm_params": {}}))
+
+    def vif(self, vm, network):
+        """A new VIF 0 of vm on network."""
+        return ok(self.p.VIF.create(self.s, {
+            "device": "0", "network": network, "VM": vm, "MAC": "", "MTU": "1500",
+            "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}}))
+
+    def vm_with_disks(self, name, sizes, mark, network=None, cd=False):
+        """A halted VM from the demo template with a disk per size, disk i starting with
+        mark(i), a VIF on network (when given) and an empty CD drive (when cd): the VM
+        and its VDIs."""
+        vm = self.template_vm(name)
+        vdis = []
+        for i, size in enumerate(sizes):
+            d = self.vdi(size, name="%s disk %d" % (name, i))
+            with open(self.path(d), "r+b") as f:
+                f.write(mark(i))
+            self.vbd(vm, d, str(i))
+            vdis.append(d)
+        if network is not None:
+            self.vif(vm, network)
+        if cd:
+            self.vbd(vm, "OpaqueRef:NULL", "3", "CD", True)
+        return vm, vdis
+
     def template_vm(self, name):
         """A new halted VM (not a template) cloned from the demo template."""
         tpl = ok(self.p.VM.get_by_name_label(self.s, DEMO_TEMPLATE))[0]
