@@ -73,6 +73,35 @@ def prepare():
     return True
 
 
+def require_client(test):
+    """Fails test unless the client can run (prepare() once per process)."""
+    global _prepared
+    if _prepared is None:
+        _prepared = prepare()
+    if _prepared is not True:
+        test.fail(_prepared)    # never skip: a missing client is a failure to fix
+
+
+def run_node(test, server, args, timeout, log_lines=15):
+    """Runs node with args (a script of XO_DIR and its arguments) with root's password in
+    XAPI_PASSWORD; returns its output, or fails test with it and server's log's tail."""
+    env = dict(os.environ, XAPI_PASSWORD=PASSWORD, NODE_ENV="test")
+    cmd = ["node"] + list(args)
+    script = os.path.basename(args[0])
+    try:
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        text = lambda b: b.decode(errors="replace") if isinstance(b, bytes) else b or ""
+        test.fail("%s did not finish in %d s\n--- stdout\n%s\n--- stderr\n%s"
+                  % (script, timeout, text(e.stdout), text(e.stderr)))
+    if r.returncode != 0:
+        with open(os.path.join(server.dir, "log")) as f:
+            log = "".join(f.readlines()[-log_lines:])
+        test.fail("%s exited %d\n--- stdout\n%s--- stderr\n%s--- xapi-lite log (tail)\n%s"
+                  % (" ".join(cmd[:3]), r.returncode, r.stdout, r.stderr, log))
+    return r.stdout
+
+
 def setUpModule():
     global SERVER
     SERVER = Server()
@@ -84,29 +113,13 @@ def tearDownModule():
 
 class XenOrchestraClient(unittest.TestCase):
     def setUp(self):
-        global _prepared
-        if _prepared is None:
-            _prepared = prepare()
-        if _prepared is not True:
-            self.fail(_prepared)    # never skip: a missing client is a failure to fix
+        require_client(self)
 
     def run_client(self, transport):
-        env = dict(os.environ, XAPI_PASSWORD=PASSWORD, NODE_ENV="test")
-        cmd = ["node", SCRIPT, "--transport=" + transport, SERVER.url, "root"]
-        try:
-            r = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                               timeout=NODE_TIMEOUT)
-        except subprocess.TimeoutExpired as e:
-            text = lambda b: b.decode(errors="replace") if isinstance(b, bytes) else b or ""
-            self.fail("watch.mjs did not finish in %d s\n--- stdout\n%s\n--- stderr\n%s"
-                      % (NODE_TIMEOUT, text(e.stdout), text(e.stderr)))
-        if r.returncode != 0:
-            with open(os.path.join(SERVER.dir, "log")) as f:
-                log = "".join(f.readlines()[-15:])
-            self.fail("%s exited %d\n--- stdout\n%s--- stderr\n%s--- xapi-lite log (tail)\n%s"
-                      % (" ".join(cmd[:3]), r.returncode, r.stdout, r.stderr, log))
-        self.assertIn("PASS xen-api client (transport %s)" % transport, r.stdout)
-        return r.stdout
+        out = run_node(self, SERVER, [SCRIPT, "--transport=" + transport, SERVER.url, "root"],
+                       NODE_TIMEOUT)
+        self.assertIn("PASS xen-api client (transport %s)" % transport, out)
+        return out
 
     def test_xen_api_client_as_xo_server_uses_it(self):
         """Default transport: JSON-RPC on /jsonrpc, as xo-server talks to XAPI."""

@@ -4,12 +4,15 @@ as a CD and an empty virtio disk; the installer writes the disk and powers off. 
 disk alone boots into a host that serves HTTPS with the answerfile's password and name."""
 import functools
 import hashlib
-import json
+import http.client
 import http.server
+import json
 import os
+import re
 import shutil
 import subprocess
 import ssl
+import tarfile
 import tempfile
 import threading
 import time
@@ -180,7 +183,9 @@ class UnattendedInstall(unittest.TestCase):
     def test_bios_install_static_network_and_hooks(self):
         """BIOS: the answerfile over HTTP gives a guest disk, a static address, DNS, NTP, a
         time zone, a keymap and two hooks; the installed disk boots into a host that
-        applies them."""
+        applies them. There a running guest's snapshot is exported over HTTPS and the
+        guest destroyed; on the disk's second boot the export is imported, and the VM it
+        makes starts with the guest's disk."""
         self.guest_disk = os.path.join(self.work, "guest.img")
         with open(self.guest_disk, "wb") as f:
             f.truncate(4 * 1024 ** 3)
@@ -231,6 +236,17 @@ class UnattendedInstall(unittest.TestCase):
                 self.assertEqual(status, 0, "%s: %s" % (command, out))
                 self.assertRegex(out, expected, command)
             GuestSnapshots(self, api, s, port, host, sr).run()
+            moved = GuestExport(self, os.path.join(self.work, "guest.xva"))
+            moved.export(api, s, port, host, sr)
+            self.power_off(api, s, host)
+        finally:
+            host.close()
+        # The installed disk boots a second time: the exported guest comes back to it.
+        host, port = self.boot_installed("bios", "installed-bios-again")
+        try:
+            api, s = self.assert_hostname(port, "rack7-node4")
+            sr = api.SR.get_by_name_label(s, "Local storage")["Value"][0]
+            moved.import_back(api, s, port, host, sr)
         finally:
             host.close()
 
@@ -280,6 +296,15 @@ class UnattendedInstall(unittest.TestCase):
                            (api.host.reboot, (h,))):
             r = call(s, *args)
             self.assertEqual(r["Status"], "Success", r)
+
+    def power_off(self, api, s, host):
+        """Shuts the host down as a client does (host.disable, host.shutdown), so that
+        what its SR and database hold is on the disk when QEMU exits."""
+        h = api.host.get_all(s)["Value"][0]
+        for call in (api.host.disable, api.host.shutdown):
+            r = call(s, h)
+            self.assertEqual(r["Status"], "Success", r)
+        self.assertEqual(host.wait_exit(BOOT_TIMEOUT), 0, "the host powered off")
 
     def assert_hostname(self, port, hostname, password=None):
         """The answerfile's password (or password) logs in over HTTPS; the host has its
@@ -371,14 +396,16 @@ class GuestSnapshots:
     def sr_used_kib(self):
         return int(self.dom0("sync; df -k /var/lib/atoll/sr | tail -n 1").split()[2])
 
-    def run(self):
-        t, s = self.t, self.s
-        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
-        vm, _ = self.call("VM.clone", tpl, "snapshots on xfs")
+    def running_guest(self, name, disk_bytes, data_mib, mark):
+        """A new VM running the demo guest with a disk of disk_bytes on the SR holding
+        data_mib MiB of random data after its first MiB, and mark in its first sector; it
+        and its shell."""
+        tpl = ok(self.api.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
+        vm, _ = self.call("VM.clone", tpl, name)
         self.call("VM.set_is_a_template", vm, False)
         self.call("VM.set_PV_args", vm, "console=hvc0 quiet atoll.stay")
         vdi, _ = self.call("VDI.create", {
-            "name_label": "guest disk", "SR": self.sr, "virtual_size": str(self.DISK_BYTES),
+            "name_label": name + " disk", "SR": self.sr, "virtual_size": str(disk_bytes),
             "type": "user", "sharable": False, "read_only": False, "other_config": {}})
         self.call("VBD.create", {
             "VM": vm, "VDI": vdi, "userdevice": "0", "bootable": False, "mode": "RW",
@@ -388,9 +415,15 @@ class GuestSnapshots:
         g = self.shell(vm)
         # Through blkback on a loop device in dom0: the guest writes and reads its disk.
         self.guest(g, "dd if=/dev/urandom of=/dev/xvda bs=1048576 seek=1 count=%d "
-                   "conv=fsync 2>/dev/null" % self.DATA_MIB)
-        self.write_mark(g, "ATOLL-MARK-1")
-        t.assertEqual(self.read_mark(g), "ATOLL-MARK-1")
+                   "conv=fsync 2>/dev/null" % data_mib)
+        self.write_mark(g, mark)
+        self.t.assertEqual(self.read_mark(g), mark)
+        return vm, g
+
+    def run(self):
+        t, s = self.t, self.s
+        vm, g = self.running_guest("snapshots on xfs", self.DISK_BYTES, self.DATA_MIB,
+                                   "ATOLL-MARK-1")
 
         # VM.snapshot of the running guest: the snapshot's disk is a reflink copy.
         used = self.sr_used_kib()
@@ -443,6 +476,173 @@ class GuestSnapshots:
         t.assertEqual(self.read_mark(g), "ATOLL-MARK-1", "the disk as it was")
         g.close()
         self.call("VM.hard_shutdown", vm)
+
+
+def https(port, timeout):
+    """An HTTPS connection to the host's port 443 forwarded to port on loopback (its
+    certificate is its own, self-signed)."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=ctx)
+
+
+class GuestExport:
+    """A running PV guest's snapshot leaves the installed host as an XVA (GET /export/
+    over HTTPS, as XO and xe download it) into a file here; the VM and the snapshot are
+    destroyed, and on the installed disk's next boot the file goes back (PUT /import/ with
+    a task, as xe vm-import does): the imported VM starts and its disk holds the marker
+    and the data written before the snapshot."""
+    DISK_BYTES = 64 * 1024 ** 2
+    DATA_MIB = 8
+    TRANSFER_TIMEOUT = 900      # seconds for a whole export or import under TCG
+    IO_TIMEOUT = 120            # seconds without a byte moving
+    TASK_TIMEOUT = 300          # seconds for the import's task to end once the body is in
+    CHUNK = 1024 * 1024
+
+    def __init__(self, test, xva):
+        self.t, self.xva = test, xva
+        self.mark = "ATOLL-XVA-%s" % os.urandom(4).hex()
+        self.sum = None         # the md5 of the disk's data, read in the guest
+        self.uuids = []         # the exported VM's and its snapshot's, destroyed since
+
+    def helper(self, api, s, port, host, sr):
+        """GuestSnapshots' calls, guest shell and dom0 commands on this boot's host."""
+        return GuestSnapshots(self.t, api, s, port, host, sr)
+
+    def log_tail(self, h):
+        status, out = h.host.run("tail -n 30 /var/log/xapi-lite.log")
+        return out if status == 0 else "(no xapi-lite log: %s)" % out
+
+    def data_sum(self, h, shell):
+        """The md5 of the disk's first MiBs, as the guest reads them."""
+        return h.guest(shell, "dd if=/dev/xvda bs=1048576 count=%d 2>/dev/null | md5sum"
+                       % (self.DATA_MIB + 1)).split()[0]
+
+    def export(self, api, s, port, host, sr):
+        t, h = self.t, self.helper(api, s, port, host, sr)
+        vm, g = h.running_guest("exported guest", self.DISK_BYTES, self.DATA_MIB, self.mark)
+        self.sum = self.data_sum(h, g)
+        snap, _ = h.call("VM.snapshot", vm, "exported snapshot")
+        # Changed after the snapshot: the export has the disk as it was at the snapshot.
+        h.write_mark(g, "ATOLL-AFTER-THE-SNAPSHOT")
+        g.close()
+
+        started = time.monotonic()
+        c = https(port, self.IO_TIMEOUT)
+        try:
+            c.request("GET", "/export/?ref=%s&session_id=%s" % (snap, s))
+            r = c.getresponse()
+            if r.status != 200:
+                t.fail("GET /export/ of the snapshot: %d %s %r\n%r\n--- xapi-lite log\n%s"
+                       % (r.status, r.reason, r.getheaders(), r.read(2000),
+                          self.log_tail(h)))
+            t.assertEqual(r.getheader("Content-Type"), "application/octet-stream")
+            size = 0
+            with open(self.xva, "wb") as f:
+                while True:
+                    chunk = r.read(self.CHUNK)
+                    if not chunk:
+                        break
+                    f.write(chunk)
+                    size += len(chunk)
+                    t.assertLess(time.monotonic() - started, self.TRANSFER_TIMEOUT,
+                                 "the export took too long (%d bytes so far)" % size)
+        finally:
+            c.close()
+        took = time.monotonic() - started
+        print("GET /export/ of a running guest's snapshot over HTTPS: %d bytes in %.1f s "
+              "(%.1f MB/s)" % (size, took, size / took / 1e6))
+        # A whole archive: ova.xml first, every member's data there to its end.
+        try:
+            with tarfile.open(self.xva, mode="r|") as tar:
+                names = [m.name for m in tar]
+        except tarfile.TarError as e:
+            t.fail("the export (%d bytes) is not a whole tar archive: %s\n--- xapi-lite "
+                   "log\n%s" % (size, e, self.log_tail(h)))
+        t.assertEqual(names[0], "ova.xml", names[:5])
+        t.assertGreater(len(names), self.DATA_MIB, "the disk's data chunks: %r" % names[:20])
+
+        # Nothing of the guest is left on the host: the file here is its only copy.
+        self.uuids = [ok(api.VM.get_uuid(s, v)) for v in (vm, snap)]
+        vdis = [ok(api.VBD.get_VDI(s, b)) for v in (vm, snap)
+                for b in ok(api.VM.get_VBDs(s, v)) if ok(api.VBD.get_type(s, b)) == "Disk"]
+        h.call("VM.hard_shutdown", vm)
+        h.call("VM.destroy", snap)
+        h.call("VM.destroy", vm)
+        for d in vdis:
+            r = api.VDI.destroy(s, d)
+            t.assertTrue(r["Status"] == "Success" or r["ErrorDescription"][0] == "HANDLE_INVALID", r)
+        left = [ok(api.VM.get_name_label(s, v)) for v in ok(api.VM.get_all(s))]
+        t.assertNotIn("exported guest", left)
+
+    def import_back(self, api, s, port, host, sr):
+        t, h = self.t, self.helper(api, s, port, host, sr)
+        host.login(PASSWORD)
+        for uuid in self.uuids:
+            r = api.VM.get_by_uuid(s, uuid)
+            t.assertEqual(r["Status"], "Failure", "the destroyed VM %s is gone: %r" % (uuid, r))
+        task, _ = h.call("task.create", "import the guest", "")
+        size = os.path.getsize(self.xva)
+        started = time.monotonic()
+        c = https(port, self.IO_TIMEOUT)
+        sent_error = None
+        try:
+            c.putrequest("PUT", "/import/?session_id=%s&sr_id=%s&task_id=%s" % (s, sr, task))
+            c.putheader("Content-Length", str(size))
+            c.endheaders()
+            try:
+                with open(self.xva, "rb") as f:
+                    while True:
+                        chunk = f.read(self.CHUNK)
+                        if not chunk:
+                            break
+                        c.send(chunk)
+                        t.assertLess(time.monotonic() - started, self.TRANSFER_TIMEOUT,
+                                     "the import took too long")
+            except OSError as e:
+                sent_error = e      # the answer says why
+            r = c.getresponse()
+            body = r.read()
+        finally:
+            c.close()
+        took = time.monotonic() - started
+        if r.status != 200 or sent_error is not None:
+            t.fail("PUT /import/ (%d bytes): %d %s %r %r; sending: %s\n--- xapi-lite log\n%s"
+                   % (size, r.status, r.reason, r.getheaders(), body[:2000], sent_error,
+                      self.log_tail(h)))
+        t.assertEqual(r.getheader("task-id"), task, r.getheaders())
+        deadline = time.monotonic() + self.TASK_TIMEOUT
+        while ok(api.task.get_status(s, task)) == "pending":
+            if time.monotonic() > deadline:
+                t.fail("the import's task is still pending %d s after its body: %r\n"
+                       "--- xapi-lite log\n%s" % (self.TASK_TIMEOUT,
+                                                   ok(api.task.get_record(s, task)),
+                                                   self.log_tail(h)))
+            time.sleep(0.5)
+        record = ok(api.task.get_record(s, task))
+        if record["status"] != "success":
+            t.fail("the import's task: %r\n--- xapi-lite log\n%s" % (record, self.log_tail(h)))
+        print("PUT /import/ of it over HTTPS on the next boot: %.1f s (%.1f MB/s)"
+              % (took, size / took / 1e6))
+        refs = re.findall(r"OpaqueRef:[0-9a-f-]{36}", record["result"])
+        t.assertEqual(len(refs), 1, "the task's result names the VM: %r" % record["result"])
+        h.call("task.destroy", task)
+        vm = refs[0]
+        r = ok(api.VM.get_record(s, vm))
+        t.assertEqual((r["name_label"], r["power_state"], r["is_a_snapshot"]),
+                      ("exported snapshot", "Halted", False), "the imported VM")
+        t.assertNotIn(r["uuid"], self.uuids)
+        # A snapshot is a template; so is what its export brings back.
+        if r["is_a_template"]:
+            h.call("VM.set_is_a_template", vm, False)
+        h.call("VM.start", vm, False, False)
+        t.assertEqual(h.power_state(vm), "Running")
+        g = h.shell(vm)
+        t.assertEqual(h.read_mark(g), self.mark, "the imported disk holds the marker")
+        t.assertEqual(self.data_sum(h, g), self.sum, "and the data, as at the snapshot")
+        g.close()
+        h.call("VM.hard_shutdown", vm)
 
 
 class HostInstalledBeforeXfs(unittest.TestCase):
