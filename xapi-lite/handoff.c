@@ -7,6 +7,7 @@
  * XAPI closes it after the import's records exist.
  */
 #define _GNU_SOURCE	/* memfd_create */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +26,7 @@
 #include "log.h"
 #include "loop.h"
 #include "rpc_impl.h"
+#include "storage.h"
 #include "xapi_limits.h"
 
 #define LINE_MAX_BYTES	1024	/* a worker's line; a longer one is cut */
@@ -450,4 +452,61 @@ fail:
 	}
 	errno = e;
 	return -1;
+}
+
+/* Removes dir/name, a file or a directory of files (an import's work directory). */
+static void
+remove_entry(const char *dir, const char *name)
+{
+	char		 path[1024], inner[1280];
+	DIR		*d;
+	struct dirent	*e;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+		return;
+	if (unlink(path) == 0 || errno != EISDIR)
+		return;
+	if ((d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (e->d_name[0] != '.' || (strcmp(e->d_name, ".") != 0 &&
+			    strcmp(e->d_name, "..") != 0)) {
+				snprintf(inner, sizeof(inner), "%s/%s", path, e->d_name);
+				unlink(inner);
+			}
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+/* Removes the entries of dir whose names start with one of prefixes[]. */
+static void
+sweep_dir(const char *dir, const char *const prefixes[])
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 i;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		for (i = 0; prefixes[i] != NULL; i++)
+			if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])) == 0) {
+				remove_entry(dir, e->d_name);
+				break;
+			}
+	closedir(d);
+}
+
+void
+handoff_sweep(struct xapi *x)
+{
+	/* The names xva_import.c, vhd_transfer.c and xva_export.c give what they make: a
+	   dot keeps the SR's ones from ever being a VDI's location. */
+	static const char *const in_sr[] = { ".xva-import.", ".import-", NULL };
+	static const char *const in_state[] = { "xva-export-", NULL };
+	size_t		 i;
+
+	for (i = 0; i < x->db.n[C_SR]; i++)
+		sweep_dir(sr_dir(x, x->db.objs[C_SR][i]), in_sr);
+	sweep_dir(x->statedir, in_state);
 }

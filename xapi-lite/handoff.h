@@ -73,6 +73,9 @@ int	handoff_start(struct xapi *x, struct handoff_spec *h, int sock, const void *
 /* Each turn: reaps the workers that have exited and finishes their transfers; kills
    those whose task was cancelled. */
 void	handoff_tick(struct xapi *x);
+/* At start: removes what transfers cut short by a crash left behind (import work
+   directories and temporary files in the SRs, export temporaries in the state). */
+void	handoff_sweep(struct xapi *x);
 /* At exit: stops every worker and finishes its transfer (done cleans up). */
 void	handoff_stop_all(struct xapi *x);
 

@@ -354,6 +354,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	storage_probe_reflink(&x);
+	handoff_sweep(&x);
 	x.journal = &j;
 	raise_fd_limit();
 	if ((x.loop = loop_new(XAPI_MAX_FDS)) == NULL ||

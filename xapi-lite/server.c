@@ -550,11 +550,6 @@ handoff_kind(const struct http_request *req)
 	return HANDOFF_NONE;
 }
 
-/* Until every handler has landed on main: a missing one is a 404. */
-#pragma weak xva_export_begin
-#pragma weak xva_import_begin
-#pragma weak vhd_transfer_begin
-
 /* GET /export, PUT /import and the VHD disk streams: a worker process takes the
    connection's socket (handoff.c), and the connection leaves the loop. */
 static void
@@ -599,12 +594,6 @@ begin_handoff(struct server *s, struct conn *c, const struct http_request *req, 
 		return;
 	}
 	memset(&h, 0, sizeof(h));
-	if ((kind == HANDOFF_EXPORT && xva_export_begin == NULL) ||
-	    (kind == HANDOFF_IMPORT && xva_import_begin == NULL) ||
-	    (kind >= HANDOFF_VHD_EXPORT && vhd_transfer_begin == NULL)) {
-		respond(c, 404, "text/plain", "not found\n", 10, 0);
-		return;
-	}
 	if (kind == HANDOFF_EXPORT)
 		status = xva_export_begin(s->x, req, &h, msg, sizeof(msg));
 	else if (kind == HANDOFF_IMPORT)

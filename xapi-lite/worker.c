@@ -162,7 +162,6 @@ static const struct {
 	const char	*kind;
 	int		(*run)(int, char **);
 } workers[] = {
-	{ "", NULL },
 	{ "export-xva", xva_export_worker },
 	{ "import-xva", xva_import_worker },
 	{ "export-vhd", vhd_export_worker },
@@ -174,7 +173,7 @@ worker_main(int argc, char **argv)
 {
 	size_t	i;
 
-	for (i = 0; argc >= 1 && argv[0][0] != '\0' && i < sizeof(workers) / sizeof(workers[0]); i++)
+	for (i = 0; argc >= 1 && i < sizeof(workers) / sizeof(workers[0]); i++)
 		if (strcmp(argv[0], workers[i].kind) == 0)
 			return workers[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "xapi-lite: --worker %s: no such worker\n", argc >= 1 ? argv[0] : "");
