@@ -9,8 +9,9 @@ import os
 import socket
 import time
 import unittest
+import xmlrpc.client
 
-from xapi_server import MIB, ApiTest, ok
+from xapi_server import MIB, PASSWORD, ApiTest, Server, ok
 
 MAX_TRANSFERS = 8       # XAPI_MAX_TRANSFERS (xapi_limits.h)
 PER_CLIENT = 4          # XAPI_MAX_TRANSFERS_PER_CLIENT
@@ -156,6 +157,41 @@ class Transfers(TransferTest):
         self.assertEqual(ok(self.p.task.get_status(self.s, task)), "cancelled")
         after = self.counts()
         self.assertEqual((after["VM"], after["VDI"]), (before["VM"], before["VDI"]))
+
+
+class CrashLeftovers(unittest.TestCase):
+    """What transfers cut short by a crash left (an import's work directory and a VHD
+    import's temporary file in the SR, an export's ova.xml in the state) is gone after
+    the next start; the VDIs' files stay."""
+
+    def test_a_restart_sweeps_them(self):
+        server = Server()
+        try:
+            p = xmlrpc.client.ServerProxy(server.url)
+            s = ok(p.session.login_with_password("root", PASSWORD, "1.0", "sweep"))
+            sr = [r for r in ok(p.SR.get_all(s)) if ok(p.SR.get_type(s, r)) == "file"][0]
+            vdi = ok(p.VDI.create(s, {
+                "name_label": "kept", "SR": sr, "virtual_size": str(MIB), "type": "user",
+                "sharable": False, "read_only": False, "other_config": {}}))
+            sr_dir = os.path.join(server.state, "sr")
+            kept = os.path.join(sr_dir, ok(p.VDI.get_location(s, vdi)))
+            server.kill()
+            os.makedirs(os.path.join(sr_dir, ".xva-import.abc123"))
+            with open(os.path.join(sr_dir, ".xva-import.abc123", "0"), "wb") as f:
+                f.write(b"half an import")
+            leftovers = [os.path.join(sr_dir, ".xva-import.abc123"),
+                         os.path.join(sr_dir, ".import-0f0f"),
+                         os.path.join(server.state, "xva-export-AbC123")]
+            for path in leftovers[1:]:
+                with open(path, "wb") as f:
+                    f.write(b"x")
+            server = Server(workdir=server.dir)
+            for path in leftovers:
+                self.assertFalse(os.path.exists(path), path)
+            self.assertTrue(os.path.exists(kept), "a VDI's file stays")
+        finally:
+            server.stop()
+            server.remove()
 
 
 class StalledClient(TransferTest):
