@@ -12,6 +12,7 @@ HEADER_LIBS := xxhash.h
 $(B)/include/%.h: | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@cp /usr/include/$*.h $@
+.SECONDARY: $(addprefix $(B)/include/,$(HEADER_LIBS))
 
 $(B)/obj/%.o: %.c | $(B)/host-packages.stamp $(addprefix $(B)/include/,$(HEADER_LIBS))
 	@mkdir -p $(@D)
