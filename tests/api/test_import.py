@@ -14,7 +14,6 @@ import unittest
 import xmlrpc.client
 
 from xapi_server import BIN, MIB, PASSWORD, ApiTest, Server, ok
-import test_xo
 import xva_build
 from xva_build import CHUNK, Disk, Xva
 
@@ -518,30 +517,6 @@ class ImportTest(ApiTest):
                                      file_sha256(self.path(old[dev][2])), dev)
                 vif = ok(self.p.VIF.get_record(self.s, b["VIFs"][0]))
                 self.assertEqual(vif["network"], net)
-
-    def test_xen_orchestras_own_client(self):
-        # xen-api's putResource, as xo-server imports: the empty probe, the 1 PiB length,
-        # the connection cut once the stream is sent, the task watched through events.
-        why = test_xo.prepare()
-        if why is not True:
-            self.fail(why)
-        x = Xva()
-        d = Disk(3 * MIB, {0: os.urandom(CHUNK), 2: os.urandom(CHUNK)})
-        x.disk(x.vm("through xo"), d, "0")
-        path = os.path.join(self.server.dir, "xo.xva")
-        with open(path, "wb") as f:
-            f.write(x.tar())
-        before = set(ok(self.p.VM.get_all(self.s)))
-        r = subprocess.run(["node", os.path.join(test_xo.XO_DIR, "import.mjs"),
-                            self.server.url, "root", path, self.sr],
-                           env=dict(os.environ, XAPI_PASSWORD=PASSWORD, NODE_ENV="test"),
-                           capture_output=True, text=True, timeout=test_xo.NODE_TIMEOUT)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        ref = r.stdout.split()[1]
-        self.assertIn("PASS %s through xo" % ref, r.stdout)
-        self.assertEqual(set(ok(self.p.VM.get_all(self.s))) - before, {ref},
-                         "one VM, and nothing made by the probe")
-        self.assertEqual(file_sha256(self.path(self.vm_disks(ref)["0"][2])), d.image_sha256())
 
     def test_bad_requests(self):
         for query, status in (("session_id=OpaqueRef:nope", 401), ("", 401),
