@@ -47,6 +47,7 @@ struct handoff {
 	char		 task[REF_LEN + 1];
 	char		 client[CLIENT_ADDR_LEN];	/* whose transfer (conn's client) */
 	int		 killed;	/* its task was cancelled: it was told to stop */
+	int		 own_task;	/* made here (the client gave none): goes at the end */
 	void		(*done)(struct xapi *, const char *, int, const char *const *, size_t,
 			    struct rpc_reply *);
 	char		 ctx[HANDOFF_CTX_LEN];
@@ -221,8 +222,11 @@ finish(struct xapi *x, struct handoff *h)
 			    "the transfer failed (exit status %d)%s%s", h->status,
 			    h->said != NULL ? ": " : "", h->said != NULL ? h->said : ""));
 	}
-	/* A cancelled task says so already (task.cancel). */
-	if (t != NULL && !cancelled)
+	/* A cancelled task says so already (task.cancel). One made for a request without a
+	   task_id ends with the request, as XAPI's does (XO's probe leaves nothing). */
+	if (t != NULL && h->own_task)
+		db_destroy(&x->db, t);
+	else if (t != NULL && !cancelled)
 		task_complete(x, h->task, &r);
 	close(h->sock);
 	free(h->error);
@@ -362,6 +366,7 @@ handoff_start(struct xapi *x, struct handoff_spec *spec, int sock, const void *p
 			return -1;
 		}
 		task = t->ref;
+		h->own_task = 1;
 	}
 	snprintf(h->task, sizeof(h->task), "%s", task);
 	snprintf(h->client, sizeof(h->client), "%s", client);
