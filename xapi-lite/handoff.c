@@ -72,12 +72,35 @@ handoff_arg(struct handoff_spec *h, const char *fmt, ...)
 	return 0;
 }
 
+int
+handoff_refuse(char *msg, size_t len, int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
 void
 handoff_spec_free(struct handoff_spec *h)
 {
 	while (h->argc > 0)
 		free(h->argv[--h->argc]);
 	h->argv[0] = NULL;
+}
+
+struct obj *
+handoff_session(struct xapi *x, const struct http_request *req)
+{
+	char		 ref[80];
+	struct obj	*s;
+
+	if (http_request_param(req, "session_id", ref, sizeof(ref)) != 1 ||
+	    (s = db_find(&x->db, ref, strlen(ref))) == NULL || s->cls != C_session)
+		return NULL;
+	return s;
 }
 
 struct obj *

@@ -40,6 +40,10 @@ struct handoff_spec {
    memory. */
 int	handoff_arg(struct handoff_spec *h, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* A begin's refusal: fills msg (len bytes) from the printf-formatted fmt, which ends
+   with a newline, and returns status. */
+int	handoff_refuse(char *msg, size_t len, int status, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
 /* Frees h's argv. */
 void	handoff_spec_free(struct handoff_spec *h);
 
@@ -54,6 +58,9 @@ int	xva_import_begin(struct xapi *x, const struct http_request *req,
 int	vhd_transfer_begin(struct xapi *x, const struct http_request *req, int upload,
 	    struct handoff_spec *h, char *msg, size_t msglen);	/* vhd_transfer.c */
 
+/* The session of session_id (the query, else the cookie), or NULL when there is none
+   valid: the transfer is refused with 401. */
+struct obj *handoff_session(struct xapi *x, const struct http_request *req);
 /* A parameter that names an object of class cls by ref or uuid: the first of names[]
    present in the query (or cookie). Returns the object, NULL with *status 400 (absent or
    bad) or 404 (no such object) and msg filled. */

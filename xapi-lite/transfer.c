@@ -13,54 +13,51 @@
 #include <sys/sendfile.h>
 #include <unistd.h>
 
+#include "handoff.h"
 #include "http.h"
 #include "rpc_impl.h"
 #include "storage.h"
 #include "transfer.h"
 
-static int
-refuse(char *msg, size_t len, int status, const char *why, const char *what)
-{
-	snprintf(msg, len, "%s%s%s\n", why, what ? " " : "", what ? what : "");
-	return status;
-}
-
 int
 transfer_begin(struct xapi *x, const struct http_request *req, int upload,
     struct transfer *t, char *msg, size_t msglen)
 {
-	char		 sess[80], vdiname[80], format[16] = "raw", task[80] = "", path[512];
-	struct obj	*s, *vdi, *tk = NULL;
+	char		 vdiname[80], format[16] = "raw", task[80] = "", path[512];
+	struct obj	*vdi, *tk = NULL;
 	long long	 size;
 
 	t->fd = -1;
-	if (http_request_param(req, "session_id", sess, sizeof(sess)) != 1 ||
-	    (s = db_find(&x->db, sess, strlen(sess))) == NULL || s->cls != C_session)
-		return refuse(msg, msglen, 401, "no valid session_id", NULL);
+	if (handoff_session(x, req) == NULL)
+		return handoff_refuse(msg, msglen, 401, "no valid session_id\n");
 	if (http_request_param(req, "vdi", vdiname, sizeof(vdiname)) != 1)
-		return refuse(msg, msglen, 400, "the vdi parameter is missing", NULL);
+		return handoff_refuse(msg, msglen, 400, "the vdi parameter is missing\n");
 	if ((vdi = db_find(&x->db, vdiname, strlen(vdiname))) == NULL)
 		vdi = db_find_uuid(&x->db, C_VDI, vdiname, strlen(vdiname));
 	if (vdi == NULL || vdi->cls != C_VDI)
-		return refuse(msg, msglen, 404, "no such VDI:", vdiname);
+		return handoff_refuse(msg, msglen, 404, "no such VDI: %s\n", vdiname);
 	if (http_request_param(req, "format", format, sizeof(format)) == -1 ||
 	    strcmp(format, "raw") != 0)
-		return refuse(msg, msglen, 400, "the format must be raw or vhd, not", format);
+		return handoff_refuse(msg, msglen, 400,
+		    "the format must be raw or vhd, not %s\n", format);
 	if (http_request_param(req, "task_id", task, sizeof(task)) == 1 &&
 	    ((tk = db_find(&x->db, task, strlen(task))) == NULL || tk->cls != C_task))
-		return refuse(msg, msglen, 404, "no such task:", task);
+		return handoff_refuse(msg, msglen, 404, "no such task: %s\n", task);
 	size = db_get(&x->db, vdi, F_VDI_virtual_size)->u.i;
 	if (upload && req->content_length < 0)
-		return refuse(msg, msglen, 411, "the upload needs a Content-Length", NULL);
+		return handoff_refuse(msg, msglen, 411,
+		    "the upload needs a Content-Length\n");
 	if (upload && req->content_length > size) {
 		snprintf(msg, msglen, "the upload (%lld bytes) is larger than the VDI (%lld bytes)\n",
 		    req->content_length, size);
 		return 413;
 	}
 	if (vdi_path(x, vdi, path, sizeof(path)) == -1)
-		return refuse(msg, msglen, 500, "the VDI has no file:", vdi->ref);
+		return handoff_refuse(msg, msglen, 500,
+		    "the VDI has no file: %s\n", vdi->ref);
 	if ((t->fd = open(path, (upload ? O_WRONLY : O_RDONLY) | O_CLOEXEC)) == -1)
-		return refuse(msg, msglen, 500, "cannot open the VDI's file:", strerror(errno));
+		return handoff_refuse(msg, msglen, 500,
+		    "cannot open the VDI's file: %s\n", strerror(errno));
 	t->upload = upload;
 	t->off = 0;
 	t->end = upload ? req->content_length : size;

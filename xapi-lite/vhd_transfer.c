@@ -20,13 +20,6 @@
 #define MAX_UPLOAD	(1LL << 50)
 #define TEMP_PREFIX	"/.import-"	/* a dot: never a VDI's location */
 
-static int
-refuse(char *msg, size_t len, int status, const char *why, const char *what)
-{
-	snprintf(msg, len, "%s%s%s\n", why, what ? " " : "", what ? what : "");
-	return status;
-}
-
 /* The running (or paused) VM with vdi attached, or NULL. A suspended VM's disks are
    offline (XAPI's sharing check skips them too). */
 static struct obj *
@@ -91,16 +84,18 @@ begin_export(struct xapi *x, const struct http_request *req, struct obj *vdi,
 	    (base = handoff_object(x, req, base_names, C_VDI, &status, msg, msglen)) == NULL)
 		return status;
 	if (base != NULL && db_get(&x->db, base, F_VDI_virtual_size)->u.i != size)
-		return refuse(msg, msglen, 400, "the base VDI's size differs from the VDI's:",
+		return handoff_refuse(msg, msglen, 400,
+		    "the base VDI's size differs from the VDI's: %s\n",
 		    base->ref);
 	if (base != NULL && vdi_path(x, base, bpath, sizeof(bpath)) == -1)
-		return refuse(msg, msglen, 500, "the base VDI has no file:", base->ref);
+		return handoff_refuse(msg, msglen, 500,
+		    "the base VDI has no file: %s\n", base->ref);
 	if (handoff_arg(h, "export-vhd") == -1 || handoff_arg(h, "%s", path) == -1 ||
 	    handoff_arg(h, "%lld", size) == -1 || handoff_arg(h, "%s", vdi->ref) == -1 ||
 	    handoff_arg(h, "%s", db_str(&x->db, vdi, F_VDI_uuid)) == -1 ||
 	    (base != NULL && (handoff_arg(h, "%s", bpath) == -1 ||
 	    handoff_arg(h, "%s", db_str(&x->db, base, F_VDI_uuid)) == -1)))
-		return refuse(msg, msglen, 500, "out of memory", NULL);
+		return handoff_refuse(msg, msglen, 500, "out of memory\n");
 	h->worker_answers = 1;
 	snprintf(h->ctx, sizeof(h->ctx), "%s\t%s", vdi->ref, path);
 	snprintf(h->label, sizeof(h->label), "VDI.export_raw_vdi");
@@ -117,7 +112,8 @@ begin_import(struct xapi *x, const struct http_request *req, struct obj *vdi,
 	int		 n;
 
 	if (req->content_length < 0)
-		return refuse(msg, msglen, 411, "the upload needs a Content-Length", NULL);
+		return handoff_refuse(msg, msglen, 411,
+		    "the upload needs a Content-Length\n");
 	/* XO first sends an empty body and no task to look for a redirect, and takes only a
 	   success: XAPI answers 200 before it reads anything. Nothing is written. With a
 	   task, the worker fails it as vhd-tool would. */
@@ -127,24 +123,29 @@ begin_import(struct xapi *x, const struct http_request *req, struct obj *vdi,
 		return 200;
 	}
 	if (req->content_length > 0 && req->content_length < VHD_FOOTER_SIZE)
-		return refuse(msg, msglen, 400, "the upload is too short to be a VHD", NULL);
+		return handoff_refuse(msg, msglen, 400,
+		    "the upload is too short to be a VHD\n");
 	if (req->content_length > MAX_UPLOAD)
-		return refuse(msg, msglen, 413, "the upload is longer than any VHD", NULL);
+		return handoff_refuse(msg, msglen, 413,
+		    "the upload is longer than any VHD\n");
 	if (db_get(&x->db, vdi, F_VDI_read_only)->u.b)
-		return refuse(msg, msglen, 403, "VDI_READONLY: the VDI is read-only:", vdi->ref);
+		return handoff_refuse(msg, msglen, 403,
+		    "VDI_READONLY: the VDI is read-only: %s\n", vdi->ref);
 	if ((vm = attached_to(x, vdi)) != NULL)
-		return refuse(msg, msglen, 409, "VDI_IN_USE: the VDI is attached to a running VM:",
+		return handoff_refuse(msg, msglen, 409,
+		    "VDI_IN_USE: the VDI is attached to a running VM: %s\n",
 		    vm->ref);
 	db_uuid(&x->db, token);
 	n = snprintf(temp, sizeof(temp), "%.*s%s%s", (int)(slash - path), path, TEMP_PREFIX,
 	    token);
 	if (n < 0 || (size_t)n >= sizeof(temp))
-		return refuse(msg, msglen, 500, "the VDI's file has too long a path", NULL);
+		return handoff_refuse(msg, msglen, 500,
+		    "the VDI's file has too long a path\n");
 	if (handoff_arg(h, "import-vhd") == -1 || handoff_arg(h, "%s", path) == -1 ||
 	    handoff_arg(h, "%lld", (long long)db_get(&x->db, vdi, F_VDI_virtual_size)->u.i) == -1 ||
 	    handoff_arg(h, "%lld", req->content_length) == -1 ||
 	    handoff_arg(h, "%s", temp) == -1)
-		return refuse(msg, msglen, 500, "out of memory", NULL);
+		return handoff_refuse(msg, msglen, 500, "out of memory\n");
 	h->worker_answers = 0;
 	snprintf(h->ctx, sizeof(h->ctx), "%s\t%s\t%s", vdi->ref, path, temp);
 	snprintf(h->label, sizeof(h->label), "VDI.import");
@@ -157,20 +158,21 @@ vhd_transfer_begin(struct xapi *x, const struct http_request *req, int upload,
 {
 	static const char *const vdi_names[] = { "vdi", NULL };
 	/* Room for the ref, the file and the new file in ctx. */
-	char		 sess[80], format[16] = "", path[448];
-	struct obj	*s, *vdi;
+	char		 format[16] = "", path[448];
+	struct obj	*vdi;
 	int		 status;
 
-	if (http_request_param(req, "session_id", sess, sizeof(sess)) != 1 ||
-	    (s = db_find(&x->db, sess, strlen(sess))) == NULL || s->cls != C_session)
-		return refuse(msg, msglen, 401, "no valid session_id", NULL);
+	if (handoff_session(x, req) == NULL)
+		return handoff_refuse(msg, msglen, 401, "no valid session_id\n");
 	if (http_request_param(req, "format", format, sizeof(format)) != 1 ||
 	    strcmp(format, "vhd") != 0)
-		return refuse(msg, msglen, 400, "not the vhd format:", format);
+		return handoff_refuse(msg, msglen, 400,
+		    "not the vhd format: %s\n", format);
 	if ((vdi = handoff_object(x, req, vdi_names, C_VDI, &status, msg, msglen)) == NULL)
 		return status;
 	if (vdi_path(x, vdi, path, sizeof(path)) == -1 || strchr(path, '/') == NULL)
-		return refuse(msg, msglen, 500, "the VDI has no file:", vdi->ref);
+		return handoff_refuse(msg, msglen, 500,
+		    "the VDI has no file: %s\n", vdi->ref);
 	h->done = vhd_done;
 	return upload ? begin_import(x, req, vdi, path, h, msg, msglen) :
 	    begin_export(x, req, vdi, path, h, msg, msglen);

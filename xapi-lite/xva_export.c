@@ -57,13 +57,6 @@ struct disk {
 
 /* ---- begin and done, in xapi-lite ---- */
 
-static int
-refuse(char *msg, size_t len, int status, const char *fmt, const char *what)
-{
-	snprintf(msg, len, fmt, what);
-	return status;
-}
-
 /* A query (or cookie) parameter that takes one of values[] (NULL-terminated): its index
    into *choice, or dflt when absent. 0, or -1 when it is something else. */
 static int
@@ -119,7 +112,7 @@ pick_disks(struct xapi *x, struct obj *vm, const struct ova_table *t, int preser
 
 	if (vbds == NULL ||
 	    (refs = arena_alloc(&x->arena, (vbds->u.a.n + 1) * sizeof(*refs))) == NULL)
-		return refuse(msg, msglen, -1, "%s\n", "out of memory");
+		return handoff_refuse(msg, msglen, -1, "%s\n", "out of memory");
 	if (preserve && strcmp(db_str(&x->db, vm, F_VM_power_state), "Suspended") == 0)
 		refs[nrefs++] = db_str(&x->db, vm, F_VM_suspend_VDI);
 	for (i = 0; i < vbds->u.a.n; i++) {
@@ -146,10 +139,12 @@ pick_disks(struct xapi *x, struct obj *vm, const struct ova_table *t, int preser
 		if (dup)
 			continue;
 		if (n == XVA_MAX_DISKS)
-			return refuse(msg, msglen, -1, "the VM has more than %s disks to export\n",
+			return handoff_refuse(msg, msglen, -1,
+			    "the VM has more than %s disks to export\n",
 			    rpc_printf(x, "%d", XVA_MAX_DISKS));
 		if (vdi_path(x, vdi, disks[n].path, sizeof(disks[n].path)) == -1)
-			return refuse(msg, msglen, -1, "the VDI has no file: %s\n", vdi->ref);
+			return handoff_refuse(msg, msglen, -1,
+			    "the VDI has no file: %s\n", vdi->ref);
 		disks[n].id = id;
 		disks[n].size = db_get(&x->db, vdi, F_VDI_virtual_size)->u.i;
 		/* Insertion by id, compared as strings (Ref:10 before Ref:2), as XAPI. */
@@ -214,23 +209,24 @@ xva_export_begin(struct xapi *x, const struct http_request *req, struct handoff_
 	struct ova_table	 t = { NULL, 0 };
 	struct rpc_reply	 r;
 	struct buf		 b;
-	struct obj		*s, *vm, *tk;
-	char			 sess[80], task[80], uuid[37], why[256];
+	struct obj		*vm, *tk;
+	char			 task[80], uuid[37], why[256];
 	int			 status, comp, sum, preserve, n, i, fails;
 
 	memset(&c, 0, sizeof(c));
-	if (http_request_param(req, "session_id", sess, sizeof(sess)) != 1 ||
-	    (s = db_find(&x->db, sess, strlen(sess))) == NULL || s->cls != C_session)
-		return refuse(msg, msglen, 401, "%s\n", "no valid session_id");
+	if (handoff_session(x, req) == NULL)
+		return handoff_refuse(msg, msglen, 401, "%s\n", "no valid session_id");
 	if ((vm = handoff_object(x, req, vm_names, C_VM, &status, msg, msglen)) == NULL)
 		return status;
 	if (choose(req, "use_compression", compressions, 0, &comp) == -1)
-		return refuse(msg, msglen, 400, "%s\n",
+		return handoff_refuse(msg, msglen, 400, "%s\n",
 		    "use_compression must be true, gzip, zstd or false");
 	if (choose(req, "checksum", sums, 0, &sum) == -1)
-		return refuse(msg, msglen, 400, "%s\n", "checksum must be xxhash or sha1");
+		return handoff_refuse(msg, msglen, 400,
+		    "%s\n", "checksum must be xxhash or sha1");
 	if (choose(req, "preserve_power_state", bools, 0, &preserve) == -1)
-		return refuse(msg, msglen, 400, "%s\n", "preserve_power_state must be true or false");
+		return handoff_refuse(msg, msglen, 400,
+		    "%s\n", "preserve_power_state must be true or false");
 	memset(&r, 0, sizeof(r));
 	if (vm_check(x, vm, "export", &r) == -1)
 		return locked_out(x, req, &r, msg, msglen);
@@ -238,17 +234,18 @@ xva_export_begin(struct xapi *x, const struct http_request *req, struct handoff_
 	buf_init(&b, OVA_MAX_BYTES);
 	if (ova_table_vm(x, &t, vm, preserve, why, sizeof(why)) == -1) {
 		ova_table_free(&t);
-		return refuse(msg, msglen, 500, "%s\n", why);
+		return handoff_refuse(msg, msglen, 500, "%s\n", why);
 	}
 	status = 0;
 	if ((n = pick_disks(x, vm, &t, preserve, disks, msg, msglen)) == -1)
 		status = 500;
 	else if (ova_write(x, &t, preserve, sum ? OVA_XAPI_MINOR_SHA1 : OVA_XAPI_MINOR_XXHASH,
 	    &b) == -1)
-		status = refuse(msg, msglen, 500, "%s\n",
+		status = handoff_refuse(msg, msglen, 500, "%s\n",
 		    "the export's ova.xml is too large (or out of memory)");
 	else if (ova_file(x, &b, c.file, sizeof(c.file)) == -1)
-		status = refuse(msg, msglen, 500, "cannot write the export's ova.xml: %s\n",
+		status = handoff_refuse(msg, msglen, 500,
+		    "cannot write the export's ova.xml: %s\n",
 		    strerror(errno));
 	buf_free(&b);
 	if (status != 0) {
@@ -274,7 +271,7 @@ xva_export_begin(struct xapi *x, const struct http_request *req, struct handoff_
 	memcpy(c.vm, vm->ref, sizeof(c.vm));
 	if (fails || vm_operation(x, vm, "export", c.opref) == -1) {
 		(void)unlink(c.file);
-		return refuse(msg, msglen, 500, "%s\n", "out of memory");
+		return handoff_refuse(msg, msglen, 500, "%s\n", "out of memory");
 	}
 	memcpy(h->ctx, &c, sizeof(c));
 	h->done = export_done;

@@ -805,22 +805,6 @@ xva_import_worker(int argc, char **argv)
 
 /* ---- the request (in xapi-lite) ---- */
 
-static int
-refuse(char *msg, size_t len, int status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Fills msg with why the request is refused. Returns status. */
-static int
-refuse(char *msg, size_t len, int status, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-	return status;
-}
-
 /* The SR to import into (sr_id, by ref or uuid, or sr_uuid; else the pool's default SR),
    attached here; NULL with *status and msg filled. */
 static struct obj *
@@ -840,14 +824,16 @@ target_sr(struct xapi *x, const struct http_request *req, int *status, char *msg
 	} else {
 		ref = db_str(&x->db, x->pool, F_pool_default_SR);
 		if ((sr = db_find(&x->db, ref, strlen(ref))) == NULL || sr->cls != C_SR) {
-			*status = refuse(msg, msglen, 404, "DEFAULT_SR_NOT_FOUND %s: no sr_id and the "
+			*status = handoff_refuse(msg, msglen, 404,
+			    "DEFAULT_SR_NOT_FOUND %s: no sr_id and the "
 			    "pool has no default SR\n", ref);
 			return NULL;
 		}
 	}
 	/* XAPI refuses an ISO library (SR_OPERATION_NOT_SUPPORTED) with 400. */
 	if (strcmp(db_str(&x->db, sr, F_SR_content_type), "iso") == 0) {
-		*status = refuse(msg, msglen, 400, "SR_OPERATION_NOT_SUPPORTED %s: an ISO library "
+		*status = handoff_refuse(msg, msglen, 400,
+		    "SR_OPERATION_NOT_SUPPORTED %s: an ISO library "
 		    "takes no VM import\n", sr->ref);
 		return NULL;
 	}
@@ -857,7 +843,8 @@ target_sr(struct xapi *x, const struct http_request *req, int *status, char *msg
 		    db_get(&x->db, pbd, F_PBD_currently_attached)->u.b && sr_dir(x, sr) != NULL)
 			return sr;
 	}
-	*status = refuse(msg, msglen, 503, "SR_NOT_ATTACHED %s: the SR is not attached to this "
+	*status = handoff_refuse(msg, msglen, 503,
+	    "SR_NOT_ATTACHED %s: the SR is not attached to this "
 	    "host\n", sr->ref);
 	return NULL;
 }
@@ -867,14 +854,13 @@ xva_import_begin(struct xapi *x, const struct http_request *req, struct handoff_
     char *msg, size_t msglen)
 {
 	struct statvfs	 sv;
-	struct obj	*s, *sr;
-	char		 sess[80], task[80] = "", flag[8], dir[600];
+	struct obj	*sr;
+	char		 task[80] = "", flag[8], dir[600];
 	int		 status, restore, force;
 	long long	 size, free_bytes;
 
-	if (http_request_param(req, "session_id", sess, sizeof(sess)) != 1 ||
-	    (s = db_find(&x->db, sess, strlen(sess))) == NULL || s->cls != C_session)
-		return refuse(msg, msglen, 401, "no valid session_id\n");
+	if (handoff_session(x, req) == NULL)
+		return handoff_refuse(msg, msglen, 401, "no valid session_id\n");
 	if ((sr = target_sr(x, req, &status, msg, msglen)) == NULL)
 		return status;
 	/* XAPI's query flags: exactly "true". */
@@ -885,20 +871,22 @@ xva_import_begin(struct xapi *x, const struct http_request *req, struct handoff_
 	if (http_request_param(req, "task_id", task, sizeof(task)) != 1)
 		task[0] = '\0';
 	if (statvfs(sr_dir(x, sr), &sv) == -1)
-		return refuse(msg, msglen, 500, "the SR's directory %s: %s\n", sr_dir(x, sr),
+		return handoff_refuse(msg, msglen, 500,
+		    "the SR's directory %s: %s\n", sr_dir(x, sr),
 		    strerror(errno));
 	size = (long long)sv.f_blocks * (long long)sv.f_frsize;
 	free_bytes = (long long)sv.f_bavail * (long long)sv.f_frsize;
 	snprintf(dir, sizeof(dir), "%s/%s", sr_dir(x, sr), XVA_WORKDIR_TEMPLATE);
 	if (mkdtemp(dir) == NULL)
-		return refuse(msg, msglen, 500, "cannot make the import's directory in %s: %s\n",
+		return handoff_refuse(msg, msglen, 500,
+		    "cannot make the import's directory in %s: %s\n",
 		    sr_dir(x, sr), strerror(errno));
 	if (handoff_arg(h, "import-xva") == -1 || handoff_arg(h, "%s", dir) == -1 ||
 	    handoff_arg(h, "%lld", req->content_length) == -1 ||
 	    handoff_arg(h, "%lld", free_bytes) == -1 || handoff_arg(h, "%lld", size) == -1 ||
 	    handoff_arg(h, "%d", force) == -1) {
 		rmdir(dir);
-		return refuse(msg, msglen, 500, "out of memory\n");
+		return handoff_refuse(msg, msglen, 500, "out of memory\n");
 	}
 	snprintf(h->ctx, sizeof(h->ctx), "%s\n%s\n%d\n%d\n%s", dir, sr->ref, restore, force,
 	    task);
