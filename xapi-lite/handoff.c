@@ -27,6 +27,7 @@
 #include "loop.h"
 #include "rpc_impl.h"
 #include "storage.h"
+#include "worker.h"
 #include "xapi_limits.h"
 
 #define LINE_MAX_BYTES	1024	/* a worker's line; a longer one is cut */
@@ -321,44 +322,21 @@ upload_head(int sock, const char *task)
 	int	n = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nConnection: close\r\n"
 	    "Cache-Control: no-cache, no-store\r\ntask-id: %s\r\n"
 	    "content-type: application/octet-stream\r\n\r\n", task);
-	ssize_t	w;
-	char	*p = head;
 
-	while (n > 0) {
-		if ((w = write(sock, p, (size_t)n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (int)w;
-	}
-	return 0;
+	return worker_write_all(sock, head, (size_t)n);
 }
 
 /* The body's first bytes as a file the worker reads as fd 3 (-1 when there are none). */
 static int
 prefix_file(const void *prefix, size_t n)
 {
-	const char	*p = prefix;
-	ssize_t		 w;
-	int		 fd;
+	int	fd;
 
 	if (n == 0)
 		return -1;
 	if ((fd = memfd_create("upload-prefix", MFD_CLOEXEC)) == -1)
 		return -2;
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -2;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	if (lseek(fd, 0, SEEK_SET) == -1) {
+	if (worker_write_all(fd, prefix, n) == -1 || lseek(fd, 0, SEEK_SET) == -1) {
 		close(fd);
 		return -2;
 	}
