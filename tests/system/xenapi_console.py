@@ -116,7 +116,13 @@ class GuestShell:
                                "echo of " + command)
         self.mark = echo.end()
         end = self.read_until(re.compile(tag + rb"=(\d+)=\n"), timeout, "end of " + command)
-        out = self.seen[self.mark:end.start()].decode("utf-8", "replace")
+        out = self.seen[self.mark:end.start()]
+        # Typed before the shell was back at its prompt, the line is echoed twice: by the
+        # tty, then after the prompt by the shell's line editor. The output follows the last.
+        again = out.rfind(tag + b"=$?=\n")
+        if again >= 0:
+            out = out[again + len(tag + b"=$?=\n"):]
+        out = out.decode("utf-8", "replace")
         self.mark = end.end()
         return int(end.group(1)), out
 
