@@ -30,6 +30,7 @@ struct job;
 struct loop;
 struct xen_state;
 struct stats;
+struct sampler;
 
 /* A call waiting: event.from for a change or its deadline, or a call for a child process. */
 struct park {
@@ -102,7 +103,8 @@ struct xapi {
 	char		 statedir[256];	/* --state: the journal, and the SRs' directories */
 	char		 rundir[300];	/* the xen backend's xl configurations */
 	struct xen_state *xen;		/* the xen backend's (xen.h); NULL on the sim */
-	struct stats	*stats;		/* the collector's archives (stats.c); NULL: none */
+	struct stats	*stats;		/* the archives (stats.c); NULL: none */
+	struct sampler	*sampler;	/* what feeds them (sampler.h); NULL: none */
 	long long	 sim_domids;	/* the sim backend's last domain id */
 	struct loop	*loop;		/* the event loop everything registers with */
 	uint64_t	 allowed_gen;	/* db generation allowed_refresh last saw */
