@@ -30,20 +30,38 @@ $(OUT)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(2) $(LIB_SRCS))
 PROGRAMS += $(OUT)/bin/$(1)
 endef
 
+# lib/ built once per flavour (sanitizers; libFuzzer) into an archive every test and fuzz
+# target links, rather than compiled again into each of them.
+LIB_TEST_A := $(B)/tests/lib/libatoll.a
+LIB_FUZZ_A := $(B)/fuzz/lib/libatoll.a
+$(B)/tests/lib/%.o: lib/%.c | $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -MMD -MP -c -o $@ $<
+$(B)/fuzz/lib/%.o: lib/%.c | $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@clang -g -O1 -D_DEFAULT_SOURCE -fsanitize=fuzzer-no-link,address,undefined -Ilib \
+		-MMD -MP -c -o $@ $<
+$(LIB_TEST_A): $(patsubst lib/%.c,$(B)/tests/lib/%.o,$(LIB_SRCS))
+$(LIB_FUZZ_A): $(patsubst lib/%.c,$(B)/fuzz/lib/%.o,$(LIB_SRCS))
+$(LIB_TEST_A) $(LIB_FUZZ_A):
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
+-include $(wildcard $(B)/tests/lib/*.d $(B)/fuzz/lib/*.d)
+
 define c-test
-$(B)/tests/$(1): $(2) $(LIB_SRCS) tests/tap.h $(wildcard xapi-lite/*.def) | $(B)/host-packages.stamp
+$(B)/tests/$(1): $(2) $(LIB_TEST_A) tests/tap.h $(wildcard xapi-lite/*.def) | $(B)/host-packages.stamp
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@ (sanitizers)"
-	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -Itests -Ixapi-lite -Iinstaller -Ipxe -Iconsole-ui -o $$@ $(2) $(LIB_SRCS)
+	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -Itests -Ixapi-lite -Iinstaller -Ipxe -Iconsole-ui -o $$@ $(2) $(LIB_TEST_A)
 
 UNIT_TESTS += $(B)/tests/$(1)
 endef
 
 define c-fuzz
-$(B)/fuzz/$(1): $(2) $(LIB_SRCS) | $(B)/host-packages.stamp
+$(B)/fuzz/$(1): $(2) $(LIB_FUZZ_A) | $(B)/host-packages.stamp
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@ (libFuzzer)"
-	@clang -g -O1 -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -Ilib -Ixapi-lite -Iinstaller -Ipxe -Iconsole-ui -o $$@ $(2) $(LIB_SRCS)
+	@clang -g -O1 -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -Ilib -Ixapi-lite -Iinstaller -Ipxe -Iconsole-ui -o $$@ $(2) $(LIB_FUZZ_A)
 
 FUZZ_TARGETS += $(B)/fuzz/$(1)
 endef
