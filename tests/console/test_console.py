@@ -210,6 +210,8 @@ class Network(Console):
         self.choose("N", r"Configure the management interface", "the network menu")
         self.screen.keys("i", "Enter")
         self.log_in()
+        # Keys typed while the password is checked would be lost: wait for the menu.
+        self.wait(r"How the management interface gets its address", "the DHCP or static menu")
         self.choose("S", r"IP address", "the static address form")
         for value in ("10.0.2.300", "255.255.255.0", "10.0.2.2", "10.0.2.3"):
             self.screen.keys("C-u")
