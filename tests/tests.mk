@@ -99,15 +99,10 @@ check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts $(B)/tests/atoll-pxe test-api tes
 	@echo "== build errors"; tests/mk/test_build_errors.sh
 	@echo "== shellcheck"; shellcheck -s sh -e SC1091 $(SHELL_SCRIPTS) && echo ok
 
-# Each target starts from its committed corpus; what it finds goes to out/, not the tree.
+# Two targets at a time (each keeps one core busy), each from its committed corpus.
 fuzz: $(FUZZ_TARGETS)
-	@for f in $(FUZZ_TARGETS); do \
-		name=$${f##*/fuzz_}; work=$(B)/fuzz-corpus/$$name; mkdir -p $$work; \
-		echo "== $$f ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(B)/fuzz/ $$work \
-			tests/fuzz/corpus/$$name 2>$(B)/fuzz/$$name.log || \
-			{ tail -n 30 $(B)/fuzz/$$name.log; exit 1; }; \
-	done
+	@printf '%s\n' $(FUZZ_TARGETS) | B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		xargs -n 1 -P 2 tests/fuzz/run-one.sh
 
 # xapi-lite built with sanitizers, for the API tests: any memory error or leak fails them.
 XAPI_TEST_BIN := $(B)/tests/xapi-lite
@@ -120,11 +115,14 @@ $(XAPI_TEST_BIN): $(XAPI_SRCS) $(LIB_SRCS) $(wildcard xapi-lite/*.h xapi-lite/*.
 
 # xapi-lite with the simulated host, driven by real XenAPI clients. The memory tests
 # (test_hostile.py) measure the release build: resident sizes mean nothing under ASan.
+# Two at a time (tests/parallel.py), the longest first.
+API_TESTS_FIRST := test_vhd test_hostile test_import test_shutdown
+API_TESTS := $(API_TESTS_FIRST) \
+	$(filter-out $(API_TESTS_FIRST),$(basename $(notdir $(wildcard tests/api/test_*.py))))
 test-api: $(XAPI_TEST_BIN) $(OUT)/bin/xapi-lite
 	@echo "== API tests (xapi-lite --backend sim, sanitizers; memory tests on the release build)"
 	@XAPI_LITE=$(XAPI_TEST_BIN) XAPI_LITE_RELEASE=$(OUT)/bin/xapi-lite \
-		PYTHONPATH=tests/api python3 -W ignore -m unittest \
-		discover -v -s tests/api -p 'test_*.py' 
+		PYTHONPATH=tests/api tests/parallel.py 2 $(API_TESTS)
 
 # atoll-console with sanitizers, driven in tmux against the simulated host.
 CONSOLE_TEST_BIN := $(B)/tests/atoll-console
@@ -141,10 +139,15 @@ test-console: $(CONSOLE_TEST_BIN) $(XAPI_TEST_BIN)
 		PYTHONPATH=tests/api:tests/system python3 -W ignore -m unittest discover -v \
 		-s tests/console -p 'test_*.py'
 
+# Two emulated hosts at a time (tests/parallel.py), the longest first: the BIOS install,
+# then the one booted host that serves the XenAPI tests, then the rest one test at a time.
+SYSTEM_TESTS := test_install.UnattendedInstall.test_bios_install_static_network_and_hooks \
+	test_xapi test_install.UnattendedInstall.test_uefi_install_from_the_iso_over_https \
+	test_pxe test_interactive test_live test_install.* test_console_serial
 test-system: $(ISO) pxe
 	@echo "== system tests (QEMU, TCG): serial logs in $(TEST_LOGS)"
-	@ATOLL_ISO=$(ISO) ATOLL_LOGS=$(TEST_LOGS) PXE_TREE=$(PXE_TREE) \
+	@set -f; ATOLL_ISO=$(ISO) ATOLL_LOGS=$(TEST_LOGS) PXE_TREE=$(PXE_TREE) \
 		ATOLL_PXE=$(OUT)/bin/atoll-pxe PYTHONPATH=tests/system \
-		python3 -m unittest discover -v -s tests/system -p "test_*.py"
+		tests/parallel.py 2 --all tests/system $(SYSTEM_TESTS)
 
 test: check fuzz test-system
