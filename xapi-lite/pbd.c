@@ -1,7 +1,7 @@
 /*
  * What Xen Orchestra asks of the local storage and network when it connects, beyond the
- * records: PBD.plug and PBD.unplug (currently_attached, as Xapi_pbd), SR.scan (the space
- * figures brought up to date with the SR's directory) and host.get_management_interface.
+ * records: PBD.plug and PBD.unplug (currently_attached, as Xapi_pbd) and
+ * host.get_management_interface. SR.scan is sr_scan.c's.
  */
 #include <string.h>
 
@@ -80,21 +80,6 @@ call_pbd_unplug(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return;
 	}
-	rpc_ok(r, rpc_str(x, ""));
-}
-
-/* SR.scan: physical_utilisation, virtual_allocation and physical_size from the files. */
-void
-call_sr_scan(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
-    struct park *park)
-{
-	struct obj	*sr;
-
-	(void)s;
-	(void)park;
-	if ((sr = rpc_param_ref(x, r, p, 1, C_SR)) == NULL)
-		return;
-	storage_account(x, sr);
 	rpc_ok(r, rpc_str(x, ""));
 }
 
