@@ -92,6 +92,11 @@ lsblk_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		    "'NAME,KNAME,PKNAME,SIZE,TYPE,RO,MOUNTPOINT']", "lsblk");
 		return;
 	}
+	if (pk->job->dropped) {
+		rpc_fail(x, r, "-1", 3, rpc_printf(x, "lsblk output: more than %zu bytes",
+		    pk->job->out.max), "", "");
+		return;
+	}
 	lsblk_answer(x, r, pk->job->out.p ? pk->job->out.p : "", pk->job->out.len);
 }
 

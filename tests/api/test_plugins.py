@@ -15,6 +15,7 @@ from xapi_server import MIB, ApiTest, FakeXlTest, ok
 
 LSBLK_KEYS = ["name", "kname", "pkname", "size", "type", "ro", "mountpoint"]
 SR_SCAN_MAX_NEW = 256   # xapi-lite/sr_scan.c
+JOB_OUTPUT_MAX = 64 * 1024  # xapi-lite/jobs.c: what a helper's output may be
 
 
 class Plugins(ApiTest):
@@ -339,6 +340,15 @@ class XenPlugins(FakeXlTest):
         self.put("lsblk-out", 'NAME="sda1" KNAME="sda1" PKNAME="sda"\n')
         self.assertEqual(self.plugin("lsblk.py", "list_block_devices")["ErrorDescription"], [
             "-1", "lsblk output line 1: its PKNAME is no earlier line's KNAME", "", ""])
+
+    def test_lsblk_output_past_the_jobs_cap(self):
+        line = 'NAME="sda" KNAME="sda" PKNAME="" SIZE="1" TYPE="disk" RO="0" MOUNTPOINT=""\n'
+        self.put("lsblk-out", line * (JOB_OUTPUT_MAX // len(line) + 1))
+        self.assertEqual(self.plugin("lsblk.py", "list_block_devices")["ErrorDescription"],
+                         ["-1", "lsblk output: more than %d bytes" % JOB_OUTPUT_MAX, "", ""])
+        self.put("lsblk-out", line * (JOB_OUTPUT_MAX // len(line) - 1))
+        self.assertEqual(len(json.loads(ok(self.plugin("lsblk.py", "list_block_devices")))
+                             ["blockdevices"]), JOB_OUTPUT_MAX // len(line) - 1)
 
     def test_lsblk_does_not_block_the_loop(self):
         self.put("lsblk-hang", "")
