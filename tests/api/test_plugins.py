@@ -267,6 +267,8 @@ class WireNames(ApiTest):
                 ("Async.VM.set_name_label", (vm, "x"), "VM.set_name_label"),
                 ("Async.task.set_progress", ("OpaqueRef:x", 0.5), "task.set_progress"),
                 ("Async.session.logout", (), "session.logout"),
+                ("Async.task.create", ("l", "d"), "task.create"),
+                ("Async.event.inject", ("VM", vm), "event.inject"),
                 ("Async.event.from", (["VM"], "", 0.0), "event.from")):
             self.assertEqual(self.call(name, self.s, *args)["ErrorDescription"],
                              ["Fault", "No async mode for this operation (rpc: %s)" % rpc],
@@ -275,6 +277,14 @@ class WireNames(ApiTest):
         # ...after the session check, as XAPI's dispatcher.
         self.assertEqual(self.call("Async.VM.get_name_label", "OpaqueRef:bad", vm)
                          ["ErrorDescription"][0], "SESSION_INVALID")
+        # XAPI's task.cancel, event.register and event.unregister have one.
+        other = ok(self.p.task.create(self.s, "to cancel", ""))
+        task = ok(self.p.Async.task.cancel(self.s, other))
+        self.assertEqual(self.wait_task(task)["status"], "success")
+        self.assertEqual(ok(self.p.task.get_status(self.s, other)), "cancelled")
+        for name in ("Async.event.register", "Async.event.unregister"):
+            task = ok(self.call(name, self.s, ["VM"]))
+            self.assertEqual(self.wait_task(task)["status"], "success", name)
         # The implicit create and destroy have an Async form.
         vdi = self.vdi()
         task = ok(self.p.Async.VDI.destroy(self.s, vdi))
