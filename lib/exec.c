@@ -103,8 +103,11 @@ exec_read(struct job *j)
 		if (n > 0) {
 			/* Past the cap the output is dropped, but still read: the child must not
 			   block on a full pipe. */
-			if (j->out.max == 0 || j->out.len + n <= j->out.max)
-				(void)buf_append(&j->out, chunk, n);
+			if (j->out.max == 0 || j->out.len + n <= j->out.max) {
+				if (buf_append(&j->out, chunk, n) == -1)
+					j->dropped = 1;
+			} else
+				j->dropped = 1;
 			continue;
 		}
 		if (n < 0 && (errno == EINTR))

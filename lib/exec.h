@@ -15,6 +15,7 @@ struct job {
 	int		fd;		/* read end of the output pipe; -1 once it closed */
 	struct buf	out;		/* what the child wrote, up to the buffer's cap */
 	int		status;		/* exit status; 128 + signal; 127 when it could not run */
+	int		dropped;	/* output past the cap was dropped: out is not all of it */
 };
 
 /* Starts argv[0] (looked up in PATH) with argv. out collects at most cap bytes of output;

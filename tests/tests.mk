@@ -14,6 +14,7 @@ $(eval $(call c-test,test_model,tests/unit/test_model.c xapi-lite/model.c))
 $(eval $(call c-test,test_disks,tests/unit/test_disks.c xapi-lite/disks.c))
 $(eval $(call c-test,test_xlcfg,tests/unit/test_xlcfg.c xapi-lite/xlcfg.c))
 $(eval $(call c-test,test_xlparse,tests/unit/test_xlparse.c xapi-lite/xlparse.c))
+$(eval $(call c-test,test_lsblk,tests/unit/test_lsblk.c xapi-lite/lsblk.c))
 # suspend.c's checkpoint image needs the whole of xapi-lite but its main (and, on xen, the
 # API tests' stand-in xl), built as c-test builds, with the version xen.c reports.
 SUSPEND_IMAGE_SRCS := tests/unit/test_suspend_image.c \
@@ -51,6 +52,7 @@ $(eval $(call c-fuzz,fuzz_xva_ova,tests/fuzz/fuzz_xva_ova.c xapi-lite/xva_ova.c 
 $(eval $(call c-fuzz,fuzz_http,tests/fuzz/fuzz_http.c))
 $(eval $(call c-fuzz,fuzz_disks,tests/fuzz/fuzz_disks.c xapi-lite/disks.c))
 $(eval $(call c-fuzz,fuzz_xlparse,tests/fuzz/fuzz_xlparse.c xapi-lite/xlparse.c))
+$(eval $(call c-fuzz,fuzz_lsblk,tests/fuzz/fuzz_lsblk.c xapi-lite/lsblk.c))
 $(eval $(call c-fuzz,fuzz_xs,tests/fuzz/fuzz_xs.c))
 $(eval $(call c-fuzz,fuzz_fetch,tests/fuzz/fuzz_fetch.c installer/fetch.c installer/report.c))
 $(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answerfile.c installer/validate.c))

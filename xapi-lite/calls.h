@@ -8,7 +8,7 @@ typedef void call_fn(struct xapi *x, struct obj *session, struct val *params,
     struct rpc_reply *r, struct park *park);
 
 #define NO_SESSION	1		/* the first parameter is not a session */
-#define NO_ASYNC	2		/* no Async. form (sessions, tasks, events) */
+#define NO_ASYNC	2		/* no Async. form (XAPI's datamodel gives it none) */
 #define OPTIONAL(n)	((n) << 8)	/* this many trailing arguments may be left out */
 
 struct call {

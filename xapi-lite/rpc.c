@@ -434,24 +434,61 @@ class_prefix(const char *name)
 	return best;
 }
 
-/* XAPI's servers also take every call by its alternative wire name, with '_' for '.'
-   ("event_from", "Async_VM_start"), as older clients and XAPI's Python examples send
-   them: the dotted name, or method itself when it is not one. */
+/* XAPI's servers also take every call by its alternative wire name, with '_' for the
+   '.' after the class ("event_from", "VM_guest_metrics_get_all"), as older clients and
+   XAPI's Python examples send them, also after "Async." ("Async.VM_start"); "Async_" is
+   no prefix (XAPI's server_helpers: the X_y form does not work with it). The dotted
+   name, or method itself when it is not one. */
 static const char *
 dotted(struct xapi *x, const char *method)
 {
-	const char	*async = "", *rest = method;
-	size_t		 n;
+	size_t	n;
 
-	if (strchr(method, '.') != NULL)
+	if (strchr(method, '.') != NULL || (n = class_prefix(method)) == 0)
 		return method;
-	if (strncmp(method, "Async_", 6) == 0) {
-		async = "Async.";
-		rest = method + 6;
+	return rpc_printf(x, "%.*s.%s", (int)n, method, method + n + 1);
+}
+
+/* Whether XAPI offers an Async form of method (dotted): explicit messages unless the
+   datamodel says not (NO_ASYNC), and of the implicit ones only create and destroy, never
+   the getters, setters and get_all* (datamodel_utils: msg_async false). */
+static int
+has_async(const char *method)
+{
+	const char		*dot = strchr(method, '.');
+	const struct call	*call;
+
+	if (dot == NULL)
+		return 0;
+	if ((call = find_call(method, (size_t)(dot - method), dot + 1)) != NULL)
+		return !(call->flags & NO_ASYNC);
+	return strcmp(dot + 1, "create") == 0 || strcmp(dot + 1, "destroy") == 0;
+}
+
+/* Async.method of a message without an Async form: XAPI's do_dispatch answers a fault
+   after the session check. Returns 1 when r is filled so. */
+static int
+no_async_mode(struct xapi *x, const char *method, const char *given, struct val *params,
+    struct rpc_reply *r)
+{
+	const char		*dot = strchr(method, '.');
+	const struct call	*call = dot ? find_call(method, (size_t)(dot - method), dot + 1) :
+	    NULL;
+
+	if (dot == NULL || (call == NULL && model_class(method, (size_t)(dot - method)) < 0) ||
+	    has_async(method))
+		return 0;
+	if (call == NULL || !(call->flags & NO_SESSION)) {
+		if (params->u.a.n == 0) {
+			rpc_fail(x, r, "SESSION_INVALID", 1, "");
+			return 1;
+		}
+		if (rpc_session(x, params->u.a.items[0], r) == NULL)
+			return 1;
 	}
-	if ((n = class_prefix(rest)) == 0)
-		return method;
-	return rpc_printf(x, "%s%.*s.%s", async, (int)n, rest, rest + n + 1);
+	rpc_fail(x, r, "Fault", 1,
+	    rpc_printf(x, "No async mode for this operation (rpc: %s)", given));
+	return 1;
 }
 
 /* system.listMethods: every sync wire name, implicit ones included (XO reads its classes
@@ -602,8 +639,9 @@ rpc_writes(const char *method)
 
 	if (strncmp(method, "Async.", 6) == 0)
 		return rpc_writes(method + 6);
+	/* The host plugins here only read. */
 	if (dot == NULL || strcmp(method, "system.listMethods") == 0 ||
-	    strncmp(dot + 1, "get_", 4) == 0)
+	    strncmp(dot + 1, "get_", 4) == 0 || strcmp(method, "host.call_plugin") == 0)
 		return 0;
 	/* Sessions, tasks and event subscriptions live only in memory; event.inject marks an
 	   object changed. */
@@ -618,7 +656,7 @@ void
 rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_reply *r,
     struct park *park)
 {
-	const char	*bad;
+	const char	*bad, *given, *async = NULL;
 
 	memset(r, 0, sizeof(*r));
 	if (params == NULL || params->type != VAL_ARRAY) {
@@ -633,14 +671,21 @@ rpc_call(struct xapi *x, const char *method, struct val *params, struct rpc_repl
 		list_methods(x, r);
 		return;
 	}
-	method = dotted(x, method);
+	if (strncmp(method, "Async.", 6) == 0) {
+		given = method + 6;
+		async = dotted(x, given);
+		if (no_async_mode(x, async, given, params, r))
+			return;
+		method = rpc_printf(x, "Async.%s", async);
+	} else
+		method = dotted(x, method);
 	/* A full disk: reads answer, writes wait until the journal can take them again. */
 	if (x->journal != NULL && !journal_writable(x->journal) && rpc_writes(method)) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, journal_error(x->journal));
 		return;
 	}
-	if (strncmp(method, "Async.", 6) == 0) {
-		rpc_async(x, method + 6, params, r, dispatch);
+	if (async != NULL) {
+		rpc_async(x, async, params, r, dispatch);
 		return;
 	}
 	dispatch(x, method, params, r, park);

@@ -3,6 +3,7 @@
  * the result as XAPI encodes it (an XML-RPC value, as text) and error_info; task.create,
  * task.cancel and task.destroy, by whoever XAPI lets.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,8 +71,7 @@ rpc_async(struct xapi *x, const char *method, struct val *params, struct rpc_rep
 	struct park		*pk;
 	struct obj		*t;
 
-	if (strncmp(method, "session.", 8) == 0 || strncmp(method, "task.", 5) == 0 ||
-	    strncmp(method, "event.", 6) == 0 || strncmp(method, "system.", 7) == 0) {
+	if (strncmp(method, "system.", 7) == 0) {
 		rpc_fail(x, r, "MESSAGE_METHOD_UNKNOWN", 1,
 		    rpc_printf(x, "Async.%s", method));
 		return;
@@ -169,5 +169,37 @@ call_task_destroy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply
 	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL || task_op_allowed(x, s, r) == -1)
 		return;
 	db_destroy(&x->db, t);
+	rpc_ok(r, rpc_str(x, ""));
+}
+
+/* task.set_progress: as XAPI, any float on a task the session may act on (XAPI checks no
+   range); a value that is not a finite number is refused, so no record holds NaN. */
+void
+call_task_set_progress(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
+    struct park *park)
+{
+	struct obj	*t;
+	struct val	*v = p->u.a.items[2];
+	double		 d;
+
+	(void)park;
+	if ((t = rpc_param_ref(x, r, p, 1, C_task)) == NULL || task_op_allowed(x, s, r) == -1)
+		return;
+	if (v->type == VAL_DOUBLE)
+		d = v->u.d;
+	else if (v->type == VAL_INT || v->type == VAL_INT32)
+		d = (double)v->u.i;
+	else {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
+		return;
+	}
+	if (!isfinite(d)) {
+		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "value");
+		return;
+	}
+	if (db_set(&x->db, t, F_task_progress, hval_double(d)) == -1) {
+		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
+		return;
+	}
 	rpc_ok(r, rpc_str(x, ""));
 }

@@ -68,6 +68,9 @@ xl_info_parse(const char *text, struct xl_info *out, char *err, size_t errlen)
 		    n > 0 && n < 100000) {
 			out->nr_cpus = (int)n;
 			seen |= 1;
+		} else if (take(line, len, "threads_per_core", v, sizeof(v)) == 1 &&
+		    number(v, &n) == 0 && n > 0 && n < 1000) {
+			out->threads_per_core = (int)n;
 		} else if (take(line, len, "total_memory", v, sizeof(v)) == 1 && number(v, &n) == 0) {
 			out->total_memory_mib = n;
 			seen |= 2;

@@ -6,6 +6,7 @@
 /* What `xl info` says about the host. */
 struct xl_info {
 	int		nr_cpus;
+	int		threads_per_core;	/* 0 when xl did not say */
 	long long	total_memory_mib, free_memory_mib;
 	char		xen_version[32];
 	char		release[64];		/* dom0's kernel */

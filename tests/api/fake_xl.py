@@ -4,7 +4,8 @@ file ($FAKE_XL_DIR/domains), each command line is appended to $FAKE_XL_DIR/log. 
 image holds the domain's name and birth (its "uptime"), so a restore can be told from a
 fresh create. $FAKE_XL_DIR/fail names a subcommand that fails instead (exit 1), and
 $FAKE_XL_DIR/hang one that waits instead, as a slow xl, until killed (writing waiting.PID).
-$FAKE_XL_DIR/free-memory, when there, is the MiB `info` reports free (8192 without it).
+$FAKE_XL_DIR/free-memory, when there, is the MiB `info` reports free (8192 without it);
+$FAKE_XL_DIR/threads-per-core, when there, its threads_per_core (no such line without it).
 $FAKE_XL_DIR/ignore-shutdown lists domains (one name a line) whose guest ignores shutdown
 and reboot requests, as one with no OS or hung: `shutdown -w` and `reboot -w` of those
 wait until killed, having written their pid to $FAKE_XL_DIR/waiting.PID."""
@@ -84,9 +85,14 @@ def main(argv):
                 free = int(f.read())
         except FileNotFoundError:
             free = 8192
+        try:
+            with open(os.path.join(DIR, "threads-per-core")) as f:
+                threads = "threads_per_core       : %s\n" % f.read().strip()
+        except FileNotFoundError:
+            threads = ""
         print("host                   : fakexen\nrelease                : 6.1.0\n"
-              "nr_cpus                : 2\ntotal_memory           : 16384\n"
-              "free_memory            : %d\nxen_version            : 4.17.3\n" % free)
+              "nr_cpus                : 2\n%stotal_memory           : 16384\n"
+              "free_memory            : %d\nxen_version            : 4.17.3\n" % (threads, free))
     elif cmd == "list":
         print("Name                                        ID   Mem VCPUs\tState\tTime(s)")
         print("Domain-0                                     0  1024     2     r-----      1.0")

@@ -135,8 +135,11 @@ class Model(unittest.TestCase):
         token = ok(call("event_from", self.s, ["pool"], "", 0.0))["token"]
         self.assertTrue(token)
         tpl = ok(self.p.VM.get_by_name_label(self.s, "Atoll demo guest"))[0]
-        task = ok(call("Async_VM_clone", self.s, tpl, "by its other name"))
+        # After "Async." as well; "Async_" is no prefix (XAPI's server_helpers).
+        task = ok(getattr(self.p, "Async.VM_clone")(self.s, tpl, "by its other name"))
         self.assertTrue(task.startswith("OpaqueRef:"))
+        self.assertEqual(call("Async_VM_clone", self.s, tpl, "x")["ErrorDescription"],
+                         ["MESSAGE_METHOD_UNKNOWN", "Async_VM_clone"])
         self.assertIn("system.listMethods", call("system_listMethods"))
         self.assertEqual(call("VM_no_such_call", self.s)["ErrorDescription"][0],
                          "MESSAGE_METHOD_UNKNOWN")

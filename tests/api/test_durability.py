@@ -524,6 +524,9 @@ class FullDisk(Base):
         # Reads answer; sessions, in memory only, come and go.
         self.assertEqual(ok(p.VM.get_name_label(s, vm)), acked[-1])
         self.assertIn(vm, ok(p.VM.get_all_records(s)))
+        host = ok(p.host.get_all(s))[0]     # a host plugin only reads
+        self.assertEqual(ok(p.host.call_plugin(s, host, "hyperthreading.py",
+                                               "get_hyperthreading", {})), "false")
         p2, s2 = connect(server)
         self.assertIn(vm, ok(p2.VM.get_all(s2)))
         ok(p2.session.logout(s2))

@@ -97,6 +97,23 @@ class XenApiOnXen(unittest.TestCase):
         self.assertIn("IP Address:10.0.2.15", san, "the management IP")
         self.assertIn("DNS:atoll", san, "the hostname")
 
+    def test_1c_host_plugins_answer_as_xcp_ng(self):
+        """XO's host plugins on Xen: lsblk.py lists dom0's block devices (at least the
+        CD the ISO boots from), hyperthreading.py what xl info says, smartctl.py is
+        missing."""
+        import json  # here, so that this test stays one block of the file
+        s = self.login()
+        host = ok(self.api.host.get_all(s))[0]
+        call = lambda plugin, fn: self.api.host.call_plugin(s, host, plugin, fn, {})  # noqa: E731
+        disks = json.loads(ok(call("lsblk.py", "list_block_devices")))["blockdevices"]
+        self.assertTrue(disks)
+        for d in disks:
+            self.assertEqual(list(d)[:7], ["name", "kname", "pkname", "size", "type", "ro",
+                                           "mountpoint"], d)
+        self.assertIn(ok(call("hyperthreading.py", "get_hyperthreading")), ("true", "false"))
+        self.assertEqual(call("smartctl.py", "information")["ErrorDescription"],
+                         ["XENAPI_MISSING_PLUGIN", "smartctl.py"])
+
     def test_2_demo_guest_runs_on_xen(self):
         s = self.login()
         tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]

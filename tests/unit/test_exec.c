@@ -61,6 +61,22 @@ main(void)
 	ok(j.status == 0 && strcmp(j.out.p, "late\n") == 0, "then reaps it");
 	exec_free(&j);
 
+	ok(exec_start(&j, (char *const[]){ "sh", "-c", "yes | head -c 20000", NULL }, 100) == 0,
+	    "a job with a cap");
+	while (!exec_read(&j))
+		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
+	while (!exec_reap(&j))
+		(void)poll(NULL, 0, 10);
+	ok(j.status == 0 && j.out.len <= 100 && j.dropped, "output past it is dropped, and says so");
+	exec_free(&j);
+	ok(exec_start(&j, (char *const[]){ "echo", "short", NULL }, 100) == 0, "a short one");
+	while (!exec_read(&j))
+		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
+	while (!exec_reap(&j))
+		(void)poll(NULL, 0, 10);
+	ok(strcmp(j.out.p, "short\n") == 0 && !j.dropped, "all of it: nothing dropped");
+	exec_free(&j);
+
 	rewind(log);
 	logtext[fread(logtext, 1, sizeof(logtext) - 1, log)] = '\0';
 	ok(strstr(logtext, "+ echo hello world\nhello world\n  exit 0\n") != NULL,

@@ -47,6 +47,14 @@ main(void)
 	    strstr(err, "memory") != NULL, "missing memory is named: %s", err);
 	ok(xl_info_parse("nr_cpus : many\n", &i, err, sizeof(err)) == -1, "bad nr_cpus");
 	ok(xl_info_parse("", &i, err, sizeof(err)) == -1, "empty output");
+	ok(xl_info_parse(info, &i, err, sizeof(err)) == 0 && i.threads_per_core == 0,
+	    "no threads_per_core line: 0");
+	ok(xl_info_parse("nr_cpus : 4\nthreads_per_core : 2\ntotal_memory : 1\n"
+	    "free_memory : 1\nxen_version : 4.17.7\n", &i, err, sizeof(err)) == 0 &&
+	    i.threads_per_core == 2, "threads_per_core: %d", i.threads_per_core);
+	ok(xl_info_parse("nr_cpus : 4\nthreads_per_core : two\ntotal_memory : 1\n"
+	    "free_memory : 1\nxen_version : 4.17.7\n", &i, err, sizeof(err)) == 0 &&
+	    i.threads_per_core == 0, "a bad threads_per_core is not taken");
 
 	n = xl_list_parse(list, d, 8, err, sizeof(err));
 	ok(n == 3, "three domains: %d %s", n, err);
