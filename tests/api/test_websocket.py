@@ -1,0 +1,429 @@
+"""API tests of the browser consoles: GET /console with Upgrade: websocket, as Xen
+Orchestra (the `ws` package, subprotocol "binary", the session in a cookie) and XO Lite's
+noVNC (the session in the query) open it, on the sim backend whose text consoles are a small
+line console in xapi-lite (it shows "sim# ", echoes what is typed and answers each line with
+"sim: <line>"). The WebSocket client here is Python's own socket code, RFC 6455 by hand.
+"""
+import base64
+import hashlib
+import os
+import socket
+import struct
+import time
+import unittest
+
+from xapi_server import ApiTest, Server, ok
+
+RELEASE = os.environ.get("XAPI_LITE_RELEASE")
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+WS_MAX_FRAME = 64 * 1024        # lib/ws.h: the largest frame payload taken from a client
+WS_MAX_CONTROL = 125
+MiB = 1024 * 1024
+FLOOD_RSS = 16 * MiB    # xapi-lite's growth while a client floods a console, never reading
+DEADLINE = 20           # seconds for anything the tests wait for
+
+
+def accept_of(key):
+    return base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
+
+
+class WsError(Exception):
+    pass
+
+
+class Ws:
+    """A WebSocket client on a plain socket. handshake() returns the status and headers
+    (lower-case names); frames are sent masked unless told otherwise."""
+
+    def __init__(self, port, target, headers=None, protocols=("binary",), key=None,
+                 version="13"):
+        self.sock = socket.create_connection(("127.0.0.1", port), DEADLINE)
+        self.key = key if key is not None else base64.b64encode(os.urandom(16)).decode()
+        h = {"Host": "127.0.0.1:%d" % port, "Upgrade": "websocket",
+             "Connection": "Upgrade", "Sec-WebSocket-Version": version}
+        if self.key:
+            h["Sec-WebSocket-Key"] = self.key
+        if protocols:
+            h["Sec-WebSocket-Protocol"] = ", ".join(protocols)
+        h.update(headers or {})
+        h = {k: v for k, v in h.items() if v is not None}
+        self.request = "GET %s HTTP/1.1\r\n%s\r\n" % (
+            target, "".join("%s: %s\r\n" % kv for kv in h.items()))
+        self.rest = b""
+        self.seen = b""     # every payload received, for failure messages
+
+    def handshake(self):
+        self.sock.sendall(self.request.encode())
+        data = b""
+        deadline = time.monotonic() + DEADLINE
+        while b"\r\n\r\n" not in data:
+            if time.monotonic() > deadline:
+                raise WsError("no reply to the handshake: %r" % data)
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        head, _, self.rest = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        return status, headers, lines[0]
+
+    def open(self, test):
+        status, headers, line = self.handshake()
+        test.assertEqual(status, 101, (line, headers, self.rest))
+        test.assertEqual(headers.get("sec-websocket-accept"), accept_of(self.key), headers)
+        return headers
+
+    def send(self, opcode, payload=b"", fin=True, mask=True, raw_len=None):
+        n = len(payload) if raw_len is None else raw_len
+        head = bytes([(0x80 if fin else 0) | opcode])
+        m = 0x80 if mask else 0
+        if n < 126:
+            head += bytes([m | n])
+        elif n < 65536:
+            head += bytes([m | 126]) + struct.pack(">H", n)
+        else:
+            head += bytes([m | 127]) + struct.pack(">Q", n)
+        if mask:
+            key = os.urandom(4)
+            head += key
+            payload = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(head + payload)
+
+    def _need(self, n, deadline):
+        while len(self.rest) < n:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                raise WsError("timed out; seen %r" % self.seen[-400:])
+            if not chunk:
+                raise WsError("the server closed; seen %r" % self.seen[-400:])
+            self.rest += chunk
+        out, self.rest = self.rest[:n], self.rest[n:]
+        return out
+
+    def frame(self, timeout=DEADLINE):
+        """The next frame: (fin, opcode, payload). Server frames must be unmasked."""
+        deadline = time.monotonic() + timeout
+        b0, b1 = self._need(2, deadline)
+        if b1 & 0x80:
+            raise WsError("a server frame is masked")
+        n = b1 & 0x7f
+        if n == 126:
+            n = struct.unpack(">H", self._need(2, deadline))[0]
+        elif n == 127:
+            n = struct.unpack(">Q", self._need(8, deadline))[0]
+        payload = self._need(n, deadline)
+        self.seen += payload
+        return bool(b0 & 0x80), b0 & 0x0f, payload
+
+    def read_until(self, want, timeout=DEADLINE):
+        """Binary frames' payloads until want is among them; returns what came."""
+        got = b""
+        deadline = time.monotonic() + timeout
+        while want not in got:
+            fin, op, payload = self.frame(max(0.01, deadline - time.monotonic()))
+            if op != 2:
+                raise WsError("frame opcode %d (%r) while waiting for %r; had %r" % (
+                    op, payload, want, got))
+            got += payload
+        return got
+
+    def close_frame(self, timeout=DEADLINE):
+        """Frames until a close; returns its code, or fails on anything else but data."""
+        deadline = time.monotonic() + timeout
+        while True:
+            fin, op, payload = self.frame(max(0.01, deadline - time.monotonic()))
+            if op == 8:
+                return struct.unpack(">H", payload[:2])[0] if len(payload) >= 2 else None, \
+                    payload[2:]
+            if op != 2:
+                raise WsError("opcode %d (%r) before the close" % (op, payload))
+
+    def at_eof(self, timeout=DEADLINE):
+        """True once the server has closed the connection (frames left are dropped)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                if not self.sock.recv(65536):
+                    return True
+            except socket.timeout:
+                return False
+            except ConnectionResetError:
+                return True
+        return False
+
+    def close(self):
+        self.sock.close()
+
+
+def proc_rss(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def start_vm(p, s, name, hvm=False):
+    tpl = ok(p.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+    vm = ok(p.VM.clone(s, tpl, name))
+    ok(p.VM.set_is_a_template(s, vm, False))
+    if hvm:
+        ok(p.VM.set_HVM_boot_policy(s, vm, "BIOS order"))
+        ok(p.VM.set_domain_type(s, vm, "hvm"))
+    ok(p.VM.start(s, vm, False, False))
+    return vm, ok(p.VM.get_consoles(s, vm))[0]
+
+
+class WebSocketConsole(ApiTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vm, cls.console = start_vm(cls.p, cls.s, "ws console")
+        cls.uuid = ok(cls.p.console.get_uuid(cls.s, cls.console))
+
+    def ws(self, target=None, **kw):
+        c = Ws(self.server.port, target or "/console?ref=%s&session_id=%s" % (
+            self.console, self.s), **kw)
+        self.addCleanup(c.close)
+        return c
+
+    def test_handshake_echoes_binary_and_the_console_speaks(self):
+        c = self.ws()
+        headers = c.open(self)
+        self.assertEqual(headers.get("sec-websocket-protocol"), "binary", headers)
+        self.assertEqual(headers.get("upgrade", "").lower(), "websocket", headers)
+        self.assertIn(b"sim# ", c.read_until(b"sim# "))
+
+    def test_no_subprotocol_offered_none_answered(self):
+        # The `ws` client fails a handshake that answers a protocol it did not offer.
+        c = self.ws(protocols=())
+        self.assertNotIn("sec-websocket-protocol", c.open(self))
+
+    def test_cookie_session_and_uuid_as_xo_sends_them(self):
+        c = self.ws("/console?uuid=%s" % self.uuid,
+                    headers={"Cookie": "session_id=%s" % self.s},
+                    protocols=("binary",))
+        c.open(self)
+        c.read_until(b"sim# ")
+
+    def test_bytes_both_ways_binary_text_and_fragmented(self):
+        c = self.ws()
+        c.open(self)
+        c.read_until(b"sim# ")
+        c.send(2, b"hello\r")
+        self.assertIn(b"sim: hello\r\n", c.read_until(b"sim: hello\r\n"))
+        c.send(1, "text é\r".encode())
+        self.assertIn("sim: text é".encode(), c.read_until("sim: text é".encode()))
+        # One message in three fragments with a ping between them.
+        c.send(2, b"fr", fin=False)
+        c.send(0, b"ag", fin=False)
+        c.send(9, b"between")
+        c.send(0, b"ments\r", fin=True)
+        got = b""
+        pong = None
+        deadline = time.monotonic() + DEADLINE
+        while b"sim: fragments\r\n" not in got or pong is None:
+            fin, op, payload = c.frame(max(0.01, deadline - time.monotonic()))
+            if op == 10:
+                pong = payload
+            else:
+                self.assertEqual(op, 2, payload)
+                got += payload
+        self.assertEqual(pong, b"between")
+
+    def test_ping_gets_its_payload_back(self):
+        c = self.ws()
+        c.open(self)
+        c.send(9, b"p" * WS_MAX_CONTROL)
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            fin, op, payload = c.frame(max(0.01, deadline - time.monotonic()))
+            if op == 10:
+                break
+            self.assertEqual(op, 2, payload)
+        self.assertEqual(payload, b"p" * WS_MAX_CONTROL)
+
+    def test_close_is_answered_with_its_code_and_ends(self):
+        c = self.ws()
+        c.open(self)
+        c.send(8, struct.pack(">H", 1000) + b"bye")
+        self.assertEqual(c.close_frame()[0], 1000)
+        self.assertTrue(c.at_eof(), "the connection ends after the close")
+
+    def test_bad_handshakes_are_refused(self):
+        base = "/console?ref=%s&session_id=%s" % (self.console, self.s)
+        for name, kw, want in [
+                ("no session", {"target": "/console?ref=%s" % self.console}, 401),
+                ("bad session", {"target": "/console?ref=%s&session_id=OpaqueRef:x"
+                                 % self.console}, 401),
+                ("bad ref", {"target": "/console?ref=OpaqueRef:nope&session_id=%s"
+                             % self.s}, 404),
+                ("no ref", {"target": "/console?session_id=%s" % self.s}, 400),
+                ("no key", {"key": ""}, 501),
+                ("not a key", {"key": "c2hvcnQ="}, 400),
+                ("no upgrade", {"headers": {"Upgrade": None}}, 501),
+                ("version 8", {"version": "8"}, 426)]:
+            with self.subTest(name):
+                target = kw.pop("target", base)
+                c = self.ws(target, **kw)
+                status, headers, line = c.handshake()
+                self.assertEqual(status, want, (line, headers, c.rest))
+                self.assertTrue(c.rest.strip(), "a refusal says why")
+                if want == 426:
+                    self.assertEqual(headers.get("sec-websocket-version"), "13")
+                self.assertTrue(c.at_eof(), "a refused handshake closes")
+
+    def test_plain_get_console_is_501_as_xapi(self):
+        c = socket.create_connection(("127.0.0.1", self.server.port), DEADLINE)
+        self.addCleanup(c.close)
+        c.sendall(b"GET /console?ref=%s&session_id=%s HTTP/1.1\r\nHost: x\r\n\r\n" % (
+            self.console.encode(), self.s.encode()))
+        self.assertTrue(c.recv(4096).startswith(b"HTTP/1.1 501 "))
+
+    def protocol_error(self, send, want=1002):
+        c = self.ws()
+        c.open(self)
+        c.read_until(b"sim# ")
+        send(c)
+        code, reason = c.close_frame()
+        self.assertEqual(code, want, reason)
+        self.assertTrue(reason, "the close says why")
+        self.assertTrue(c.at_eof(), "the connection ends")
+        return reason
+
+    def test_unmasked_client_frame_closes_1002(self):
+        self.assertIn(b"masked", self.protocol_error(lambda c: c.send(2, b"x\r", mask=False)))
+
+    def test_oversized_frame_closes_1009(self):
+        def big(c):
+            c.send(2, b"", raw_len=WS_MAX_FRAME + 1)
+        self.protocol_error(big, want=1009)
+
+    def test_largest_frame_passes(self):
+        c = self.ws()
+        c.open(self)
+        c.read_until(b"sim# ")
+        c.send(2, b"y" * (WS_MAX_FRAME - 1) + b"\r")
+        c.read_until(b"sim: yyyy")
+
+    def test_long_or_fragmented_control_frames_close_1002(self):
+        self.protocol_error(lambda c: c.send(9, b"p" * (WS_MAX_CONTROL + 1)))
+        self.protocol_error(lambda c: c.send(9, b"p", fin=False))
+        self.protocol_error(lambda c: c.send(0, b"orphan continuation"))
+        self.protocol_error(lambda c: c.send(3, b"reserved opcode"))
+
+    def test_new_message_inside_a_fragmented_one_closes_1002(self):
+        def interleave(c):
+            c.send(2, b"a", fin=False)
+            c.send(2, b"b")
+        self.protocol_error(interleave)
+
+    def test_early_frames_sent_with_the_handshake_are_kept(self):
+        c = self.ws()
+        key = os.urandom(4)
+        payload = b"early\r"
+        frame = bytes([0x82, 0x80 | len(payload)]) + key + bytes(
+            b ^ key[i % 4] for i, b in enumerate(payload))
+        c.request += frame.decode("latin-1")
+        c.sock.sendall(c.request.encode("latin-1"))
+        c.request = ""
+        status, headers, line = c.handshake()
+        self.assertEqual(status, 101, line)
+        c.read_until(b"sim: early")
+
+    def test_rfb_console_on_the_sim_is_503(self):
+        vm, con = start_vm(self.p, self.s, "ws hvm", hvm=True)
+        self.assertEqual(ok(self.p.console.get_protocol(self.s, con)), "rfb")
+        c = self.ws("/console?ref=%s&session_id=%s" % (con, self.s))
+        status, headers, line = c.handshake()
+        self.assertEqual(status, 503, (line, c.rest))
+        ok(self.p.VM.hard_shutdown(self.s, vm))
+
+    def test_connect_still_works(self):
+        c = socket.create_connection(("127.0.0.1", self.server.port), DEADLINE)
+        self.addCleanup(c.close)
+        c.sendall(b"CONNECT /console?ref=%s&session_id=%s HTTP/1.0\r\n\r\n" % (
+            self.console.encode(), self.s.encode()))
+        got = b""
+        deadline = time.monotonic() + DEADLINE
+        while b"sim# " not in got:
+            self.assertLess(time.monotonic(), deadline, got)
+            got += c.recv(4096)
+        self.assertTrue(got.startswith(b"HTTP/1.1 200 OK\r\n\r\n"), got)
+        c.sendall(b"over connect\r")
+        while b"sim: over connect" not in got:
+            self.assertLess(time.monotonic(), deadline, got)
+            got += c.recv(4096)
+
+    def flood(self, server, frame, seconds=3):
+        """Sends frame over and over on a console it never reads, until the server has
+        stopped taking bytes for `seconds`; returns the bytes it took."""
+        c = Ws(server.port, "/console?ref=%s&session_id=%s" % (self.flood_console, self.s))
+        self.addCleanup(c.close)
+        c.open(self)
+        c.sock.setblocking(False)
+        sent, stalled, data = 0, None, frame * max(1, 65536 // len(frame))
+        view = memoryview(data)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                n = c.sock.send(view[sent % len(data):])
+                sent += n
+                stalled = None
+            except BlockingIOError:
+                if stalled is None:
+                    stalled = time.monotonic()
+                elif time.monotonic() - stalled > seconds:
+                    return sent
+                time.sleep(0.01)
+        self.fail("xapi-lite took %d bytes in 60 s and kept taking them" % sent)
+
+    def flood_test(self, frame):
+        server = Server(binary=RELEASE)
+        self.addCleanup(server.remove)
+        self.addCleanup(server.stop)
+        import xmlrpc.client
+        p = xmlrpc.client.ServerProxy(server.url)
+        s = ok(p.session.login_with_password("root", "atoll-api-test", "1.0", "flood"))
+        _, self.flood_console = start_vm(p, s, "flood")
+        self.s, saved = s, self.s
+        try:
+            before = proc_rss(server.proc.pid)
+            took = self.flood(server, frame)
+            grew = proc_rss(server.proc.pid) - before
+        finally:
+            self.s = saved
+        # What the sockets' buffers hold, and little more.
+        self.assertLess(took, 64 * MiB, "took %d bytes, VmRSS grew %d" % (took, grew))
+        if RELEASE:
+            self.assertLess(grew, FLOOD_RSS, "VmRSS grew %d bytes; %d bytes taken" % (
+                grew, took))
+        # ... and it still answers others.
+        ok(p.session.login_with_password("root", "atoll-api-test", "1.0", "after"))
+
+    def test_a_client_typing_without_reading_is_held_back(self):
+        # Each line typed makes output (echo and answer) the client never reads.
+        key = b"\x01\x02\x03\x04"
+        payload = b"line of typing\r" * 100
+        frame = bytes([0x82, 0x80 | 126]) + struct.pack(">H", len(payload)) + key + bytes(
+            b ^ key[i % 4] for i, b in enumerate(payload))
+        self.flood_test(frame)
+
+    def test_a_client_pinging_without_reading_is_held_back(self):
+        key = b"\x01\x02\x03\x04"
+        payload = b"p" * WS_MAX_CONTROL
+        frame = bytes([0x89, 0x80 | len(payload)]) + key + bytes(
+            b ^ key[i % 4] for i, b in enumerate(payload))
+        self.flood_test(frame)
+
+
+if __name__ == "__main__":
+    unittest.main()
