@@ -4,163 +4,21 @@ noVNC (the session in the query) open it, on the sim backend whose text consoles
 line console in xapi-lite (it shows "sim# ", echoes what is typed and answers each line with
 "sim: <line>"). The WebSocket client here is Python's own socket code, RFC 6455 by hand.
 """
-import base64
-import hashlib
 import os
 import socket
 import struct
 import time
 import unittest
+import xmlrpc.client
 
+from ws_client import DEADLINE, Ws
 from xapi_server import ApiTest, Server, ok
 
 RELEASE = os.environ.get("XAPI_LITE_RELEASE")
-GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 WS_MAX_FRAME = 64 * 1024        # lib/ws.h: the largest frame payload taken from a client
 WS_MAX_CONTROL = 125
 MiB = 1024 * 1024
 FLOOD_RSS = 16 * MiB    # xapi-lite's growth while a client floods a console, never reading
-DEADLINE = 20           # seconds for anything the tests wait for
-
-
-def accept_of(key):
-    return base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
-
-
-class WsError(Exception):
-    pass
-
-
-class Ws:
-    """A WebSocket client on a plain socket. handshake() returns the status and headers
-    (lower-case names); frames are sent masked unless told otherwise."""
-
-    def __init__(self, port, target, headers=None, protocols=("binary",), key=None,
-                 version="13"):
-        self.sock = socket.create_connection(("127.0.0.1", port), DEADLINE)
-        self.key = key if key is not None else base64.b64encode(os.urandom(16)).decode()
-        h = {"Host": "127.0.0.1:%d" % port, "Upgrade": "websocket",
-             "Connection": "Upgrade", "Sec-WebSocket-Version": version}
-        if self.key:
-            h["Sec-WebSocket-Key"] = self.key
-        if protocols:
-            h["Sec-WebSocket-Protocol"] = ", ".join(protocols)
-        h.update(headers or {})
-        h = {k: v for k, v in h.items() if v is not None}
-        self.request = "GET %s HTTP/1.1\r\n%s\r\n" % (
-            target, "".join("%s: %s\r\n" % kv for kv in h.items()))
-        self.rest = b""
-        self.seen = b""     # every payload received, for failure messages
-
-    def handshake(self):
-        self.sock.sendall(self.request.encode())
-        data = b""
-        deadline = time.monotonic() + DEADLINE
-        while b"\r\n\r\n" not in data:
-            if time.monotonic() > deadline:
-                raise WsError("no reply to the handshake: %r" % data)
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        head, _, self.rest = data.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        return status, headers, lines[0]
-
-    def open(self, test):
-        status, headers, line = self.handshake()
-        test.assertEqual(status, 101, (line, headers, self.rest))
-        test.assertEqual(headers.get("sec-websocket-accept"), accept_of(self.key), headers)
-        return headers
-
-    def send(self, opcode, payload=b"", fin=True, mask=True, raw_len=None):
-        n = len(payload) if raw_len is None else raw_len
-        head = bytes([(0x80 if fin else 0) | opcode])
-        m = 0x80 if mask else 0
-        if n < 126:
-            head += bytes([m | n])
-        elif n < 65536:
-            head += bytes([m | 126]) + struct.pack(">H", n)
-        else:
-            head += bytes([m | 127]) + struct.pack(">Q", n)
-        if mask:
-            key = os.urandom(4)
-            head += key
-            payload = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(head + payload)
-
-    def _need(self, n, deadline):
-        while len(self.rest) < n:
-            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
-            try:
-                chunk = self.sock.recv(65536)
-            except socket.timeout:
-                raise WsError("timed out; seen %r" % self.seen[-400:])
-            if not chunk:
-                raise WsError("the server closed; seen %r" % self.seen[-400:])
-            self.rest += chunk
-        out, self.rest = self.rest[:n], self.rest[n:]
-        return out
-
-    def frame(self, timeout=DEADLINE):
-        """The next frame: (fin, opcode, payload). Server frames must be unmasked."""
-        deadline = time.monotonic() + timeout
-        b0, b1 = self._need(2, deadline)
-        if b1 & 0x80:
-            raise WsError("a server frame is masked")
-        n = b1 & 0x7f
-        if n == 126:
-            n = struct.unpack(">H", self._need(2, deadline))[0]
-        elif n == 127:
-            n = struct.unpack(">Q", self._need(8, deadline))[0]
-        payload = self._need(n, deadline)
-        self.seen += payload
-        return bool(b0 & 0x80), b0 & 0x0f, payload
-
-    def read_until(self, want, timeout=DEADLINE):
-        """Binary frames' payloads until want is among them; returns what came."""
-        got = b""
-        deadline = time.monotonic() + timeout
-        while want not in got:
-            fin, op, payload = self.frame(max(0.01, deadline - time.monotonic()))
-            if op != 2:
-                raise WsError("frame opcode %d (%r) while waiting for %r; had %r" % (
-                    op, payload, want, got))
-            got += payload
-        return got
-
-    def close_frame(self, timeout=DEADLINE):
-        """Frames until a close; returns its code, or fails on anything else but data."""
-        deadline = time.monotonic() + timeout
-        while True:
-            fin, op, payload = self.frame(max(0.01, deadline - time.monotonic()))
-            if op == 8:
-                return struct.unpack(">H", payload[:2])[0] if len(payload) >= 2 else None, \
-                    payload[2:]
-            if op != 2:
-                raise WsError("opcode %d (%r) before the close" % (op, payload))
-
-    def at_eof(self, timeout=DEADLINE):
-        """True once the server has closed the connection (frames left are dropped)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
-            try:
-                if not self.sock.recv(65536):
-                    return True
-            except socket.timeout:
-                return False
-            except ConnectionResetError:
-                return True
-        return False
-
-    def close(self):
-        self.sock.close()
 
 
 def proc_rss(pid):
@@ -189,13 +47,16 @@ class WebSocketConsole(ApiTest):
         cls.vm, cls.console = start_vm(cls.p, cls.s, "ws console")
         cls.uuid = ok(cls.p.console.get_uuid(cls.s, cls.console))
 
-    def ws(self, target=None, **kw):
-        c = Ws(self.server.port, target or "/console?ref=%s&session_id=%s" % (
+    def ws(self, target=None, port=None, **kw):
+        port = port or self.server.port
+        c = Ws(socket.create_connection(("127.0.0.1", port), DEADLINE),
+               "127.0.0.1:%d" % port, target or "/console?ref=%s&session_id=%s" % (
             self.console, self.s), **kw)
         self.addCleanup(c.close)
         return c
 
     def test_handshake_echoes_binary_and_the_console_speaks(self):
+        # open() checks Sec-WebSocket-Accept against hashlib's SHA-1 of the key.
         c = self.ws()
         headers = c.open(self)
         self.assertEqual(headers.get("sec-websocket-protocol"), "binary", headers)
@@ -333,8 +194,6 @@ class WebSocketConsole(ApiTest):
         frame = bytes([0x82, 0x80 | len(payload)]) + key + bytes(
             b ^ key[i % 4] for i, b in enumerate(payload))
         c.request += frame.decode("latin-1")
-        c.sock.sendall(c.request.encode("latin-1"))
-        c.request = ""
         status, headers, line = c.handshake()
         self.assertEqual(status, 101, line)
         c.read_until(b"sim: early")
@@ -366,8 +225,8 @@ class WebSocketConsole(ApiTest):
     def flood(self, server, frame, seconds=3):
         """Sends frame over and over on a console it never reads, until the server has
         stopped taking bytes for `seconds`; returns the bytes it took."""
-        c = Ws(server.port, "/console?ref=%s&session_id=%s" % (self.flood_console, self.s))
-        self.addCleanup(c.close)
+        c = self.ws("/console?ref=%s&session_id=%s" % (self.flood_console, self.s),
+                    port=server.port)
         c.open(self)
         c.sock.setblocking(False)
         sent, stalled, data = 0, None, frame * max(1, 65536 // len(frame))
@@ -390,7 +249,6 @@ class WebSocketConsole(ApiTest):
         server = Server(binary=RELEASE)
         self.addCleanup(server.remove)
         self.addCleanup(server.stop)
-        import xmlrpc.client
         p = xmlrpc.client.ServerProxy(server.url)
         s = ok(p.session.login_with_password("root", "atoll-api-test", "1.0", "flood"))
         _, self.flood_console = start_vm(p, s, "flood")
