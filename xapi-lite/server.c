@@ -508,6 +508,18 @@ ws_hash_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	}
 }
 
+/* Connections waiting for their WebSocket key's hash. */
+static int
+ws_handshakes(const struct server *s)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < s->nconns; i++)
+		n += s->conns[i]->ws.fd != -1;
+	return n;
+}
+
 /* GET /console with Upgrade: websocket: the session and console are checked and the
    console opened as for CONNECT, then the connection parks while a helper hashes the key;
    ws_upgrade answers 101 and starts the frames. */
@@ -515,7 +527,7 @@ static void
 begin_websocket(struct server *s, struct conn *c, const struct http_request *req, size_t hdr)
 {
 	char		 msg[160], key[WS_KEY_LEN + 1];
-	int		 fd = console_open(s->x, req, msg, sizeof(msg)), status, binary = 0;
+	int		 fd = console_open(s->x, req, msg, sizeof(msg)), status, binary = 0, m;
 	struct park	*pk;
 
 	if (fd < 0) {
@@ -535,6 +547,13 @@ begin_websocket(struct server *s, struct conn *c, const struct http_request *req
 		    msg) == -1)
 			c->dead = 1;
 		c->closing = 1;
+		return;
+	}
+	if (ws_handshakes(s) >= WS_MAX_HANDSHAKES) {
+		close(fd);
+		m = snprintf(msg, sizeof(msg), "busy: too many WebSocket handshakes at once "
+		    "(%d); try again\n", WS_MAX_HANDSHAKES);
+		respond(c, 503, "text/plain", msg, (size_t)m, 0);
 		return;
 	}
 	if ((pk = calloc(1, sizeof(*pk))) == NULL || ws_hash_start(pk, key, ws_hash_done) == -1) {

@@ -16,6 +16,8 @@
 
 /* The client's bytes held until a frame is whole: the largest frame and its header. */
 #define WS_RX_MAX	(WS_MAX_FRAME + WS_HDR_MAX)
+/* Handshakes whose key's hash (a helper process each) is running at once; more get 503. */
+#define WS_MAX_HANDSHAKES	16
 
 struct ws_conn {
 	int		 on;		/* frames both ways (the 101 has gone out) */

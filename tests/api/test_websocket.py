@@ -5,18 +5,23 @@ line console in xapi-lite (it shows "sim# ", echoes what is typed and answers ea
 "sim: <line>"). The WebSocket client here is Python's own socket code, RFC 6455 by hand.
 """
 import os
+import shutil
 import socket
 import struct
+import tempfile
 import time
 import unittest
 import xmlrpc.client
 
 from ws_client import DEADLINE, Ws
-from xapi_server import ApiTest, Server, ok
+from xapi_server import ApiTest, PASSWORD, Server, ok, server_on_path
 
 RELEASE = os.environ.get("XAPI_LITE_RELEASE")
 WS_MAX_FRAME = 64 * 1024        # lib/ws.h: the largest frame payload taken from a client
 WS_MAX_CONTROL = 125
+WS_MAX_HANDSHAKES = 16  # xapi-lite/websocket.h: key hashes (openssl helpers) at once
+SIM_LINE_MAX = 256      # xapi-lite/console_sim.c: longer lines are answered cut short
+SLOW_HASH = 3           # seconds the stand-in openssl takes over a key's SHA-1
 MiB = 1024 * 1024
 FLOOD_RSS = 16 * MiB    # xapi-lite's growth while a client floods a console, never reading
 
@@ -206,6 +211,15 @@ class WebSocketConsole(ApiTest):
         self.assertEqual(status, 503, (line, c.rest))
         ok(self.p.VM.hard_shutdown(self.s, vm))
 
+    def test_a_long_line_is_answered_cut_short(self):
+        c = self.ws()
+        c.open(self)
+        c.read_until(b"sim# ")
+        c.send(2, b"z" * (SIM_LINE_MAX + 44) + b"\r")
+        got = c.read_until(b"\r\nsim# ")
+        self.assertIn(b"sim: " + b"z" * SIM_LINE_MAX + b"\r\n", got)
+        self.assertNotIn(b"sim: " + b"z" * (SIM_LINE_MAX + 1), got)
+
     def test_connect_still_works(self):
         c = socket.create_connection(("127.0.0.1", self.server.port), DEADLINE)
         self.addCleanup(c.close)
@@ -221,6 +235,39 @@ class WebSocketConsole(ApiTest):
         while b"sim: over connect" not in got:
             self.assertLess(time.monotonic(), deadline, got)
             got += c.recv(4096)
+
+    def test_handshakes_wait_for_their_hash_without_holding_up_others(self):
+        """With an openssl that takes SLOW_HASH seconds over a key, WS_MAX_HANDSHAKES
+        handshakes wait for theirs while a login is answered at once; one more is 503."""
+        d = tempfile.mkdtemp(prefix="slow-openssl-")
+        self.addCleanup(shutil.rmtree, d, True)
+        with open(os.path.join(d, "openssl"), "w") as f:
+            f.write('#!/bin/sh\n[ "$1" = dgst ] && sleep %d\nexec %s "$@"\n' % (
+                SLOW_HASH, shutil.which("openssl")))
+        os.chmod(os.path.join(d, "openssl"), 0o755)
+        server = server_on_path(d)
+        self.addCleanup(server.remove)
+        self.addCleanup(server.stop)
+        p = xmlrpc.client.ServerProxy(server.url)
+        s = ok(p.session.login_with_password("root", PASSWORD, "1.0", "slow"))
+        _, con = start_vm(p, s, "slow hash")
+        target = "/console?ref=%s&session_id=%s" % (con, s)
+        waiting = [self.ws(target, port=server.port) for _ in range(WS_MAX_HANDSHAKES)]
+        t0 = time.monotonic()
+        for c in waiting:
+            c.sock.sendall(c.request.encode())
+            c.request = ""
+        # Each is parked once its request is read: a call's answer shows they were.
+        ok(p.session.get_uuid(s, s))
+        extra = self.ws(target, port=server.port)
+        status, headers, line = extra.handshake()
+        self.assertEqual(status, 503, (line, extra.rest))
+        self.assertIn(b"%d" % WS_MAX_HANDSHAKES, extra.rest)
+        ok(p.session.login_with_password("root", PASSWORD, "1.0", "meanwhile"))
+        self.assertLess(time.monotonic() - t0, SLOW_HASH, "answered while the hashes ran")
+        for c in waiting:
+            c.open(self, timeout=DEADLINE + SLOW_HASH)
+            c.read_until(b"sim# ")
 
     def flood(self, server, frame, seconds=3):
         """Sends frame over and over on a console it never reads, until the server has
@@ -250,7 +297,7 @@ class WebSocketConsole(ApiTest):
         self.addCleanup(server.remove)
         self.addCleanup(server.stop)
         p = xmlrpc.client.ServerProxy(server.url)
-        s = ok(p.session.login_with_password("root", "atoll-api-test", "1.0", "flood"))
+        s = ok(p.session.login_with_password("root", PASSWORD, "1.0", "flood"))
         _, self.flood_console = start_vm(p, s, "flood")
         self.s, saved = s, self.s
         try:
@@ -265,7 +312,7 @@ class WebSocketConsole(ApiTest):
             self.assertLess(grew, FLOOD_RSS, "VmRSS grew %d bytes; %d bytes taken" % (
                 grew, took))
         # ... and it still answers others.
-        ok(p.session.login_with_password("root", "atoll-api-test", "1.0", "after"))
+        ok(p.session.login_with_password("root", PASSWORD, "1.0", "after"))
 
     def test_a_client_typing_without_reading_is_held_back(self):
         # Each line typed makes output (echo and answer) the client never reads.
