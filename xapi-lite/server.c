@@ -607,15 +607,20 @@ console_pump(struct conn *c, int peer_events)
 {
 	char	chunk[16384];
 	ssize_t	n;
+	size_t	before;
 
-	/* A WebSocket's frames are unwrapped into peer_out first; a close ends it. */
-	if (c->ws.on && ws_take(&c->ws, &c->peer_out, &c->out, CONSOLE_BUF) == 1)
-		c->closing = 1;
-	while (c->peer_out.len > 0) {
-		if ((n = write(c->peer, c->peer_out.p, c->peer_out.len)) == -1)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		buf_consume(&c->peer_out, (size_t)n);
-	}
+	/* A WebSocket's frames are unwrapped into peer_out first (a close ends it), again
+	   as long as the far end takes them and frames are taken. */
+	do {
+		before = c->ws.rx.len;
+		if (c->ws.on && ws_take(&c->ws, &c->peer_out, &c->out, CONSOLE_BUF) == 1)
+			c->closing = 1;
+		while (c->peer_out.len > 0) {
+			if ((n = write(c->peer, c->peer_out.p, c->peer_out.len)) == -1)
+				return errno == EAGAIN || errno == EINTR ? 0 : -1;
+			buf_consume(&c->peer_out, (size_t)n);
+		}
+	} while (c->ws.on && !c->closing && c->ws.rx.len > 0 && c->ws.rx.len != before);
 	if (!(peer_events & LOOP_IN))
 		return 0;
 	while (c->out.len < CONSOLE_BUF) {
