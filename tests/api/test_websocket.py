@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import struct
+import subprocess
 import tempfile
 import time
 import unittest
@@ -17,6 +18,7 @@ from ws_client import DEADLINE, Ws
 from xapi_server import ApiTest, PASSWORD, Server, ok, server_on_path
 
 RELEASE = os.environ.get("XAPI_LITE_RELEASE")
+XO_WS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "xo-ws")
 WS_MAX_FRAME = 64 * 1024        # lib/ws.h: the largest frame payload taken from a client
 WS_MAX_CONTROL = 125
 WS_MAX_HANDSHAKES = 16  # xapi-lite/websocket.h: key hashes (openssl helpers) at once
@@ -219,6 +221,20 @@ class WebSocketConsole(ApiTest):
         got = c.read_until(b"\r\nsim# ")
         self.assertIn(b"sim: " + b"z" * SIM_LINE_MAX + b"\r\n", got)
         self.assertNotIn(b"sim: " + b"z" * (SIM_LINE_MAX + 1), got)
+
+    def test_xo_servers_ws_package_opens_a_console(self):
+        """The `ws` npm package, as xo-server's proxy-console uses it (xo-ws/console.mjs)."""
+        node, npm = shutil.which("node"), shutil.which("npm")
+        self.assertTrue(node and npm, "node and npm are needed (apt-get install nodejs npm)")
+        if not os.path.exists(os.path.join(XO_WS_DIR, "node_modules", "ws", "package.json")):
+            r = subprocess.run([npm, "install", "--no-package-lock", "--no-audit", "--no-fund"],
+                               cwd=XO_WS_DIR, capture_output=True, text=True, timeout=900)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = subprocess.run([node, os.path.join(XO_WS_DIR, "console.mjs"),
+                            "ws://127.0.0.1:%d/console?uuid=%s" % (self.server.port, self.uuid),
+                            self.s], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("PASS ws console", r.stdout)
 
     def test_connect_still_works(self):
         c = socket.create_connection(("127.0.0.1", self.server.port), DEADLINE)
