@@ -144,6 +144,14 @@ ws_close(struct ws_conn *w, struct buf *out, int code, const char *reason)
 	return send_control(out, WS_OP_CLOSE, p, n + 2);
 }
 
+/* The codes a peer may send in a close frame (RFC 6455 7.4.1, 7.4.2). */
+static int
+close_code_valid(int code)
+{
+	return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+	    (code >= 3000 && code <= 4999);
+}
+
 /* A data frame's payload goes on as it is; the frame's place in its message is checked. */
 static int
 take_data(struct ws_conn *w, const struct ws_frame *f, const char **why)
@@ -197,8 +205,13 @@ ws_take(struct ws_conn *w, struct buf *to_peer, struct buf *to_client, size_t cl
 					why = "a close frame's code is cut short";
 					break;
 				}
-				/* Its code is echoed, as RFC 6455 5.5.1 asks. */
+				/* Its code is echoed, as RFC 6455 5.5.1 asks; a code no
+				   endpoint may send (7.4.1) is a protocol error. */
 				code = f.len >= 2 ? pl[0] << 8 | pl[1] : WS_CLOSE_NORMAL;
+				if (!close_code_valid(code)) {
+					why = "a close code no endpoint may send";
+					break;
+				}
 				buf_consume(&w->rx, (size_t)h + (size_t)f.len);
 				(void)ws_close(w, to_client, code, "");
 				return 1;

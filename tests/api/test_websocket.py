@@ -126,6 +126,17 @@ class WebSocketConsole(ApiTest):
         self.assertEqual(c.close_frame()[0], 1000)
         self.assertTrue(c.at_eof(), "the connection ends after the close")
 
+    def test_a_close_with_a_reserved_code_closes_1002(self):
+        self.protocol_error(lambda c: c.send(8, struct.pack(">H", 1005)))
+        self.protocol_error(lambda c: c.send(8, b"\x03"))
+
+    def test_a_close_without_a_code_is_answered_1000(self):
+        c = self.ws()
+        c.open(self)
+        c.send(8)
+        self.assertEqual(c.close_frame()[0], 1000)
+        self.assertTrue(c.at_eof())
+
     def test_bad_handshakes_are_refused(self):
         base = "/console?ref=%s&session_id=%s" % (self.console, self.s)
         for name, kw, want in [
