@@ -62,6 +62,9 @@ $(eval $(call c-fuzz,fuzz_netcheck,tests/fuzz/fuzz_netcheck.c xapi-lite/netcheck
 $(eval $(call c-fuzz,fuzz_xenapi_reply,tests/fuzz/fuzz_xenapi_reply.c console-ui/xenapi.c))
 $(eval $(call c-fuzz,fuzz_vhd,tests/fuzz/fuzz_vhd.c))
 $(eval $(call c-fuzz,fuzz_journal,tests/fuzz/fuzz_journal.c xapi-lite/journal_load.c xapi-lite/journal.c xapi-lite/db.c xapi-lite/hval.c xapi-lite/model.c))
+# WebSocket framing (lib/ws.c), for the browser consoles.
+$(eval $(call c-test,test_ws,tests/unit/test_ws.c))
+$(eval $(call c-fuzz,fuzz_ws,tests/fuzz/fuzz_ws.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp

@@ -99,10 +99,17 @@ console_open(struct xapi *x, const struct http_request *req, char *msg, size_t l
 	if (c == NULL || c->cls != C_console ||
 	    (vm = db_find(&x->db, db_str(&x->db, c, F_console_VM), REF_LEN)) == NULL)
 		return -refuse(msg, len, 404, "no such console");
-	if (strcmp(x->backend, "xen") != 0)
-		return -refuse(msg, len, 503, "the simulated host has no consoles to connect to");
 	if ((domid = db_get(&x->db, vm, F_VM_domid)->u.i) <= 0)
 		return -refuse(msg, len, 503, "the VM is not running");
+	if (strcmp(x->backend, "xen") != 0) {
+		int	fd;
+
+		if (strcmp(db_str(&x->db, c, F_console_protocol), "rfb") == 0)
+			return -refuse(msg, len, 503, "the simulated host has no VNC servers");
+		if ((fd = console_sim_open(x)) == -1)
+			return -refuse(msg, len, 503, "cannot open the simulated console");
+		return fd;
+	}
 	return strcmp(db_str(&x->db, c, F_console_protocol), "rfb") == 0 ?
 	    open_vnc(x, domid, msg, len) : open_tty(x, domid, msg, len);
 }

@@ -28,6 +28,7 @@
 #include "server.h"
 #include "stream.h"
 #include "transfer.h"
+#include "websocket.h"
 #include "xmlrpc.h"
 
 #define CONSOLE_BUF	(64 * 1024)	/* a console's bytes in flight, each way */
@@ -65,11 +66,14 @@ struct conn {
 	struct transfer	 xfer;		/* a disk upload or download in progress */
 	int		 peer;		/* a console's far end (pty, VNC); -1 when none */
 	struct buf	 peer_out;	/* what the client typed, not yet taken by peer */
+	struct ws_conn	 ws;		/* a console over a WebSocket (websocket.h) */
 	char		 client[CLIENT_ADDR_LEN];	/* PROXY source, peer address, "local" */
 };
 
 static void	on_conn(struct loop *, int, void *, int);
 static void	on_peer(struct loop *, int, void *, int);
+static int	console_pump(struct conn *, int);
+static void	console_gone(struct conn *);
 static int	make_room(struct server *, const struct conn *, int, int);
 
 static void
@@ -97,6 +101,9 @@ conn_close(struct server *s, struct conn *c)
 		close(c->peer);
 	}
 	buf_free(&c->peer_out);
+	if (c->ws.fd != -1)
+		close(c->ws.fd);
+	buf_free(&c->ws.rx);
 	loop_del(s->loop, c->fd);
 	close(c->fd);
 	release_body(s, c);
@@ -267,6 +274,8 @@ reply(struct conn *c, const struct rpc_reply *r, int json, int v2, const char *i
 		c->closing = 1;
 }
 
+static void	ws_upgrade(struct conn *, struct park *);
+
 /* Answers a parked call (called by rpc_wake and rpc_jobs). */
 static void
 answer_parked(struct xapi *x, struct park *pk, struct rpc_reply *r)
@@ -275,9 +284,12 @@ answer_parked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 
 	park_unlink(x, pk);
 	if (c != NULL && c->park == pk) {
-		reply(c, r, pk->json, pk->json_v2, pk->json_id ? pk->json_id : "null",
-		    pk->keep_alive);
 		c->park = NULL;
+		if (c->ws.fd != -1)
+			ws_upgrade(c, pk);
+		else
+			reply(c, r, pk->json, pk->json_v2, pk->json_id ? pk->json_id : "null",
+			    pk->keep_alive);
 		c->wrote = 1;	/* a job's end may have changed anything */
 	}
 	park_free(pk);
@@ -444,6 +456,22 @@ upload_some(struct server *s, struct conn *c, const char *p, size_t n, size_t *u
 	return 1;
 }
 
+/* The connection carries the console at fd both ways from now on. Returns 0, or -1 with
+   the refusal answered. */
+static int
+carry_console(struct server *s, struct conn *c, int fd)
+{
+	if (loop_add(s->loop, fd, LOOP_IN, on_peer, c) == -1) {
+		close(fd);
+		respond(c, 503, "text/plain", "too many open files\n", 20, 0);
+		return -1;
+	}
+	c->peer = fd;
+	(void)make_room(s, c, c->local, 0);	/* proven itself: c stays in any case */
+	buf_init(&c->peer_out, CONSOLE_BUF);
+	return 0;
+}
+
 /* CONNECT /console: after 200, the connection carries the console both ways. */
 static void
 begin_console(struct server *s, struct conn *c, const struct http_request *req, size_t hdr)
@@ -455,20 +483,121 @@ begin_console(struct server *s, struct conn *c, const struct http_request *req, 
 		respond(c, -fd, "text/plain", msg, strlen(msg), 0);
 		return;
 	}
-	if (loop_add(s->loop, fd, LOOP_IN, on_peer, c) == -1) {
-		close(fd);
-		respond(c, 503, "text/plain", "too many open files\n", 20, 0);
+	if (carry_console(s, c, fd) == -1)
 		return;
-	}
 	buf_consume(&c->in, hdr);
-	c->peer = fd;
-	(void)make_room(s, c, c->local, 0);	/* proven itself: c stays in any case */
-	buf_init(&c->peer_out, CONSOLE_BUF);
 	if (buf_lit(&c->out, "HTTP/1.1 200 OK\r\n\r\n") == -1)
 		c->dead = 1;
 	/* Bytes sent right after the request are the console's. */
 	if (c->in.len > 0 && buf_append(&c->peer_out, c->in.p, c->in.len) == 0)
 		buf_consume(&c->in, c->in.len);
+}
+
+/* The accept value's helper has exited: the park's answer (ws_upgrade) reads it. */
+static void
+ws_hash_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
+{
+	char	accept[WS_ACCEPT_LEN + 1];
+
+	(void)x;
+	(void)r;
+	if (ws_accept_value(pk->job, accept) == 0) {
+		const char	*parts[] = { accept };
+
+		(void)park_set_ctx(pk, parts, 1);
+	}
+}
+
+/* Connections waiting for their WebSocket key's hash. */
+static int
+ws_handshakes(const struct server *s)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < s->nconns; i++)
+		n += s->conns[i]->ws.fd != -1;
+	return n;
+}
+
+/* GET /console with Upgrade: websocket: the session and console are checked and the
+   console opened as for CONNECT, then the connection parks while a helper hashes the key;
+   ws_upgrade answers 101 and starts the frames. */
+static void
+begin_websocket(struct server *s, struct conn *c, const struct http_request *req, size_t hdr)
+{
+	char		 msg[160], key[WS_KEY_LEN + 1];
+	int		 fd = console_open(s->x, req, msg, sizeof(msg)), status, binary = 0, m;
+	struct park	*pk;
+
+	if (fd < 0) {
+		respond(c, -fd, "text/plain", msg, strlen(msg), 0);
+		return;
+	}
+	if ((status = ws_check_handshake(req, key, &binary, msg, sizeof(msg))) != 0) {
+		close(fd);
+		if (status != 426) {
+			respond(c, status, "text/plain", msg, strlen(msg), 0);
+			return;
+		}
+		/* RFC 6455 4.4: the versions spoken go with the refusal. */
+		if (buf_printf(&c->out, "HTTP/1.1 426 Upgrade Required\r\n"
+		    "Sec-WebSocket-Version: 13\r\ncontent-length: %zu\r\n"
+		    "content-type: text/plain\r\nconnection: close\r\n\r\n%s", strlen(msg),
+		    msg) == -1)
+			c->dead = 1;
+		c->closing = 1;
+		return;
+	}
+	if (ws_handshakes(s) >= WS_MAX_HANDSHAKES) {
+		close(fd);
+		m = snprintf(msg, sizeof(msg), "busy: too many WebSocket handshakes at once "
+		    "(%d); try again\n", WS_MAX_HANDSHAKES);
+		respond(c, 503, "text/plain", msg, (size_t)m, 0);
+		return;
+	}
+	if ((pk = calloc(1, sizeof(*pk))) == NULL || ws_hash_start(pk, key, ws_hash_done) == -1) {
+		free(pk);
+		close(fd);
+		respond(c, 503, "text/plain", "cannot start the WebSocket key's hash\n", 38, 0);
+		return;
+	}
+	pk->conn = c;
+	pk->local = c->local;
+	pk->next = s->x->parked;
+	s->x->parked = pk;
+	c->park = pk;
+	c->ws.fd = fd;
+	c->ws.binary = binary;
+	buf_consume(&c->in, hdr);
+	log_call(s->x->log, c->client, "console websocket", "parked");
+}
+
+/* The key's hash is back: 101, then frames. Frames the client sent early wait in `in`. */
+static void
+ws_upgrade(struct conn *c, struct park *pk)
+{
+	int	fd = c->ws.fd;
+
+	c->ws.fd = -1;
+	if (pk->ctx == NULL) {
+		close(fd);
+		respond_500(c, "the WebSocket key's hash failed");
+		return;
+	}
+	if (carry_console(c->s, c, fd) == -1)
+		return;
+	buf_init(&c->ws.rx, WS_RX_MAX);
+	c->ws.on = 1;
+	if (ws_write_101(&c->out, park_ctx_part(pk, 0), c->ws.binary) == -1)
+		c->dead = 1;
+	if (c->in.len > WS_RX_MAX) {
+		(void)ws_close(&c->ws, &c->out, WS_CLOSE_TOO_BIG, "frame too large");
+		c->closing = 1;
+	} else if (c->in.len > 0 && buf_append(&c->ws.rx, c->in.p, c->in.len) == 0)
+		buf_consume(&c->in, c->in.len);
+	if (!c->closing && console_pump(c, 0) == -1)
+		console_gone(c);
 }
 
 /* Moves console bytes: the client's to the peer, the peer's to the client (while the
@@ -478,12 +607,20 @@ console_pump(struct conn *c, int peer_events)
 {
 	char	chunk[16384];
 	ssize_t	n;
+	size_t	before;
 
-	while (c->peer_out.len > 0) {
-		if ((n = write(c->peer, c->peer_out.p, c->peer_out.len)) == -1)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		buf_consume(&c->peer_out, (size_t)n);
-	}
+	/* A WebSocket's frames are unwrapped into peer_out first (a close ends it), again
+	   as long as the far end takes them and frames are taken. */
+	do {
+		before = c->ws.rx.len;
+		if (c->ws.on && ws_take(&c->ws, &c->peer_out, &c->out, CONSOLE_BUF) == 1)
+			c->closing = 1;
+		while (c->peer_out.len > 0) {
+			if ((n = write(c->peer, c->peer_out.p, c->peer_out.len)) == -1)
+				return errno == EAGAIN || errno == EINTR ? 0 : -1;
+			buf_consume(&c->peer_out, (size_t)n);
+		}
+	} while (c->ws.on && !c->closing && c->ws.rx.len > 0 && c->ws.rx.len != before);
 	if (!(peer_events & LOOP_IN))
 		return 0;
 	while (c->out.len < CONSOLE_BUF) {
@@ -492,7 +629,9 @@ console_pump(struct conn *c, int peer_events)
 		if (n == -1)
 			/* A pty whose guest went away reads EIO. */
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		if (buf_append(&c->out, chunk, (size_t)n) == -1)
+		if (c->ws.on && (c->ws.closed || ws_send(&c->out, chunk, (size_t)n) == -1))
+			return -1;
+		if (!c->ws.on && buf_append(&c->out, chunk, (size_t)n) == -1)
 			return -1;
 	}
 	return 0;
@@ -656,7 +795,12 @@ conn_fds(const struct server *s)
 	int	n = 2 * handoff_count(s->x, NULL);
 
 	for (i = 0; i < s->nconns; i++)
-		n += 1 + (s->conns[i]->peer != -1) + (s->conns[i]->xfer.fd != -1);
+		n += 1 + (s->conns[i]->peer != -1) + (s->conns[i]->xfer.fd != -1) +
+		    (s->conns[i]->ws.fd != -1);
+	/* A simulated console's other end is this process's too (console_sim.c). */
+	if (strcmp(s->x->backend, "sim") == 0)
+		for (i = 0; i < s->nconns; i++)
+			n += s->conns[i]->peer != -1;
 	return n;
 }
 
@@ -779,6 +923,13 @@ handle(struct server *s, struct conn *c)
 		c->started_ms = 0;
 		return 1;
 	}
+	if (path_is(&req.method, "GET") && path_is(&req.path, "/console")) {
+		c->proven = 1;
+		begin_websocket(s, c, &req, (size_t)n);
+		arena_reset(&s->x->arena);
+		c->started_ms = 0;
+		return 1;
+	}
 	if ((kind = handoff_kind(&req)) != HANDOFF_NONE) {
 		c->proven = 1;
 		begin_handoff(s, c, &req, (size_t)n, kind);
@@ -874,6 +1025,8 @@ room(const struct conn *c)
 {
 	if (c->xfer.fd != -1)
 		return 16384;
+	if (c->ws.on)
+		return c->ws.rx.max - c->ws.rx.len;
 	if (c->peer != -1)
 		return c->peer_out.max - c->peer_out.len;
 	return c->allow > c->in.len ? c->allow - c->in.len : 0;
@@ -900,7 +1053,7 @@ conn_read(struct server *s, struct conn *c)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
 		c->active_ms = s->x->now_ms;
 		if (c->peer != -1) {
-			if (buf_append(&c->peer_out, chunk, (size_t)n) == -1)
+			if (buf_append(c->ws.on ? &c->ws.rx : &c->peer_out, chunk, (size_t)n) == -1)
 				return -1;
 			continue;
 		}
@@ -941,11 +1094,21 @@ on_conn(struct loop *l, int fd, void *arg, int mask)
 	process(c->s, c);
 	/* Keys typed into a console go on to its far end at once. */
 	if (!c->dead && c->peer != -1 && !c->closing && console_pump(c, 0) == -1)
-		c->closing = 1;
+		console_gone(c);
 	/* A console's client has gone: what is on its way still leaves. Other connections
 	   answer what they were asked first (conn_flush). */
 	if (c->eof && c->peer != -1)
 		c->closing = 1;
+}
+
+/* One end of a console has gone: the connection closes once out has left; a WebSocket's
+   client is told with a close frame. */
+static void
+console_gone(struct conn *c)
+{
+	if (c->ws.on)
+		(void)ws_close(&c->ws, &c->out, WS_CLOSE_NORMAL, "the console has closed");
+	c->closing = 1;
 }
 
 /* A console's far end is ready. */
@@ -957,7 +1120,7 @@ on_peer(struct loop *l, int fd, void *arg, int mask)
 	(void)l;
 	(void)fd;
 	if (!c->dead && !c->closing && console_pump(c, mask) == -1)
-		c->closing = 1;
+		console_gone(c);
 }
 
 static void
@@ -1012,6 +1175,7 @@ on_accept(struct loop *l, int lfd, void *arg, int mask)
 		c->fd = fd;
 		c->xfer.fd = -1;
 		c->peer = -1;
+		c->ws.fd = -1;
 		c->stream.cls = -1;
 		c->allow = CONN_ALLOW;
 		buf_init(&c->in, XAPI_MAX_HDR_BYTES + XAPI_MAX_BODY + 512);
@@ -1102,6 +1266,10 @@ conn_flush(struct server *s, struct conn *c)
 	}
 	if (c->park != NULL)
 		return 0;
+	/* A WebSocket's frames that waited for the client to read (pongs) or the console to
+	   take (data). */
+	if (c->ws.on && c->ws.rx.len > 0 && !c->closing && console_pump(c, 0) == -1)
+		console_gone(c);
 	/* Requests that waited behind a call, a stream or unsent replies. */
 	if (c->held && c->stream.cls < 0 && unsent(c) < XAPI_REPLY_CHUNK) {
 		c->held = 0;
@@ -1181,6 +1349,7 @@ server_close(struct server *s)
 
 	while (s->nconns > 0)
 		conn_close(s, s->conns[s->nconns - 1]);
+	console_sim_close_all(s->x);
 	for (i = 0; i < s->nlisten; i++) {
 		loop_del(s->loop, s->listen[i].fd);
 		close(s->listen[i].fd);

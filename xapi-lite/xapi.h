@@ -30,6 +30,7 @@ struct job;
 struct loop;
 struct xen_state;
 struct stats;
+struct sim_console;
 struct sampler;
 
 /* A call waiting: event.from for a change or its deadline, or a call for a child process. */
@@ -107,6 +108,7 @@ struct xapi {
 	struct sampler	*sampler;	/* what feeds them (sampler.h); NULL: none */
 	long long	 sim_domids;	/* the sim backend's last domain id */
 	struct loop	*loop;		/* the event loop everything registers with */
+	struct sim_console *sim_consoles; /* the sim backend's open consoles (console_sim.c) */
 	uint64_t	 allowed_gen;	/* db generation allowed_refresh last saw */
 	/* The server's: closes up to n connections that have not sent a request, giving
 	   their descriptors to a helper that could not start without; how many it closed. */

@@ -6,7 +6,9 @@ import hashlib
 import http.client
 import os
 import re
+import socket
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
@@ -16,10 +18,11 @@ import xmlrpc.client
 
 from qemu_vm import BOOT_TIMEOUT, free_port, sha512_crypt
 from test_live import READY, boot_with
-from xenapi_console import GuestShell, console_bytes, console_record, ok
+from xenapi_console import CONSOLE_TIMEOUT, GuestShell, console_bytes, console_record, ok
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 from test_xo import SCRIPT as XO_SCRIPT, prepare as prepare_xo  # noqa: E402
+from ws_client import Ws, WsTimeout  # noqa: E402
 
 PASSWORD = "atoll-api-pw"
 
@@ -358,6 +361,66 @@ class XenApiOnXen(unittest.TestCase):
                 break
             time.sleep(1)
         self.assertNotEqual(status, 0, "the device model is gone: %s" % out)
+
+    # ---- browser consoles: WebSocket over HTTPS (issue 15) ----
+
+    def ws_console(self, con, s):
+        """A WebSocket to the console's location over TLS (port 443, stunnel), as Xen
+        Orchestra opens it: subprotocol binary, the session in a cookie."""
+        location = con["location"]
+        raw = socket.create_connection(("127.0.0.1", self.port), 30)
+        tls = self.api._ServerProxy__transport.context.wrap_socket(raw)
+        c = Ws(tls, "10.0.2.15", location[location.index("/console"):],
+               headers={"Cookie": "session_id=%s" % s})
+        headers = c.open(self, 120)
+        self.assertEqual(headers.get("sec-websocket-protocol"), "binary", headers)
+        return c
+
+    def ws_read(self, c, want, keys=None, timeout=CONSOLE_TIMEOUT):
+        """Binary frames' payloads until want, typing keys every 15 s if given (the shell
+        may still be starting); returns what came."""
+        seen, typed, deadline = b"", 0, time.monotonic() + timeout
+        while want not in seen and time.monotonic() < deadline:
+            if keys and time.monotonic() > typed + 15:
+                c.send(2, keys)
+                typed = time.monotonic()
+            try:
+                fin, op, payload = c.frame(1)
+            except WsTimeout:
+                continue
+            self.assertEqual(op, 2, "a binary frame: %r; before it %r" % (payload, seen[-500:]))
+            seen += payload
+        return seen
+
+    def test_7_websocket_consoles_over_https(self):
+        """The PV demo guest's shell and an HVM guest's VNC server through WebSockets."""
+        s = self.login()
+        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm = ok(self.api.VM.clone(s, tpl, "websocket console"))
+        ok(self.api.VM.set_is_a_template(s, vm, False))
+        ok(self.api.VM.set_PV_args(s, vm, "console=hvc0 quiet atoll.stay"))
+        ok(self.api.VM.start(s, vm, False, False))
+        c = self.ws_console(console_record(self.api, s, vm), s)
+        try:
+            seen = self.ws_read(c, b"atoll-42", b"echo atoll-$((6*7))\n")
+            self.assertIn(b"atoll-42", seen, "the guest's shell answered: %r" % seen[-500:])
+            c.send(8, struct.pack(">H", 1000))
+            self.assertEqual(c.close_frame(60)[0], 1000, "the close is answered")
+        finally:
+            c.close()
+        ok(self.api.VM.hard_shutdown(s, vm))
+
+        # test_6's HVM guest, started again: RFB's greeting comes first.
+        hvm = ok(self.api.VM.get_by_name_label(s, "hvm install"))
+        self.assertEqual(len(hvm), 1, "test_6 made the HVM guest")
+        ok(self.api.VM.start(s, hvm[0], False, False))
+        c = self.ws_console(console_record(self.api, s, hvm[0]), s)
+        try:
+            seen = self.ws_read(c, b"\n")
+            self.assertRegex(seen, rb"^RFB 003\.00\d\n", "the VNC server's greeting")
+        finally:
+            c.close()
+        ok(self.api.VM.hard_shutdown(s, hvm[0]))
 
 
 if __name__ == "__main__":
