@@ -56,9 +56,9 @@ message_object_exists(struct xapi *x, const char *cls, const char *uuid)
 static size_t
 message_bytes(struct xapi *x, const struct obj *m)
 {
-	return strlen(db_str(&x->db, m, F_message_name)) +
-	    strlen(db_str(&x->db, m, F_message_body)) +
-	    strlen(db_str(&x->db, m, F_message_obj_uuid));
+	return db_get(&x->db, m, F_message_name)->u.s.len +
+	    db_get(&x->db, m, F_message_body)->u.s.len +
+	    db_get(&x->db, m, F_message_obj_uuid)->u.s.len;
 }
 
 /* Drops the oldest messages (the first in creation order) past the count and the bytes. */

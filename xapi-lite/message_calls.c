@@ -342,7 +342,6 @@ struct where_row {
 	const struct obj	*m;
 	struct rpc_reply	*r;
 	const struct where	*w;
-	const char		*expr;
 };
 
 /* The fields XAPI's get_all_records_where knows, as text. */
@@ -414,6 +413,5 @@ call_message_get_all_records_where(struct xapi *x, struct obj *s, struct val *p,
 	row.x = x;
 	row.r = r;
 	row.w = w;
-	row.expr = e->u.s.p;
 	records(x, r, keep_where, &row);
 }
