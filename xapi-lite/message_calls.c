@@ -160,22 +160,37 @@ call_message_destroy_many(struct xapi *x, struct obj *s, struct val *p, struct r
 	rpc_ok(r, rpc_str(x, ""));
 }
 
+/* destroy_all's filters (XAPI's): each one given must hold. */
 struct destroy_filter {
 	int		 before_set, after_set, priority_set;
 	long long	 before, after, priority;
 };
 
+/* Reads filter key of filters into *out (a DateTime, or an int when is_int): 0 when absent
+   or good (*set tells which), or -1 with r filled (INVALID_VALUE [key; value]). */
 static int
-filter_time(const struct val *v, long long *t)
+filter(struct xapi *x, struct rpc_reply *r, struct val *filters, const char *key,
+    int is_int, int *set, long long *out)
 {
-	return v->type == VAL_STRING ? datetime_parse(v->u.s.p, v->u.s.len, t) : -1;
+	struct val	*v = hval_get(filters, key, strlen(key));
+	int		 bad;
+
+	if (v == NULL)
+		return 0;
+	*set = 1;
+	bad = is_int ? db_val_int(v, out) == -1 : v->type != VAL_STRING ||
+	    datetime_parse(v->u.s.p, v->u.s.len, out) == -1;
+	if (!bad)
+		return 0;
+	rpc_fail(x, r, "INVALID_VALUE", 2, key, v->type == VAL_STRING ? v->u.s.p : "");
+	return -1;
 }
 
 void
 call_message_destroy_all(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
     struct park *park)
 {
-	struct val		*filters = p->u.a.items[1], *v;
+	struct val		*filters = p->u.a.items[1];
 	struct destroy_filter	 f;
 	size_t			 i;
 
@@ -186,16 +201,10 @@ call_message_destroy_all(struct xapi *x, struct obj *s, struct val *p, struct rp
 		rpc_fail(x, r, "FIELD_TYPE_ERROR", 1, "filters");
 		return;
 	}
-	if (((v = hval_get(filters, "before", 6)) != NULL &&
-	    (f.before_set = 1, filter_time(v, &f.before) == -1)) ||
-	    ((v = hval_get(filters, "after", 5)) != NULL &&
-	    (f.after_set = 1, filter_time(v, &f.after) == -1)) ||
-	    ((v = hval_get(filters, "priority", 8)) != NULL &&
-	    (f.priority_set = 1, db_val_int(v, &f.priority) == -1))) {
-		rpc_fail(x, r, "INVALID_VALUE", 2, f.priority_set ? "priority" : f.after_set ?
-		    "after" : "before", v->type == VAL_STRING ? v->u.s.p : "");
+	if (filter(x, r, filters, "before", 0, &f.before_set, &f.before) == -1 ||
+	    filter(x, r, filters, "after", 0, &f.after_set, &f.after) == -1 ||
+	    filter(x, r, filters, "priority", 1, &f.priority_set, &f.priority) == -1)
 		return;
-	}
 	for (i = x->db.n[C_message]; i-- > 0;) {
 		struct obj	*m = x->db.objs[C_message][i];
 		long long	 t = stamp(x, m);

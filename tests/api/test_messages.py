@@ -144,6 +144,15 @@ class Calls(ApiTest):
                          ["HANDLE_INVALID", "message", refs[0]])
         keep = self.create("TEST_ALL", priority=4)
         gone = self.create("TEST_ALL", priority=1)
+        self.assertEqual(err(self.p.message.destroy_all(self.s, {"priority": "1",
+                                                                  "before": "soon"})),
+                         ["INVALID_VALUE", "before", "soon"])
+        self.assertEqual(err(self.p.message.destroy_all(self.s, {"priority": "one"})),
+                         ["INVALID_VALUE", "priority", "one"])
+        self.assertIn(gone, ok(self.p.message.get_all(self.s)), "nothing destroyed")
+        ok(self.p.message.destroy_all(self.s, {"before": "1970-01-02T00:00:00Z"}))
+        ok(self.p.message.destroy_all(self.s, {"after": "3000-01-01T00:00:00Z"}))
+        self.assertIn(gone, ok(self.p.message.get_all(self.s)), "none that old or new")
         ok(self.p.message.destroy_all(self.s, {"priority": "1"}))
         self.assertEqual(list(named(self.p, self.s, "TEST_ALL")), [keep])
         self.assertNotIn(gone, ok(self.p.message.get_all(self.s)))
