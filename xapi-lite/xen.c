@@ -719,16 +719,20 @@ static void
 unexpected_change(struct xapi *x, struct obj *vm, const char *ps, const struct xl_dom *dom)
 {
 	long long	 domid = db_get(&x->db, vm, F_VM_domid)->u.i;
-	const char	*what;
+	const char	*what, *name = db_str(&x->db, vm, F_VM_name_label);
 	char		 body[320];
+	size_t		 n = strlen(name);
 
 	if (strcmp(ps, "Running") != 0 && strcmp(ps, "Paused") != 0)
 		return;
 	what = dom->crashed ? "crashed" : domid > 0 && dom->domid != domid ? "rebooted" : NULL;
 	if (what == NULL)
 		return;
-	snprintf(body, sizeof(body), "VM '%.200s' (uuid: %s) %s",
-	    db_str(&x->db, vm, F_VM_name_label), db_str(&x->db, vm, F_VM_uuid), what);
+	/* XAPI's body for its VM messages; a long name cut, on a character's first byte. */
+	for (n = n > 200 ? 200 : n; n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80; n--)
+		;
+	snprintf(body, sizeof(body), "VM '%.*s' (uuid: %s) %s", (int)n, name,
+	    db_str(&x->db, vm, F_VM_uuid), what);
 	if (dom->crashed)
 		(void)message_raise(x, MSG_VM_CRASHED, "VM", db_str(&x->db, vm, F_VM_uuid), body);
 	else

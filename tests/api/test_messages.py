@@ -404,7 +404,8 @@ class GuestsOnTheirOwn(FakeXlTest):
         self.assertEqual(len(self.of_vm(uuid, "VM_CRASHED")), 1)
 
     def test_a_new_domid_is_vm_rebooted(self):
-        vm, uuid = self.started("reboots")
+        name = "reboot-" + "\u00e9" * 150     # 307 bytes: the body cuts it at 199
+        vm, uuid = self.started(name)
         old = ok(self.p.VM.get_domid(self.s, vm))
 
         def reboot(st):
@@ -412,7 +413,9 @@ class GuestsOnTheirOwn(FakeXlTest):
             st["next"] += 1
         self.domains(reboot)
         got = until("VM_REBOOTED", lambda: self.of_vm(uuid, "VM_REBOOTED"))
-        self.assertEqual((list(got.values())[0]["priority"], len(got)), ("5", 1))
+        rec = list(got.values())[0]
+        self.assertEqual((rec["priority"], len(got)), ("5", 1))
+        self.assertRegex(rec["body"], r"^VM 'reboot-\u00e9{96}' \(uuid: %s\) rebooted$" % uuid)
         self.assertNotEqual(ok(self.p.VM.get_domid(self.s, vm)), old)
         self.assertEqual(ok(self.p.VM.get_power_state(self.s, vm)), "Running")
         self.assertEqual(self.of_vm(uuid, "VM_CRASHED"), {})
