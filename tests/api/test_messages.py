@@ -3,6 +3,7 @@ them, the cap that drops the oldest, persistence across a restart, message event
 Orchestra's client reading them, and the alerts xapi-lite raises itself: a login run from
 one address (FAILED_LOGIN_ATTEMPTS, rate-guarded), an SR almost full (ALARM), a VM that
 crashed or rebooted on its own (VM_CRASHED, VM_REBOOTED; the xen backend, stand-in xl)."""
+import http.client
 import json
 import os
 import shutil
@@ -229,6 +230,23 @@ class Cap(unittest.TestCase):
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn("--message-limit %s: not a number from 1 to %d" %
                           (bad, MESSAGE_LIMIT), r.stderr)
+
+
+class DefaultCap(ApiTest):
+    """Without --message-limit: XAPI's 10000 (XAPI_MAX_MESSAGES)."""
+
+    def test_the_oldest_go_past_ten_thousand(self):
+        pool_uuid = ok(self.p.pool.get_uuid(self.s, ok(self.p.pool.get_all(self.s))[0]))
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        refs = []
+        for i in range(MESSAGE_LIMIT + 3):     # one keep-alive connection: quicker
+            conn.request("POST", "/", xmlrpc.client.dumps(
+                (self.s, "DEFAULT_CAP", 1, "Pool", pool_uuid, str(i)), "message.create"))
+            refs.append(ok(xmlrpc.client.loads(conn.getresponse().read())[0][0]))
+        conn.close()
+        kept = ok(self.p.message.get_all(self.s))
+        self.assertEqual(len(kept), MESSAGE_LIMIT)
+        self.assertEqual(set(kept), set(refs[3:]), "the three oldest went")
 
 
 class ByteBudget(ApiTest):
