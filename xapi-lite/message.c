@@ -109,10 +109,11 @@ alerts(struct xapi *x)
 int
 alert_edge(struct xapi *x, const char *key, int on)
 {
-	struct alerts	*a = alerts(x);
+	struct alerts	*a;
 	size_t		 i;
 
-	if (a == NULL)
+	/* Nothing on yet and nothing turning on: no state to make (most calls). */
+	if ((!on && x->alerts == NULL) || (a = alerts(x)) == NULL)
 		return 0;
 	for (i = 0; i < a->nedges; i++)
 		if (strcmp(a->edges[i], key) == 0)
