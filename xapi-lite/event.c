@@ -142,7 +142,9 @@ collect(struct xapi *x, const struct sub *subs, int nsubs, uint64_t token, size_
 
 			if (o->modified <= token || !wanted(subs, nsubs, c, o->ref))
 				continue;
-			PUSH(event_record(x, o->modified, model_classes[c].lcname,
+			/* XAPI's message events come from its message store, with id 0. */
+			PUSH(event_record(x, c == C_message ? 0 : o->modified,
+			    model_classes[c].lcname,
 			    o->created > token ? "add" : "mod", o->ref,
 			    db_record(&x->db, o, &x->arena)));
 		}
@@ -150,7 +152,8 @@ collect(struct xapi *x, const struct sub *subs, int nsubs, uint64_t token, size_
 		struct tomb	*t = &x->db.tombs[i];
 
 		if (t->gen > token && token > 0 && wanted(subs, nsubs, t->cls, t->ref))
-			PUSH(event_record(x, t->gen, model_classes[t->cls].lcname, "del",
+			PUSH(event_record(x, t->cls == C_message ? 0 : t->gen,
+			    model_classes[t->cls].lcname, "del",
 			    t->ref, NULL));
 	}
 #undef PUSH
@@ -164,6 +167,8 @@ collect(struct xapi *x, const struct sub *subs, int nsubs, uint64_t token, size_
 	for (c = 0; c < C__COUNT; c++) {
 		struct val	*v;
 
+		if (c == C_message)
+			continue;	/* not in XAPI's database */
 		if ((v = rpc_val(x, VAL_INT32)) == NULL)
 			return NULL;
 		v->u.i = (int64_t)x->db.n[c];

@@ -24,6 +24,7 @@
 #include "hval.h"
 #include "journal.h"
 #include "loop.h"
+#include "message.h"
 #include "rpc_impl.h"
 #include "server.h"
 #include "storage.h"
@@ -186,8 +187,11 @@ usage(FILE *f)
 	    "                   seconds fails, the guest left running (1 to %d, the default)\n"
 	    "  --transfer-timeout S\n"
 	    "                   an export or import whose client sends or takes nothing for S\n"
-	    "                   seconds fails (1 to %d, the default)\n",
-	    XAPI_CLEAN_SHUTDOWN_TIMEOUT_S, XAPI_TRANSFER_IDLE_S);
+	    "                   seconds fails (1 to %d, the default)\n"
+	    "  --message-limit N\n"
+	    "                   messages (alerts) kept, the oldest dropped (1 to %d, the\n"
+	    "                   default)\n",
+	    XAPI_CLEAN_SHUTDOWN_TIMEOUT_S, XAPI_TRANSFER_IDLE_S, XAPI_MAX_MESSAGES);
 }
 
 int
@@ -204,6 +208,7 @@ main(int argc, char *argv[])
 		{ "zoneinfo", required_argument, NULL, 'z' },
 		{ "clean-shutdown-timeout", required_argument, NULL, 'T' },
 		{ "transfer-timeout", required_argument, NULL, 't' },
+		{ "message-limit", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -233,6 +238,7 @@ main(int argc, char *argv[])
 	x.zoneinfo = "/usr/share/zoneinfo";
 	x.clean_shutdown_timeout = XAPI_CLEAN_SHUTDOWN_TIMEOUT_S;
 	x.transfer_timeout = XAPI_TRANSFER_IDLE_S;
+	x.message_limit = XAPI_MAX_MESSAGES;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': x.backend = optarg; break;
@@ -264,6 +270,13 @@ main(int argc, char *argv[])
 			    XAPI_TRANSFER_IDLE_S)) == -1) {
 				fprintf(stderr, "xapi-lite: --transfer-timeout %s: not a number of "
 				    "seconds from 1 to %d\n", optarg, XAPI_TRANSFER_IDLE_S);
+				return 2;
+			}
+			break;
+		case 'M':
+			if ((x.message_limit = seconds_arg(optarg, 1, XAPI_MAX_MESSAGES)) == -1) {
+				fprintf(stderr, "xapi-lite: --message-limit %s: not a number from "
+				    "1 to %d\n", optarg, XAPI_MAX_MESSAGES);
 				return 2;
 			}
 			break;
@@ -430,6 +443,7 @@ main(int argc, char *argv[])
 	xen_free(&x);
 	housekeeping_free(&x);
 	session_free(&x);
+	alert_free(&x);
 	/* A clean stop leaves a fresh snapshot, so the next start replays no journal. */
 	if (journal_commit(&j, &x.db) == -1 || journal_snapshot(&j, &x.db) == -1)
 		fprintf(stderr, "xapi-lite: the final snapshot failed (%s); the journal has every "

@@ -292,6 +292,8 @@ implicit(struct xapi *x, enum cls c, const char *msg, struct val *p, struct rpc_
 	int		 f, expect = -1;
 	enum kind	 kind;
 
+	if (model_classes[c].flags & NO_IMPLICIT)
+		return -1;
 #define ARGS(n) do {							\
 	expect = (n);							\
 	if (argc != (size_t)(n)) {					\
@@ -516,6 +518,8 @@ list_methods(struct xapi *x, struct rpc_reply *r)
 	for (c = 0; c < C__COUNT; c++) {
 		const struct class_desc	*cd = &model_classes[c];
 
+		if (cd->flags & NO_IMPLICIT)
+			continue;
 		if (!(cd->flags & NO_GET_ALL)) {
 			ADD("%s.get_all", cd->name);
 			ADD("%s.get_all_records", cd->name);

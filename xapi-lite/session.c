@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "hval.h"
 #include "log.h"
+#include "message.h"
 #include "throttle.h"
 #include "xapi_limits.h"
 #include "rpc_impl.h"
@@ -171,6 +172,51 @@ login_held(struct xapi *x, struct park *pk, struct rpc_reply *r, const char *use
 	r->parked = 1;
 }
 
+/* Appends <tag>text</tag>\n with text's XML specials escaped; nothing when text is empty
+   or longer than 64 bytes (a client's words, bounded). */
+static int
+alert_field(struct buf *b, const char *tag, const char *text)
+{
+	const char	*p;
+	int		 e = 0;
+
+	if (text[0] == '\0' || strlen(text) > 64)
+		return 0;
+	e |= buf_printf(b, "<%s>", tag);
+	for (p = text; *p; p++)
+		e |= *p == '<' ? buf_puts(b, "&lt;") : *p == '>' ? buf_puts(b, "&gt;") :
+		    *p == '&' ? buf_puts(b, "&amp;") : buf_printf(b, "%c", *p);
+	e |= buf_printf(b, "</%s>\n", tag);
+	return e;
+}
+
+/* The failure that makes a run of XAPI_LOGIN_ALERT_FAILURES from one address raises
+   FAILED_LOGIN_ATTEMPTS on the pool, with the body XAPI's failed-login statistics have;
+   once a run, and no more than the rate guard lets through. */
+static void
+login_alert(struct xapi *x, struct park *pk, const char *user)
+{
+	unsigned	n = throttle_failures(x->throttle, pk->client);
+	struct buf	b;
+	char		date[20];
+	int		e = 0;
+
+	if (n != XAPI_LOGIN_ALERT_FAILURES || !alert_rate_ok(x))
+		return;
+	hval_format_time(clock_unix(), date);
+	buf_init(&b, 0);
+	e |= buf_printf(&b, "<body>\n<total>%u</total>\n<known>\n", n);
+	e |= alert_field(&b, "username", user);
+	e |= alert_field(&b, "originator", park_ctx_part(pk, CTX_ORIGINATOR));
+	e |= alert_field(&b, "ip", pk->client);
+	e |= buf_printf(&b, "<number>%u</number>\n<date>%s</date>\n</known>\n</body>", n,
+	    date);
+	if (e == 0)
+		(void)message_raise(x, MSG_FAILED_LOGIN_ATTEMPTS, "Pool",
+		    db_str(&x->db, x->pool, F_pool_uuid), b.p);
+	buf_free(&b);
+}
+
 /* A wrong password (or a user without one): counted against the client (throttle.c),
    which waits longer for this answer and for its next check. */
 static void
@@ -181,6 +227,7 @@ login_failed(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	struct park	*q;
 
 	log_login(x->log, pk->client, user, "failure");
+	login_alert(x, pk, user);
 	for (q = x->parked; q != NULL; q = q->next)
 		if (q->resume == login_go && strcmp(q->client, pk->client) == 0 &&
 		    q->not_before_ms < until)

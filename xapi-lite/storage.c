@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "hval.h"
+#include "message.h"
 #include "rpc_impl.h"
 #include "storage.h"
+#include "xapi_limits.h"
 
 const char *
 sr_dir(struct xapi *x, struct obj *sr)
@@ -62,6 +64,25 @@ backend_failure(struct xapi *x, struct rpc_reply *r, const char *path, const cha
 	return -1;
 }
 
+/* An SR XAPI_SR_FULL_PERCENT full raises ALARM once until it is less full again, with
+   the body XAPI's perfmon writes for its physical_utilisation alarm (XO reads it). */
+static void
+sr_full_alarm(struct xapi *x, struct obj *sr)
+{
+	long long	used = db_get(&x->db, sr, F_SR_physical_utilisation)->u.i;
+	long long	size = db_get(&x->db, sr, F_SR_physical_size)->u.i;
+	char		body[256];
+	int		full = size > 0 && used * 100 >= size * XAPI_SR_FULL_PERCENT;
+
+	if (!alert_edge(x, sr->ref, full))
+		return;
+	snprintf(body, sizeof(body), "value: %f\nconfig:\n<variable>\n"
+	    "\t<name value=\"physical_utilisation\"/>\n"
+	    "\t<alarm_trigger_level value=\"%g\"/>\n</variable>\n",
+	    (double)used / (double)size, XAPI_SR_FULL_PERCENT / 100.0);
+	(void)message_raise(x, MSG_ALARM, "SR", db_str(&x->db, sr, F_SR_uuid), body);
+}
+
 void
 storage_account(struct xapi *x, struct obj *sr)
 {
@@ -95,6 +116,7 @@ storage_account(struct xapi *x, struct obj *sr)
 	    (long long)sv.f_blocks * (long long)sv.f_frsize)
 		db_set(&x->db, sr, F_SR_physical_size,
 		    hval_int((long long)sv.f_blocks * (long long)sv.f_frsize));
+	sr_full_alarm(x, sr);
 }
 
 int

@@ -72,6 +72,14 @@ throttle_failed(struct throttle **tp, const char *addr, long long now)
 	return c->until_ms;
 }
 
+unsigned
+throttle_failures(const struct throttle *t, const char *addr)
+{
+	const struct throttle_client	*c = find(t, addr);
+
+	return c != NULL ? c->failures : 0;
+}
+
 void
 throttle_succeeded(struct throttle *t, const char *addr)
 {

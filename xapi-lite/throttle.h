@@ -15,6 +15,8 @@ long long	throttle_until(const struct throttle *t, const char *addr);
 /* Counts a failure of addr at now (making *t on the first); returns when its delay is
    over. Out of memory: now plus the longest delay, remembering nothing. */
 long long	throttle_failed(struct throttle **t, const char *addr, long long now);
+/* How many logins of addr have failed in a row (0: none remembered). */
+unsigned	throttle_failures(const struct throttle *t, const char *addr);
 /* A success: addr is forgotten. */
 void		throttle_succeeded(struct throttle *t, const char *addr);
 void		throttle_free(struct throttle *t);

@@ -32,6 +32,7 @@ struct xen_state;
 struct stats;
 struct sim_console;
 struct sampler;
+struct alerts;
 
 /* A call waiting: event.from for a change or its deadline, or a call for a child process. */
 struct park {
@@ -114,6 +115,9 @@ struct xapi {
 	   their descriptors to a helper that could not start without; how many it closed. */
 	int		(*shed_idle)(struct xapi *, int n);
 	void		*shed_arg;
+	/* Messages (message.c): how many are kept (--message-limit), and the alerts' state. */
+	long long	 message_limit;
+	struct alerts	*alerts;
 };
 
 struct journal;

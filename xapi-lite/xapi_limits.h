@@ -47,4 +47,17 @@
 						   nothing this long fails (--transfer-timeout) */
 #define XAPI_VIF_SLOTS		16		/* its network slots, 0 to 15 */
 
+/* Messages (alerts; message.c). */
+#define XAPI_MAX_MESSAGES	10000		/* kept at most, the oldest dropped (XAPI's
+						   message_limit); the default of --message-limit */
+#define XAPI_MESSAGES_MAX_BYTES	(16 * 1024 * 1024)	/* their names and bodies, all
+							   together; the oldest dropped past it */
+#define XAPI_MESSAGE_BODY_MAX	(16 * 1024)	/* a message.create's body or name; else
+						   INVALID_VALUE */
+#define XAPI_ALERT_EDGES	64		/* conditions on at once (an SR almost full) */
+#define XAPI_ALERTS_PER_HOUR	10		/* FAILED_LOGIN_ATTEMPTS raised an hour, at most */
+#define XAPI_LOGIN_ALERT_FAILURES	3	/* failed logins in a row of one address that
+						   raise FAILED_LOGIN_ATTEMPTS (once a run) */
+#define XAPI_SR_FULL_PERCENT	90		/* an SR this full raises ALARM (once a crossing) */
+
 #endif

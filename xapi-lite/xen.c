@@ -19,6 +19,7 @@
 #include "exec.h"
 #include "hval.h"
 #include "loop.h"
+#include "message.h"
 #include "rpc_impl.h"
 #include "storage.h"
 #include "suspend.h"
@@ -711,6 +712,34 @@ guest_features(struct xapi *x, struct obj *vm, long long domid)
 	(void)db_set(&x->db, gm, F_VM_guest_metrics_other, other);
 }
 
+/* What no power operation of ours did, seen by the reconciliation: a running VM's domain
+   crashed (VM_CRASHED), or it runs again under a new domid, rebooted by its guest or
+   restarted after a crash (VM_REBOOTED). XAPI's names and priorities. */
+static void
+unexpected_change(struct xapi *x, struct obj *vm, const char *ps, const struct xl_dom *dom)
+{
+	long long	 domid = db_get(&x->db, vm, F_VM_domid)->u.i;
+	const char	*what, *name = db_str(&x->db, vm, F_VM_name_label);
+	char		 body[320];
+	size_t		 n = strlen(name);
+
+	if (strcmp(ps, "Running") != 0 && strcmp(ps, "Paused") != 0)
+		return;
+	what = dom->crashed ? "crashed" : domid > 0 && dom->domid != domid ? "rebooted" : NULL;
+	if (what == NULL)
+		return;
+	/* XAPI's body for its VM messages; a long name cut, on a character's first byte. */
+	for (n = n > 200 ? 200 : n; n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80; n--)
+		;
+	snprintf(body, sizeof(body), "VM '%.*s' (uuid: %s) %s", (int)n, name,
+	    db_str(&x->db, vm, F_VM_uuid), what);
+	if (dom->crashed)
+		(void)message_raise(x, MSG_VM_CRASHED, "VM", db_str(&x->db, vm, F_VM_uuid), body);
+	else
+		(void)message_raise(x, MSG_VM_REBOOTED, "VM", db_str(&x->db, vm, F_VM_uuid),
+		    body);
+}
+
 /* The reconciliation: power states from what Xen runs. */
 static void
 reconcile_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
@@ -743,11 +772,15 @@ reconcile_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 			continue;
 		for (d = 0; d < n; d++)
 			if (strcmp(doms[d].name, db_str(&x->db, vm, F_VM_uuid)) == 0) {
-				/* A domain shut down but not yet gone counts as gone. */
-				now = doms[d].shutdown || doms[d].dying ? "Halted" :
+				/* A domain shut down (or crashed) but not yet gone counts as
+				   gone. */
+				now = doms[d].shutdown || doms[d].dying || doms[d].crashed ?
+				    "Halted" :
 				    doms[d].paused ? "Paused" : "Running";
 				break;
 			}
+		if (d < n)
+			unexpected_change(x, vm, ps, &doms[d]);
 		if (strcmp(ps, now) != 0 && strcmp(ps, "Suspended") != 0) {
 			struct rpc_reply	ignored;
 

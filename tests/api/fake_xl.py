@@ -4,6 +4,7 @@ file ($FAKE_XL_DIR/domains), each command line is appended to $FAKE_XL_DIR/log. 
 image holds the domain's name and birth (its "uptime"), so a restore can be told from a
 fresh create. $FAKE_XL_DIR/fail names a subcommand that fails instead (exit 1), and
 $FAKE_XL_DIR/hang one that waits instead, as a slow xl, until killed (writing waiting.PID).
+A domain with "crashed" set in the file lists as crashed (state c).
 $FAKE_XL_DIR/free-memory, when there, is the MiB `info` reports free (8192 without it);
 $FAKE_XL_DIR/threads-per-core, when there, its threads_per_core (no such line without it).
 $FAKE_XL_DIR/ignore-shutdown lists domains (one name a line) whose guest ignores shutdown
@@ -97,7 +98,8 @@ def main(argv):
         print("Name                                        ID   Mem VCPUs\tState\tTime(s)")
         print("Domain-0                                     0  1024     2     r-----      1.0")
         for name, d in sorted(doms.items(), key=lambda kv: kv[1]["domid"]):
-            print("%s %d 256 1 %s 1.0" % (name, d["domid"], "--p---" if d["paused"] else "-b----"))
+            state = "----c-" if d.get("crashed") else "--p---" if d["paused"] else "-b----"
+            print("%s %d 256 1 %s 1.0" % (name, d["domid"], state))
     elif cmd == "create":
         name = name_of(rest[0])
         st["births"] += 1

@@ -22,6 +22,10 @@ doubling(void)
 		now += got;
 	}
 	ok(throttle_until(t, "192.0.2.1") == now, "the address owes its last delay");
+	ok(throttle_failures(t, "192.0.2.1") == 12, "twelve failures in a row counted (%u)",
+	    throttle_failures(t, "192.0.2.1"));
+	ok(throttle_failures(t, "192.0.2.2") == 0 && throttle_failures(NULL, "192.0.2.1") == 0,
+	    "none for another address, or with no table");
 	ok(throttle_until(t, "192.0.2.2") == 0, "another address owes nothing");
 	for (i = 0; i < 1000; i++)
 		got = throttle_failed(&t, "192.0.2.1", now) - now;
