@@ -39,7 +39,7 @@ rrd_ring_offset(const struct rrd *r, unsigned a, unsigned cf)
 
 	for (i = 0; i < a; i++)
 		off += (size_t)rrd_ncf(r, i) * rrd_archives[i].rows;
-	return off + (size_t)cf * rrd_archives[a].rows;
+	return a < RRD_NARCHIVES ? off + (size_t)cf * rrd_archives[a].rows : off;
 }
 
 size_t
