@@ -1,0 +1,343 @@
+/*
+ * The archives as XAPI writes them: rrd_updates.ml's export (GET /rrd_updates, JSON with
+ * every number a string as XAPI 23.31 and later write them, or the <xport> XML) and
+ * rrd.ml's to_xml, rrdtool's dump (GET /host_rrd, /vm_rrd).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rrd_impl.h"
+
+static const double	pow10s[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+};
+
+static int
+put_uint(struct buf *b, unsigned long long u)
+{
+	char	d[24];
+	int	n = 0;
+
+	do
+		d[sizeof(d) - 1 - n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	return buf_append(b, d + sizeof(d) - n, (size_t)n);
+}
+
+/* A float between 1e-5 and 1e9 with as few significant digits (6 to 9) as give it back,
+   as %g writes them; -1 when another way must write it. */
+static int
+put_single(struct buf *b, double v)
+{
+	double		a = (v < 0 ? -v : v);
+	int		e, p;
+
+	if (!(a >= 1e-5 && a < 1e9))
+		return -1;
+	for (e = 8; e > -6 && a < (e >= 0 ? pow10s[e] : 1 / pow10s[-e]); e--)
+		;
+	for (p = 6; p <= 9; p++) {
+		int		 k = p - 1 - e, ee = e, i, point;
+		double		 scale = k >= 0 ? pow10s[k] : 1 / pow10s[-k];
+		long long	 m = (long long)(a * scale + 0.5);
+		char		 dig[12], txt[32];
+		size_t		 n = 0;
+
+		if (k > 15 || k < -15)
+			return -1;
+		if ((double)m >= pow10s[p]) {	/* rounding carried into another digit */
+			ee++;
+			k--;
+			scale = k >= 0 ? pow10s[k] : 1 / pow10s[-k];
+			m = (long long)(a * scale + 0.5);
+		}
+		if ((float)((double)m / scale) != (float)a && p < 9)
+			continue;
+		for (i = p - 1; i >= 0; i--, m /= 10)
+			dig[i] = (char)('0' + m % 10);
+		while (p > 1 && dig[p - 1] == '0' && p - 1 > ee)
+			p--;
+		if (v < 0)
+			txt[n++] = '-';
+		point = ee + 1;		/* digits before the point */
+		if (point <= 0) {
+			txt[n++] = '0';
+			txt[n++] = '.';
+			for (i = 0; i < -point; i++)
+				txt[n++] = '0';
+			for (i = 0; i < p; i++)
+				txt[n++] = dig[i];
+		} else {
+			for (i = 0; i < p || i < point; i++) {
+				if (i == point)
+					txt[n++] = '.';
+				txt[n++] = i < p ? dig[i] : '0';
+			}
+		}
+		return buf_append(b, txt, n);
+	}
+	return -1;
+}
+
+int
+rrd_num(struct buf *b, double v, int single)
+{
+	if (isnan(v))
+		return buf_lit(b, "NaN");
+	if (isinf(v))
+		return v > 0 ? buf_lit(b, "Infinity") : buf_lit(b, "-Infinity");
+	if (v == 0)
+		return buf_lit(b, "0.0");
+	if ((v < 0 ? -v : v) < 1e15 && v == (double)(long long)v) {
+		if (v < 0 && buf_lit(b, "-") == -1)
+			return -1;
+		return put_uint(b, (unsigned long long)(v < 0 ? -v : v));
+	}
+	if (single) {
+		size_t	len = b->len;
+
+		if (put_single(b, v) == 0)
+			return 0;
+		b->len = len;
+		return buf_printf(b, "%.9g", v);
+	}
+	return buf_printf(b, "%.15g", v);
+}
+
+/* Text for XML and JSON: a name is printable ASCII (rrd_update and the file check it). */
+static int
+put_text(struct buf *b, const char *s, int json)
+{
+	int	e = 0;
+
+	for (; *s != '\0' && e == 0; s++) {
+		if (json && (*s == '"' || *s == '\\'))
+			e = buf_printf(b, "\\%c", *s);
+		else if (!json && *s == '<')
+			e = buf_lit(b, "&lt;");
+		else if (!json && *s == '>')
+			e = buf_lit(b, "&gt;");
+		else if (!json && *s == '&')
+			e = buf_lit(b, "&amp;");
+		else if (!json && *s == '"')
+			e = buf_lit(b, "&quot;");
+		else
+			e = buf_append(b, s, 1);
+	}
+	return e;
+}
+
+/* One column of the export: a ring, and where its RRD's newest row sits. */
+struct column {
+	const struct rrd	*r;
+	size_t			 ds;
+	unsigned		 cf;
+	const float		*ring;
+	long long		 newest;	/* time of its RRD's newest row; 0: none */
+};
+
+/* XAPI's find_best_rras over archives that keep cf: the first whose step is at least
+   pdp_interval PDPs and that still holds start; else the coarsest that could. */
+static int
+choose_archive(long long last, long long start, long long pdp_interval, unsigned cf)
+{
+	long long	last_pdp = last / RRD_STEP * RRD_STEP, since;
+	unsigned	a, first = cf == RRD_MIN || cf == RRD_MAX ? 1 : 0;
+	int		pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		const struct rrd_archive_shape	*c = &rrd_archives[RRD_NARCHIVES - 1];
+
+		since = pass == 0 ? start : 1 + last_pdp - (long long)RRD_STEP * c->rows *
+		    c->pdp_per_row;
+		for (a = first; a < RRD_NARCHIVES; a++)
+			if ((long long)rrd_archives[a].pdp_per_row >= pdp_interval &&
+			    since > last_pdp - (long long)RRD_STEP * rrd_archives[a].rows *
+			    rrd_archives[a].pdp_per_row)
+				return (int)a;
+	}
+	return -1;
+}
+
+static int
+put_field(struct buf *b, int json, const char *tag, long long v)
+{
+	if (json)
+		return buf_printf(b, "\"%s\":\"%lld\",", tag, v);
+	return buf_printf(b, "<%s>%lld</%s>", tag, v, tag);
+}
+
+int
+rrd_xport(struct rrd *const rrds[], size_t n, long long start, long long interval,
+    enum rrd_cf cf, int json, struct buf *out, const char **why)
+{
+	struct column	*cols;
+	size_t		 ncols = 0, i, j, k, nrows = 0;
+	long long	 last = 0, step, end, first, t;
+	unsigned	 c, cf0, cf1;
+	int		 a, e = 0;
+
+	for (i = 0; i < n; i++)
+		if (rrds[i]->last_updated > last)
+			last = rrds[i]->last_updated;
+	if (last == 0) {
+		*why = "no statistics have been recorded yet";
+		return -1;
+	}
+	if (start < 0)
+		start += last;
+	if (interval < 0 ||
+	    (a = choose_archive(last, start, interval / RRD_STEP, cf)) < 0) {
+		*why = "interval: no archive has a step that long";
+		return -1;
+	}
+	step = (long long)RRD_STEP * rrd_archives[a].pdp_per_row;
+	end = last / step * step;
+	first = start / step * step + step;
+	while (nrows < rrd_archives[a].rows && end - (long long)nrows * step >= start)
+		nrows++;
+	for (i = 0; i < n; i++)
+		ncols += rrds[i]->nds * RRD_NCF;
+	if ((cols = calloc(ncols ? ncols : 1, sizeof(*cols))) == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	cf0 = cf == RRD_ANY_CF ? RRD_AVERAGE : cf;
+	cf1 = cf == RRD_ANY_CF ? RRD_MAX : cf;
+	ncols = 0;
+	for (i = 0; i < n; i++) {
+		const struct rrd	*r = rrds[i];
+
+		/* As rrd_updates.ml: for each RRD, each archive kept (AVERAGE, MIN, MAX),
+		   each data source. */
+		for (c = cf0; c <= cf1; c++) {
+			unsigned	ring = rrd_ncf(r, (unsigned)a) == 1 ? 0 : c;
+
+			if (c != RRD_AVERAGE && rrd_ncf(r, (unsigned)a) == 1)
+				continue;
+			for (j = 0; j < r->nds; j++) {
+				struct column	*col = &cols[ncols++];
+
+				col->r = r;
+				col->ds = j;
+				col->cf = c;
+				col->ring = r->ds[j]->rows + rrd_ring_offset(r, (unsigned)a, ring);
+				col->newest = r->last_updated / step * step;
+			}
+		}
+	}
+	e |= json ? buf_lit(out, "{\"meta\":{") :
+	    buf_lit(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xport><meta>");
+	e |= put_field(out, json, "start", first);
+	e |= put_field(out, json, "step", step);
+	e |= put_field(out, json, "end", end);
+	e |= put_field(out, json, "rows", (long long)nrows);
+	e |= put_field(out, json, "columns", (long long)ncols);
+	e |= json ? buf_lit(out, "\"legend\":[") : buf_lit(out, "<legend>");
+	for (k = 0; k < ncols && e == 0; k++) {
+		const struct column	*col = &cols[k];
+
+		e |= json ? buf_lit(out, "\"") : buf_lit(out, "<entry>");
+		e |= buf_printf(out, "%s:%s:%s:", rrd_cf_names[col->cf], col->r->owner,
+		    col->r->uuid);
+		e |= put_text(out, col->r->ds[col->ds]->name, json);
+		e |= json ? buf_puts(out, k + 1 < ncols ? "\"," : "\"") : buf_lit(out, "</entry>");
+	}
+	e |= json ? buf_lit(out, "]},\"data\":[") : buf_lit(out, "</legend></meta><data>");
+	for (i = 0, t = end; i < nrows && e == 0; i++, t -= step) {
+		unsigned	rows = rrd_archives[a].rows;
+
+		e |= json ? buf_printf(out, "%s{\"t\":\"%lld\",\"values\":[", i ? "," : "", t) :
+		    buf_printf(out, "<row><t>%lld</t>", t);
+		for (k = 0; k < ncols && e == 0; k++) {
+			const struct column	*col = &cols[k];
+			long long		 back = col->newest - t;
+			double			 v = NAN;
+
+			if (col->newest > 0 && back >= 0 && back / step < rows) {
+				unsigned	head = col->r->head[a];
+
+				v = col->ring[(head + rows - (unsigned)(back / step)) % rows];
+			}
+			e |= json ? buf_lit(out, "\"") : buf_lit(out, "<v>");
+			e |= rrd_num(out, v, 1);
+			e |= json ? buf_puts(out, k + 1 < ncols ? "\"," : "\"") :
+			    buf_lit(out, "</v>");
+		}
+		e |= json ? buf_lit(out, "]}") : buf_lit(out, "</row>");
+	}
+	e |= json ? buf_lit(out, "]}") : buf_lit(out, "</data></xport>");
+	free(cols);
+	if (e) {
+		*why = "the reply would be too large";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tag_num(struct buf *b, const char *tag, double v, int single)
+{
+	int	e = buf_printf(b, "<%s>", tag);
+
+	e |= rrd_num(b, v, single);
+	return e | buf_printf(b, "</%s>", tag);
+}
+
+int
+rrd_dump(const struct rrd *r, struct buf *out)
+{
+	size_t		i;
+	unsigned	a, c, row;
+	int		e = 0;
+
+	e |= buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rrd><version>0003"
+	    "</version><step>%d</step><lastupdate>%lld</lastupdate>", RRD_STEP,
+	    r->last_updated);
+	for (i = 0; i < r->nds && e == 0; i++) {
+		const struct rrd_ds	*d = r->ds[i];
+
+		e |= buf_lit(out, "<ds><name>");
+		e |= put_text(out, d->name, 0);
+		e |= buf_lit(out, "</name><type>GAUGE</type>");
+		e |= tag_num(out, "minimal_heartbeat", RRD_HEARTBEAT, 0);
+		e |= tag_num(out, "min", -INFINITY, 0);
+		e |= tag_num(out, "max", INFINITY, 0);
+		/* rrd.ml writes an unknown last value as 0.0 */
+		e |= tag_num(out, "last_ds", isnan(d->last) ? 0 : d->last, 0);
+		e |= tag_num(out, "value", isnan(d->last) ? 0 : d->last, 0);
+		e |= buf_lit(out, "<unknown_sec>0</unknown_sec></ds>");
+	}
+	for (a = 0; a < RRD_NARCHIVES && e == 0; a++)
+		for (c = 0; c < rrd_ncf(r, a) && e == 0; c++) {
+			e |= buf_printf(out, "<rra><cf>%s</cf><pdp_per_row>%u</pdp_per_row>"
+			    "<params>", rrd_cf_names[c], rrd_archives[a].pdp_per_row);
+			e |= tag_num(out, "xff", RRD_XFF, 0);
+			e |= buf_lit(out, "</params><cdp_prep>");
+			for (i = 0; i < r->nds && e == 0; i++) {
+				const struct rrd_cdp	*p = &r->ds[i]->cdp[a];
+				double			 v = c == RRD_AVERAGE ? (p->known ?
+				    p->sum / p->known : 0) : c == RRD_MIN ? p->min : p->max;
+
+				e |= buf_lit(out, "<ds><primary_value>0.0</primary_value>"
+				    "<secondary_value>0.0</secondary_value>");
+				e |= tag_num(out, "value", v, 0);
+				e |= buf_printf(out, "<unknown_datapoints>%u</unknown_datapoints>"
+				    "</ds>", p->unknown);
+			}
+			e |= buf_lit(out, "</cdp_prep><database>");
+			/* Oldest row first, as rrdtool dumps. */
+			for (row = rrd_archives[a].rows; row-- > 0 && e == 0;) {
+				e |= buf_lit(out, "<row>");
+				for (i = 0; i < r->nds && e == 0; i++)
+					e |= tag_num(out, "v", rrd_row(r, i, a,
+					    rrd_ncf(r, a) == 1 ? 0 : c, row), 1);
+				e |= buf_lit(out, "</row>");
+			}
+			e |= buf_lit(out, "</database></rra>");
+		}
+	e |= buf_lit(out, "</rrd>");
+	return e ? -1 : 0;
+}
