@@ -64,6 +64,9 @@ $(eval $(call c-fuzz,fuzz_netcheck,tests/fuzz/fuzz_netcheck.c xapi-lite/netcheck
 $(eval $(call c-fuzz,fuzz_xenapi_reply,tests/fuzz/fuzz_xenapi_reply.c console-ui/xenapi.c))
 $(eval $(call c-fuzz,fuzz_vhd,tests/fuzz/fuzz_vhd.c))
 $(eval $(call c-fuzz,fuzz_journal,tests/fuzz/fuzz_journal.c xapi-lite/journal_load.c xapi-lite/journal.c xapi-lite/db.c xapi-lite/hval.c xapi-lite/model.c))
+# The sampler's reader of xentop's batch output (issue 15's stats).
+$(eval $(call c-test,test_xentop,tests/unit/test_xentop.c xapi-lite/xentop.c))
+$(eval $(call c-fuzz,fuzz_xentop,tests/fuzz/fuzz_xentop.c xapi-lite/xentop.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
