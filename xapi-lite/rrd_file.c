@@ -150,9 +150,10 @@ get(struct rd *d, int n, uint64_t *v)
 {
 	int	i;
 
+	*v = 0;
 	if (d->len - d->off < (size_t)n)
 		return -1;
-	for (*v = 0, i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		*v |= (uint64_t)d->p[d->off + (size_t)i] << (8 * i);
 	d->off += (size_t)n;
 	return 0;
