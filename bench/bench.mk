@@ -94,3 +94,12 @@ bench-sampler: $(OUT)/bin/xapi-lite
 	@python3 bench/sampler_bench.py $(OUT)/bin/xapi-lite > $(OUT)/bench-sampler.md.tmp
 	@mv $(OUT)/bench-sampler.md.tmp $(OUT)/bench-sampler.md
 	@cat $(OUT)/bench-sampler.md
+
+# The archives' memory with 1,000 running sim VMs and the time of XO's 5 s /rrd_updates
+# query over them (issue 15).
+.PHONY: bench-stats
+bench-stats: $(OUT)/bin/xapi-lite
+	@echo "== bench: the archives of 1,000 sim VMs, xapi-lite's memory and /rrd_updates"
+	@python3 bench/stats_bench.py $(OUT)/bin/xapi-lite > $(OUT)/bench-stats.md.tmp
+	@mv $(OUT)/bench-stats.md.tmp $(OUT)/bench-stats.md
+	@cat $(OUT)/bench-stats.md

@@ -228,6 +228,15 @@ archive_update(struct rrd *r, unsigned a, long long proc, unsigned long long ela
 	}
 }
 
+/* The index of names[i]: the sampler sends its names in the same order every time, so
+   the i-th data source is tried first. */
+static ssize_t
+ds_index(const struct rrd *r, const char *name, size_t i)
+{
+	return i < r->nds && strcmp(r->ds[i]->name, name) == 0 ? (ssize_t)i :
+	    rrd_ds_find(r, name);
+}
+
 int
 rrd_update(struct rrd *r, long long t, const char *const names[], const double values[],
     size_t n)
@@ -237,17 +246,17 @@ rrd_update(struct rrd *r, long long t, const char *const names[], const double v
 	ssize_t		 k;
 	unsigned	 a;
 
-	if (t <= 0)
+	if (t <= 0 || n > RRD_MAX_DS)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (strlen(names[i]) == 0 || strlen(names[i]) >= RRD_NAME_MAX)
 			return -1;
-		if (rrd_ds_find(r, names[i]) < 0)
+		if (ds_index(r, names[i], i) < 0)
 			fresh++;
 	}
 	if (r->nds + fresh > RRD_MAX_DS)
 		return -1;
-	for (i = 0; i < n; i++)
+	for (i = 0; fresh > 0 && i < n; i++)
 		if (rrd_ds_find(r, names[i]) < 0) {
 			struct rrd_ds	*d = rrd_ds_alloc(r, names[i]);
 
@@ -259,7 +268,7 @@ rrd_update(struct rrd *r, long long t, const char *const names[], const double v
 	for (i = 0; i < r->nds; i++)
 		pdps[i] = NAN;
 	for (i = 0; i < n; i++) {
-		k = rrd_ds_find(r, names[i]);
+		k = ds_index(r, names[i], i);
 		pdps[k] = values[i];
 		r->ds[k]->last = values[i];
 	}

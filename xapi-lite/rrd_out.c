@@ -10,9 +10,12 @@
 
 #include "rrd_impl.h"
 
+/* 10^(i - 5), for i from 0 (1e-5) to 20 (1e15): exact to the double nearest. */
 static const double	pow10s[] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15,
 };
+#define POW10(k)	pow10s[(k) + 5]
 
 static int
 put_uint(struct buf *b, unsigned long long u)
@@ -26,59 +29,58 @@ put_uint(struct buf *b, unsigned long long u)
 	return buf_append(b, d + sizeof(d) - n, (size_t)n);
 }
 
-/* A float between 1e-5 and 1e9 with as few significant digits (6 to 9) as give it back,
-   as %g writes them; -1 when another way must write it. */
+/* A float between 1e-5 and 1e9 as %g would write it with the fewest of 8 or 9 significant
+   digits that give the float back, trailing zeros dropped (an export writes hundreds of
+   thousands of them: printf would be most of its time). -1 when out of that range. */
 static int
 put_single(struct buf *b, double v)
 {
-	double		a = (v < 0 ? -v : v);
-	int		e, p;
+	double			a = v < 0 ? -v : v, scale;
+	unsigned long long	m, m8;
+	int			e, digits = 9, point, i;
+	char			dig[12], txt[40];
+	size_t			n = 0;
 
 	if (!(a >= 1e-5 && a < 1e9))
 		return -1;
-	for (e = 8; e > -6 && a < (e >= 0 ? pow10s[e] : 1 / pow10s[-e]); e--)
+	for (e = 8; e > -5 && a < POW10(e); e--)
 		;
-	for (p = 6; p <= 9; p++) {
-		int		 k = p - 1 - e, ee = e, i, point;
-		double		 scale = k >= 0 ? pow10s[k] : 1 / pow10s[-k];
-		long long	 m = (long long)(a * scale + 0.5);
-		char		 dig[12], txt[32];
-		size_t		 n = 0;
-
-		if (k > 15 || k < -15)
-			return -1;
-		if ((double)m >= pow10s[p]) {	/* rounding carried into another digit */
-			ee++;
-			k--;
-			scale = k >= 0 ? pow10s[k] : 1 / pow10s[-k];
-			m = (long long)(a * scale + 0.5);
-		}
-		if ((float)((double)m / scale) != (float)a && p < 9)
-			continue;
-		for (i = p - 1; i >= 0; i--, m /= 10)
-			dig[i] = (char)('0' + m % 10);
-		while (p > 1 && dig[p - 1] == '0' && p - 1 > ee)
-			p--;
-		if (v < 0)
-			txt[n++] = '-';
-		point = ee + 1;		/* digits before the point */
-		if (point <= 0) {
-			txt[n++] = '0';
-			txt[n++] = '.';
-			for (i = 0; i < -point; i++)
-				txt[n++] = '0';
-			for (i = 0; i < p; i++)
-				txt[n++] = dig[i];
-		} else {
-			for (i = 0; i < p || i < point; i++) {
-				if (i == point)
-					txt[n++] = '.';
-				txt[n++] = i < p ? dig[i] : '0';
-			}
-		}
-		return buf_append(b, txt, n);
+	/* m: the 9 digits; a carry past them moves the point. */
+	scale = POW10(8 - e);
+	m = (unsigned long long)(a * scale + 0.5);
+	if (m >= 1000000000ULL) {
+		e++;
+		scale = POW10(8 - e);
+		m = (unsigned long long)(a * scale + 0.5);
 	}
-	return -1;
+	m8 = (m + 5) / 10;
+	if (m8 < 100000000ULL && (float)((double)m8 / POW10(7 - e)) == (float)a) {
+		m = m8;
+		digits = 8;
+	}
+	while (digits > 1 && m % 10 == 0 && digits - 1 > e) {
+		m /= 10;
+		digits--;
+	}
+	for (i = digits - 1; i >= 0; i--, m /= 10)
+		dig[i] = (char)('0' + m % 10);
+	if (v < 0)
+		txt[n++] = '-';
+	point = e + 1;		/* digits before the point */
+	if (point <= 0) {
+		txt[n++] = '0';
+		txt[n++] = '.';
+		for (i = 0; i < -point; i++)
+			txt[n++] = '0';
+		for (i = 0; i < digits; i++)
+			txt[n++] = dig[i];
+	} else
+		for (i = 0; i < digits || i < point; i++) {
+			if (i == point)
+				txt[n++] = '.';
+			txt[n++] = i < digits ? dig[i] : '0';
+		}
+	return buf_append(b, txt, n);
 }
 
 int
