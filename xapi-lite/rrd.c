@@ -246,7 +246,7 @@ rrd_update(struct rrd *r, long long t, const char *const names[], const double v
 	ssize_t		 k;
 	unsigned	 a;
 
-	if (t <= 0 || n > RRD_MAX_DS)
+	if (t <= 0 || t > RRD_TIME_MAX || n > RRD_MAX_DS)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (strlen(names[i]) == 0 || strlen(names[i]) >= RRD_NAME_MAX)

@@ -288,8 +288,8 @@ rrd_parse(const void *p, size_t len, const char **why)
 		*why = "the file holds more data sources than an owner may have";
 		return NULL;
 	}
-	if ((int64_t)last < 0) {
-		*why = "the file's last update is before 1970";
+	if ((int64_t)last < 0 || (int64_t)last > RRD_TIME_MAX) {
+		*why = "the file's last update is not a time archives have";
 		return NULL;
 	}
 	if (strlen(uuid) == 0 || (r = rrd_new(owner == 0 ? "host" : "vm", uuid)) == NULL) {

@@ -9,6 +9,8 @@
 /* What rrd.c, rrd_out.c and rrd_file.c share: the archives' layout. */
 #define RRD_HEARTBEAT	300		/* s: a longer silence makes unknown PDPs (rrdd's mrhb) */
 #define RRD_XFF		0.5		/* a row with more unknown PDPs than this share is NaN */
+#define RRD_TIME_MAX	(1LL << 40)	/* unix s past any update (year 36812): times beyond are
+					   refused, so no sum of them overflows */
 
 /* A row being consolidated: what its PDPs so far add up to. */
 struct rrd_cdp {

@@ -190,6 +190,12 @@ rrd_xport(struct rrd *const rrds[], size_t n, long long start, long long interva
 	}
 	if (start < 0)
 		start += last;
+	/* Far past or future starts mean the same as these, and their arithmetic stays in
+	   range. */
+	if (start < -RRD_TIME_MAX)
+		start = -RRD_TIME_MAX;
+	if (start > RRD_TIME_MAX)
+		start = RRD_TIME_MAX;
 	if (interval < 0 ||
 	    (a = choose_archive(last, start, interval / RRD_STEP, cf)) < 0) {
 		*why = "interval: no archive has a step that long";

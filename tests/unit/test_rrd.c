@@ -235,6 +235,12 @@ test_xport(void)
 	    strstr(b.p, "MIN:vm") == NULL, "no cf at 60 s: the host's AVERAGE, MIN, MAX and "
 	    "the VM's AVERAGE");
 	buf_reset(&b);
+	ok(rrd_xport(both, 2, 0x7fffffffffffffffLL, 5, RRD_AVERAGE, 1, &b, &why) == 0 &&
+	    strstr(b.p, "\"rows\":\"0\"") != NULL, "a start far in the future: no rows");
+	buf_reset(&b);
+	ok(rrd_xport(both, 2, -0x7fffffffffffffffLL - 1, 5, RRD_AVERAGE, 1, &b, &why) == 0,
+	    "the most negative start: the whole day archive");
+	buf_reset(&b);
 	ok(rrd_xport(both, 2, T0, 2 * 86400, RRD_AVERAGE, 1, &b, &why) == -1 && why != NULL &&
 	    strstr(why, "interval") != NULL, "an interval past a day: refused (%s)",
 	    why ? why : "");
@@ -449,6 +455,7 @@ test_limits(void)
 	ok(rrd_update(r, T0, np, vals, RRD_MAX_DS) == 0 && rrd_ds_count(r) == RRD_MAX_DS,
 	    "RRD_MAX_DS sources taken");
 	ok(update1(r, T0 + 5, "one_more", 1) == -1, "one more refused");
+	ok(update1(r, RRD_TIME_MAX + 1, "ds0", 1) == -1, "a time past RRD_TIME_MAX refused");
 	memset(longname, 'x', RRD_NAME_MAX);
 	longname[RRD_NAME_MAX] = '\0';
 	ok(update1(r, T0 + 5, longname, 1) == -1 && update1(r, T0 + 5, "", 1) == -1,
