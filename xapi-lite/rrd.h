@@ -8,7 +8,8 @@
 /*
  * Round-robin archives as XAPI's rrdd keeps them (ocaml/libs/xapi-rrd): one RRD per owner
  * (the host, each VM), a data source per measured quantity, a primary data point every
- * RRD_STEP seconds, and RRD_NARCHIVES archives each consolidated as AVERAGE, MIN and MAX.
+ * RRD_STEP seconds, and RRD_NARCHIVES archives consolidated as AVERAGE; the host's also keep
+ * MIN and MAX beyond the first (a VM's do not, as XAPI's default; see rrd.c for the memory).
  * Values are gauges: the collector (stats.c) turns counters into rates before updating.
  */
 #define RRD_STEP	5		/* seconds between primary data points */
