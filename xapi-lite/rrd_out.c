@@ -137,7 +137,8 @@ struct column {
 	size_t			 ds;
 	unsigned		 cf;
 	const float		*ring;
-	long long		 newest;	/* time of its RRD's newest row; 0: none */
+	long long		 back0;		/* rows from its RRD's newest to the export's
+						   first (below 0: the RRD is behind) */
 };
 
 /* XAPI's find_best_rras over archives that keep cf: the first whose step is at least
@@ -231,8 +232,9 @@ rrd_xport(struct rrd *const rrds[], size_t n, long long start, long long interva
 				col->r = r;
 				col->ds = j;
 				col->cf = c;
-				col->ring = r->ds[j]->rows + rrd_ring_offset(r, (unsigned)a, ring);
-				col->newest = r->last_updated / step * step;
+				col->ring = r->last_updated == 0 ? NULL :
+				    r->ds[j]->rows + rrd_ring_offset(r, (unsigned)a, ring);
+				col->back0 = (r->last_updated / step * step - end) / step;
 			}
 		}
 	}
@@ -261,17 +263,18 @@ rrd_xport(struct rrd *const rrds[], size_t n, long long start, long long interva
 		    buf_printf(out, "<row><t>%lld</t>", t);
 		for (k = 0; k < ncols && e == 0; k++) {
 			const struct column	*col = &cols[k];
-			long long		 back = col->newest - t;
+			/* The ring's slot for this row, without a division per value. */
+			long long		 back = col->back0 + (long long)i;
 			double			 v = NAN;
 
-			if (col->newest > 0 && back >= 0 && back / step < rows) {
-				unsigned	head = col->r->head[a];
+			if (col->ring != NULL && back >= 0 && back < rows) {
+				long long	slot = (long long)col->r->head[a] - back;
 
-				v = col->ring[(head + rows - (unsigned)(back / step)) % rows];
+				v = col->ring[slot < 0 ? slot + rows : slot];
 			}
 			e |= json ? buf_lit(out, "\"") : buf_lit(out, "<v>");
 			e |= rrd_num(out, v, 1);
-			e |= json ? buf_puts(out, k + 1 < ncols ? "\"," : "\"") :
+			e |= json ? (k + 1 < ncols ? buf_lit(out, "\",") : buf_lit(out, "\"")) :
 			    buf_lit(out, "</v>");
 		}
 		e |= json ? buf_lit(out, "]}") : buf_lit(out, "</row>");
