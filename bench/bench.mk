@@ -85,3 +85,21 @@ bench-transfer: $(OUT)/bin/xapi-lite
 	@python3 bench/transfer_bench.py $(OUT)/bin/xapi-lite > $(OUT)/bench-transfer.md.tmp
 	@mv $(OUT)/bench-transfer.md.tmp $(OUT)/bench-transfer.md
 	@cat $(OUT)/bench-transfer.md
+
+# The stats sampler's cost: xapi-lite's CPU time over a minute with 100 running sim VMs
+# against none (issue 15).
+.PHONY: bench-sampler
+bench-sampler: $(OUT)/bin/xapi-lite
+	@echo "== bench: the stats sampler's CPU cost, xapi-lite (sim) with 100 VMs; two minutes"
+	@python3 bench/sampler_bench.py $(OUT)/bin/xapi-lite > $(OUT)/bench-sampler.md.tmp
+	@mv $(OUT)/bench-sampler.md.tmp $(OUT)/bench-sampler.md
+	@cat $(OUT)/bench-sampler.md
+
+# The archives' memory with 1,000 running sim VMs and the time of XO's 5 s /rrd_updates
+# query over them (issue 15).
+.PHONY: bench-stats
+bench-stats: $(OUT)/bin/xapi-lite
+	@echo "== bench: the archives of 1,000 sim VMs, xapi-lite's memory and /rrd_updates"
+	@python3 bench/stats_bench.py $(OUT)/bin/xapi-lite > $(OUT)/bench-stats.md.tmp
+	@mv $(OUT)/bench-stats.md.tmp $(OUT)/bench-stats.md
+	@cat $(OUT)/bench-stats.md

@@ -49,6 +49,10 @@ $(eval $(call c-test,test_chunksum,tests/unit/test_chunksum.c xapi-lite/chunksum
 $(eval $(call c-test,test_xenapi_reply,tests/unit/test_xenapi_reply.c console-ui/xenapi.c))
 $(eval $(call c-test,test_vhd,tests/unit/test_vhd.c))
 $(eval $(call c-test,test_extents,tests/unit/test_extents.c xapi-lite/extents.c))
+RRD_SRCS := xapi-lite/rrd.c xapi-lite/rrd_out.c xapi-lite/rrd_file.c
+$(eval $(call c-test,test_rrd,tests/unit/test_rrd.c $(RRD_SRCS)))
+$(eval $(call c-test,test_stats,tests/unit/test_stats.c xapi-lite/stats.c $(RRD_SRCS) xapi-lite/db.c xapi-lite/hval.c xapi-lite/model.c))
+$(eval $(call c-fuzz,fuzz_rrd,tests/fuzz/fuzz_rrd.c $(RRD_SRCS)))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))
 $(eval $(call c-fuzz,fuzz_xmlrpc,tests/fuzz/fuzz_xmlrpc.c))
@@ -70,6 +74,9 @@ $(eval $(call c-fuzz,fuzz_journal,tests/fuzz/fuzz_journal.c xapi-lite/journal_lo
 # WebSocket framing (lib/ws.c), for the browser consoles.
 $(eval $(call c-test,test_ws,tests/unit/test_ws.c))
 $(eval $(call c-fuzz,fuzz_ws,tests/fuzz/fuzz_ws.c))
+# The sampler's reader of xentop's batch output (issue 15's stats).
+$(eval $(call c-test,test_xentop,tests/unit/test_xentop.c xapi-lite/xentop.c))
+$(eval $(call c-fuzz,fuzz_xentop,tests/fuzz/fuzz_xentop.c xapi-lite/xentop.c))
 
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp

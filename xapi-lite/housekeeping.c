@@ -4,13 +4,15 @@
  * gone, beat the pool's heartbeat (host_metrics.last_updated) once a minute, bring the
  * SRs' space figures up to date every half minute (guests fill their sparse disks, as
  * XAPI's periodic SR scan sees), on the xen backend reconcile power states with the
- * domains Xen runs, and give a journal the full disk made read-only its chance again.
+ * domains Xen runs, give the statistics' sampler its turn and write the archives that are
+ * due (stats.c), and give a journal the full disk made read-only its chance again.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "hval.h"
 #include "journal.h"
+#include "stats.h"
 #include "storage.h"
 #include "xapi.h"
 
@@ -66,6 +68,8 @@ housekeeping(struct xapi *x)
 	/* The xen backend: what Xen runs. */
 	if (x->xen != NULL)
 		xen_tick(x);
+	/* The sampler's turn (it samples every RRD_STEP s) and the archives' writes. */
+	stats_tick(x);
 	if (now - x->sr_accounted >= SR_ACCOUNT) {
 		size_t	i;
 

@@ -27,6 +27,7 @@
 #include "message.h"
 #include "rpc_impl.h"
 #include "server.h"
+#include "stats.h"
 #include "storage.h"
 #include "worker.h"
 #include "xapi_limits.h"
@@ -379,6 +380,8 @@ main(int argc, char *argv[])
 	if (x.xen != NULL && xsw_open(&x) == -1)
 		fprintf(stderr, "xapi-lite: xenstored's socket: %s; polling xl list instead\n",
 		    strerror(errno));
+	/* The archives of the host and its VMs, and the sampler that feeds them. */
+	stats_start(&x);
 	s.commit = commit;
 	s.x = &x;
 	s.loop = x.loop;
@@ -438,6 +441,7 @@ main(int argc, char *argv[])
 	}
 	server_close(&s);
 	handoff_stop_all(&x);
+	stats_stop(&x);
 	auth_free(&x);
 	park_release_all(&x);
 	xen_free(&x);

@@ -8,7 +8,8 @@
 /*
  * Round-robin archives as XAPI's rrdd keeps them (ocaml/libs/xapi-rrd): one RRD per owner
  * (the host, each VM), a data source per measured quantity, a primary data point every
- * RRD_STEP seconds, and RRD_NARCHIVES archives each consolidated as AVERAGE, MIN and MAX.
+ * RRD_STEP seconds, and RRD_NARCHIVES archives consolidated as AVERAGE; the host's also keep
+ * MIN and MAX beyond the first (a VM's do not, as XAPI's default; see rrd.c for the memory).
  * Values are gauges: the collector (stats.c) turns counters into rates before updating.
  */
 #define RRD_STEP	5		/* seconds between primary data points */
@@ -18,7 +19,7 @@
 #define RRD_UUID_LEN	36
 #define RRD_MAX_DS	256		/* data sources of one owner */
 
-enum rrd_cf { RRD_AVERAGE, RRD_MIN, RRD_MAX };
+enum rrd_cf { RRD_AVERAGE, RRD_MIN, RRD_MAX, RRD_ANY_CF /* rrd_xport: every one kept */ };
 
 /* An archive's resolution: primary points per row, and rows kept. */
 struct rrd_archive_shape {
@@ -35,6 +36,7 @@ struct rrd *rrd_new(const char *owner, const char *uuid);
 void	rrd_free(struct rrd *r);
 const char *rrd_owner(const struct rrd *r);
 const char *rrd_uuid(const struct rrd *r);
+long long rrd_last_updated(const struct rrd *r);	/* unix s of the last update; 0: none */
 
 /* Records the values measured at unix time t (seconds): names[i] = values[i]. A name not
    seen before becomes a data source (NaN before t); one not in this update reads NaN for
@@ -52,9 +54,12 @@ double	rrd_ds_last(const struct rrd *r, size_t i);	/* NaN when none */
 int	rrd_forget(struct rrd *r, const char *name);
 
 /* GET /rrd_updates: appends to out the rows of the archive whose step is interval (s)
-   from start (unix s) for every data source of the n RRDs, as rrd_updates.ml writes
-   them: JSON when json is set, else the <xport> XML; newest row first. Returns 0, or -1
-   with why set (an interval no archive has, out of memory). */
+   from start (unix s; below 0: relative to the last update) for every data source of the
+   n RRDs, as rrd_updates.ml writes them: JSON when json is set, else the <xport> XML;
+   newest row first. The archive is XAPI's choice: the first whose step is at least
+   interval and that still holds start. Each RRD's rows are placed by their own time (NaN
+   where it has none). Returns 0, or -1 with why set (nothing recorded yet, an interval no
+   archive has, out's cap reached or out of memory). */
 int	rrd_xport(struct rrd *const rrds[], size_t n, long long start, long long interval,
 	    enum rrd_cf cf, int json, struct buf *out, const char **why);
 

@@ -24,6 +24,7 @@
 #include "http.h"
 #include "json.h"
 #include "console.h"
+#include "rrd_http.h"
 #include "handoff.h"
 #include "server.h"
 #include "stream.h"
@@ -984,7 +985,17 @@ handle(struct server *s, struct conn *c)
 			handle_jsonrpc(s, c, body, len, ka);
 		else if (path_is(&req.method, "POST"))
 			handle_xmlrpc(s, c, body, len, ka);
-		else if (path_is(&req.method, "GET") && path_is(&req.path, "/"))
+		else if (rrd_http_path(&req)) {
+			/* The archives: /rrd_updates, /host_rrd, /vm_rrd (rrd_http.c). */
+			struct buf	 b;
+			const char	*type = "text/plain";
+			int		 st;
+
+			buf_init(&b, XAPI_MAX_REPLY - HDR_GAP);
+			st = rrd_http(s->x, &req, &b, &type);
+			respond(c, st, type, b.p ? b.p : "", b.len, ka);
+			buf_free(&b);
+		} else if (path_is(&req.method, "GET") && path_is(&req.path, "/"))
 		{
 			static const char page[] = "<html><body>Atoll xapi-lite</body></html>";
 

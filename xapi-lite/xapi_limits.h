@@ -46,6 +46,9 @@
 #define XAPI_TRANSFER_IDLE_S	600		/* a transfer whose client sends or takes
 						   nothing this long fails (--transfer-timeout) */
 #define XAPI_VIF_SLOTS		16		/* its network slots, 0 to 15 */
+#define XAPI_MAX_RRDS		2049		/* archives kept: the host's and 2,048 VMs'
+						   (about 23 KB each); a new owner past it is
+						   not recorded */
 
 /* Messages (alerts; message.c). */
 #define XAPI_MAX_MESSAGES	10000		/* kept at most, the oldest dropped (XAPI's

@@ -270,6 +270,75 @@ class XenApiOnXen(unittest.TestCase):
         ok(self.api.VM.clean_shutdown(s, vm))
         ok(self.api.VM.destroy(s, snap))
 
+    def rrd_series(self, s, vm_uuid, since):
+        """GET /rrd_updates as Xen Orchestra asks it (json, 5 s rows, the host's too):
+        {name: [values, newest first]} of the VM's series, and the raw reply."""
+        import json
+        status, body = self.https("GET", "/rrd_updates?session_id=%s&start=%d&cf=AVERAGE"
+                                  "&interval=5&host=true&json=true" % (s, since))
+        self.assertEqual(status, 200, body[:500])
+        text = body.decode()
+        try:
+            doc = json.loads(text)
+        except ValueError:      # rrdd's JSON leaves its keys unquoted
+            doc = json.loads(re.sub(r'([{,])\s*([A-Za-z_]+)\s*:', r'\1"\2":', text))
+        series = {}
+        for i, name in enumerate(doc["meta"]["legend"]):
+            parts = name.split(":")
+            if parts[1:3] == ["vm", vm_uuid]:
+                series[parts[3]] = [row["values"][i] for row in doc["data"]]
+        return series, text
+
+    def test_4d_stats_of_a_busy_guest(self):
+        """The sampler on Xen: a guest that busy-loops shows cpu0 above 0 in /rrd_updates,
+        and traffic into it (broadcasts from dom0 on its bridge) its vif_0_rx rising."""
+        s = self.login()
+        tpl = ok(self.api.VM.get_by_name_label(s, "Atoll demo guest"))[0]
+        vm = ok(self.api.VM.clone(s, tpl, "busy"))
+        ok(self.api.VM.set_is_a_template(s, vm, False))
+        ok(self.api.VM.set_PV_args(s, vm, "console=hvc0 quiet atoll.stay"))
+        if not ok(self.api.VM.get_VIFs(s, vm)):
+            net = ok(self.api.network.get_by_name_label(s, "Pool-wide network associated "
+                                                           "with eth0"))
+            net = net[0] if net else ok(self.api.network.get_all(s))[0]
+            ok(self.api.VIF.create(s, {"VM": vm, "network": net, "device": "0", "MAC": "",
+                                       "MTU": "1500", "other_config": {},
+                                       "qos_algorithm_type": "",
+                                       "qos_algorithm_params": {}}))
+        uuid = ok(self.api.VM.get_uuid(s, vm))
+        since = int(time.time()) - 10
+        ok(self.api.VM.start(s, vm, False, False))
+        guest = GuestShell(self.api, self.port, s, vm)
+        try:
+            guest.type(b"while :; do :; done &\n")
+            # Xen's TCG-emulated host is slow: three times the usual minute.
+            deadline, series, text = time.monotonic() + 180, {}, ""
+            while time.monotonic() < deadline:
+                series, text = self.rrd_series(s, uuid, since)
+                if any(v and v > 0.05 for v in series.get("cpu0", [])):
+                    break
+                time.sleep(5)
+            self.assertTrue(any(v and v > 0.05 for v in series.get("cpu0", [])),
+                            "cpu0 of the busy guest: %s (reply %s)" %
+                            (series.get("cpu0"), text[:1500]))
+            metrics = ok(self.api.VM.get_metrics(s, vm))
+            self.assertIn("0", ok(self.api.VM_metrics.get_VCPUs_utilisation(s, metrics)))
+
+            self.shell("(ping -b -c 150 -i 0.2 -s 1000 -I xenbr0 255.255.255.255 "
+                       ">/dev/null 2>&1 &)")
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                series, text = self.rrd_series(s, uuid, since)
+                if any(v and v > 100 for v in series.get("vif_0_rx", [])):
+                    break
+                time.sleep(5)
+            self.assertTrue(any(v and v > 100 for v in series.get("vif_0_rx", [])),
+                            "vif_0_rx (B/s) while dom0 broadcasts on its bridge: %s; "
+                            "series %s" % (series.get("vif_0_rx"), sorted(series)))
+        finally:
+            guest.close()
+            ok(self.api.VM.hard_shutdown(s, vm))
+
     def test_5_xen_orchestra_over_https(self):
         """Xen Orchestra's xen-api client, as xo-server uses it, against the real host."""
         ready = prepare_xo()
