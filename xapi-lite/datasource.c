@@ -77,26 +77,6 @@ meta_of(const char *name, int host, char *middle)
 #define MEMBER(rec, i, nm, val) ((rec)->u.st.m[i].name = (nm), \
 	(rec)->u.st.m[i].namelen = strlen(nm), (rec)->u.st.m[i].v = (val))
 
-static struct val *
-dbl(struct xapi *x, double d)
-{
-	struct val	*v = rpc_val(x, VAL_DOUBLE);
-
-	if (v != NULL)
-		v->u.d = d;
-	return v;
-}
-
-static struct val *
-boolean(struct xapi *x, int b)
-{
-	struct val	*v = rpc_val(x, VAL_BOOL);
-
-	if (v != NULL)
-		v->u.b = b;
-	return v;
-}
-
 /* One data_source record, as the datamodel lists its fields. */
 static struct val *
 record(struct xapi *x, const struct rrd *r, size_t i)
@@ -120,12 +100,12 @@ record(struct xapi *x, const struct rrd *r, size_t i)
 	rec->u.st.n = 8;
 	MEMBER(rec, 0, "name_label", rpc_str(x, name));
 	MEMBER(rec, 1, "name_description", rpc_str(x, desc));
-	MEMBER(rec, 2, "enabled", boolean(x, 1));
-	MEMBER(rec, 3, "standard", boolean(x, 1));
+	MEMBER(rec, 2, "enabled", rpc_bool(x, 1));
+	MEMBER(rec, 3, "standard", rpc_bool(x, 1));
 	MEMBER(rec, 4, "units", rpc_str(x, units));
-	MEMBER(rec, 5, "min", dbl(x, 0));
-	MEMBER(rec, 6, "max", dbl(x, max));
-	MEMBER(rec, 7, "value", dbl(x, 0));
+	MEMBER(rec, 5, "min", rpc_double(x, 0));
+	MEMBER(rec, 6, "max", rpc_double(x, max));
+	MEMBER(rec, 7, "value", rpc_double(x, 0));
 	for (i = 0; i < 8; i++)
 		if (rec->u.st.m[i].v == NULL)
 			return NULL;
@@ -199,7 +179,7 @@ query(struct xapi *x, struct val *p, struct rpc_reply *rep, int vm)
 	}
 	for (i = 0; i < rrd_ds_count(r); i++)
 		if (strcmp(rrd_ds_name(r, i), name) == 0) {
-			rpc_ok(rep, dbl(x, rrd_ds_last(r, i)));
+			rpc_ok(rep, rpc_double(x, rrd_ds_last(r, i)));
 			return;
 		}
 	/* query_named_ds raises Invalid_data_source, which rrdd wraps as an internal error. */

@@ -262,16 +262,6 @@ filter(struct xapi *x, const struct ova_table *t, const struct val *list)
 	return a;
 }
 
-static struct val *
-boolean(struct xapi *x, int b)
-{
-	struct val	*v = rpc_val(x, VAL_BOOL);
-
-	if (v != NULL)
-		v->u.b = b;
-	return v;
-}
-
 /* What rule makes of value v. NULL when out of memory. */
 static struct val *
 rewrite(struct xapi *x, const struct ova_table *t, enum rule r, int preserve,
@@ -294,7 +284,7 @@ rewrite(struct xapi *x, const struct ova_table *t, enum rule r, int preserve,
 	case NO_STR:
 		return rpc_str(x, "");
 	case NO:
-		return boolean(x, 0);
+		return rpc_bool(x, 0);
 	case EPOCH:
 		hval_format_time(0, epoch);
 		if ((d = rpc_str(x, rpc_printf(x, "%s", epoch))) != NULL)
@@ -305,7 +295,7 @@ rewrite(struct xapi *x, const struct ova_table *t, enum rule r, int preserve,
 	case SUSPEND:
 		return preserve ? lookup(x, t, v) : rpc_str(x, NULL_REF);
 	case ATTACHED:
-		return preserve ? v : boolean(x, 0);
+		return preserve ? v : rpc_bool(x, 0);
 	}
 	return NULL;
 }

@@ -74,6 +74,26 @@ rpc_str(struct xapi *x, const char *s)
 	return v;
 }
 
+struct val *
+rpc_bool(struct xapi *x, int b)
+{
+	struct val	*v = rpc_val(x, VAL_BOOL);
+
+	if (v != NULL)
+		v->u.b = b;
+	return v;
+}
+
+struct val *
+rpc_double(struct xapi *x, double d)
+{
+	struct val	*v = rpc_val(x, VAL_DOUBLE);
+
+	if (v != NULL)
+		v->u.d = d;
+	return v;
+}
+
 const char *
 rpc_printf(struct xapi *x, const char *fmt, ...)
 {

@@ -10,9 +10,12 @@
 void	rpc_fail(struct xapi *x, struct rpc_reply *r, const char *code, int n, ...);
 /* Fills r with a success value. */
 void	rpc_ok(struct rpc_reply *r, struct val *v);
-/* New arena values: an empty one of type t, a string (not copied), an array with room. */
+/* New arena values: an empty one of type t, a string (not copied), a boolean, a double,
+   an array with room. */
 struct val *rpc_val(struct xapi *x, enum val_type t);
 struct val *rpc_str(struct xapi *x, const char *s);
+struct val *rpc_bool(struct xapi *x, int b);
+struct val *rpc_double(struct xapi *x, double d);
 struct val *rpc_array(struct xapi *x, size_t cap);
 /* printf into the arena; "" when out of memory. */
 const char *rpc_printf(struct xapi *x, const char *fmt, ...)

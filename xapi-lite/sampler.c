@@ -221,23 +221,32 @@ sampler_vm_metrics(struct xapi *x, struct sample *sm, struct obj *vm,
 		sm->o->metrics_at = t;
 }
 
+/* A small file's text (a /proc or sysfs value), NUL-terminated. Returns 0, or -1. */
+static int
+read_text(const char *path, char *text, size_t size)
+{
+	ssize_t	 n;
+	int	 fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	n = read(fd, text, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	text[n] = '\0';
+	return 0;
+}
+
 long long
 sampler_own_rss_kib(void)
 {
 	char		 text[128];
 	long long	 size, rss;
 	long		 page = sysconf(_SC_PAGESIZE);
-	ssize_t		 n;
-	int		 fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 
-	if (fd == -1)
-		return -1;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
-	if (sscanf(text, "%lld %lld", &size, &rss) != 2 || page <= 0)
+	if (read_text("/proc/self/statm", text, sizeof(text)) == -1 ||
+	    sscanf(text, "%lld %lld", &size, &rss) != 2 || page <= 0)
 		return -1;
 	return rss * (page / 1024);
 }
@@ -246,16 +255,9 @@ int
 sampler_read_counter(const char *path, double *out)
 {
 	char	 text[32], *end;
-	ssize_t	 n;
-	int	 fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd == -1)
+	if (read_text(path, text, sizeof(text)) == -1)
 		return -1;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
 	errno = 0;
 	*out = (double)strtoull(text, &end, 10);
 	return end != text && (*end == '\n' || *end == '\0') && errno == 0 ? 0 : -1;
