@@ -147,6 +147,9 @@ stage_guest() {
 	mkdir -p "$g/lib/modules"
 	cp "$kroot/lib/modules/$kver/kernel/drivers/block/xen-blkfront.ko" "$g/lib/modules/" ||
 		die "kernel $kver has no xen-blkfront module for the demo guest"
+	# ...and its network's: a VIF is an eth* the guest can carry traffic on.
+	cp "$kroot/lib/modules/$kver/kernel/drivers/net/xen-netfront.ko" "$g/lib/modules/" ||
+		die "kernel $kver has no xen-netfront module for the demo guest"
 	find "$g" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 	(cd "$g" && find . -mindepth 1 | LC_ALL=C sort |
 		cpio -o -H newc --reproducible -R 0:0 --quiet | gzip -9n) \
