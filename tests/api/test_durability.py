@@ -15,7 +15,7 @@ import unittest
 import xmlrpc.client
 import zlib
 
-from xapi_server import BIN, PASSWORD, Server, free_port
+from xapi_server import BIN, PASSWORD, Server, free_port, until
 
 FIX = "restore the state directory from a backup, or move %s/db.* away to start with a new database"
 
@@ -496,16 +496,6 @@ class FullDisk(Base):
         finally:
             os.close(fd)
 
-    def until(self, what, fn, timeout=30):
-        """fn() until it returns something true; its last value is in the failure."""
-        deadline, got = time.monotonic() + timeout, None
-        while time.monotonic() < deadline:
-            got = fn()
-            if got:
-                return got
-            time.sleep(0.1)
-        self.fail("%s: not within %d s (last seen: %r)" % (what, timeout, got))
-
     def test_writes_fail_while_full_and_resume(self):
         server = self.start(self.work)
         p, s = connect(server)
@@ -522,7 +512,7 @@ class FullDisk(Base):
                 return None
             return r["ErrorDescription"]
         # What the reservation holds may still be written; then writes are refused.
-        err = self.until("a write on a full disk fails", write)
+        err = until("a write on a full disk fails", write)
         self.assertEqual(err, ["INTERNAL_ERROR",
                                "the database cannot be written: No space left on device"])
         self.assertIsNone(server.proc.poll(), "the service stays up")
@@ -551,7 +541,7 @@ class FullDisk(Base):
         def resumed():
             r = p.VM.set_name_label(s, vm, "after")
             return r["Status"] == "Success"
-        self.until("writes resume once there is room", resumed)
+        until("writes resume once there is room", resumed)
         self.assertIn("db.journal: writable again", server.log_text())
         clone = ok(p.VM.clone(s, tpl, "after the full disk"))
         server.kill()
@@ -586,7 +576,7 @@ class FullDisk(Base):
 
         def resumed():
             return p.VM.set_name_label(s, vm, "after")["Status"] == "Success"
-        self.until("writes resume once there is room", resumed)
+        until("writes resume once there is room", resumed)
         kept = self.damaged(server, "db.journal")
         self.assertEqual(len(kept), 1)
         with open(kept[0], "rb") as f:
@@ -632,7 +622,7 @@ class FullDisk(Base):
                       "keeps everything", server.log_text())
         self.assertGreater(os.path.getsize(journal), 1024 * 1024, "the journal is kept")
         os.unlink(self.filler)
-        self.until("the snapshot is written once there is room",
+        until("the snapshot is written once there is room",
                    lambda: "db.snapshot written" in server.log_text())
         self.assertLess(os.path.getsize(journal), 1024, "a new journal follows it")
         ok(p.VM.set_name_label(s, vm, "after the snapshot"))

@@ -16,7 +16,7 @@ import xmlrpc.client
 
 from test_abuse import login_from
 from test_xo import XO_DIR, require_client, run_node
-from xapi_server import MIB, PASSWORD, ApiTest, FakeXlTest, Server, ok, err
+from xapi_server import MIB, PASSWORD, ApiTest, FakeXlTest, Server, ok, err, until
 
 MESSAGE_LIMIT = 10000       # XAPI_MAX_MESSAGES (XAPI's message_limit)
 BODY_MAX = 16 * 1024        # XAPI_MESSAGE_BODY_MAX
@@ -30,17 +30,6 @@ EPOCH = xmlrpc.client.DateTime("19700101T00:00:00Z")
 XAPI_MESSAGE_CALLS = sorted("message." + m for m in (
     "create", "destroy", "destroy_many", "destroy_all", "get", "get_all", "get_since",
     "get_record", "get_by_uuid", "get_all_records", "get_all_records_where"))
-
-
-def until(what, fn, timeout=30):
-    """fn() until it returns something true; its last value is in the failure."""
-    deadline, got = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        got = fn()
-        if got:
-            return got
-        time.sleep(0.1)
-    raise AssertionError("%s: not within %d s (last seen: %r)" % (what, timeout, got))
 
 
 def named(p, s, name):

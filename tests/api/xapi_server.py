@@ -27,6 +27,17 @@ def err(r):
     return r["ErrorDescription"]
 
 
+def until(what, fn, timeout=30):
+    """fn() until it returns something true; its last value is in the failure."""
+    deadline, got = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        got = fn()
+        if got:
+            return got
+        time.sleep(0.1)
+    raise AssertionError("%s: not within %d s (last seen: %r)" % (what, timeout, got))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
