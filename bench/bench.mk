@@ -11,13 +11,13 @@ HOSTILE_BEFORE ?= e21d674
 HOSTILE_BEFORE_BIN := $(B)/bench/xapi-lite-$(HOSTILE_BEFORE)
 
 .PHONY: bench bench-iso bench-api bench-host bench-install bench-pxe bench-console bench-hostile \
-	bench-snapshot bench-transfer
+	bench-snapshot bench-transfer bench-sampler bench-stats
 bench: bench-iso bench-host bench-install bench-pxe bench-api bench-console bench-hostile \
-		bench-snapshot bench-transfer
+		bench-snapshot bench-transfer bench-sampler bench-stats
 	@cat $(OUT)/bench-iso.md $(OUT)/bench-host.md $(OUT)/bench-install.md \
 		$(OUT)/bench-pxe.md $(OUT)/bench-api.md $(OUT)/bench-console.md \
 		$(OUT)/bench-hostile.md $(OUT)/bench-snapshot.md $(OUT)/bench-transfer.md \
-		> $(OUT)/bench.md
+		$(OUT)/bench-sampler.md $(OUT)/bench-stats.md > $(OUT)/bench.md
 	@echo "== the whole report: $(OUT)/bench.md"
 
 bench-iso: $(ISO)
@@ -87,8 +87,7 @@ bench-transfer: $(OUT)/bin/xapi-lite
 	@cat $(OUT)/bench-transfer.md
 
 # The stats sampler's cost: xapi-lite's CPU time over a minute with 100 running sim VMs
-# against none (issue 15).
-.PHONY: bench-sampler
+# against none.
 bench-sampler: $(OUT)/bin/xapi-lite
 	@echo "== bench: the stats sampler's CPU cost, xapi-lite (sim) with 100 VMs; two minutes"
 	@python3 bench/sampler_bench.py $(OUT)/bin/xapi-lite > $(OUT)/bench-sampler.md.tmp
@@ -96,8 +95,7 @@ bench-sampler: $(OUT)/bin/xapi-lite
 	@cat $(OUT)/bench-sampler.md
 
 # The archives' memory with 1,000 running sim VMs and the time of XO's 5 s /rrd_updates
-# query over them (issue 15).
-.PHONY: bench-stats
+# query over them.
 bench-stats: $(OUT)/bin/xapi-lite
 	@echo "== bench: the archives of 1,000 sim VMs, xapi-lite's memory and /rrd_updates"
 	@python3 bench/stats_bench.py $(OUT)/bin/xapi-lite > $(OUT)/bench-stats.md.tmp
