@@ -5,7 +5,7 @@
 
 /* The data model, expanded from classes.def and fields.def. */
 
-enum class_flags { CREATE = 1, DESTROY = 2, BY_NAME = 4, NO_GET_ALL = 8, NO_IMPLICIT = 16 };
+enum class_flags { CREATE = 1, DESTROY = 2, BY_NAME = 4, NO_GET_ALL = 8, NO_FIELD_CALLS = 16 };
 
 enum cls {
 #define CLASS(name, lc, flags) C_##name,

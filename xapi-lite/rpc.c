@@ -290,13 +290,14 @@ create(struct xapi *x, enum cls c, struct val *rec, struct rpc_reply *r)
 	rpc_ok(r, rpc_str(x, o->ref));
 }
 
-/* Returns the field named by a message's suffix, or -1. */
+/* Returns the field named by a message's suffix, or -1 (always for a class without
+   field calls). */
 static int
 field_of(enum cls c, const char *msg, const char *prefix)
 {
 	size_t	n = strlen(prefix);
 
-	if (strncmp(msg, prefix, n) != 0)
+	if (strncmp(msg, prefix, n) != 0 || (model_classes[c].flags & NO_FIELD_CALLS))
 		return -1;
 	return model_field(c, msg + n, strlen(msg + n));
 }
@@ -312,8 +313,6 @@ implicit(struct xapi *x, enum cls c, const char *msg, struct val *p, struct rpc_
 	int		 f, expect = -1;
 	enum kind	 kind;
 
-	if (model_classes[c].flags & NO_IMPLICIT)
-		return -1;
 #define ARGS(n) do {							\
 	expect = (n);							\
 	if (argc != (size_t)(n)) {					\
@@ -538,8 +537,6 @@ list_methods(struct xapi *x, struct rpc_reply *r)
 	for (c = 0; c < C__COUNT; c++) {
 		const struct class_desc	*cd = &model_classes[c];
 
-		if (cd->flags & NO_IMPLICIT)
-			continue;
 		if (!(cd->flags & NO_GET_ALL)) {
 			ADD("%s.get_all", cd->name);
 			ADD("%s.get_all_records", cd->name);
@@ -555,7 +552,7 @@ list_methods(struct xapi *x, struct rpc_reply *r)
 		for (f = 0; f < F__COUNT; f++) {
 			const struct field_desc	*fd = &model_fields[f];
 
-			if (fd->cls != (enum cls)c)
+			if (fd->cls != (enum cls)c || (cd->flags & NO_FIELD_CALLS))
 				continue;
 			ADD("%s.get_%s", cd->name, fd->name);
 			if (fd->access != RW)
