@@ -169,7 +169,7 @@ query(struct xapi *x, struct val *p, struct rpc_reply *rep, int vm)
 {
 	struct rrd	*r;
 	const char	*name, *uuid;
-	size_t		 i;
+	ssize_t		 i;
 
 	if (args(x, p, rep, vm, 1, &r, &name, &uuid) == -1)
 		return;
@@ -177,11 +177,10 @@ query(struct xapi *x, struct val *p, struct rpc_reply *rep, int vm)
 		missing(x, rep, vm ? rpc_printf(x, "VM: %s", uuid) : "No host datasource!");
 		return;
 	}
-	for (i = 0; i < rrd_ds_count(r); i++)
-		if (strcmp(rrd_ds_name(r, i), name) == 0) {
-			rpc_ok(rep, rpc_double(x, rrd_ds_last(r, i)));
-			return;
-		}
+	if ((i = rrd_ds_find(r, name)) >= 0) {
+		rpc_ok(rep, rpc_double(x, rrd_ds_last(r, (size_t)i)));
+		return;
+	}
 	/* query_named_ds raises Invalid_data_source, which rrdd wraps as an internal error. */
 	rpc_fail(x, rep, "INTERNAL_ERROR", 1, rpc_printf(x, "Rrd_interface.Rrdd_error("
 	    "Rrdd_internal_error(Rrd.Invalid_data_source(\"%s\")))", name));
@@ -192,7 +191,6 @@ record_source(struct xapi *x, struct val *p, struct rpc_reply *rep, int vm)
 {
 	struct rrd	*r;
 	const char	*name, *uuid;
-	size_t		 i;
 
 	if (args(x, p, rep, vm, 1, &r, &name, &uuid) == -1)
 		return;
@@ -204,11 +202,10 @@ record_source(struct xapi *x, struct val *p, struct rpc_reply *rep, int vm)
 			rpc_ok(rep, rpc_val(x, VAL_NIL));
 		return;
 	}
-	for (i = 0; i < rrd_ds_count(r); i++)
-		if (strcmp(rrd_ds_name(r, i), name) == 0) {
-			rpc_ok(rep, rpc_val(x, VAL_NIL));
-			return;
-		}
+	if (rrd_ds_find(r, name) >= 0) {
+		rpc_ok(rep, rpc_val(x, VAL_NIL));
+		return;
+	}
 	/* Every source measured is recorded: one not in the RRD is not measured. */
 	missing(x, rep, name);
 }

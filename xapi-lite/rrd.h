@@ -2,6 +2,7 @@
 #define XAPI_RRD_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "buf.h"
 
@@ -50,6 +51,10 @@ int	rrd_update(struct rrd *r, long long t, const char *const names[],
 size_t	rrd_ds_count(const struct rrd *r);
 const char *rrd_ds_name(const struct rrd *r, size_t i);
 double	rrd_ds_last(const struct rrd *r, size_t i);	/* NaN when none */
+ssize_t	rrd_ds_find(const struct rrd *r, const char *name);	/* its i, or -1 */
+/* A name a data source may have (1 to RRD_NAME_MAX - 1 printable ASCII bytes, no space):
+   what the archive's file, JSON and XML carry unquoted. 1 or 0. */
+int	rrd_name_ok(const char *name, size_t len);
 /* forget_data_source_archives: drops name's data. Returns 0, or -1 when unknown. */
 int	rrd_forget(struct rrd *r, const char *name);
 

@@ -42,7 +42,6 @@ size_t	rrd_ring_offset(const struct rrd *r, unsigned a, unsigned cf);
 size_t	rrd_floats_per_ds(const struct rrd *r);
 /* Row i (0: the newest) of data source ds in archive a, consolidated as cf. */
 float	rrd_row(const struct rrd *r, size_t ds, unsigned a, unsigned cf, unsigned i);
-ssize_t	rrd_ds_find(const struct rrd *r, const char *name);
 struct rrd_ds *rrd_ds_alloc(const struct rrd *r, const char *name);
 int	rrd_ds_append(struct rrd *r, struct rrd_ds *d);
 void	rrd_cdp_reset(struct rrd_cdp *c);
