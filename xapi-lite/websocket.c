@@ -170,19 +170,23 @@ ws_take(struct ws_conn *w, struct buf *to_peer, struct buf *to_client, size_t cl
 	struct ws_frame	 f;
 	const char	*why = NULL;
 	unsigned char	*pl;
-	int		 h, code;
+	size_t		 off = 0;	/* frames taken: consumed once, at the end */
+	int		 h, code, rc = 0;
 
+	if (w->rx.len == 0)
+		return w->closed;
 	while (!w->closed) {
-		if ((h = ws_parse_header(w->rx.p, w->rx.len, &f, WS_MAX_FRAME, &why)) == -2)
-			return 0;
+		if ((h = ws_parse_header(w->rx.p + off, w->rx.len - off, &f, WS_MAX_FRAME,
+		    &why)) == -2)
+			goto out;
 		if (h == -1)
 			break;
-		if (w->rx.len - (size_t)h < f.len)
-			return 0;	/* the rest of its payload is on its way */
-		pl = (unsigned char *)w->rx.p + h;
+		if (w->rx.len - off - (size_t)h < f.len)
+			goto out;	/* the rest of its payload is on its way */
+		pl = (unsigned char *)w->rx.p + off + h;
 		if (f.opcode < WS_OP_CLOSE) {
 			if (to_peer->max - to_peer->len < f.len)
-				return 0;	/* until the console has taken what it has */
+				goto out;	/* until the console has taken what it has */
 			if (take_data(w, &f, &why) == -1)
 				break;
 			ws_unmask(pl, (size_t)f.len, f.mask, 0);
@@ -193,7 +197,7 @@ ws_take(struct ws_conn *w, struct buf *to_peer, struct buf *to_client, size_t cl
 		} else {
 			/* A client that never reads gets no more answers: its frames wait. */
 			if (to_client->len >= client_max)
-				return 0;
+				goto out;
 			ws_unmask(pl, (size_t)f.len, f.mask, 0);
 			if (f.opcode == WS_OP_PING &&
 			    send_control(to_client, WS_OP_PONG, pl, (size_t)f.len) == -1) {
@@ -212,16 +216,20 @@ ws_take(struct ws_conn *w, struct buf *to_peer, struct buf *to_client, size_t cl
 					why = "a close code no endpoint may send";
 					break;
 				}
-				buf_consume(&w->rx, (size_t)h + (size_t)f.len);
+				off += (size_t)h + (size_t)f.len;
 				(void)ws_close(w, to_client, code, "");
-				return 1;
+				rc = 1;
+				goto out;
 			}
 		}
-		buf_consume(&w->rx, (size_t)h + (size_t)f.len);
+		off += (size_t)h + (size_t)f.len;
 	}
-	if (w->closed)
-		return 1;
-	(void)ws_close(w, to_client, why != NULL && strcmp(why, "frame too large") == 0 ?
-	    WS_CLOSE_TOO_BIG : WS_CLOSE_PROTOCOL, why != NULL ? why : "protocol error");
-	return 1;
+	rc = 1;
+	if (!w->closed)
+		(void)ws_close(w, to_client, why != NULL && strcmp(why, "frame too large") == 0 ?
+		    WS_CLOSE_TOO_BIG : WS_CLOSE_PROTOCOL, why != NULL ? why : "protocol error");
+out:
+	if (off > 0)
+		buf_consume(&w->rx, off);
+	return rc;
 }
