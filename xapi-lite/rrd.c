@@ -155,6 +155,19 @@ rrd_ds_append(struct rrd *r, struct rrd_ds *d)
 	return 0;
 }
 
+int
+rrd_name_ok(const char *name, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len >= RRD_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)name[i] <= ' ' || (unsigned char)name[i] > '~')
+			return 0;
+	return 1;
+}
+
 ssize_t
 rrd_ds_find(const struct rrd *r, const char *name)
 {
@@ -249,7 +262,7 @@ rrd_update(struct rrd *r, long long t, const char *const names[], const double v
 	if (t <= 0 || t > RRD_TIME_MAX || n > RRD_MAX_DS)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (strlen(names[i]) == 0 || strlen(names[i]) >= RRD_NAME_MAX)
+		if (!rrd_name_ok(names[i], strlen(names[i])))
 			return -1;
 		if (ds_index(r, names[i], i) < 0)
 			fresh++;

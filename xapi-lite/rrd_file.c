@@ -190,11 +190,10 @@ parse_ds(struct rrd *r, struct rd *d, const char **why)
 	memcpy(name, d->p + d->off, len);
 	name[len] = '\0';
 	d->off += len;
-	for (i = 0; i < len; i++)
-		if (name[i] <= ' ' || name[i] > '~') {
-			*why = "a data source's name has a character that no name has";
-			return NULL;
-		}
+	if (!rrd_name_ok(name, len)) {
+		*why = "a data source's name has a character that no name has";
+		return NULL;
+	}
 	if (rrd_ds_find(r, name) >= 0) {
 		*why = "a data source appears twice";
 		return NULL;

@@ -108,7 +108,7 @@ rrd_num(struct buf *b, double v, int single)
 	return buf_printf(b, "%.15g", v);
 }
 
-/* Text for XML and JSON: a name is printable ASCII (rrd_update and the file check it). */
+/* Text for XML and JSON: a name is printable ASCII (rrd_name_ok, in rrd_update and the file). */
 static int
 put_text(struct buf *b, const char *s, int json)
 {

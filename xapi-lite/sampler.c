@@ -88,7 +88,9 @@ slot(struct sample *sm, const char *fmt, va_list ap)
 	if (sm->n == SAMPLER_MAX_VALUES)
 		return NULL;
 	n = vsnprintf(sm->text[sm->n], RRD_NAME_MAX, fmt, ap);
-	return n > 0 && n < RRD_NAME_MAX ? sm->text[sm->n] : NULL;
+	/* A name the archives refuse (a device name with a space, say) drops its value
+	   alone, not the owner's whole update. */
+	return n > 0 && rrd_name_ok(sm->text[sm->n], (size_t)n) ? sm->text[sm->n] : NULL;
 }
 
 static void

@@ -460,6 +460,18 @@ test_limits(void)
 	longname[RRD_NAME_MAX] = '\0';
 	ok(update1(r, T0 + 5, longname, 1) == -1 && update1(r, T0 + 5, "", 1) == -1,
 	    "a name too long or empty refused");
+	{
+		struct rrd	*v = rrd_new("vm", VM);
+
+		ok(v != NULL && update1(v, T0, "vbd_xv da_read", 1) == -1 &&
+		    update1(v, T0, "vif\n0", 1) == -1 && update1(v, T0, "cpu\xc3\xa9", 1) == -1 &&
+		    rrd_ds_count(v) == 0 && update1(v, T0, "vbd_xvda_read", 1) == 0,
+		    "a name with a space, a control byte or a non-ASCII byte refused (the file "
+		    "would be), a plain one taken");
+		rrd_free(v);
+	}
+	ok(rrd_name_ok("vbd_xvda_read", 13) && !rrd_name_ok("a b", 3) && !rrd_name_ok("", 0),
+	    "rrd_name_ok: printable ASCII, no space, not empty");
 	ok(rrd_forget(r, "ds3") == 0 && rrd_ds_count(r) == RRD_MAX_DS - 1 &&
 	    rrd_forget(r, "ds3") == -1, "forget drops a source once");
 	ok(rrd_new("sr", HOST) == NULL && rrd_new("vm", "") == NULL,
