@@ -63,6 +63,7 @@ take_frame(struct sampler_xen *xs, const char *p, size_t len)
 	if (n < 0) {
 		if (xs->x->log != NULL)
 			fprintf(xs->x->log, "xapi-lite: xentop's frame is refused: %s\n", why);
+		xs->nprev = 0;	/* parsed into, part way: no frame to compare the next with */
 		return;
 	}
 	xs->prev = xs->cur;
