@@ -509,15 +509,16 @@ ws_hash_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	}
 }
 
-/* Connections waiting for their WebSocket key's hash. */
+/* WebSocket key hashes under way: every parked handshake, its client gone or not (a
+   helper runs on for a client that closed). */
 static int
 ws_handshakes(const struct server *s)
 {
-	size_t	i;
-	int	n = 0;
+	const struct park	*pk;
+	int			 n = 0;
 
-	for (i = 0; i < s->nconns; i++)
-		n += s->conns[i]->ws.fd != -1;
+	for (pk = s->x->parked; pk != NULL; pk = pk->next)
+		n += pk->job_done == ws_hash_done;
 	return n;
 }
 

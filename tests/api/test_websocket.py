@@ -263,9 +263,9 @@ class WebSocketConsole(ApiTest):
             self.assertLess(time.monotonic(), deadline, got)
             got += c.recv(4096)
 
-    def test_handshakes_wait_for_their_hash_without_holding_up_others(self):
-        """With an openssl that takes SLOW_HASH seconds over a key, WS_MAX_HANDSHAKES
-        handshakes wait for theirs while a login is answered at once; one more is 503."""
+    def slow_hash_server(self):
+        """A server whose openssl takes SLOW_HASH seconds over a key; it, a session and a
+        running VM's console path."""
         d = tempfile.mkdtemp(prefix="slow-openssl-")
         self.addCleanup(shutil.rmtree, d, True)
         with open(os.path.join(d, "openssl"), "w") as f:
@@ -278,7 +278,12 @@ class WebSocketConsole(ApiTest):
         p = xmlrpc.client.ServerProxy(server.url)
         s = ok(p.session.login_with_password("root", PASSWORD, "1.0", "slow"))
         _, con = start_vm(p, s, "slow hash")
-        target = "/console?ref=%s&session_id=%s" % (con, s)
+        return server, p, s, "/console?ref=%s&session_id=%s" % (con, s)
+
+    def test_handshakes_wait_for_their_hash_without_holding_up_others(self):
+        """With an openssl that takes SLOW_HASH seconds over a key, WS_MAX_HANDSHAKES
+        handshakes wait for theirs while a login is answered at once; one more is 503."""
+        server, p, s, target = self.slow_hash_server()
         waiting = [self.ws(target, port=server.port) for _ in range(WS_MAX_HANDSHAKES)]
         t0 = time.monotonic()
         for c in waiting:
@@ -295,6 +300,24 @@ class WebSocketConsole(ApiTest):
         for c in waiting:
             c.open(self, timeout=DEADLINE + SLOW_HASH)
             c.read_until(b"sim# ")
+
+    def test_clients_that_close_still_hold_their_hash(self):
+        """WS_MAX_HANDSHAKES clients that send a handshake and close at once leave their
+        helpers running: one more handshake meanwhile is 503, not a seventeenth helper."""
+        server, p, s, target = self.slow_hash_server()
+        gone = [self.ws(target, port=server.port) for _ in range(WS_MAX_HANDSHAKES)]
+        t0 = time.monotonic()
+        for c in gone:
+            c.sock.sendall(c.request.encode())
+            c.request = ""
+        ok(p.session.get_uuid(s, s))     # each is parked once its request is read
+        for c in gone:
+            c.sock.close()
+        ok(p.session.get_uuid(s, s))     # ...and each close has been seen
+        extra = self.ws(target, port=server.port)
+        status, headers, line = extra.handshake()
+        self.assertLess(time.monotonic() - t0, SLOW_HASH, "asked while the hashes ran")
+        self.assertEqual(status, 503, (line, extra.rest))
 
     def flood(self, server, frame, seconds=3):
         """Sends frame over and over on a console it never reads, until the server has
