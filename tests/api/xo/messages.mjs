@@ -5,17 +5,11 @@
 //
 // usage: node messages.mjs URL [USER]   (the password in XAPI_PASSWORD)
 import { createClient } from 'xen-api'
+import { within as withinMs } from './within.mjs'
 
 const STEP_TIMEOUT_MS = 20e3
+const within = (promise, what) => withinMs(promise, what, STEP_TIMEOUT_MS)
 const [url, user = 'root'] = process.argv.slice(2)
-
-const within = (promise, what) =>
-  Promise.race([
-    promise,
-    new Promise((resolve, reject) =>
-      setTimeout(() => reject(new Error(`${what}: no answer in ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS).unref()
-    ),
-  ])
 
 const messages = xapi => Object.values(xapi.objects.all).filter(o => o.$type === 'message')
 
