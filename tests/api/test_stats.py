@@ -216,10 +216,14 @@ class StatsAcrossRestart(unittest.TestCase):
             col_name = "AVERAGE:host:%s:memory_total_kib" % host_uuid
 
             def known_rows(srv, sess):
-                status, _, body = get(srv, "/rrd_updates?start=-600&interval=5&host=true"
+                # As XO asks: a start inside the 5 s archive's 600 s. At -600 exactly, a last
+                # update on a 5 s boundary falls outside it (rrd.ml's find_best_rras: t >
+                # lasttime), and the 60 s archive answers.
+                status, _, body = get(srv, "/rrd_updates?start=-595&interval=5&host=true"
                                       "&json=true&session_id=" + sess)
                 self.assertEqual(status, 200, body)
                 d = json.loads(body)
+                self.assertEqual(d["meta"]["step"], "5", d["meta"])
                 col = d["meta"]["legend"].index(col_name)
                 return {r["t"]: r["values"][col] for r in d["data"]
                         if r["values"][col] != "NaN"}
