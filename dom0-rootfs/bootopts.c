@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "inet.h"
+#include "sha512crypt.h"
 
 #define CMDLINE_MAX	4096	/* the kernel's own limit on x86 is 2048 */
 
@@ -18,71 +20,17 @@ struct bootopt {
 	const char	*expect;	/* what a good value looks like, for messages */
 };
 
-static int
-is_b64(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    c == '.' || c == '/';
-}
-
-/* sha512-crypt: $6$[rounds=N$]salt$hash, salt 1-16 and hash 86 characters of ./0-9A-Za-z. */
-static const char *
-check_sha512_crypt(const char *v, size_t len)
-{
-	const char	*end = v + len, *p;
-	size_t		 n;
-
-	if (len < 3 || memcmp(v, "$6$", 3) != 0)
-		return "does not start with $6$";
-	p = v + 3;
-	if ((size_t)(end - p) > 7 && memcmp(p, "rounds=", 7) == 0) {
-		for (p += 7, n = 0; p < end && *p >= '0' && *p <= '9'; p++, n++)
-			;
-		if (n == 0 || n > 9 || p == end || *p != '$')
-			return "has a bad rounds= field";
-		p++;
-	}
-	for (n = 0; p < end && *p != '$'; p++, n++)
-		if (!is_b64(*p))
-			return "has a bad character in its salt";
-	if (n == 0 || n > 16 || p == end)
-		return "has no salt of 1 to 16 characters";
-	for (p++, n = 0; p < end; p++, n++)
-		if (!is_b64(*p))
-			return "has a bad character in its hash";
-	if (n != 86)
-		return "has a hash that is not 86 characters long";
-	return NULL;
-}
-
-/* RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. */
+/* A host name, by lib/inet.c's rule and in its words. */
 static const char *
 check_hostname(const char *v, size_t len)
 {
-	size_t	 i, label = 0;
+	char	name[INET_HOSTNAME_MAX + 1];
 
-	if (len == 0 || len > 253)
-		return "must be 1 to 253 characters long";
-	for (i = 0; i < len; i++) {
-		char	c = v[i];
-
-		if (c == '.') {
-			if (label == 0 || v[i - 1] == '-')
-				return "has an empty label or a label that ends with '-'";
-			label = 0;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-'))
-			return "may hold only letters, digits, '-' and '.'";
-		if (c == '-' && label == 0)
-			return "has a label that starts with '-'";
-		if (++label > 63)
-			return "has a label longer than 63 characters";
-	}
-	if (label == 0 || v[len - 1] == '-')
-		return "has an empty label or a label that ends with '-'";
-	return NULL;
+	if (len > INET_HOSTNAME_MAX)
+		return "hostname is too long";
+	memcpy(name, v, len);
+	name[len] = '\0';
+	return inet_hostname_invalid(name);
 }
 
 /* Where the installer reports or finds its files (it checks the URL whole; this names the
@@ -97,7 +45,7 @@ check_http_url(const char *v, size_t len)
 }
 
 static const struct bootopt bootopts[] = {
-	{ "atoll.password_hash", "ATOLL_PASSWORD_HASH", 1, check_sha512_crypt,
+	{ "atoll.password_hash", "ATOLL_PASSWORD_HASH", 1, sha512_crypt_invalid,
 	  "a sha512-crypt hash such as made by 'openssl passwd -6'" },
 	{ "atoll.hostname", "ATOLL_HOSTNAME", 1, check_hostname, "a host name" },
 	{ "atoll.install", "ATOLL_INSTALL", 0, NULL, "no value" },
@@ -147,7 +95,7 @@ apply(const struct cmdline_arg *arg)
 		else
 			why = o->check(arg->val, arg->vallen);
 		if (why != NULL) {
-			fprintf(stderr, "atoll: boot option %s %s (expected %s); it is ignored\n",
+			fprintf(stderr, "atoll: boot option %s: %s (expected %s); it is ignored\n",
 			    o->name, why, o->expect);
 			return;
 		}

@@ -6,11 +6,14 @@
  * names the line and the element. Elements Atoll has no use for go to warn() and are skipped.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "answerfile.h"
+#include "inet.h"
 #include "mac.h"
+#include "sha512crypt.h"
 #include "validate.h"
 
 #define NAME_MAX_LEN	63	/* of element and attribute names */
@@ -736,7 +739,7 @@ el_password(struct cur *c, struct tag *t)
 	if (a->password_is_hash && strcmp(v, "!!") == 0)
 		return efail(c, t, "\"!!\" (no password until first boot) is refused: an "
 		    "unattended install needs a password");
-	if (a->password_is_hash && (why = validate_sha512_crypt(v)) != NULL)
+	if (a->password_is_hash && (why = sha512_crypt_invalid(v, strlen(v))) != NULL)
 		return efail(c, t, "not a sha512-crypt hash: it %s (make one with 'openssl "
 		    "passwd -6'; for a password in clear write type=\"plaintext\")", why);
 	if ((why = validate_password(v)) != NULL)
@@ -747,14 +750,15 @@ el_password(struct cur *c, struct tag *t)
 static int
 el_hostname(struct cur *c, struct tag *t)
 {
-	char	v[VALUE_MAX];
+	char		 v[VALUE_MAX];
+	const char	*why;
 
 	if (once(c, t, E_HOSTNAME) == -1 || content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (!validate_hostname(v, VALUE_MAX))
-		return efail(c, t, "\"%s\" is not a host name (letters, digits, '-', '.')",
-		    SHOW(c, v));
+	if ((why = inet_hostname_invalid(v)) != NULL)
+		return efail(c, t, "\"%s\" is not a host name (%s; letters, digits, '-', '.')",
+		    SHOW(c, v), why);
 	return store(c, t, c->a->hostname, sizeof(c->a->hostname), v);
 }
 
@@ -763,15 +767,15 @@ static int
 address(struct cur *c, struct tag *t, int e, char *dst, size_t size)
 {
 	char		v[VALUE_MAX];
-	unsigned long	ip;
+	uint32_t	ip;
 
 	if (once(c, t, e) == -1 || content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (!validate_ipv4(v, &ip))
+	if (!inet_ipv4(v, strlen(v), &ip))
 		return efail(c, t, "\"%s\" is not an IPv4 address (such as 192.0.2.10)",
 		    SHOW(c, v));
-	if (e == E_SUBNET && !validate_netmask(ip))
+	if (e == E_SUBNET && !inet_netmask(ip))
 		return efail(c, t, "\"%s\" is not a netmask (such as 255.255.255.0)", v);
 	if (strcmp(c->a->proto, "static") != 0) {
 		note(c, t->line, "<%s> is ignored: the interface's proto is %s", t->name,
@@ -877,12 +881,12 @@ el_dns(struct cur *c, struct tag *t)
 {
 	struct answers	*a = c->a;
 	char		 v[VALUE_MAX];
-	unsigned long	 ip;
+	uint32_t	 ip;
 
 	if (content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (!validate_ipv4(v, &ip))
+	if (!inet_ipv4(v, strlen(v), &ip))
 		return efail(c, t, "\"%s\" is not an IPv4 address (such as 192.0.2.53)",
 		    SHOW(c, v));
 	if (a->ndns == AF_MAX_DNS)
@@ -923,12 +927,13 @@ el_ntp_server(struct cur *c, struct tag *t)
 {
 	struct answers	*a = c->a;
 	char		 v[VALUE_MAX];
-	unsigned long	 ip;
+	uint32_t	 ip;
 
 	if (content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (only(v, DIGITS ".") ? !validate_ipv4(v, &ip) : !validate_hostname(v, 253))
+	if (only(v, DIGITS ".") ? !inet_ipv4(v, strlen(v), &ip) :
+	    inet_hostname_invalid(v) != NULL)
 		return efail(c, t, "\"%s\" is not a host name or an IPv4 address", SHOW(c, v));
 	if (a->nntp == AF_MAX_NTP)
 		return efail(c, t, "more than %d NTP servers", AF_MAX_NTP);

@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "inet.h"
+
 /*
  * An unattended install's answers, read from XenServer's XML answerfile (host-installer
  * doc/answerfile.txt), fresh installs only. Every string is NUL-terminated and checked.
@@ -24,7 +26,7 @@ struct answers {
 	int	nguest_disks;
 	char	password[256];		/* the root password, or its crypt hash */
 	int	password_is_hash;	/* type="hash" (the default) or "plaintext" */
-	char	hostname[64];		/* default "atoll" */
+	char	hostname[INET_HOSTNAME_MAX + 1];	/* default "atoll" */
 	/* The management interface, by name or by MAC: one of these, or neither when there
 	   is no <admin-interface>. */
 	char	iface_name[32];		/* name="eth0" */

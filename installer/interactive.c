@@ -18,6 +18,7 @@
 #include "dialog.h"
 #include "disklist.h"
 #include "exec.h"
+#include "inet.h"
 #include "install.h"
 #include "interactive.h"
 #include "plan.h"
@@ -193,8 +194,9 @@ screen_confirm(struct ctx *c)
 static int
 screen_hostname(struct ctx *c)
 {
-	struct dialog	d;
-	int		r;
+	struct dialog	 d;
+	const char	*why;
+	int		 r;
 
 	for (;;) {
 		dialog_new(&d, "Host name");
@@ -205,14 +207,14 @@ screen_hostname(struct ctx *c)
 			return dialog_failed(c);
 		if (r != DIALOG_OK)
 			return BACK;
-		if (validate_hostname(c->answer, sizeof(c->a.hostname) - 1)) {
+		if ((why = inet_hostname_invalid(c->answer)) == NULL) {
 			memcpy(c->a.hostname, c->answer, strlen(c->answer) + 1);
 			return NEXT;
 		}
-		snprintf(c->text, sizeof(c->text), "\"%.80s\" is not a host name.\n\nUse "
-		    "letters, digits and '-' (not first or last in a part), parts of at most 63 "
-		    "characters joined by dots, %zu characters in all.", c->answer,
-		    sizeof(c->a.hostname) - 1);
+		snprintf(c->text, sizeof(c->text), "\"%.80s\" is not a host name (%s).\n\n"
+		    "Use letters, digits and '-' (not first or last in a part), parts of at most "
+		    "%d characters joined by dots, %d characters in all.", c->answer, why,
+		    INET_LABEL_MAX, INET_HOSTNAME_MAX);
 		if (message(c, "Host name", c->text) == -1)
 			return dialog_failed(c);
 	}
@@ -224,7 +226,7 @@ static int
 static_values(struct ctx *c)
 {
 	char		*line[4], *p, *w, *save = NULL;
-	unsigned long	 v;
+	uint32_t	 v;
 	int		 i;
 	size_t		 used = 0;
 
@@ -242,18 +244,18 @@ static_values(struct ctx *c)
 	snprintf(c->gw, sizeof(c->gw), "%s", line[2]);
 	snprintf(c->dns, sizeof(c->dns), "%s", line[3]);
 	c->text[0] = '\0';
-	if (!validate_ipv4(c->ip, &v))
+	if (!inet_ipv4(c->ip, strlen(c->ip), &v))
 		used += snprintf(c->text + used, sizeof(c->text) - used, "The IP address \"%s\" "
 		    "is not an IPv4 address (such as 192.0.2.10).\n", c->ip);
-	if (!validate_ipv4(c->mask, &v) || !validate_netmask(v))
+	if (!inet_ipv4(c->mask, strlen(c->mask), &v) || !inet_netmask(v))
 		used += snprintf(c->text + used, sizeof(c->text) - used, "The netmask \"%s\" is "
 		    "not a netmask (such as 255.255.255.0).\n", c->mask);
-	if (!validate_ipv4(c->gw, &v))
+	if (!inet_ipv4(c->gw, strlen(c->gw), &v))
 		used += snprintf(c->text + used, sizeof(c->text) - used, "The gateway \"%s\" is "
 		    "not an IPv4 address (such as 192.0.2.1).\n", c->gw);
 	c->a.ndns = 0;
 	for (w = strtok_r(line[3], " ,", &save); w != NULL; w = strtok_r(NULL, " ,", &save)) {
-		if (!validate_ipv4(w, &v))
+		if (!inet_ipv4(w, strlen(w), &v))
 			used += snprintf(c->text + used, sizeof(c->text) - used, "The DNS server "
 			    "\"%s\" is not an IPv4 address (such as 192.0.2.53).\n", w);
 		else if (c->a.ndns == AF_MAX_DNS)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "inet.h"
 #include "mac.h"
 #include "options.h"
 
@@ -108,38 +109,6 @@ copy(char *dst, const char *s, size_t n)
 {
 	memcpy(dst, s, n);
 	dst[n] = '\0';
-}
-
-/*
- * A dotted-quad IPv4 address s[0..n): four decimal octets 0 to 255, without leading zeros
- * (inet_aton would read 010 as octal) or anything else; its value in *ip.
- */
-static int
-ipv4(const char *s, size_t n, uint32_t *ip)
-{
-	const char	*end = s + n;
-	uint32_t	 v;
-	int		 i, digits;
-
-	for (*ip = 0, i = 0; i < 4; i++) {
-		if (i > 0 && (s == end || *s++ != '.'))
-			return 0;
-		for (digits = 0, v = 0; s < end && *s >= '0' && *s <= '9' && digits < 4; digits++)
-			v = v * 10 + (uint32_t)(*s++ - '0');
-		if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && s[-digits] == '0'))
-			return 0;
-		*ip = *ip << 8 | v;
-	}
-	return s == end;
-}
-
-/* Ones, then zeros: 255.255.255.0 and the like. */
-static int
-contiguous(uint32_t m)
-{
-	uint32_t	inv = ~m;
-
-	return m != 0 && (inv & (inv + 1)) == 0;
 }
 
 /* ============================== Options ============================== */
@@ -280,7 +249,7 @@ static_dns(struct cur *c, const char *v, size_t n)
 	for (s = v;; s = e + 1) {
 		if ((e = memchr(s, ',', end - s)) == NULL)
 			e = end;
-		if (!ipv4(s, e - s, &ip))
+		if (!inet_ipv4(s, e - s, &ip))
 			return fail(c, "dns server \"%s\" is not an IPv4 address",
 			    PART(c, s, e - s));
 		if (o->net_ndns == OPT_MAX_DNS)
@@ -331,9 +300,9 @@ net_static(struct cur *c, const char *v, size_t n)
 			if (static_dns(c, fv, fvlen) == -1)
 				return -1;
 		} else {
-			if (!ipv4(fv, fvlen, &ip))
+			if (!inet_ipv4(fv, fvlen, &ip))
 				return fail(c, "%s is not an IPv4 address", fields[i].name);
-			if (fields[i].bit == F_NETMASK && !contiguous(ip))
+			if (fields[i].bit == F_NETMASK && !inet_netmask(ip))
 				return fail(c, "netmask is not a netmask such as 255.255.255.0");
 			dst = fields[i].bit == F_IP ? o->net_ip :
 			    fields[i].bit == F_NETMASK ? o->net_netmask : o->net_gateway;

@@ -1,6 +1,6 @@
 /*
- * The checks an install's values pass (see validate.h): host names, IPv4 addresses and
- * netmasks, time zones, keymaps, passwords and their hashes. The answerfile parser and the
+ * The checks an install's values pass (see validate.h): time zones, keymaps and passwords;
+ * host names and addresses are lib/inet.c's, password hashes lib/sha512crypt.c's. The answerfile parser and the
  * interactive installer both use them, so both accept the same values.
  */
 #include <string.h>
@@ -19,87 +19,6 @@ static int
 only(const char *s, const char *chars)
 {
 	return s[0] != '\0' && strspn(s, chars) == strlen(s);
-}
-
-/* sha512-crypt: $6$[rounds=N$]salt$hash, salt 1-16 and hash 86 characters of ./0-9A-Za-z,
-   as the boot option atoll.password_hash= takes it (dom0-rootfs/bootopts.c) and
-   xapi-lite checks a login against it (with openssl passwd -6 or mkpasswd). */
-const char *
-validate_sha512_crypt(const char *s)
-{
-	const char	*p;
-	size_t		 n;
-
-	if (strncmp(s, "$6$", 3) != 0)
-		return "does not start with $6$";
-	p = s + 3;
-	if (strncmp(p, "rounds=", 7) == 0) {
-		for (p += 7, n = 0; *p >= '0' && *p <= '9'; p++, n++)
-			;
-		if (n == 0 || n > 9 || *p != '$')
-			return "has a bad rounds= field";
-		p++;
-	}
-	for (n = 0; *p != '\0' && *p != '$'; p++, n++)
-		if (strchr(LOWER UPPER DIGITS "./", *p) == NULL)
-			return "has a bad character in its salt";
-	if (n == 0 || n > 16 || *p == '\0')
-		return "has no salt of 1 to 16 characters";
-	for (p++, n = 0; *p != '\0'; p++, n++)
-		if (strchr(LOWER UPPER DIGITS "./", *p) == NULL)
-			return "has a bad character in its hash";
-	if (n != 86)
-		return "has a hash that is not 86 characters long";
-	return NULL;
-}
-
-int
-validate_hostname(const char *s, size_t max)
-{
-	const char	*p;
-	size_t		 l = 0;
-
-	if (strlen(s) > max)
-		return 0;
-	for (p = s;; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (l == 0 || l > 63 || p[-1] == '-')
-				return 0;
-			if (*p == '\0')
-				return 1;
-			l = 0;
-		} else if (strchr(LOWER UPPER DIGITS "-", *p) != NULL && (*p != '-' || l > 0)) {
-			l++;
-		} else {
-			return 0;
-		}
-	}
-}
-
-int
-validate_ipv4(const char *s, unsigned long *ip)
-{
-	unsigned long	v;
-	int		i, n;
-
-	for (*ip = 0, i = 0; i < 4; i++) {
-		if (i > 0 && *s++ != '.')
-			return 0;
-		for (n = 0, v = 0; n < 4 && *s >= '0' && *s <= '9'; n++)
-			v = v * 10 + (unsigned long)(*s++ - '0');
-		if (n == 0 || n > 3 || v > 255 || (n > 1 && s[-n] == '0'))
-			return 0;
-		*ip = *ip << 8 | v;
-	}
-	return *s == '\0';
-}
-
-int
-validate_netmask(unsigned long m)
-{
-	unsigned long	inv = ~m & 0xffffffffUL;
-
-	return m != 0 && (inv & (inv + 1)) == 0;
 }
 
 int

@@ -37,6 +37,9 @@ $(eval $(call c-test,test_disklist,tests/unit/test_disklist.c installer/disklist
 $(eval $(call c-test,test_mac,tests/unit/test_mac.c))
 $(eval $(call c-test,test_pxecfg,tests/unit/test_pxecfg.c pxe/pxecfg.c))
 $(eval $(call c-test,test_netcheck,tests/unit/test_netcheck.c xapi-lite/netcheck.c))
+# lib/inet.c and lib/sha512crypt.c: the one rule each for addresses, host names, password hashes.
+$(eval $(call c-test,test_inet,tests/unit/test_inet.c))
+$(eval $(call c-test,test_sha512crypt,tests/unit/test_sha512crypt.c))
 $(eval $(call c-test,test_log,tests/unit/test_log.c xapi-lite/log.c))
 $(eval $(call c-test,test_throttle,tests/unit/test_throttle.c xapi-lite/throttle.c))
 # Messages (alerts): the where-expressions and DateTimes their calls parse.

@@ -12,6 +12,7 @@
 
 #include "calls.h"
 #include "hval.h"
+#include "inet.h"
 #include "netcheck.h"
 #include "rpc_impl.h"
 
@@ -42,7 +43,7 @@ call_host_set_hostname_live(struct xapi *x, struct obj *session, struct val *p,
 	if ((host = rpc_param_ref(x, r, p, 1, C_host)) == NULL ||
 	    (name = str_param(x, r, p, 2, "hostname")) == NULL)
 		return;
-	if ((why = net_hostname_invalid(name)) != NULL) {
+	if ((why = inet_hostname_invalid(name)) != NULL) {
 		rpc_fail(x, r, "HOST_NAME_INVALID", 1, why);
 		return;
 	}

@@ -1,10 +1,11 @@
-/* libFuzzer target: xapi-lite/netcheck.c reads any string without reading past it, and
-   what it accepts holds no byte a program's argument or a path could misuse. */
+/* libFuzzer target: xapi-lite/netcheck.c and lib/inet.c read any string without reading
+   past it, and what they accept holds no byte a program's argument or a path could misuse. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "inet.h"
 #include "netcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -12,14 +13,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char	*s;
+	char		*s;
+	uint32_t	 ip;
 
+	/* The address parser on the bytes alone, with no NUL after them. */
+	if ((s = malloc(size ? size : 1)) == NULL)
+		return 0;
+	memcpy(s, data, size);
+	if (inet_ipv4(s, size, &ip) && (size < 7 || size > 15 || memchr(s, ' ', size) != NULL))
+		abort();
+	free(s);
 	/* A string of exactly its size: ASan sees any read past the NUL. */
 	if ((s = malloc(size + 1)) == NULL)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	if (net_hostname_invalid(s) == NULL &&
+	if (inet_hostname_invalid(s) == NULL &&
 	    (s[0] == '\0' || s[0] == '-' || strcspn(s, " \n/;'\"$") != strlen(s)))
 		abort();
 	if ((net_ipv4(s) || net_server(s)) && (s[0] == '-' || strcspn(s, " \n/") != strlen(s)))

@@ -35,6 +35,9 @@ static struct answers	a;	/* big; one is enough */
 	    "%s: %s", why, e_);							\
 } while (0)
 
+/* A label of 63 characters, the longest a host name may have. */
+#define L63	"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk"
+
 /* 86 characters, as sha512-crypt's hash always is. */
 #define H86	"TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1"
 
@@ -153,6 +156,13 @@ main(void)
 	    strcmp(a.timezone, "UTC") == 0 && a.nntp == 0 && strcmp(a.keymap, "us") == 0 &&
 	    a.nscripts == 0 && strcmp(a.source_type, "local") == 0 && a.nguest_disks == 0,
 	    "defaults: atoll, dhcp, UTC, us, local");
+	/* The longest name XAPI and a resolver take (253), as the console may set it later. */
+	s = "<installation><primary-disk>vda</primary-disk><root-password type='plaintext'>p"
+	    "</root-password><hostname>" L63 "." L63 "." L63 "."
+	    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghi</hostname>"
+	    "</installation>";
+	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), NULL, NULL);
+	ok(r == 0 && strlen(a.hostname) == 253, "a host name of 253 characters: %s", err);
 	s = "<installation><primary-disk>sda</primary-disk><root-password>"
 	    "$6$saltsalt$" H86 "</root-password></installation>";
 	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), NULL, NULL);
@@ -206,12 +216,15 @@ main(void)
 	    "no password");
 	BAD(HEAD "<primary-disk>sdb</primary-disk>\n" TAIL, 4, "line 2", "two primary disks");
 	BAD(HEAD "<hostname>bad name!</hostname>\n" TAIL, 4,
-	    "<hostname>: \"bad name!\" is not a host name (letters, digits, '-', '.')",
+	    "<hostname>: \"bad name!\" is not a host name (hostname contains invalid "
+	    "characters; letters, digits, '-', '.')",
 	    "a host name with a space");
 	BAD(HEAD "<hostname>-lead.example</hostname>\n" TAIL, 4, "<hostname>",
 	    "a label starting with '-'");
-	BAD(HEAD "<hostname>a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.0.1.2.3.4.5.6"
-	    "</hostname>\n" TAIL, 4, "longer than 63", "a host name too long for the buffer");
+	BAD(HEAD "<hostname>" L63 "." L63 "." L63 "." L63 "</hostname>\n" TAIL, 4,
+	    "(hostname is too long;", "a host name of 255 characters");
+	BAD(HEAD "<hostname>" L63 "a.example</hostname>\n" TAIL, 4,
+	    "(hostname label is too long;", "a label of 64 characters");
 	BAD(HEAD "<hostname>a</hostname>\n<hostname>b</hostname>\n" TAIL, 5, "<hostname>",
 	    "two host names");
 	BAD("<installation>\n<primary-disk>sda1!</primary-disk>\n" TAIL, 2, "<primary-disk>",

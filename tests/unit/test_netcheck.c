@@ -1,5 +1,5 @@
-/* Unit tests of xapi-lite/netcheck.c: host names with XAPI's reason texts, IPv4
-   addresses, NTP servers and time zone names, good and bad. */
+/* Unit tests of xapi-lite/netcheck.c: IPv4 addresses and netmasks of a string, NTP servers
+   and time zone names, good and bad (host names: test_inet.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,63 +21,6 @@ copy(const char *s)
 	ok(fn(c_) == (want), "%s: %s(\"%s\")", why, #fn, s);			\
 	free(c_);								\
 } while (0)
-
-static void
-hostname(const char *s, const char *want, const char *why)
-{
-	char		*c = copy(s);
-	const char	*got = net_hostname_invalid(c);
-
-	ok(want == NULL ? got == NULL : got != NULL && strcmp(got, want) == 0,
-	    "%s: \"%s\" -> %s", why, s, got ? got : "valid");
-	free(c);
-}
-
-static void
-hostnames(void)
-{
-	char	long_name[300];
-
-	hostname("atoll", NULL, "a plain name");
-	hostname("atoll-1.example.org", NULL, "a dotted name with a hyphen");
-	hostname("A1", NULL, "upper case and digits");
-	hostname("", "hostname empty", "empty");
-	/* Labels of 63 and dots: 4 * 64 - 1 = 255 characters. */
-	memset(long_name, 'a', 255);
-	long_name[63] = long_name[127] = long_name[191] = '.';
-	long_name[255] = '\0';
-	hostname(long_name, "hostname is too long", "255 characters");
-	long_name[254] = '\0';
-	hostname(long_name, "hostname is too long", "254 characters");
-	long_name[253] = '\0';
-	hostname(long_name, NULL, "253 characters, labels of 63");
-	memset(long_name, 'a', 64);
-	long_name[64] = '\0';
-	hostname(long_name, "hostname label is too long", "a label of 64");
-	long_name[63] = '\0';
-	hostname(long_name, NULL, "a label of 63");
-	memcpy(long_name, "x.", 2);
-	memset(long_name + 2, 'a', 64);
-	long_name[66] = '\0';
-	hostname(long_name, "hostname label is too long", "a later label of 64");
-	hostname("-atoll", "hostname contains invalid characters", "a hyphen first");
-	hostname("atoll-", "hostname contains invalid characters", "a hyphen last");
-	hostname("-a", "hostname contains invalid characters", "-a");
-	hostname("a-", "hostname contains invalid characters", "a-");
-	hostname("a.-b", "hostname contains invalid characters", "a label starting with a hyphen");
-	hostname("a-.b", "hostname contains invalid characters", "a label ending with a hyphen");
-	hostname("a..b", "hostname contains an empty label", "two dots");
-	hostname(".a", "hostname contains an empty label", "a dot first");
-	hostname("a.", "hostname contains an empty label", "a dot last");
-	hostname(".", "hostname contains an empty label", "a dot alone");
-	hostname("a.b-c.d", NULL, "an inner hyphen in an inner label");
-	hostname("a", NULL, "one letter");
-	hostname("at oll", "hostname contains invalid characters", "a blank");
-	hostname("atoll_1", "hostname contains invalid characters", "an underscore");
-	hostname("atoll\n", "hostname contains invalid characters", "a newline");
-	hostname("h\xc3\xa9", "hostname contains invalid characters", "UTF-8");
-	hostname("a;reboot", "hostname contains invalid characters", "shell text");
-}
 
 static void
 addresses(void)
@@ -154,7 +97,6 @@ zones(void)
 int
 main(void)
 {
-	hostnames();
 	addresses();
 	servers();
 	zones();

@@ -29,3 +29,13 @@ bootopts() {
 	[ -r "$ATOLL_RUN/bootopts" ] && . "$ATOLL_RUN/bootopts"
 	return 0
 }
+
+# set_hostname NAME: the running host's name, /etc/hostname and /etc/hosts. A name may be
+# 253 characters (lib/inet.h); the kernel keeps 64, so a longer one gives it its first label.
+set_hostname() {
+	kernel_name=$1
+	[ ${#1} -le 64 ] || kernel_name=${1%%.*}
+	hostname "$kernel_name"
+	echo "$1" > /etc/hostname
+	printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\t\tlocalhost\n' "$1" > /etc/hosts
+}
