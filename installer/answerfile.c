@@ -15,6 +15,7 @@
 #include "mac.h"
 #include "sha512crypt.h"
 #include "validate.h"
+#include "zonename.h"
 
 #define NAME_MAX_LEN	63	/* of element and attribute names */
 #define ATTRS_MAX	8	/* on one element */
@@ -902,7 +903,7 @@ el_timezone(struct cur *c, struct tag *t)
 	if (once(c, t, E_TIMEZONE) == -1 || content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (!validate_timezone(v))
+	if (!zone_name_ok(v))
 		return efail(c, t, "\"%s\" is not a time zone (such as UTC or Europe/Paris)",
 		    SHOW(c, v));
 	return store(c, t, c->a->timezone, sizeof(c->a->timezone), v);
@@ -927,13 +928,11 @@ el_ntp_server(struct cur *c, struct tag *t)
 {
 	struct answers	*a = c->a;
 	char		 v[VALUE_MAX];
-	uint32_t	 ip;
 
 	if (content(c, t, v, sizeof(v)) == -1)
 		return -1;
 	unused(c, t);
-	if (only(v, DIGITS ".") ? !inet_ipv4(v, strlen(v), &ip) :
-	    inet_hostname_invalid(v) != NULL)
+	if (!inet_server_ok(v))
 		return efail(c, t, "\"%s\" is not a host name or an IPv4 address", SHOW(c, v));
 	if (a->nntp == AF_MAX_NTP)
 		return efail(c, t, "more than %d NTP servers", AF_MAX_NTP);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "inet.h"
+#include "zonename.h"
 
 /*
  * An unattended install's answers, read from XenServer's XML answerfile (host-installer
@@ -35,7 +36,7 @@ struct answers {
 	char	ipaddr[16], subnet[16], gateway[16];	/* dotted IPv4, static only */
 	char	dns[AF_MAX_DNS][16];
 	int	ndns;
-	char	timezone[64];		/* default "UTC" */
+	char	timezone[ZONE_NAME_MAX + 1];	/* default "UTC" */
 	char	ntp[AF_MAX_NTP][256];	/* host names or IPv4 addresses */
 	int	nntp;
 	char	keymap[32];		/* default "us" */

@@ -24,6 +24,7 @@
 #include "plan.h"
 #include "report.h"
 #include "validate.h"
+#include "zonename.h"
 
 #ifndef ZONE_DIR
 #define ZONE_DIR	"/usr/share/zoneinfo"
@@ -433,7 +434,7 @@ load_zones(struct ctx *c)
 		f[0] = strtok_r(line, "\t", &save);
 		for (i = 1; i < 4; i++)
 			f[i] = strtok_r(NULL, "\t", &save);
-		if (f[2] == NULL || strlen(f[2]) >= sizeof(z->name) || !validate_timezone(f[2]) ||
+		if (f[2] == NULL || strlen(f[2]) >= sizeof(z->name) || !zone_name_ok(f[2]) ||
 		    (p = strchr(f[2], '/')) == NULL)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", ZONE_DIR, f[2]);
@@ -502,7 +503,7 @@ screen_zone(struct ctx *c, const char *region)
 	memcpy(c->text, region, n);
 	c->text[n] = '/';
 	memcpy(c->text + n + 1, c->answer, strlen(c->answer) + 1);
-	if (!validate_timezone(c->text))
+	if (!zone_name_ok(c->text))
 		return dialog_failed(c);
 	memcpy(c->a.timezone, c->text, strlen(c->text) + 1);
 	return NEXT;

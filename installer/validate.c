@@ -1,6 +1,7 @@
 /*
- * The checks an install's values pass (see validate.h): time zones, keymaps and passwords;
- * host names and addresses are lib/inet.c's, password hashes lib/sha512crypt.c's. The answerfile parser and the
+ * The checks an install's values pass (see validate.h): keymaps and passwords; host
+ * names and addresses are lib/inet.c's, password hashes lib/sha512crypt.c's, time zones
+ * lib/zonename.c's. The answerfile parser and the
  * interactive installer both use them, so both accept the same values.
  */
 #include <string.h>
@@ -11,7 +12,6 @@
 #define LOWER		"abcdefghijklmnopqrstuvwxyz"
 #define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGITS		"0123456789"
-#define TZ_CHARS	LOWER UPPER DIGITS "_+/-"
 #define KEYMAP_CHARS	LOWER UPPER DIGITS "_.-"
 
 /* Whether all of s is made of chars, and there is some. */
@@ -19,15 +19,6 @@ static int
 only(const char *s, const char *chars)
 {
 	return s[0] != '\0' && strspn(s, chars) == strlen(s);
-}
-
-int
-validate_timezone(const char *s)
-{
-	size_t	n = strlen(s);
-
-	return only(s, TZ_CHARS) && s[0] != '/' && s[0] != '-' && s[n - 1] != '/' &&
-	    strstr(s, "//") == NULL;
 }
 
 int

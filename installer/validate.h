@@ -6,11 +6,9 @@
 /*
  * The checks an install's values pass, whether they come from an answerfile or from the
  * interactive installer's screens. Host names and IPv4 addresses are lib/inet.h's, password
- * hashes lib/sha512crypt.h's. Each returns 1 when s is good, else 0.
+ * hashes lib/sha512crypt.h's, time zones lib/zonename.h's. Each returns 1 when s is good, else 0.
  */
 
-/* A tzdata name: UTC, Europe/Paris, America/Argentina/Buenos_Aires (no path tricks). */
-int	validate_timezone(const char *s);
 /* A console keymap's name: us, de-latin1, fr_CH, us-intl.iso15 (no path tricks). */
 int	validate_keymap(const char *s);
 /* A root password in clear. Returns NULL when it is good, else why not ("the password is

@@ -70,3 +70,14 @@ inet_hostname_invalid(const char *s)
 			return NULL;
 	}
 }
+
+int
+inet_server_ok(const char *s)
+{
+	size_t		n = strlen(s);
+	uint32_t	ip;
+
+	if (strspn(s, "0123456789.") == n)
+		return inet_ipv4(s, n, &ip);
+	return inet_hostname_invalid(s) == NULL;
+}

@@ -28,4 +28,8 @@ int	inet_netmask(uint32_t m);
    characters, labels of 1 to INET_LABEL_MAX with no hyphen at either end. */
 const char *inet_hostname_invalid(const char *s);
 
+/* s names a server (NTP, DNS): an IPv4 address, or a host name that is not all digits
+   and dots (those are a mistyped address). */
+int	inet_server_ok(const char *s);
+
 #endif

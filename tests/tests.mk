@@ -36,8 +36,8 @@ $(eval $(call c-test,test_validate,tests/unit/test_validate.c installer/validate
 $(eval $(call c-test,test_disklist,tests/unit/test_disklist.c installer/disklist.c))
 $(eval $(call c-test,test_mac,tests/unit/test_mac.c))
 $(eval $(call c-test,test_pxecfg,tests/unit/test_pxecfg.c pxe/pxecfg.c))
-$(eval $(call c-test,test_netcheck,tests/unit/test_netcheck.c xapi-lite/netcheck.c))
-# lib/inet.c and lib/sha512crypt.c: the one rule each for addresses, host names, password hashes.
+# lib/inet.c, zonename.c and sha512crypt.c: the one rule each for addresses and host names,
+# time zones and password hashes.
 $(eval $(call c-test,test_inet,tests/unit/test_inet.c))
 $(eval $(call c-test,test_sha512crypt,tests/unit/test_sha512crypt.c))
 $(eval $(call c-test,test_log,tests/unit/test_log.c xapi-lite/log.c))
@@ -70,7 +70,7 @@ $(eval $(call c-fuzz,fuzz_fetch,tests/fuzz/fuzz_fetch.c installer/fetch.c instal
 $(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answerfile.c installer/validate.c))
 $(eval $(call c-fuzz,fuzz_options,tests/fuzz/fuzz_options.c installer/options.c))
 $(eval $(call c-fuzz,fuzz_mac,tests/fuzz/fuzz_mac.c))
-$(eval $(call c-fuzz,fuzz_netcheck,tests/fuzz/fuzz_netcheck.c xapi-lite/netcheck.c))
+$(eval $(call c-fuzz,fuzz_inet,tests/fuzz/fuzz_inet.c))
 $(eval $(call c-fuzz,fuzz_xenapi_reply,tests/fuzz/fuzz_xenapi_reply.c console-ui/xenapi.c))
 $(eval $(call c-fuzz,fuzz_vhd,tests/fuzz/fuzz_vhd.c))
 $(eval $(call c-fuzz,fuzz_journal,tests/fuzz/fuzz_journal.c xapi-lite/journal_load.c xapi-lite/journal.c xapi-lite/db.c xapi-lite/hval.c xapi-lite/model.c))

@@ -5,6 +5,7 @@
  * and records the new values once that succeeded.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,12 +14,29 @@
 #include "calls.h"
 #include "hval.h"
 #include "inet.h"
-#include "netcheck.h"
 #include "rpc_impl.h"
+#include "zonename.h"
 
 #define NTP_MAX_SERVERS	16
 
 /* Parameter i as a string, or NULL with r filled. */
+/* s is an IPv4 address, a netmask (lib/inet.c's rule, on a C string). */
+static int
+ipv4(const char *s)
+{
+	uint32_t	ip;
+
+	return inet_ipv4(s, strlen(s), &ip);
+}
+
+static int
+netmask(const char *s)
+{
+	uint32_t	m;
+
+	return inet_ipv4(s, strlen(s), &m) && inet_netmask(m);
+}
+
 static const char *
 str_param(struct xapi *x, struct rpc_reply *r, struct val *p, size_t i, const char *name)
 {
@@ -160,7 +178,7 @@ call_host_set_ntp_custom_servers(struct xapi *x, struct obj *session, struct val
 		}
 	/* XAPI takes any text; a server the NTP daemon cannot use is refused here. */
 	for (i = 0; i < servers->u.a.n; i++)
-		if (!net_server(servers->u.a.items[i]->u.s.p) ||
+		if (!inet_server_ok(servers->u.a.items[i]->u.s.p) ||
 		    strchr(servers->u.a.items[i]->u.s.p, '\n') != NULL) {
 			rpc_fail(x, r, "INVALID_NTP_CONFIG", 1, rpc_printf(x,
 			    "%s is not a host name or an IPv4 address",
@@ -197,7 +215,7 @@ zone_exists(struct xapi *x, const char *zone)
 	char		path[512], magic[4];
 	int		fd, ok;
 
-	if (!net_zone_name(zone) ||
+	if (!zone_name_ok(zone) ||
 	    snprintf(path, sizeof(path), "%s/%s", x->zoneinfo, zone) >= (int)sizeof(path) ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return 0;
@@ -359,7 +377,7 @@ dns_ok(struct xapi *x, struct rpc_reply *r, const char *dns)
 			memcpy(one, dns, n);
 			one[n] = '\0';
 		}
-		if (n == 0 || n >= sizeof(one) || !net_ipv4(one)) {
+		if (n == 0 || n >= sizeof(one) || !ipv4(one)) {
 			rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "DNS");
 			return 0;
 		}
@@ -393,21 +411,21 @@ call_pif_reconfigure_ip(struct xapi *x, struct obj *session, struct val *p,
 	}
 	stat = strcmp(a[0], "Static") == 0;
 	/* XAPI's order: Static needs IP and netmask; any given address must be one. */
-	if (stat && !net_ipv4(a[1])) {
+	if (stat && !ipv4(a[1])) {
 		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "IP");
 		return;
 	}
-	if (stat && !net_ipv4(a[2])) {
+	if (stat && !ipv4(a[2])) {
 		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
 		return;
 	}
 	for (i = 1; i < 4; i++)
-		if (a[i][0] != '\0' && !net_ipv4(a[i])) {
+		if (a[i][0] != '\0' && !ipv4(a[i])) {
 			rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, names[i]);
 			return;
 		}
 	/* Beyond XAPI: a mask such as 255.0.255.0 is no netmask, with XAPI's error. */
-	if (a[2][0] != '\0' && !net_netmask(a[2])) {
+	if (a[2][0] != '\0' && !netmask(a[2])) {
 		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
 		return;
 	}

@@ -1,11 +1,12 @@
-/* Unit tests of lib/inet.c: IPv4 addresses, netmasks and host names (with XAPI's reason
-   texts), good and bad. */
+/* Unit tests of lib/inet.c and lib/zonename.c: IPv4 addresses, netmasks, host names (with
+   XAPI's reason texts), server names and time zone names, good and bad. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inet.h"
 #include "tap.h"
+#include "zonename.h"
 
 /* A heap copy of exactly its size, so the sanitizers catch a read past it. */
 static char *
@@ -16,6 +17,12 @@ copy(const char *s)
 	memcpy(c, s, strlen(s) + 1);
 	return c;
 }
+
+#define CHECK(fn, s, want, why) do {						\
+	char	*c_ = copy(s);							\
+	ok(fn(c_) == (want), "%s: %s(\"%s\")", why, #fn, s);			\
+	free(c_);								\
+} while (0)
 
 /* inet_ipv4 on a heap copy of s without its NUL: the parser must stop at n. */
 static int
@@ -101,7 +108,8 @@ addresses(void)
 	ok(!ipv4("192.0.2", &ip), "three parts");
 	ok(!ipv4("1.2.3.4.5", &ip), "five parts");
 	ok(!ipv4("192.0.2.256", &ip), "a part over 255");
-	ok(!ipv4("192.0.2.010", &ip) && !ipv4("01.2.3.4", &ip), "leading zeros (octal to inet_aton)");
+	ok(!ipv4("192.0.2.010", &ip) && !ipv4("01.2.3.4", &ip),
+	    "leading zeros (octal to inet_aton)");
 	ok(!ipv4("1.2.3.4 ", &ip) && !ipv4(" 1.2.3.4", &ip), "blanks");
 	ok(!ipv4("1.2.3.-4", &ip) && !ipv4("1.2.3.+4", &ip), "signs");
 	ok(!ipv4("1.2.3.4444", &ip) && !ipv4("1.2.3.0004", &ip), "four digits");
@@ -116,10 +124,67 @@ addresses(void)
 	ok(!inet_netmask(0), "no netmask of zeros");
 }
 
+static void
+servers(void)
+{
+	char	long_label[80];
+
+	CHECK(inet_server_ok, "pool.ntp.org", 1, "a name");
+	CHECK(inet_server_ok, "0.pool.ntp.org", 1, "a name with a numeric label");
+	CHECK(inet_server_ok, "ntp-1", 1, "a name with a hyphen");
+	CHECK(inet_server_ok, "10.0.0.1", 1, "an address");
+	CHECK(inet_server_ok, "", 0, "empty");
+	CHECK(inet_server_ok, "1.2.3.999", 0, "digits and dots, no address");
+	CHECK(inet_server_ok, "123", 0, "digits only");
+	CHECK(inet_server_ok, "pool..ntp.org", 0, "an empty label");
+	CHECK(inet_server_ok, ".pool.ntp.org", 0, "a leading dot");
+	CHECK(inet_server_ok, "pool.ntp.org.", 0, "a trailing dot");
+	CHECK(inet_server_ok, "-pool.ntp.org", 0, "a label starting with a hyphen");
+	CHECK(inet_server_ok, "pool-.ntp.org", 0, "a label ending with a hyphen");
+	CHECK(inet_server_ok, "pool ntp", 0, "a blank");
+	CHECK(inet_server_ok, "pool_ntp", 0, "an underscore");
+	CHECK(inet_server_ok, "--option", 0, "an option");
+	memset(long_label, 'a', 64);
+	long_label[64] = '\0';
+	CHECK(inet_server_ok, long_label, 0, "a 64-character label");
+	long_label[63] = '\0';
+	CHECK(inet_server_ok, long_label, 1, "a 63-character label");
+}
+
+static void
+zones(void)
+{
+	char	name[ZONE_NAME_MAX + 2];
+
+	CHECK(zone_name_ok, "UTC", 1, "UTC");
+	CHECK(zone_name_ok, "Europe/Paris", 1, "an area and a city");
+	CHECK(zone_name_ok, "America/Argentina/Buenos_Aires", 1, "three parts");
+	CHECK(zone_name_ok, "Etc/GMT+5", 1, "a sign");
+	CHECK(zone_name_ok, "", 0, "empty");
+	CHECK(zone_name_ok, "/etc/passwd", 0, "absolute");
+	CHECK(zone_name_ok, "../../etc/passwd", 0, "up");
+	CHECK(zone_name_ok, "Europe/../../x", 0, "up in the middle");
+	CHECK(zone_name_ok, "Europe/./Paris", 0, "a dot component");
+	CHECK(zone_name_ok, "Europe//Paris", 0, "an empty component");
+	CHECK(zone_name_ok, "Europe/", 0, "a trailing slash");
+	CHECK(zone_name_ok, "Europe/Paris\n", 0, "a newline");
+	CHECK(zone_name_ok, "Europe Paris", 0, "a blank");
+	memset(name, 'a', ZONE_NAME_MAX);
+	name[ZONE_NAME_MAX] = '\0';
+	ok(zone_name_ok(name), "ZONE_NAME_MAX characters");
+	name[ZONE_NAME_MAX] = 'a';
+	name[ZONE_NAME_MAX + 1] = '\0';
+	ok(!zone_name_ok(name), "one more refused");
+	CHECK(zone_name_ok, "-x", 0, "a hyphen first (an option to a program)");
+	CHECK(zone_name_ok, "+x", 0, "a sign first");
+}
+
 int
 main(void)
 {
 	hostnames();
 	addresses();
+	servers();
+	zones();
 	return done_testing();
 }

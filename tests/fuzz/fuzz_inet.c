@@ -1,12 +1,12 @@
-/* libFuzzer target: xapi-lite/netcheck.c and lib/inet.c read any string without reading
-   past it, and what they accept holds no byte a program's argument or a path could misuse. */
+/* libFuzzer target: lib/inet.c and lib/zonename.c read any string without reading past it,
+   and what they accept holds no byte a program's argument or a path could misuse. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inet.h"
-#include "netcheck.h"
+#include "zonename.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,9 +31,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (inet_hostname_invalid(s) == NULL &&
 	    (s[0] == '\0' || s[0] == '-' || strcspn(s, " \n/;'\"$") != strlen(s)))
 		abort();
-	if ((net_ipv4(s) || net_server(s)) && (s[0] == '-' || strcspn(s, " \n/") != strlen(s)))
+	if (inet_server_ok(s) && (s[0] == '-' || strcspn(s, " \n/") != strlen(s)))
 		abort();
-	if (net_zone_name(s) && (s[0] == '/' || strcmp(s, "..") == 0 ||
+	if (zone_name_ok(s) && (s[0] == '/' || strcmp(s, "..") == 0 ||
 	    strncmp(s, "../", 3) == 0 || strstr(s, "/../") != NULL ||
 	    (strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "/..") == 0) ||
 	    strcspn(s, " \n") != strlen(s)))
