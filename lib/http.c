@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "hex.h"
 #include "http.h"
 
 #define METHOD_MAX	16
@@ -348,12 +349,6 @@ valid_ipv4(struct http_slice s)
 	return i == s.len;
 }
 
-static int
-is_xdigit(unsigned char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* Returns 1 when s is a textual IPv6 address (RFC 4291 2.2, dotted-quad tail allowed). */
 static int
 valid_ipv6(struct http_slice s)
@@ -368,7 +363,7 @@ valid_ipv6(struct http_slice s)
 			return 1;
 	}
 	for (;;) {
-		for (g = p; p < end && is_xdigit((unsigned char)*p); p++)
+		for (g = p; p < end && hexval((unsigned char)*p) >= 0; p++)
 			;
 		if (p < end && *p == '.') {
 			tail.p = g;
@@ -492,18 +487,6 @@ http_param(struct http_slice s, char sep, const char *name, struct http_slice *o
 		p = e < end ? e + 1 : end;
 	}
 	return 0;
-}
-
-static int
-hexval(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int
