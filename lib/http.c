@@ -52,6 +52,13 @@ is_value_char(unsigned char c)
 	return (c >= 0x20 && c != 0x7f) || c == '\t';
 }
 
+/* Returns 1 for a byte of a request target: visible ASCII, no space. */
+static int
+is_target_char(unsigned char c)
+{
+	return c >= 0x21 && c <= 0x7e;
+}
+
 static int
 is_digit(unsigned char c)
 {
@@ -292,7 +299,7 @@ http_parse_request(const char *buf, size_t len, struct http_request *req, const 
 	p++;
 
 	/* request-target SP */
-	for (s = p; p < end && *p >= 0x21 && *p <= 0x7e; p++)
+	for (s = p; p < end && is_target_char((unsigned char)*p); p++)
 		if (p - s == TARGET_MAX) {
 			*why = "request target too long";
 			return -1;
@@ -457,32 +464,14 @@ http_header(const struct http_request *req, const char *name)
 	return NULL;
 }
 
-/* Returns 1 when s is a non-empty token (a method or a header name). */
+/* Returns 1 when s is not empty (or may be, with empty_ok) and every byte passes is(). */
 static int
-is_token(const char *s)
+all_bytes(const char *s, int empty_ok, int (*is)(unsigned char))
 {
+	if (*s == '\0')
+		return empty_ok;
 	for (; *s != '\0'; s++)
-		if (!is_tchar((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-/* Returns 1 when s may be a header's value: no CR, LF or other control byte. */
-static int
-is_field_value(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!is_value_char((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-/* Returns 1 when s is a request target: visible ASCII, no space. */
-static int
-is_target(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e)
+		if (!is((unsigned char)*s))
 			return 0;
 	return 1;
 }
@@ -497,24 +486,24 @@ http_write_request(struct buf *out, const char *method, const char *target,
 	int			 fails;
 
 	*why = "";
-	if (method[0] == '\0' || !is_token(method)) {
+	if (!all_bytes(method, 0, is_tchar)) {
 		*why = "bad method";
 		return -1;
 	}
-	if (target[0] == '\0' || !is_target(target)) {
+	if (!all_bytes(target, 0, is_target_char)) {
 		*why = "bad byte in request target";
 		return -1;
 	}
-	if (!is_field_value(host)) {
+	if (!all_bytes(host, 1, is_value_char)) {
 		*why = "control byte in Host";
 		return -1;
 	}
 	for (f = headers; f != NULL && f->name != NULL; f++) {
-		if (f->name[0] == '\0' || !is_token(f->name)) {
+		if (!all_bytes(f->name, 0, is_tchar)) {
 			*why = "bad header name";
 			return -1;
 		}
-		if (!is_field_value(f->value)) {
+		if (!all_bytes(f->value, 1, is_value_char)) {
 			*why = "control byte in header value";
 			return -1;
 		}

@@ -21,6 +21,22 @@ inside(struct http_slice s, const char *buf, size_t len)
 		__builtin_trap();
 }
 
+/* Headers lie inside the input and have names. */
+static void
+headers(const struct http_header *h, size_t n, const char *buf, size_t len)
+{
+	size_t	i;
+
+	if (n > HTTP_MAX_HEADERS)
+		__builtin_trap();
+	for (i = 0; i < n; i++) {
+		inside(h[i].name, buf, len);
+		inside(h[i].value, buf, len);
+		if (h[i].name.len == 0)
+			__builtin_trap();
+	}
+}
+
 /* Looks up name in s and decodes its value, checking everything stays inside s. */
 static void
 param(struct http_slice s, char sep, const char *name)
@@ -66,12 +82,7 @@ check_request(const char *buf, size_t size)
 		    req.path.len > req.target.len || (req.minor_version & ~1) != 0 ||
 		    req.content_length < -1 || (req.chunked && req.content_length != -1))
 			__builtin_trap();
-		for (i = 0; i < req.nheaders; i++) {
-			inside(req.headers[i].name, buf, size);
-			inside(req.headers[i].value, buf, size);
-			if (req.headers[i].name.len == 0)
-				__builtin_trap();
-		}
+		headers(req.headers, req.nheaders, buf, size);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if ((v = http_header(&req, names[i])) != NULL)
 				inside(*v, buf, size);
@@ -93,7 +104,6 @@ check_response(const char *buf, size_t size)
 {
 	struct http_response	 resp;
 	const char		*why = NULL;
-	size_t			 i;
 	int			 r;
 
 	r = http_parse_response(buf, size, &resp, &why);
@@ -106,12 +116,7 @@ check_response(const char *buf, size_t size)
 		    resp.content_length < -1)
 			__builtin_trap();
 		inside(resp.reason, buf, size);
-		for (i = 0; i < resp.nheaders; i++) {
-			inside(resp.headers[i].name, buf, size);
-			inside(resp.headers[i].value, buf, size);
-			if (resp.headers[i].name.len == 0)
-				__builtin_trap();
-		}
+		headers(resp.headers, resp.nheaders, buf, size);
 		if (http_parse_response(buf, (size_t)r - 1, &resp, &why) != -2 ||
 		    http_parse_response(buf, (size_t)r / 2, &resp, &why) != -2)
 			__builtin_trap();

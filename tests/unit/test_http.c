@@ -76,42 +76,28 @@ hdr(const char *name, const char *value)
 	return v != NULL && eq(*v, value);
 }
 
-/* in must be a string literal (embedded NULs count). */
-#define PARSE(in, want, msg) do {						\
+/* in must be a string literal (embedded NULs count); fn is parse or rparse. */
+#define PARSE_WITH(fn, in, want, msg) do {					\
 	int w_ = (want) == ALL ? (int)sizeof(in) - 1 : (want);			\
-	int r_ = parse(in, sizeof(in) - 1);					\
+	int r_ = fn(in, sizeof(in) - 1);					\
 	ok(r_ == w_, "%s: got %d, want %d (%s)", msg, r_, w_, why);		\
 } while (0)
+#define PARSE(in, want, msg)	PARSE_WITH(parse, in, want, msg)
+#define RPARSE(in, want, msg)	PARSE_WITH(rparse, in, want, msg)
 
 /* Every proper prefix of in must be incomplete, and the whole must parse. */
-#define PREFIXES(in, msg) do {							\
+#define PREFIXES_WITH(fn, in, msg) do {						\
 	size_t l_ = sizeof(in) - 1, i_;						\
 	int r_ = -2;								\
-	for (i_ = 0; i_ < l_ && (r_ = parse(in, i_)) == -2; i_++)		\
+	for (i_ = 0; i_ < l_ && (r_ = fn(in, i_)) == -2; i_++)			\
 		;								\
 	if (i_ == l_)								\
-		r_ = parse(in, l_);						\
+		r_ = fn(in, l_);						\
 	ok(i_ == l_ && r_ == (int)l_, "%s: %zu prefixes give -2; stopped at %zu with %d (%s)", \
 	    msg, l_, i_, r_, why);						\
 } while (0)
-
-/* The same two for responses. */
-#define RPARSE(in, want, msg) do {						\
-	int w_ = (want) == ALL ? (int)sizeof(in) - 1 : (want);			\
-	int r_ = rparse(in, sizeof(in) - 1);					\
-	ok(r_ == w_, "%s: got %d, want %d (%s)", msg, r_, w_, why);		\
-} while (0)
-
-#define RPREFIXES(in, msg) do {							\
-	size_t l_ = sizeof(in) - 1, i_;						\
-	int r_ = -2;								\
-	for (i_ = 0; i_ < l_ && (r_ = rparse(in, i_)) == -2; i_++)		\
-		;								\
-	if (i_ == l_)								\
-		r_ = rparse(in, l_);						\
-	ok(i_ == l_ && r_ == (int)l_, "%s: %zu prefixes give -2; stopped at %zu with %d (%s)", \
-	    msg, l_, i_, r_, why);						\
-} while (0)
+#define PREFIXES(in, msg)	PREFIXES_WITH(parse, in, msg)
+#define RPREFIXES(in, msg)	PREFIXES_WITH(rparse, in, msg)
 
 #define PROXY(in, want, client, msg) do {					\
 	struct http_slice c_;							\
