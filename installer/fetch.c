@@ -1,6 +1,7 @@
 /*
  * Fetching by URL for the installer (see fetch.h). TLS is openssl's: s_client makes the
- * connection and checks the certificate; this file only splits the URL and the response.
+ * connection and checks the certificate; lib/http.c writes the request and reads the
+ * response's head; this file splits the URL and decides what each answer means.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -73,8 +73,8 @@ struct http_field {
  * a NULL name; headers may be NULL), then, when body is not NULL, Content-Length and the
  * bodylen bytes of body. Returns 0; -1 with *why naming what is refused (a method or header
  * name that is not a token, a target with a space or control byte, a CR, LF or other
- * control byte in Host or a header value), out unchanged; or -2 when out's cap leaves no
- * room for it, out unchanged.
+ * control byte in Host or a header value); or -2 when out's cap (or memory) leaves no room
+ * for it. On -1 and -2 out is as it was.
  */
 int	http_write_request(struct buf *out, const char *method, const char *target,
 	    const char *host, const struct http_field *headers, const char *body,
