@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "http.h"
 #include "json.h"
 #include "xenapi.h"
 
@@ -147,39 +148,37 @@ exchange(struct xenapi *x, const struct buf *req, struct buf *out)
 	return 0;
 }
 
-/* Where the head of an HTTP response ends (its blank line), or NULL. */
-static const char *
-head_end(const char *p, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i + 4 <= len; i++)
-		if (memcmp(p + i, "\r\n\r\n", 4) == 0)
-			return p + i;
-	return NULL;
-}
-
 struct val *
 xenapi_reply(struct xenapi *x, const char *resp, size_t resplen)
 {
-	const char	*body;
-	struct val	*v, *err, *data;
-	char		 why[128];
-	size_t		 i, n, len;
+	struct http_response	 head;
+	const char		*body, *why;
+	struct val		*v, *err, *data;
+	char			 msg[128];
+	size_t			 i, n, len;
+	int			 r;
 
-	if (resp == NULL || resplen < 12 || memcmp(resp, "HTTP/1.", 7) != 0 ||
-	    (body = head_end(resp, resplen)) == NULL) {
+	/* The reply is whole (the socket has closed): a head not ended is no response. */
+	if (resp == NULL || (r = http_parse_response(resp, resplen, &head, &why)) < 0) {
 		failed(x, "xapi-lite sent no HTTP response");
 		return NULL;
 	}
-	if (memcmp(resp + 9, "200", 3) != 0) {
-		failed(x, "xapi-lite answered HTTP %.3s", resp + 9);
+	if (head.status != 200) {
+		failed(x, "xapi-lite answered HTTP %03d", head.status);
 		return NULL;
 	}
-	body += 4;
-	if (json_parse(&x->arena, body, resplen - (size_t)(body - resp), &v, why,
-	    sizeof(why)) == -1) {
-		failed(x, "xapi-lite's reply is not JSON-RPC: %s", why);
+	body = resp + r;
+	len = resplen - (size_t)r;
+	if (head.content_length >= 0) {
+		if ((unsigned long long)head.content_length > len) {
+			failed(x, "xapi-lite's reply is cut short: %zu of its %lld bytes", len,
+			    head.content_length);
+			return NULL;
+		}
+		len = (size_t)head.content_length;
+	}
+	if (json_parse(&x->arena, body, len, &v, msg, sizeof(msg)) == -1) {
+		failed(x, "xapi-lite's reply is not JSON-RPC: %s", msg);
 		return NULL;
 	}
 	if (v->type != VAL_STRUCT) {
@@ -218,6 +217,7 @@ xenapi_call(struct xenapi *x, const char *session, const char *method, const cha
 {
 	struct buf	 body, req, out;
 	struct val	*v = NULL;
+	const char	*why;
 	va_list		 ap;
 	int		 fails;
 
@@ -235,9 +235,9 @@ xenapi_call(struct xenapi *x, const char *session, const char *method, const cha
 	fails |= buf_puts(&body, "]}");
 	/* HTTP/1.0: one call per connection, and a long reply (get_all_records, which
 	   xapi-lite streams) comes plain until the close, never chunked. */
-	fails |= buf_printf(&req, "POST /jsonrpc HTTP/1.0\r\nHost: localhost\r\n"
-	    "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n", body.len);
-	fails |= fails ? 0 : buf_append(&req, body.p, body.len);
+	fails |= fails ? 0 : http_write_request(&req, "POST", "/jsonrpc", "localhost",
+	    (const struct http_field[]){ { "Content-Type", "application/json" },
+	    { NULL, NULL } }, body.p, body.len, &why);
 	if (fails)
 		failed(x, "%s: out of memory", method);
 	else if (exchange(x, &req, &out) == 0)

@@ -1,6 +1,7 @@
 /*
  * Fetching by URL for the installer (see fetch.h). TLS is openssl's: s_client makes the
- * connection and checks the certificate; this file only splits the URL and the response.
+ * connection and checks the certificate; lib/http.c writes the request and reads the
+ * response's head; this file splits the URL and decides what each answer means.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,11 +14,13 @@
 
 #include "exec.h"
 #include "fetch.h"
+#include "http.h"
 #include "report.h"
 
 #define TRIES		45		/* 2 s apart: the network has 90 s to come up */
 #define CA_BUNDLE	"/etc/ssl/certs/ca-certificates.crt"
 #define SERVER_PEM	"/tmp/atoll-fetch-server.pem"
+#define REQUEST_MAX	PIPE_BUF	/* s_client's stdin takes it in one write */
 
 /* https://host[:port]/path split up; host may be a [v6] literal. */
 struct url {
@@ -55,69 +58,21 @@ split_url(const char *url, const char *scheme, const char *defport, struct url *
 	return 0;
 }
 
-/* A "Content-Length:" header line [p, eol) into *n. Returns 1 when it is one, 0 when it is
-   another header, -1 when its value is not a number. */
-static int
-content_length(const char *p, const char *eol, long long *n)
-{
-	static const char	 name[] = "content-length:";
-	size_t			 i;
-	long long		 v = 0;
-
-	if ((size_t)(eol - p) < sizeof(name) - 1)
-		return 0;
-	for (i = 0; i < sizeof(name) - 1; i++)
-		if (tolower((unsigned char)p[i]) != name[i])
-			return 0;
-	for (p += i; p < eol && (*p == ' ' || *p == '\t'); p++)
-		;
-	if (p == eol || !isdigit((unsigned char)*p))
-		return -1;
-	for (; p < eol && isdigit((unsigned char)*p); p++) {
-		if (v > (LLONG_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	for (; p < eol && (*p == ' ' || *p == '\t' || *p == '\r'); p++)
-		;
-	if (p != eol)
-		return -1;
-	*n = v;
-	return 1;
-}
-
 int
 fetch_response(const char *text, size_t len, int *status, size_t *body,
     long long *clen)
 {
-	const char	*end = text + len, *p, *eol;
-	long long	 n;
-	int		 r;
+	struct http_response	 resp;
+	const char		*why;
+	int			 n;
 
-	*clen = -1;
-	/* "HTTP/1.1 200 OK": the version, a space, three digits. */
-	if (len < 12 || memcmp(text, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)text[7]) ||
-	    text[8] != ' ' || !isdigit((unsigned char)text[9]) ||
-	    !isdigit((unsigned char)text[10]) || !isdigit((unsigned char)text[11]) ||
-	    (len > 12 && text[12] != ' ' && text[12] != '\r' && text[12] != '\n'))
+	/* The whole answer is here: a head that has not ended (-2) is not a response. */
+	if ((n = http_parse_response(text, len, &resp, &why)) < 0)
 		return -1;
-	*status = (text[9] - '0') * 100 + (text[10] - '0') * 10 + (text[11] - '0');
-	/* Header lines up to the first empty one (CRLF or a bare LF). */
-	if ((p = memchr(text, '\n', len)) == NULL)
-		return -1;
-	for (p++; p < end; p = eol + 1) {
-		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			return -1;
-		if (eol == p || (eol == p + 1 && *p == '\r')) {
-			*body = (size_t)(eol + 1 - text);
-			return 0;
-		}
-		if ((r = content_length(p, eol, &n)) == -1 || (r == 1 && *clen != -1))
-			return -1;	/* not a number, or two of them */
-		if (r == 1)
-			*clen = n;
-	}
-	return -1;
+	*status = resp.status;
+	*body = (size_t)n;
+	*clen = resp.content_length;
+	return 0;
 }
 
 static int
@@ -290,9 +245,10 @@ int
 fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
     size_t errlen)
 {
-	struct url	u;
-	char		request[1200];
-	int		i, r = 1;
+	struct url	 u;
+	struct buf	 request;
+	const char	*why;
+	int		 i, r = 1;
 
 	if (strncmp(url, "file://", 7) == 0)
 		return fetch_file(url, out, err, errlen);
@@ -303,18 +259,25 @@ fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
 		snprintf(err, errlen, "%s: expected file:///PATH, http://URL or https://URL", url);
 		return -1;
 	}
-	if (strncmp(url, "https://", 8) == 0)
-		snprintf(request, sizeof(request), "GET %s HTTP/1.0\r\nHost: %s\r\n"
-		    "User-Agent: atoll-install\r\nConnection: close\r\n\r\n", u.path, u.host);
+	buf_init(&request, REQUEST_MAX);
+	if (strncmp(url, "https://", 8) == 0 && http_write_request(&request, "GET", u.path,
+	    u.host, (const struct http_field[]){ { "User-Agent", "atoll-install" },
+	    { "Connection", "close" }, { NULL, NULL } }, NULL, 0, &why) != 0) {
+		/* A CR or LF in it would be a header of the URL's own making. */
+		snprintf(err, errlen, "%s: not a URL this installer can read", url);
+		buf_free(&request);
+		return -1;
+	}
 	say("atoll-install: fetching %s", url);
 	/* The network may still be getting its address: try for a while. */
 	for (i = 0; i < TRIES && r == 1; i++) {
 		if (i > 0)
 			sleep(2);
 		r = strncmp(url, "https://", 8) == 0 ?
-		    try_https(url, &u, fingerprint, request, out, err, errlen) :
+		    try_https(url, &u, fingerprint, request.p, out, err, errlen) :
 		    try_http(url, out, err, errlen);
 	}
+	buf_free(&request);
 	if (r == 1)
 		snprintf(err, errlen, "%s: cannot fetch it in %d tries (see the log)", url, TRIES);
 	return r == 0 ? 0 : -1;
@@ -324,23 +287,25 @@ int
 fetch_post(const char *url, const char *type, const char *body, char *err, size_t errlen)
 {
 	struct url	 u;
-	struct buf	 out;
-	char		 request[PIPE_BUF], header[128];
-	int		 i, r = 1, n;
+	struct buf	 out, request;
+	const char	*why;
+	char		 header[128];
+	int		 i, r = 1;
 
 	buf_init(&out, 64 * 1024);
+	buf_init(&request, REQUEST_MAX);
 	if (strncmp(url, "https://", 8) == 0) {
-		if (split_url(url, "https://", "443", &u) == -1) {
-			snprintf(err, errlen, "%s: not a URL this installer can read", url);
+		if (split_url(url, "https://", "443", &u) == -1 ||
+		    (r = http_write_request(&request, "POST", u.path, u.host,
+		    (const struct http_field[]){ { "User-Agent", "atoll-install" },
+		    { "Content-Type", type }, { "Connection", "close" }, { NULL, NULL } }, body,
+		    strlen(body), &why)) != 0) {
+			snprintf(err, errlen, r == -2 ? "%s: the report is too long" :
+			    "%s: not a URL this installer can read", url);
+			buf_free(&request);
 			return -1;
 		}
-		n = snprintf(request, sizeof(request), "POST %s HTTP/1.0\r\nHost: %s\r\n"
-		    "User-Agent: atoll-install\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		    "Connection: close\r\n\r\n%s", u.path, u.host, type, strlen(body), body);
-		if (n < 0 || (size_t)n >= sizeof(request)) {
-			snprintf(err, errlen, "%s: the report is too long", url);
-			return -1;
-		}
+		r = 1;
 	}
 	snprintf(header, sizeof(header), "Content-Type: %s", type);
 	/* The network is up by now (or never will be): a few tries only. */
@@ -348,7 +313,7 @@ fetch_post(const char *url, const char *type, const char *body, char *err, size_
 		if (i > 0)
 			sleep(2);
 		if (strncmp(url, "https://", 8) == 0)
-			r = try_https(url, &u, "", request, &out, err, errlen);
+			r = try_https(url, &u, "", request.p, &out, err, errlen);
 		else if (exec_run_input((char *const[]){ "timeout", "30", "wget", "-q", "-O",
 		    "/dev/null", "--header", header, "--post-data", (char *)(uintptr_t)body,
 		    (char *)(uintptr_t)url, NULL }, NULL, &out, report_log()) == 0)
@@ -358,6 +323,7 @@ fetch_post(const char *url, const char *type, const char *body, char *err, size_
 			    out.p : "no answer");
 	}
 	buf_free(&out);
+	buf_free(&request);
 	if (r == 1 && strncmp(url, "https://", 8) == 0)
 		snprintf(err, errlen, "%s: no answer in 3 tries (see the log)", url);
 	if (r != 0)

@@ -24,9 +24,10 @@ int	fetch_url(const char *url, const char *fingerprint, struct buf *out, char *e
 int	fetch_post(const char *url, const char *type, const char *body, char *err,
 	    size_t errlen);
 
-/* Splits an HTTP/1.x response text[0..len): its status, where the body starts and its
-   Content-Length (-1 when the headers give none). Returns 0, or -1 when it is not one (no
-   status line, headers not ended, a Content-Length that is not a number or given twice). */
+/* Splits an HTTP/1.x response text[0..len) (http_parse_response): its status, where the
+   body starts and its Content-Length (-1 when the headers give none). Returns 0, or -1 when
+   it is not one (no status line, headers not ended, a Content-Length that is not a number
+   or given twice with different values, a Transfer-Encoding). */
 int	fetch_response(const char *text, size_t len, int *status, size_t *body,
 	    long long *content_length);
 

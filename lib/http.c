@@ -1,13 +1,16 @@
 /*
- * HTTP/1.x request parsing in the manner of picohttpparser: the request line and headers are
- * parsed in place into slices of the caller's buffer, and the parser returns the bytes
- * consumed, -2 while the request is still incomplete or -1 as soon as a byte makes it
- * invalid. Also the PROXY protocol v1 line, query string and cookie parameters,
- * percent-decoding and reason phrases. Nothing is allocated; no locale is consulted.
+ * HTTP/1.x parsing in the manner of picohttpparser: a request's or a response's first line
+ * and headers are parsed in place into slices of the caller's buffer, and the parser
+ * returns the bytes consumed, -2 while the head is still incomplete or -1 as soon as a byte
+ * makes it invalid. Also the writer of a client's request, the PROXY protocol v1 line,
+ * query string and cookie parameters, percent-decoding and reason phrases. Nothing is
+ * allocated (but the request written into a struct buf); no locale is consulted.
  */
 #include <limits.h>
 #include <string.h>
 
+#include "buf.h"
+#include "hex.h"
 #include "http.h"
 
 #define METHOD_MAX	16
@@ -47,6 +50,13 @@ static int
 is_value_char(unsigned char c)
 {
 	return (c >= 0x20 && c != 0x7f) || c == '\t';
+}
+
+/* Returns 1 for a byte of a request target: visible ASCII, no space. */
+static int
+is_target_char(unsigned char c)
+{
+	return c >= 0x21 && c <= 0x7e;
 }
 
 static int
@@ -107,6 +117,105 @@ next_token(const char **pp, const char *end, struct http_slice *tok)
 }
 
 /*
+ * Reads the header fields up to and including the blank line that ends them, from *pp into
+ * headers[] (HTTP_MAX_HEADERS of them). Returns 0 and advances *pp past the blank line, -2
+ * when the buffer ends first, or -1 with *why set.
+ */
+static int
+parse_fields(const char **pp, const char *end, struct http_header *headers, size_t *nheaders,
+    const char **why)
+{
+	const char		*p = *pp, *s, *vend;
+	struct http_header	*hd;
+	int			 r;
+
+	/* *( field-name ":" OWS field-value OWS line-end ) line-end */
+	for (;;) {
+		if (p == end)
+			return -2;
+		if (*p == '\r' || *p == '\n') {
+			if ((r = eat_eol(&p, end, why)) != 0)
+				return r;
+			*pp = p;
+			return 0;
+		}
+		if (*p == ' ' || *p == '\t') {
+			*why = *nheaders ? "obsolete line folding" :
+			    "whitespace before the first header";
+			return -1;
+		}
+		if (*nheaders == HTTP_MAX_HEADERS) {
+			*why = "too many headers";
+			return -1;
+		}
+		for (s = p; p < end && is_tchar((unsigned char)*p); p++)
+			;
+		if (p == end)
+			return -2;
+		if (p == s || *p != ':') {
+			*why = "bad header name";
+			return -1;
+		}
+		hd = &headers[*nheaders];
+		hd->name.p = s;
+		hd->name.len = (size_t)(p - s);
+		for (p++; p < end && (*p == ' ' || *p == '\t'); p++)
+			;
+		for (s = vend = p; p < end && *p != '\r' && *p != '\n'; p++) {
+			if (!is_value_char((unsigned char)*p)) {
+				*why = "control byte in header value";
+				return -1;
+			}
+			if (*p != ' ' && *p != '\t')
+				vend = p + 1;
+		}
+		if (p == end)
+			return -2;
+		if ((r = eat_eol(&p, end, why)) != 0)
+			return r;
+		hd->value.p = s;
+		hd->value.len = (size_t)(vend - s);
+		(*nheaders)++;
+	}
+}
+
+/*
+ * Reads the Content-Length headers into *out (left alone when there is none): digits only,
+ * at most CL_DIGITS_MAX of them, and every copy the same. Returns 0, or -1 with *why set.
+ */
+static int
+content_length(const struct http_header *headers, size_t nheaders, long long *out,
+    const char **why)
+{
+	long long	 n;
+	size_t		 h, i;
+
+	for (h = 0; h < nheaders; h++) {
+		const struct http_slice	*v = &headers[h].value;
+
+		if (!slice_ieq(headers[h].name, "content-length"))
+			continue;
+		if (v->len == 0 || v->len > CL_DIGITS_MAX) {
+			*why = "bad Content-Length";
+			return -1;
+		}
+		for (n = 0, i = 0; i < v->len; i++) {
+			if (!is_digit((unsigned char)v->p[i])) {
+				*why = "bad Content-Length";
+				return -1;
+			}
+			n = n * 10 + (v->p[i] - '0');
+		}
+		if (*out >= 0 && *out != n) {
+			*why = "conflicting Content-Length headers";
+			return -1;
+		}
+		*out = n;
+	}
+	return 0;
+}
+
+/*
  * Reads Content-Length, Transfer-Encoding and Connection from the parsed headers. Returns 0,
  * or -1 with *why set when the message framing is invalid.
  */
@@ -115,33 +224,17 @@ framing(struct http_request *req, const char **why)
 {
 	struct http_slice	 tok;
 	const char		*p, *end;
-	long long		 n;
-	size_t			 h, i;
+	size_t			 h;
 	int			 te = 0, last_chunked = 0, nchunked = 0, cls = 0, ka = 0;
 
+	if (content_length(req->headers, req->nheaders, &req->content_length, why) == -1)
+		return -1;
 	for (h = 0; h < req->nheaders; h++) {
 		const struct http_header *hd = &req->headers[h];
 
 		p = hd->value.p;
 		end = p + hd->value.len;
-		if (slice_ieq(hd->name, "content-length")) {
-			if (hd->value.len == 0 || hd->value.len > CL_DIGITS_MAX) {
-				*why = "bad Content-Length";
-				return -1;
-			}
-			for (n = 0, i = 0; i < hd->value.len; i++) {
-				if (!is_digit((unsigned char)p[i])) {
-					*why = "bad Content-Length";
-					return -1;
-				}
-				n = n * 10 + (p[i] - '0');
-			}
-			if (req->content_length >= 0 && req->content_length != n) {
-				*why = "conflicting Content-Length headers";
-				return -1;
-			}
-			req->content_length = n;
-		} else if (slice_ieq(hd->name, "transfer-encoding")) {
+		if (slice_ieq(hd->name, "transfer-encoding")) {
 			te = 1;
 			while (next_token(&p, end, &tok)) {
 				last_chunked = slice_ieq(tok, "chunked");
@@ -176,8 +269,7 @@ int
 http_parse_request(const char *buf, size_t len, struct http_request *req, const char **why)
 {
 	static const char	 version[] = "HTTP/1.";
-	const char		*p = buf, *end = buf + len, *s, *vend, *q;
-	struct http_header	*hd;
+	const char		*p = buf, *end = buf + len, *s, *q;
 	size_t			 i;
 	int			 r;
 
@@ -207,7 +299,7 @@ http_parse_request(const char *buf, size_t len, struct http_request *req, const 
 	p++;
 
 	/* request-target SP */
-	for (s = p; p < end && *p >= 0x21 && *p <= 0x7e; p++)
+	for (s = p; p < end && is_target_char((unsigned char)*p); p++)
 		if (p - s == TARGET_MAX) {
 			*why = "request target too long";
 			return -1;
@@ -257,53 +349,8 @@ http_parse_request(const char *buf, size_t len, struct http_request *req, const 
 	if ((r = eat_eol(&p, end, why)) != 0)
 		return r;
 
-	/* *( field-name ":" OWS field-value OWS line-end ) line-end */
-	for (;;) {
-		if (p == end)
-			return -2;
-		if (*p == '\r' || *p == '\n') {
-			if ((r = eat_eol(&p, end, why)) != 0)
-				return r;
-			break;
-		}
-		if (*p == ' ' || *p == '\t') {
-			*why = req->nheaders ? "obsolete line folding" :
-			    "whitespace before the first header";
-			return -1;
-		}
-		if (req->nheaders == HTTP_MAX_HEADERS) {
-			*why = "too many headers";
-			return -1;
-		}
-		for (s = p; p < end && is_tchar((unsigned char)*p); p++)
-			;
-		if (p == end)
-			return -2;
-		if (p == s || *p != ':') {
-			*why = "bad header name";
-			return -1;
-		}
-		hd = &req->headers[req->nheaders];
-		hd->name.p = s;
-		hd->name.len = (size_t)(p - s);
-		for (p++; p < end && (*p == ' ' || *p == '\t'); p++)
-			;
-		for (s = vend = p; p < end && *p != '\r' && *p != '\n'; p++) {
-			if (!is_value_char((unsigned char)*p)) {
-				*why = "control byte in header value";
-				return -1;
-			}
-			if (*p != ' ' && *p != '\t')
-				vend = p + 1;
-		}
-		if (p == end)
-			return -2;
-		if ((r = eat_eol(&p, end, why)) != 0)
-			return r;
-		hd->value.p = s;
-		hd->value.len = (size_t)(vend - s);
-		req->nheaders++;
-	}
+	if ((r = parse_fields(&p, end, req->headers, &req->nheaders, why)) != 0)
+		return r;
 	if (p - buf > INT_MAX) {
 		*why = "request too large";
 		return -1;
@@ -311,6 +358,99 @@ http_parse_request(const char *buf, size_t len, struct http_request *req, const 
 	if (framing(req, why) == -1)
 		return -1;
 	return (int)(p - buf);
+}
+
+/* http_parse_response within buf[0..len), len at most HTTP_MAX_RESPONSE_HEAD. */
+static int
+parse_response(const char *buf, size_t len, struct http_response *resp, const char **why)
+{
+	static const char	 version[] = "HTTP/1.";
+	const char		*p = buf, *end = buf + len, *s;
+	size_t			 i;
+	int			 r;
+
+	/* HTTP-version SP: any 1.x, read as the 1.1 it extends (RFC 7230 2.6). */
+	for (i = 0; i < sizeof(version) - 1; i++, p++) {
+		if (p == end)
+			return -2;
+		if (*p != version[i]) {
+			*why = "not an HTTP/1.x status line";
+			return -1;
+		}
+	}
+	if (p == end)
+		return -2;
+	if (!is_digit((unsigned char)*p)) {
+		*why = "bad HTTP version";
+		return -1;
+	}
+	resp->minor_version = *p++ - '0';
+	if (p == end)
+		return -2;
+	if (*p++ != ' ') {
+		*why = "bad HTTP version";
+		return -1;
+	}
+
+	/* status-code: three digits, then SP reason-phrase or (as servers write) the line end */
+	for (i = 0; i < 3; i++, p++) {
+		if (p == end)
+			return -2;
+		if (!is_digit((unsigned char)*p)) {
+			*why = "bad status code";
+			return -1;
+		}
+		resp->status = resp->status * 10 + (*p - '0');
+	}
+	if (p == end)
+		return -2;
+	if (*p == ' ')
+		p++;
+	else if (*p != '\r' && *p != '\n') {
+		*why = "bad status code";
+		return -1;
+	}
+	for (s = p; p < end && *p != '\r' && *p != '\n'; p++)
+		if (!is_value_char((unsigned char)*p)) {
+			*why = "control byte in reason phrase";
+			return -1;
+		}
+	if (p == end)
+		return -2;
+	resp->reason.p = s;
+	resp->reason.len = (size_t)(p - s);
+	if ((r = eat_eol(&p, end, why)) != 0)
+		return r;
+
+	if ((r = parse_fields(&p, end, resp->headers, &resp->nheaders, why)) != 0)
+		return r;
+	if (content_length(resp->headers, resp->nheaders, &resp->content_length, why) == -1)
+		return -1;
+	for (i = 0; i < resp->nheaders; i++)
+		if (slice_ieq(resp->headers[i].name, "transfer-encoding")) {
+			*why = "Transfer-Encoding in a response (the body is read by "
+			    "Content-Length or to the close)";
+			return -1;
+		}
+	return (int)(p - buf);
+}
+
+int
+http_parse_response(const char *buf, size_t len, struct http_response *resp,
+    const char **why)
+{
+	int	r;
+
+	*why = "";
+	memset(resp, 0, sizeof(*resp));
+	resp->content_length = -1;
+	r = parse_response(buf, len < HTTP_MAX_RESPONSE_HEAD ? len : HTTP_MAX_RESPONSE_HEAD,
+	    resp, why);
+	if (r == -2 && len >= HTTP_MAX_RESPONSE_HEAD) {
+		*why = "response head too long";
+		return -1;
+	}
+	return r;
 }
 
 const struct http_slice *
@@ -322,6 +462,70 @@ http_header(const struct http_request *req, const char *name)
 		if (slice_ieq(req->headers[i].name, name))
 			return &req->headers[i].value;
 	return NULL;
+}
+
+/* Returns 1 when s is not empty (or may be, with empty_ok) and every byte passes is(). */
+static int
+all_bytes(const char *s, int empty_ok, int (*is)(unsigned char))
+{
+	if (*s == '\0')
+		return empty_ok;
+	for (; *s != '\0'; s++)
+		if (!is((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+int
+http_write_request(struct buf *out, const char *method, const char *target,
+    const char *host, const struct http_field *headers, const char *body, size_t bodylen,
+    const char **why)
+{
+	const struct http_field	*f;
+	size_t			 start = out->len;
+	int			 fails;
+
+	*why = "";
+	if (!all_bytes(method, 0, is_tchar)) {
+		*why = "bad method";
+		return -1;
+	}
+	if (!all_bytes(target, 0, is_target_char)) {
+		*why = "bad byte in request target";
+		return -1;
+	}
+	if (!all_bytes(host, 1, is_value_char)) {
+		*why = "control byte in Host";
+		return -1;
+	}
+	for (f = headers; f != NULL && f->name != NULL; f++) {
+		if (!all_bytes(f->name, 0, is_tchar)) {
+			*why = "bad header name";
+			return -1;
+		}
+		if (!all_bytes(f->value, 1, is_value_char)) {
+			*why = "control byte in header value";
+			return -1;
+		}
+	}
+	fails = buf_printf(out, "%s %s HTTP/1.0\r\nHost: %s\r\n", method, target, host);
+	for (f = headers; f != NULL && f->name != NULL && !fails; f++)
+		fails |= buf_printf(out, "%s: %s\r\n", f->name, f->value);
+	if (body != NULL && !fails)
+		fails |= buf_printf(out, "Content-Length: %zu\r\n", bodylen);
+	if (!fails)
+		fails |= buf_lit(out, "\r\n");
+	if (body != NULL && !fails)
+		fails |= buf_append(out, body, bodylen);
+	if (fails) {
+		/* Nothing half-written: out holds what it held before. */
+		out->len = start;
+		if (out->p != NULL)
+			out->p[start] = '\0';
+		*why = "the request does not fit";
+		return -2;
+	}
+	return 0;
 }
 
 /* Returns 1 when s is a dotted-quad IPv4 address (no leading zeros). */
@@ -348,12 +552,6 @@ valid_ipv4(struct http_slice s)
 	return i == s.len;
 }
 
-static int
-is_xdigit(unsigned char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* Returns 1 when s is a textual IPv6 address (RFC 4291 2.2, dotted-quad tail allowed). */
 static int
 valid_ipv6(struct http_slice s)
@@ -368,7 +566,7 @@ valid_ipv6(struct http_slice s)
 			return 1;
 	}
 	for (;;) {
-		for (g = p; p < end && is_xdigit((unsigned char)*p); p++)
+		for (g = p; p < end && hexval((unsigned char)*p) >= 0; p++)
 			;
 		if (p < end && *p == '.') {
 			tail.p = g;
@@ -492,18 +690,6 @@ http_param(struct http_slice s, char sep, const char *name, struct http_slice *o
 		p = e < end ? e + 1 : end;
 	}
 	return 0;
-}
-
-static int
-hexval(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int

@@ -3,7 +3,10 @@
 
 #include <stddef.h>
 
-#define HTTP_MAX_HEADERS 64
+#define HTTP_MAX_HEADERS	64
+#define HTTP_MAX_RESPONSE_HEAD	(64 * 1024)	/* a response's status line and headers */
+
+struct buf;
 
 /* A run of bytes inside the caller's buffer; not NUL-terminated. */
 struct http_slice {
@@ -35,6 +38,47 @@ struct http_request {
  */
 int	http_parse_request(const char *buf, size_t len, struct http_request *req,
 	    const char **why);
+
+/* A response's head as the clients (the installer's fetch, the console) read it. */
+struct http_response {
+	int			minor_version;	/* any 1.x, read as 1.1 (RFC 7230 2.6) */
+	int			status;		/* three digits: 000 to 999 */
+	struct http_slice	reason;		/* "Not Found"; empty when none */
+	struct http_header	headers[HTTP_MAX_HEADERS];
+	size_t			nheaders;
+	long long		content_length;	/* -1 when none: the body runs to the close */
+};
+
+/*
+ * Parses the status line and headers of a response in buf[0..len), with the request
+ * parser's contract: the number of bytes up to and including the blank line, -2 when more
+ * bytes are needed, or -1 when the response is invalid (then *why says what, a static
+ * string). Refused besides a bad status line or header: Content-Length given twice with
+ * different values, not a decimal number or longer than 18 digits; any Transfer-Encoding
+ * (neither client reads chunked, and the requests http_write_request writes are HTTP/1.0,
+ * which a server answers without one); a head of HTTP_MAX_RESPONSE_HEAD bytes or more that
+ * has not ended. Slices point into buf.
+ */
+int	http_parse_response(const char *buf, size_t len, struct http_response *resp,
+	    const char **why);
+
+/* A header to send: "name: value". */
+struct http_field {
+	const char	*name, *value;
+};
+
+/*
+ * Appends an HTTP/1.0 request to out (one request per connection, its answer ended by its
+ * Content-Length or the close): the request line, Host, the headers (up to the first with
+ * a NULL name; headers may be NULL), then, when body is not NULL, Content-Length and the
+ * bodylen bytes of body. Returns 0; -1 with *why naming what is refused (a method or header
+ * name that is not a token, a target with a space or control byte, a CR, LF or other
+ * control byte in Host or a header value); or -2 when out's cap (or memory) leaves no room
+ * for it. On -1 and -2 out is as it was.
+ */
+int	http_write_request(struct buf *out, const char *method, const char *target,
+	    const char *host, const struct http_field *headers, const char *body,
+	    size_t bodylen, const char **why);
 
 /* Returns the value of the first header named name (case-insensitive), or NULL. */
 const struct http_slice *http_header(const struct http_request *req, const char *name);

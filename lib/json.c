@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "json.h"
 #include "utf8.h"
 
@@ -52,20 +53,12 @@ static int
 hex4(const char *s, uint32_t *out)
 {
 	uint32_t	v = 0;
-	int		i;
+	int		i, d;
 
 	for (i = 0; i < 4; i++) {
-		char	c = s[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (uint32_t)(c - 'A' + 10);
-		else
+		if ((d = hexval((unsigned char)s[i])) == -1)
 			return -1;
+		v = v << 4 | (uint32_t)d;
 	}
 	*out = v;
 	return 0;

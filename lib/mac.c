@@ -4,19 +4,8 @@
  */
 #include <string.h>
 
+#include "hex.h"
 #include "mac.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int
 mac_valid(const char *m)
@@ -26,8 +15,7 @@ mac_valid(const char *m)
 	for (i = 0; i < 17; i++) {
 		char	c = m[i];
 
-		if (i % 3 == 2 ? c != ':' : !((c >= '0' && c <= '9') ||
-		    (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+		if (i % 3 == 2 ? c != ':' : hexval((unsigned char)c) == -1)
 			return 0;
 	}
 	return m[17] == '\0';
@@ -52,7 +40,7 @@ mac_parse(const char *s, unsigned char out[MAC_LEN])
 	} else
 		return -1;
 	for (i = 0; i < MAC_LEN; i++, s += step) {
-		if ((hi = hexval(s[0])) == -1 || (lo = hexval(s[1])) == -1)
+		if ((hi = hexval((unsigned char)s[0])) == -1 || (lo = hexval((unsigned char)s[1])) == -1)
 			return -1;
 		if (sep != '\0' && i < MAC_LEN - 1 && s[2] != sep)
 			return -1;

@@ -1,12 +1,15 @@
 /*
  * libFuzzer target: every parser of lib/http.c on any bytes. Slices must lie inside the
- * input, a request accepted at n bytes must be incomplete at every shorter length tried,
- * and decoding never writes past its buffer.
+ * input, a request or response accepted at n bytes must be incomplete at every shorter
+ * length tried, and decoding never writes past its buffer. The request writer, given the
+ * input's NUL-separated pieces as its fields, writes what parses back as one request with
+ * just its own headers (no CR or LF got through), or refuses and leaves its buffer alone.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "buf.h"
 #include "http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,6 +19,22 @@ inside(struct http_slice s, const char *buf, size_t len)
 {
 	if (s.len > len || s.p < buf || s.p > buf + len - s.len)
 		__builtin_trap();
+}
+
+/* Headers lie inside the input and have names. */
+static void
+headers(const struct http_header *h, size_t n, const char *buf, size_t len)
+{
+	size_t	i;
+
+	if (n > HTTP_MAX_HEADERS)
+		__builtin_trap();
+	for (i = 0; i < n; i++) {
+		inside(h[i].name, buf, len);
+		inside(h[i].value, buf, len);
+		if (h[i].name.len == 0)
+			__builtin_trap();
+	}
 }
 
 /* Looks up name in s and decodes its value, checking everything stays inside s. */
@@ -63,12 +82,7 @@ check_request(const char *buf, size_t size)
 		    req.path.len > req.target.len || (req.minor_version & ~1) != 0 ||
 		    req.content_length < -1 || (req.chunked && req.content_length != -1))
 			__builtin_trap();
-		for (i = 0; i < req.nheaders; i++) {
-			inside(req.headers[i].name, buf, size);
-			inside(req.headers[i].value, buf, size);
-			if (req.headers[i].name.len == 0)
-				__builtin_trap();
-		}
+		headers(req.headers, req.nheaders, buf, size);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if ((v = http_header(&req, names[i])) != NULL)
 				inside(*v, buf, size);
@@ -82,6 +96,103 @@ check_request(const char *buf, size_t size)
 			__builtin_trap();
 	} else if (r != -1 && r != -2)
 		__builtin_trap();
+}
+
+/* Parses buf as a response and checks the result. */
+static void
+check_response(const char *buf, size_t size)
+{
+	struct http_response	 resp;
+	const char		*why = NULL;
+	int			 r;
+
+	r = http_parse_response(buf, size, &resp, &why);
+	if (r == -1 && (why == NULL || why[0] == '\0'))
+		__builtin_trap();
+	if (r > 0) {
+		if ((size_t)r > size || r > HTTP_MAX_RESPONSE_HEAD || buf[r - 1] != '\n' ||
+		    resp.nheaders > HTTP_MAX_HEADERS || resp.status < 0 || resp.status > 999 ||
+		    resp.minor_version < 0 || resp.minor_version > 9 ||
+		    resp.content_length < -1)
+			__builtin_trap();
+		inside(resp.reason, buf, size);
+		headers(resp.headers, resp.nheaders, buf, size);
+		if (http_parse_response(buf, (size_t)r - 1, &resp, &why) != -2 ||
+		    http_parse_response(buf, (size_t)r / 2, &resp, &why) != -2)
+			__builtin_trap();
+	} else if (r != -1 && r != -2)
+		__builtin_trap();
+}
+
+/* Takes the next NUL-terminated piece of buf[*off..size) into out (cut to outlen - 1). */
+static const char *
+piece(const char *buf, size_t size, size_t *off, char *out, size_t outlen)
+{
+	size_t	n = 0;
+
+	while (*off < size && buf[*off] != '\0') {
+		if (n + 1 < outlen)
+			out[n++] = buf[*off];
+		(*off)++;
+	}
+	if (*off < size)
+		(*off)++;
+	out[n] = '\0';
+	return out;
+}
+
+/* Writes a request from the input's pieces: method, target, host, a header, the body. */
+static void
+check_writer(const char *buf, size_t size)
+{
+	char			 method[32], target[256], host[64], name[32], value[64];
+	char			 body[64];
+	struct http_field	 fields[2] = { { name, value }, { NULL, NULL } };
+	struct http_request	 req;
+	struct buf		 b;
+	const char		*why = NULL, *p;
+	size_t			 off = 0, i, head, lines;
+	int			 r, upper = 1;
+
+	piece(buf, size, &off, method, sizeof(method));
+	piece(buf, size, &off, target, sizeof(target));
+	piece(buf, size, &off, host, sizeof(host));
+	piece(buf, size, &off, name, sizeof(name));
+	piece(buf, size, &off, value, sizeof(value));
+	piece(buf, size, &off, body, sizeof(body));
+	buf_init(&b, 4096);
+	buf_puts(&b, "x");
+	r = http_write_request(&b, method, target, host, fields, off < size ? body : NULL,
+	    strlen(body), &why);
+	if (r != 0) {
+		if (r != -1 || why == NULL || why[0] == '\0' || strcmp(b.p, "x") != 0)
+			__builtin_trap();
+		buf_free(&b);
+		return;
+	}
+	for (p = method; *p != '\0'; p++)
+		upper &= *p >= 'A' && *p <= 'Z';
+	/* The server's parser takes upper-case methods of up to 16 letters only. */
+	if (upper && strlen(method) <= 16) {
+		r = http_parse_request(b.p + 1, b.len - 1, &req, &why);
+		if (r <= 0 || req.nheaders != (off < size ? 3u : 2u) ||
+		    req.target.len != strlen(target) ||
+		    memcmp(req.target.p, target, req.target.len) != 0 ||
+		    (off < size && req.content_length != (long long)strlen(body)) ||
+		    b.len - 1 - (size_t)r != (off < size ? strlen(body) : 0))
+			__builtin_trap();
+	}
+	/* The head has the writer's lines only (request, Host, the header, Content-Length
+	   with a body, the blank one), each ended by CRLF, and no other CR or LF. */
+	head = b.len - 1 - (off < size ? strlen(body) : 0);
+	for (i = 1, lines = 0; i <= head; i++)
+		if (b.p[i] == '\n')
+			lines++;
+		else if (b.p[i] == '\r' && (i == head || b.p[i + 1] != '\n'))
+			__builtin_trap();
+	if (lines != (off < size ? 5u : 4u) || b.p[head] != '\n')
+		__builtin_trap();
+	buf_free(&b);
 }
 
 int
@@ -102,6 +213,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 
 	check_request(buf, size);
+	check_response(buf, size);
+	check_writer(buf, size);
 	if (r > 0)
 		check_request(buf + r, size - (size_t)r);	/* the request after a PROXY line */
 

@@ -59,5 +59,9 @@ main(void)
 	    &body, &clen) == -1, "a length too large");
 	ok(split("HTTP/1.0 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", &status,
 	    &body, &clen) == -1, "two lengths");
+	ok(split("HTTP/1.0 200 OK\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nhi", &status,
+	    &body, &clen) == 0 && clen == 2, "the same length twice");
+	ok(split("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
+	    &status, &body, &clen) == -1, "a chunked body, which would be taken for the file");
 	return done_testing();
 }

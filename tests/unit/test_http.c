@@ -1,16 +1,19 @@
-/* Unit tests of lib/http.c: requests, every incomplete prefix, bad input, PROXY v1, params. */
+/* Unit tests of lib/http.c: requests and responses, every incomplete prefix, bad input, the
+   request writer, PROXY v1, params. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "http.h"
 #include "tap.h"
 
-#define AREA_PAGES	4	/* room for the 4096-byte target cases */
+#define AREA_BYTES	(HTTP_MAX_RESPONSE_HEAD + 4096)	/* room for the longest head */
 #define ALL		(-100)	/* PARSE's expected return: the whole input */
 
 static struct http_request	 req;
+static struct http_response	 resp;
 static const char		*why;
 
 /*
@@ -26,7 +29,7 @@ place(const char *s, size_t len)
 	if (area == NULL) {
 		long	 pagesz = sysconf(_SC_PAGESIZE);
 
-		areasz = (size_t)pagesz * AREA_PAGES;
+		areasz = (AREA_BYTES + (size_t)pagesz - 1) / (size_t)pagesz * (size_t)pagesz;
 		area = mmap(NULL, areasz + (size_t)pagesz, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (area == MAP_FAILED || mprotect(area + areasz, (size_t)pagesz, PROT_NONE) == -1)
@@ -42,6 +45,13 @@ parse(const char *s, size_t len)
 {
 	why = "";
 	return http_parse_request(place(s, len), len, &req, &why);
+}
+
+static int
+rparse(const char *s, size_t len)
+{
+	why = "";
+	return http_parse_response(place(s, len), len, &resp, &why);
 }
 
 static int
@@ -66,24 +76,28 @@ hdr(const char *name, const char *value)
 	return v != NULL && eq(*v, value);
 }
 
-/* in must be a string literal (embedded NULs count). */
-#define PARSE(in, want, msg) do {						\
+/* in must be a string literal (embedded NULs count); fn is parse or rparse. */
+#define PARSE_WITH(fn, in, want, msg) do {					\
 	int w_ = (want) == ALL ? (int)sizeof(in) - 1 : (want);			\
-	int r_ = parse(in, sizeof(in) - 1);					\
+	int r_ = fn(in, sizeof(in) - 1);					\
 	ok(r_ == w_, "%s: got %d, want %d (%s)", msg, r_, w_, why);		\
 } while (0)
+#define PARSE(in, want, msg)	PARSE_WITH(parse, in, want, msg)
+#define RPARSE(in, want, msg)	PARSE_WITH(rparse, in, want, msg)
 
 /* Every proper prefix of in must be incomplete, and the whole must parse. */
-#define PREFIXES(in, msg) do {							\
+#define PREFIXES_WITH(fn, in, msg) do {						\
 	size_t l_ = sizeof(in) - 1, i_;						\
 	int r_ = -2;								\
-	for (i_ = 0; i_ < l_ && (r_ = parse(in, i_)) == -2; i_++)		\
+	for (i_ = 0; i_ < l_ && (r_ = fn(in, i_)) == -2; i_++)			\
 		;								\
 	if (i_ == l_)								\
-		r_ = parse(in, l_);						\
+		r_ = fn(in, l_);						\
 	ok(i_ == l_ && r_ == (int)l_, "%s: %zu prefixes give -2; stopped at %zu with %d (%s)", \
 	    msg, l_, i_, r_, why);						\
 } while (0)
+#define PREFIXES(in, msg)	PREFIXES_WITH(parse, in, msg)
+#define RPREFIXES(in, msg)	PREFIXES_WITH(rparse, in, msg)
 
 #define PROXY(in, want, client, msg) do {					\
 	struct http_slice c_;							\
@@ -520,6 +534,218 @@ test_request_param(void)
 	ok(http_request_param(&r, "task_id", out, 4) == -1, "too long for the caller");
 }
 
+/* Returns 1 when response header name is present with exactly value. */
+static int
+rhdr(const char *name, const char *value)
+{
+	size_t	i;
+
+	for (i = 0; i < resp.nheaders; i++)
+		if (eq(resp.headers[i].name, name))
+			return eq(resp.headers[i].value, value);
+	return 0;
+}
+
+static void
+test_response(void)
+{
+	static const char	 xapi[] =
+	    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n"
+	    "content-length: 51\r\n\r\n";
+	static char		 buf[HTTP_MAX_RESPONSE_HEAD + 64];
+	size_t			 n, i;
+	int			 r;
+
+	note("responses: status line, headers, Content-Length");
+	RPARSE(xapi, ALL, "xapi-lite's JSON-RPC answer");
+	ok(resp.minor_version == 1 && resp.status == 200 && eq(resp.reason, "OK") &&
+	    resp.nheaders == 3 && rhdr("connection", "close") && resp.content_length == 51,
+	    "its version, status, reason, headers and length");
+	RPARSE("HTTP/1.0 404 Not Found\nContent-type: text/html\n\n<p>", 48,
+	    "bare LFs; the body is not part of the head");
+	ok(resp.minor_version == 0 && resp.status == 404 && eq(resp.reason, "Not Found") &&
+	    resp.content_length == -1, "no Content-Length: -1, the body runs to the close");
+	RPARSE("HTTP/1.1 204\r\n\r\n", ALL, "no reason phrase, no space");
+	ok(resp.status == 204 && resp.reason.len == 0, "status 204, empty reason");
+	RPARSE("HTTP/1.1 500 \r\n\r\n", ALL, "an empty reason after the space");
+	RPARSE("HTTP/1.1 200 It is\tall fine \xc3\xa9\r\n\r\n", ALL, "a reason with tab and UTF-8");
+	ok(eq(resp.reason, "It is\tall fine \xc3\xa9"), "the reason as sent");
+	RPARSE("HTTP/1.9 200 OK\r\n\r\n", ALL, "a later 1.x, read as 1.1 (RFC 7230 2.6)");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", ALL,
+	    "Content-Length twice with the same value");
+	ok(resp.content_length == 5, "its value: %lld", resp.content_length);
+	RPARSE("HTTP/1.1 200 OK\r\ncontent-LENGTH:\t12 \r\n\r\n", ALL,
+	    "Content-Length in any case, its whitespace trimmed");
+	ok(resp.content_length == 12, "its value: %lld", resp.content_length);
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", ALL, "a zero length");
+	ok(resp.content_length == 0, "is 0, not none");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 999999999999999999\r\n\r\n", ALL,
+	    "an 18-digit length");
+	RPARSE("HTTP/1.1 200 OK\r\nX-Content-Length: 3\r\n\r\n", ALL,
+	    "another header that ends alike");
+	ok(resp.content_length == -1, "is not the length");
+
+	note("every proper prefix of a valid response is incomplete");
+	RPREFIXES("HTTP/1.1 204\r\n\r\n", "smallest");
+	RPREFIXES("HTTP/1.0 200 OK\n\n", "bare LFs");
+	RPREFIXES("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n"
+	    "content-length: 51\r\n\r\n", "xapi-lite's answer");
+	RPREFIXES("HTTP/1.1 404 Not Found\r\nServer: nginx\r\nX-Pad:  \t a \t \r\n"
+	    "Content-Length: 0\r\n\r\n", "a web server's 404");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: x\r\n", -2,
+	    "framing is checked only once the headers are complete");
+
+	note("invalid responses");
+	RPARSE("", -2, "nothing yet");
+	RPARSE("SSH-2.0-OpenSSH_9.2\r\n\r\n", -1, "not HTTP at all");
+	RPARSE("HTTP/2 200\r\n\r\n", -1, "HTTP/2");
+	RPARSE("HTTP/1.x 200 OK\r\n\r\n", -1, "a letter for the minor version");
+	RPARSE("http/1.1 200 OK\r\n\r\n", -1, "lower-case HTTP");
+	RPARSE("HTTP/1.1  200 OK\r\n\r\n", -1, "two spaces before the status");
+	RPARSE("HTTP/1.1\t200 OK\r\n\r\n", -1, "a tab before the status");
+	RPARSE("HTTP/1.1 20x OK\r\n\r\n", -1, "a status not numeric");
+	RPARSE("HTTP/1.1 20 OK\r\n\r\n", -1, "two digits");
+	RPARSE("HTTP/1.1 2000 OK\r\n\r\n", -1, "four digits");
+	RPARSE("HTTP/1.1 -20 OK\r\n\r\n", -1, "a negative status");
+	RPARSE("HTTP/1.1 200 O\x01K\r\n\r\n", -1, "a control byte in the reason");
+	RPARSE("HTTP/1.1 200 O\0K\r\n\r\n", -1, "a NUL in the reason");
+	RPARSE("HTTP/1.1 200 OK\rX: a\r\n\r\n", -1, "CR not followed by LF");
+	RPARSE("HTTP/1.1 200 OK\r\nServer\r\n\r\n", -1, "a header without a colon");
+	RPARSE("HTTP/1.1 200 OK\r\nServer : x\r\n\r\n", -1, "a space before the colon");
+	RPARSE("HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", -1, "obs-fold");
+	RPARSE("HTTP/1.1 200 OK\r\nX: a\x7f\r\n\r\n", -1, "DEL in a value");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", -1, "a negative length");
+	ok(strcmp(why, "bad Content-Length") == 0, "named: %s", why);
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: +1\r\n\r\n", -1, "a signed length");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n", -1, "a length with letters");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n", -1, "two numbers in one");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 1, 1\r\n\r\n", -1, "a list of lengths");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", -1, "an empty length");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 1000000000000000000\r\n\r\n", -1,
+	    "a 19-digit length");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", -1,
+	    "a length past long long");
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", -1,
+	    "two different lengths");
+	ok(strcmp(why, "conflicting Content-Length headers") == 0, "named: %s", why);
+	RPARSE("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", -1,
+	    "chunked, which neither client reads");
+	ok(strstr(why, "Transfer-Encoding") != NULL, "named: %s", why);
+	RPARSE("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", -1,
+	    "chunked with a length");
+	RPARSE("HTTP/1.1 200 OK\r\ntransfer-encoding: identity\r\n\r\n", -1,
+	    "any Transfer-Encoding");
+
+	note("response limits: HTTP_MAX_HEADERS headers, HTTP_MAX_RESPONSE_HEAD bytes");
+	n = (size_t)snprintf(buf, sizeof(buf), "HTTP/1.1 200 OK\r\n");
+	for (i = 0; i < HTTP_MAX_HEADERS; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "X-%02zu: v\r\n", i);
+	memcpy(buf + n, "\r\n", 2);
+	r = rparse(buf, n + 2);
+	ok(r == (int)n + 2 && resp.nheaders == HTTP_MAX_HEADERS, "%d headers: got %d",
+	    HTTP_MAX_HEADERS, r);
+	memcpy(buf + n, "X-64: v\r\n\r\n", 11);
+	r = rparse(buf, n + 11);
+	ok(r == -1 && strcmp(why, "too many headers") == 0, "%d headers: got %d (%s)",
+	    HTTP_MAX_HEADERS + 1, r, why);
+
+	/* One long header makes a head of exactly the limit, then one byte more. */
+	n = (size_t)snprintf(buf, sizeof(buf), "HTTP/1.1 200 OK\r\nX: ");
+	memset(buf + n, 'a', HTTP_MAX_RESPONSE_HEAD - n - 4);
+	memcpy(buf + HTTP_MAX_RESPONSE_HEAD - 4, "\r\n\r\n", 4);
+	r = rparse(buf, HTTP_MAX_RESPONSE_HEAD);
+	ok(r == HTTP_MAX_RESPONSE_HEAD, "a head of HTTP_MAX_RESPONSE_HEAD bytes: got %d (%s)",
+	    r, why);
+	r = rparse(buf, HTTP_MAX_RESPONSE_HEAD - 1);
+	ok(r == -2, "one byte short of it is incomplete: got %d (%s)", r, why);
+	buf[HTTP_MAX_RESPONSE_HEAD - 4] = 'a';
+	memcpy(buf + HTTP_MAX_RESPONSE_HEAD - 3, "\r\n\r\n", 4);
+	r = rparse(buf, HTTP_MAX_RESPONSE_HEAD + 1);
+	ok(r == -1 && strcmp(why, "response head too long") == 0,
+	    "one byte more: got %d (%s)", r, why);
+	r = rparse(buf, HTTP_MAX_RESPONSE_HEAD);
+	ok(r == -1 && strcmp(why, "response head too long") == 0,
+	    "refused once HTTP_MAX_RESPONSE_HEAD bytes hold no end: got %d (%s)", r, why);
+}
+
+/* http_write_request into b, from what b held before (kept, to check it is unchanged). */
+static int
+write_req(struct buf *b, const char *method, const char *target, const char *host,
+    const struct http_field *headers, const char *body)
+{
+	why = "";
+	return http_write_request(b, method, target, host, headers, body,
+	    body != NULL ? strlen(body) : 0, &why);
+}
+
+/* A refused request leaves b as it was. */
+#define REFUSED(method, target, host, headers, msg) do {			\
+	int r_ = write_req(&b, method, target, host, headers, NULL);		\
+	ok(r_ == -1 && strcmp(b.p, "kept") == 0 && why[0] != '\0',		\
+	    "refused, %s: got %d (%s) [%s]", msg, r_, why, b.p);		\
+} while (0)
+
+static void
+test_write_request(void)
+{
+	struct buf	 b;
+	int		 r;
+
+	note("the request writer");
+	buf_init(&b, 0);
+	r = write_req(&b, "GET", "/answerfile.xml", "boot.example", (const struct http_field[]){
+	    { "User-Agent", "atoll-install" }, { "Connection", "close" }, { NULL, NULL } }, NULL);
+	ok(r == 0 && strcmp(b.p, "GET /answerfile.xml HTTP/1.0\r\nHost: boot.example\r\n"
+	    "User-Agent: atoll-install\r\nConnection: close\r\n\r\n") == 0,
+	    "a GET: no body, no Content-Length");
+	ok(parse(b.p, b.len) == (int)b.len && eq(req.method, "GET") &&
+	    eq(req.target, "/answerfile.xml") && hdr("host", "boot.example") &&
+	    req.content_length == -1 && !req.keep_alive, "it parses back as written");
+
+	buf_reset(&b);
+	r = write_req(&b, "POST", "/jsonrpc", "localhost", (const struct http_field[]){
+	    { "Content-Type", "application/json" }, { NULL, NULL } }, "{\"id\":1}");
+	ok(r == 0 && strcmp(b.p, "POST /jsonrpc HTTP/1.0\r\nHost: localhost\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 8\r\n\r\n{\"id\":1}") == 0,
+	    "a POST: Content-Length and the body");
+	buf_reset(&b);
+	ok(write_req(&b, "POST", "/", "h", NULL, "") == 0 &&
+	    strcmp(b.p, "POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 0\r\n\r\n") == 0,
+	    "an empty body still has its Content-Length, no headers: NULL");
+
+	buf_reset(&b);
+	buf_puts(&b, "kept");
+	REFUSED("GET", "/a\r\nX-Injected: 1", "h", NULL, "CR LF in the target");
+	REFUSED("GET", "/a\nb", "h", NULL, "LF in the target");
+	REFUSED("GET", "/a b", "h", NULL, "a space in the target");
+	REFUSED("GET", "", "h", NULL, "an empty target");
+	REFUSED("GET", "/", "h\r\nX: 1", NULL, "CR LF in Host");
+	REFUSED("GET", "/", "h\r", NULL, "CR in Host");
+	REFUSED("GET\r\n", "/", "h", NULL, "CR LF in the method");
+	REFUSED("G T", "/", "h", NULL, "a space in the method");
+	REFUSED("", "/", "h", NULL, "an empty method");
+	REFUSED("GET", "/", "h", ((const struct http_field[]){ { "X\r\nY", "1" },
+	    { NULL, NULL } }), "CR LF in a header name");
+	REFUSED("GET", "/", "h", ((const struct http_field[]){ { "X:", "1" }, { NULL, NULL } }),
+	    "a colon in a header name");
+	REFUSED("GET", "/", "h", ((const struct http_field[]){ { "", "1" }, { NULL, NULL } }),
+	    "an empty header name");
+	REFUSED("GET", "/", "h", ((const struct http_field[]){ { "A", "ok" },
+	    { "Content-Type", "text/xml\r\nX: 1" }, { NULL, NULL } }), "CR LF in a header value");
+	REFUSED("GET", "/", "h", ((const struct http_field[]){ { "A", "a\nb" }, { NULL, NULL } }),
+	    "LF in a header value");
+	REFUSED("GET", "/", "h", ((const struct http_field[]){ { "A", "a\x01" }, { NULL, NULL } }),
+	    "a control byte in a header value");
+	buf_free(&b);
+
+	buf_init(&b, 40);
+	buf_puts(&b, "kept");
+	r = write_req(&b, "POST", "/jsonrpc", "localhost", NULL, "{\"id\":1}");
+	ok(r == -2 && strcmp(b.p, "kept") == 0 && b.len == 4,
+	    "no room under the buffer's cap: -2, nothing half-written: got %d [%s]", r, b.p);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -528,6 +754,8 @@ main(void)
 	test_incomplete();
 	test_invalid();
 	test_limits();
+	test_response();
+	test_write_request();
 	test_proxy();
 	test_param();
 	test_decode();

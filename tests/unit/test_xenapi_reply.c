@@ -66,11 +66,20 @@ main(void)
 	v = reply(HEAD "{\"error\":{\"code\":1},\"id\":1}");
 	ok(v == NULL && strcmp(x.code, "INTERNAL_ERROR") == 0, "an error with no code");
 
+	v = reply("HTTP/1.0 200 OK\r\nContent-Length: 14\r\n\r\n{\"result\":\"a\"}trailing");
+	ok(v != NULL && strcmp(xv_str(v), "a") == 0, "the body is Content-Length bytes");
+
 	BAD("", "no HTTP response");
 	BAD("HTTP/1.1 200 OK\r\n", "no HTTP response");
 	BAD("SSH-2.0-dropbear\r\n\r\n{}", "no HTTP response");
 	BAD("HTTP/1.1 500 Internal Server Error\r\n\r\n", "answered HTTP 500");
 	BAD("HTTP/1.1 413 Too Large\r\n\r\n{\"result\":1}", "answered HTTP 413");
+	BAD("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\"}\r\n0\r\n\r\n",
+	    "no HTTP response");
+	BAD("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}",
+	    "no HTTP response");
+	BAD("HTTP/1.0 200 OK\r\nContent-Length: 40\r\n\r\n{\"result\":\"a\"}",
+	    "cut short: 14 of its 40 bytes");
 	BAD(HEAD, "not JSON-RPC");
 	BAD(HEAD "{\"result\":", "not JSON-RPC");
 	BAD(HEAD "[1,2]", "not JSON-RPC");
