@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "hex.h"
 #include "http.h"
+#include "inet.h"
 
 #define METHOD_MAX	16
 #define TARGET_MAX	4096
@@ -528,28 +529,13 @@ http_write_request(struct buf *out, const char *method, const char *target,
 	return 0;
 }
 
-/* Returns 1 when s is a dotted-quad IPv4 address (no leading zeros). */
+/* Returns 1 when s is a dotted-quad IPv4 address (lib/inet.c's rule). */
 static int
 valid_ipv4(struct http_slice s)
 {
-	size_t	 i = 0, start;
-	int	 part, v;
+	uint32_t	ip;
 
-	for (part = 0; part < 4; part++) {
-		if (part > 0) {
-			if (i == s.len || s.p[i] != '.')
-				return 0;
-			i++;
-		}
-		for (start = i, v = 0; i < s.len && is_digit((unsigned char)s.p[i]); i++) {
-			if (i - start == 3)
-				return 0;
-			v = v * 10 + (s.p[i] - '0');
-		}
-		if (i == start || v > 255 || (s.p[start] == '0' && i - start > 1))
-			return 0;
-	}
-	return i == s.len;
+	return inet_ipv4(s.p, s.len, &ip);
 }
 
 /* Returns 1 when s is a textual IPv6 address (RFC 4291 2.2, dotted-quad tail allowed). */
