@@ -1,12 +1,12 @@
 /*
  * The answerfile of an unattended install: XenServer's XML answerfile (host-installer
- * doc/answerfile.txt), fresh installs only. A hand-written reader of the XML answerfiles use
- * (elements, quoted attributes, the five predefined entities, comments, CDATA) that
- * allocates nothing and checks every value before the installer touches a disk; an error
- * names the line and the element. Elements Atoll has no use for go to warn() and are skipped.
+ * doc/answerfile.txt), fresh installs only. The XML is lib/xml.c's to read; this file owns
+ * the schema: which elements and attributes there are, and the check of every value before
+ * the installer touches a disk. An error names the line and the element. Elements Atoll
+ * has no use for go to warn() and are skipped. Nothing is allocated.
  */
 #include <stdarg.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,10 +15,9 @@
 #include "mac.h"
 #include "sha512crypt.h"
 #include "validate.h"
+#include "xml.h"
 #include "zonename.h"
 
-#define NAME_MAX_LEN	63	/* of element and attribute names */
-#define ATTRS_MAX	8	/* on one element */
 #define SKIP_DEPTH	8	/* nesting inside an element we skip */
 #define VALUE_MAX	512	/* the longest text or attribute value, and its NUL */
 
@@ -34,24 +33,18 @@
 enum { E_PRIMARY, E_PASSWORD, E_HOSTNAME, E_ADMIN, E_TIMEZONE, E_KEYMAP, E_NTP, E_SOURCE,
 	E_IPADDR, E_SUBNET, E_GATEWAY, E_N };
 
-struct attr {
-	const char	*name, *val;	/* in the text; the value still has its entities */
-	size_t		 nlen, vlen;
-	int		 used;
-};
-
+/* A start tag being read: the token, and which attributes were asked for (bit i for the
+   i-th; XML_MAX_ATTRS fits). */
 struct tag {
-	char		 name[NAME_MAX_LEN + 1];
+	struct xml_tok	 tok;
+	char		 name[XML_NAME_MAX + 1];
 	int		 line;
 	int		 empty;		/* <name/> */
-	int		 nattrs;
-	struct attr	 attrs[ATTRS_MAX];
+	unsigned	 used;
 };
 
 struct cur {
-	const char	*s, *end, *start;
-	const char	*counted;	/* lines are counted up to here */
-	int		 line;
+	struct xml_cur	 x;
 	char		*err;
 	size_t		 errlen;
 	void		(*warn)(void *, const char *);
@@ -70,19 +63,6 @@ struct element {
 };
 
 /* ============================== Reporting ============================== */
-
-static int
-lineof(struct cur *c, const char *p)
-{
-	if (p < c->counted) {
-		c->counted = c->start;
-		c->line = 1;
-	}
-	for (; c->counted < p; c->counted++)
-		if (*c->counted == '\n')
-			c->line++;
-	return c->line;
-}
 
 static void
 say(char *buf, size_t size, int line, const char *fmt, va_list ap)
@@ -126,6 +106,14 @@ efail(struct cur *c, const struct tag *t, const char *fmt, ...)
 	return fail(c, t->line, "<%s>: %s", t->name, msg);
 }
 
+/* What lib/xml.c refused, and where. */
+static int
+xml_fail(struct cur *c)
+{
+	return fail(c, c->x.err_line, "%s%s", c->x.why, c->x.err == XML_E_DOCTYPE ?
+	    "; the answerfile starts with <installation>" : "");
+}
+
 /* A warning: "line N: message" to warn(). */
 static void
 note(struct cur *c, int line, const char *fmt, ...)
@@ -165,259 +153,68 @@ blank(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
+/* Text where elements should be: an error naming its first line and quoting it. */
 static int
-blanks(struct cur *c)
+stray_text(struct cur *c, const struct xml_tok *tok, const char *where)
 {
-	const char	*p = c->s;
+	const char	*p = tok->text.p, *lead = c->x.buf + tok->lead;
+	const char	*end = tok->text.p + tok->text.n, *e;
+	int		 line = tok->line;
 
-	while (c->s < c->end && blank(*c->s))
-		c->s++;
-	return c->s != p;
+	for (; p < lead; p++)
+		line += *p == '\n';
+	for (e = lead; e < end && *e != '<'; e++)
+		;
+	while (e > lead && blank(e[-1]))
+		e--;
+	if (where == NULL)
+		return fail(c, line, "text after </installation>");
+	return fail(c, line, "<%s>: text \"%s\" where only elements may be", where,
+	    show(c, lead, (size_t)(e - lead)));
 }
 
+/* The next token but blank text (and comments): its kind, or -1 with the error in err. */
 static int
-at(const struct cur *c, const char *l)
+next(struct cur *c, struct xml_tok *tok)
 {
-	size_t	n = strlen(l);
+	int	r;
 
-	return (size_t)(c->end - c->s) >= n && memcmp(c->s, l, n) == 0;
+	while ((r = xml_next(&c->x, tok)) == XML_TEXT && tok->blank)
+		;
+	return r == -1 ? xml_fail(c) : r;
 }
-
-static int
-lit(struct cur *c, const char *l)
-{
-	if (!at(c, l))
-		return 0;
-	c->s += strlen(l);
-	return 1;
-}
-
-/* Reads a name ([A-Za-z_:][A-Za-z0-9_:.-]*); returns its length, 0 when there is none. */
-static size_t
-name(struct cur *c)
-{
-	const char	*p = c->s;
-
-	while (c->s < c->end && *c->s != '\0' && (strchr(LOWER UPPER "_:", *c->s) != NULL ||
-	    (c->s > p && strchr(DIGITS "-.", *c->s) != NULL)))
-		c->s++;
-	return c->s - p;
-}
-
-/* Skips past close, the end of what began at open (a comment, CDATA, <?xml ...?>). */
-static int
-until(struct cur *c, const char *close, const char *open, const char *what)
-{
-	size_t	n = strlen(close);
-
-	for (; (size_t)(c->end - c->s) >= n; c->s++)
-		if (memcmp(c->s, close, n) == 0) {
-			c->s += n;
-			return 0;
-		}
-	c->s = c->end;
-	return fail(c, lineof(c, open), "%s is never closed (no \"%s\")", what, close);
-}
-
-/* Skips blanks and comments. */
-static int
-misc(struct cur *c)
-{
-	const char	*open;
-
-	for (;;) {
-		blanks(c);
-		open = c->s;
-		if (!lit(c, "<!--"))
-			return 0;
-		if (until(c, "-->", open, "a comment") == -1)
-			return -1;
-	}
-}
-
-static int
-unclosed(struct cur *c, const char *tname, int line)
-{
-	return fail(c, line, "<%s> is never closed (no </%s>)", tname, tname);
-}
-
-/* Reads name="value" or name='value' into t. */
-static int
-attribute(struct cur *c, struct tag *t)
-{
-	struct attr	*x;
-	const char	*aname = c->s, *val;
-	size_t		 nlen = name(c);
-	char		 q;
-	int		 i;
-
-	if (nlen == 0)
-		return efail(c, t, "expected name=\"value\", '>' or '/>'");
-	if (nlen > NAME_MAX_LEN)
-		return efail(c, t, "an attribute's name is longer than %d bytes", NAME_MAX_LEN);
-	blanks(c);
-	if (!lit(c, "="))
-		return efail(c, t, "attribute %.*s has no value", (int)nlen, aname);
-	blanks(c);
-	if (c->s == c->end || (*c->s != '"' && *c->s != '\''))
-		return efail(c, t, "the value of %.*s is not quoted", (int)nlen, aname);
-	q = *c->s++;
-	for (val = c->s; c->s < c->end && *c->s != q; c->s++)
-		if (*c->s == '<')
-			return efail(c, t, "'<' in the value of %.*s", (int)nlen, aname);
-	if (c->s == c->end)
-		return efail(c, t, "the value of %.*s is never closed", (int)nlen, aname);
-	for (i = 0; i < t->nattrs; i++)
-		if (t->attrs[i].nlen == nlen && memcmp(t->attrs[i].name, aname, nlen) == 0)
-			return efail(c, t, "attribute %.*s is given twice", (int)nlen, aname);
-	if (t->nattrs == ATTRS_MAX)
-		return efail(c, t, "more than %d attributes", ATTRS_MAX);
-	x = &t->attrs[t->nattrs++];
-	x->name = aname;
-	x->nlen = nlen;
-	x->val = val;
-	x->vlen = c->s++ - val;
-	x->used = 0;
-	return 0;
-}
-
-/* Reads a start tag, <name attr="value" ...> or <name .../>, at c->s. */
-static int
-starttag(struct cur *c, struct tag *t)
-{
-	size_t	n;
-
-	memset(t, 0, sizeof(*t));
-	t->line = lineof(c, c->s);
-	c->s++;
-	if ((n = name(c)) == 0)
-		return fail(c, t->line, "expected an element's name after '<'");
-	if (n > NAME_MAX_LEN)
-		return fail(c, t->line, "an element's name is longer than %d bytes", NAME_MAX_LEN);
-	memcpy(t->name, c->s - n, n);
-	for (;;) {
-		int	spaced = blanks(c);
-
-		if (lit(c, "/>")) {
-			t->empty = 1;
-			return 0;
-		}
-		if (lit(c, ">"))
-			return 0;
-		if (c->s == c->end)
-			return efail(c, t, "the tag is never closed (no '>')");
-		if (!spaced)
-			return efail(c, t, "expected a space, '>' or '/>'");
-		if (attribute(c, t) == -1)
-			return -1;
-	}
-}
-
-/* Reads the end tag of tname (opened on line) at c->s, "</". */
-static int
-endtag(struct cur *c, const char *tname, int line)
-{
-	int	here = lineof(c, c->s);
-	size_t	n;
-
-	c->s += 2;
-	n = name(c);
-	if (n != strlen(tname) || memcmp(c->s - n, tname, n) != 0)
-		return fail(c, here, "</%.*s> where </%s> should close <%s> (line %d)",
-		    (int)(n > NAME_MAX_LEN ? NAME_MAX_LEN : n), c->s - n, tname, tname, line);
-	blanks(c);
-	if (!lit(c, ">"))
-		return fail(c, here, "</%s>: expected '>'", tname);
-	return 0;
-}
-
-/* Text being decoded into a field: blanks before and after dropped, overflow noted. */
-struct sink {
-	char	*p;
-	size_t	 size, len, keep;	/* keep: the length without trailing blanks */
-	int	 over;
-};
 
 static void
-put(struct sink *k, char ch)
+tag_of(const struct xml_tok *tok, struct tag *t)
 {
-	if (blank(ch) && k->len == 0)
-		return;
-	if (k->len + 1 >= k->size) {
-		if (!blank(ch))
-			k->over = 1;
-		return;
-	}
-	k->p[k->len++] = ch;
-	if (!blank(ch))
-		k->keep = k->len;
-}
-
-static const struct {
-	const char	*name;
-	char		 ch;
-} entities[] = {
-	{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' }, { "quot;", '"' }, { "apos;", '\'' },
-};
-
-/* Decodes s[0..n), with the predefined entities, into k. */
-static int
-decode(struct cur *c, const struct tag *t, const char *s, size_t n, struct sink *k)
-{
-	size_t	i, j, l = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] != '&') {
-			put(k, s[i]);
-			continue;
-		}
-		for (j = 0; j < nitems(entities); j++) {
-			l = strlen(entities[j].name);
-			if (n - i - 1 >= l && memcmp(s + i + 1, entities[j].name, l) == 0)
-				break;
-		}
-		if (j == nitems(entities))
-			return fail(c, lineof(c, s + i), "<%s>: '&' must start &amp; &lt; &gt; "
-			    "&quot; or &apos; (write & as &amp;)", t->name);
-		put(k, entities[j].ch);
-		i += l;
-	}
-	return 0;
+	memset(t, 0, sizeof(*t));
+	t->tok = *tok;
+	memcpy(t->name, tok->name.p, tok->name.n);
+	t->line = tok->line;
+	t->empty = tok->kind == XML_EMPTY;
 }
 
 /* Reads the text of t, up to and with its end tag, into buf (trimmed). */
 static int
 content(struct cur *c, const struct tag *t, char *buf, size_t size)
 {
-	struct sink	 k = { buf, size, 0, 0, 0 };
-	const char	*p;
+	struct xml_tok	tok;
+	size_t		n = 0;
+	int		r;
 
-	while (!t->empty) {
-		for (p = c->s; c->s < c->end && *c->s != '<'; c->s++)
-			;
-		if (decode(c, t, p, c->s - p, &k) == -1)
-			return -1;
-		p = c->s;
-		if (c->s == c->end)
-			return unclosed(c, t->name, t->line);
-		if (lit(c, "<!--")) {
-			if (until(c, "-->", p, "a comment") == -1)
-				return -1;
-		} else if (lit(c, "<![CDATA[")) {
-			if (until(c, "]]>", p, "a CDATA section") == -1)
-				return -1;
-			for (p += 9; p < c->s - 3; p++)
-				put(&k, *p);
-		} else if (at(c, "</")) {
-			if (endtag(c, t->name, t->line) == -1)
-				return -1;
-			break;
-		} else {
-			return fail(c, lineof(c, c->s), "<%s> holds text, not elements", t->name);
-		}
+	buf[0] = '\0';
+	if (t->empty)
+		return 0;
+	if ((r = xml_next(&c->x, &tok)) == XML_TEXT) {
+		if (xml_decode(&c->x, tok.text, XML_TRIM, buf, size, &n) == -1)
+			return fail(c, c->x.err_line, "<%s>: %s", t->name, c->x.why);
+		r = xml_next(&c->x, &tok);
 	}
-	buf[k.keep] = '\0';
-	if (k.over)
+	if (r == -1)
+		return xml_fail(c);
+	if (r != XML_CLOSE)
+		return fail(c, tok.line, "<%s> holds text, not elements", t->name);
+	if (n >= size)
 		return efail(c, t, "longer than %zu bytes", size - 1);
 	return 0;
 }
@@ -426,79 +223,49 @@ content(struct cur *c, const struct tag *t, char *buf, size_t size)
 static int
 skip(struct cur *c, const struct tag *t)
 {
-	struct tag	 in;
-	char		 names[SKIP_DEPTH][NAME_MAX_LEN + 1];
-	int		 lines[SKIP_DEPTH], depth = 0;
-	const char	*open;
+	struct xml_tok	tok;
+	int		r, depth = 0;
 
 	while (!t->empty) {
-		while (c->s < c->end && *c->s != '<')
-			c->s++;
-		open = c->s;
-		if (c->s == c->end)
-			return depth == 0 ? unclosed(c, t->name, t->line) :
-			    unclosed(c, names[depth - 1], lines[depth - 1]);
-		if (lit(c, "<!--")) {
-			if (until(c, "-->", open, "a comment") == -1)
-				return -1;
-		} else if (lit(c, "<![CDATA[")) {
-			if (until(c, "]]>", open, "a CDATA section") == -1)
-				return -1;
-		} else if (at(c, "</")) {
-			if (depth == 0)
-				return endtag(c, t->name, t->line);
-			depth--;
-			if (endtag(c, names[depth], lines[depth]) == -1)
-				return -1;
-		} else {
-			if (starttag(c, &in) == -1)
-				return -1;
-			if (in.empty)
-				continue;
-			if (depth == SKIP_DEPTH)
-				return efail(c, &in, "more than %d levels deep in <%s>", SKIP_DEPTH,
-				    t->name);
-			memcpy(names[depth], in.name, sizeof(in.name));
-			lines[depth++] = in.line;
-		}
+		if ((r = xml_next(&c->x, &tok)) == -1)
+			return xml_fail(c);
+		if (r == XML_CLOSE && depth-- == 0)
+			break;
+		if (r == XML_OPEN && depth++ == SKIP_DEPTH)
+			return fail(c, tok.line, "<%.*s>: more than %d levels deep in <%s>",
+			    (int)tok.name.n, tok.name.p, SKIP_DEPTH, t->name);
 	}
 	return 0;
 }
 
-/* Reads the elements in t, each by its entry in tab; unknown ones are skipped. */
+static int	text_el(struct cur *, struct tag *, const char *);
+
+/* Reads the elements in t, each by its entry in tab or the text table; unknown ones are
+   skipped. */
 static int
 children(struct cur *c, const struct tag *t, const struct element *tab, size_t n)
 {
+	struct xml_tok	tok;
 	struct tag	child;
 	size_t		i;
+	int		r;
 
 	while (!t->empty) {
-		if (misc(c) == -1)
+		if ((r = next(c, &tok)) == -1)
 			return -1;
-		if (c->s == c->end)
-			return unclosed(c, t->name, t->line);
-		if (at(c, "</"))
-			return endtag(c, t->name, t->line);
-		if (*c->s != '<') {
-			for (i = 0; c->s + i < c->end && c->s[i] != '<'; i++)
-				;
-			while (blank(c->s[i - 1]))
-				i--;
-			return fail(c, lineof(c, c->s), "<%s>: text \"%s\" where only elements "
-			    "may be", t->name, show(c, c->s, i));
-		}
-		if (starttag(c, &child) == -1)
-			return -1;
+		if (r == XML_CLOSE || r == XML_END)
+			break;
+		if (r == XML_TEXT)
+			return stray_text(c, &tok, t->name);
+		tag_of(&tok, &child);
 		for (i = 0; i < n && strcmp(tab[i].name, child.name) != 0; i++)
 			;
-		if (i < n) {
-			if (tab[i].fn(c, &child) == -1)
-				return -1;
-		} else {
-			note(c, child.line, "<%s> is not understood and is ignored", child.name);
-			if (skip(c, &child) == -1)
-				return -1;
-		}
+		if (i < n)
+			r = tab[i].fn(c, &child);
+		else
+			r = text_el(c, &child, t->name);
+		if (r == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -509,36 +276,32 @@ children(struct cur *c, const struct tag *t, const struct element *tab, size_t n
 static int
 attr(struct cur *c, struct tag *t, const char *aname, char *buf, size_t size)
 {
-	struct sink	 k = { buf, size, 0, 0, 0 };
-	struct attr	*x;
-	int		 i;
+	struct xml_span	v;
+	size_t		n;
+	int		i;
 
 	buf[0] = '\0';
-	for (i = 0; i < t->nattrs; i++) {
-		x = &t->attrs[i];
-		if (x->nlen != strlen(aname) || memcmp(x->name, aname, x->nlen) != 0)
-			continue;
-		x->used = 1;
-		if (decode(c, t, x->val, x->vlen, &k) == -1)
-			return -1;
-		buf[k.keep] = '\0';
-		if (k.over)
-			return efail(c, t, "%s is longer than %zu bytes", aname, size - 1);
-		return 1;
-	}
-	return 0;
+	if ((i = xml_attr(&t->tok, aname, &v)) == -1)
+		return 0;
+	t->used |= 1u << i;
+	if (xml_decode(&c->x, v, XML_TRIM, buf, size, &n) == -1)
+		return fail(c, c->x.err_line, "<%s>: %s", t->name, c->x.why);
+	if (n >= size)
+		return efail(c, t, "%s is longer than %zu bytes", aname, size - 1);
+	return 1;
 }
 
 /* Warns of the attributes of t nothing asked for. */
 static void
 unused(struct cur *c, const struct tag *t)
 {
-	int	i;
+	struct xml_span	name, v;
+	int		i;
 
-	for (i = 0; i < t->nattrs; i++)
-		if (!t->attrs[i].used)
+	for (i = 0; xml_attr_at(&t->tok, i, &name, &v); i++)
+		if (!(t->used & 1u << i))
 			note(c, t->line, "<%s>: attribute %.*s is not understood and is ignored",
-			    t->name, (int)t->attrs[i].nlen, t->attrs[i].name);
+			    t->name, (int)name.n, name.p);
 }
 
 /* Whether v is one of the space-separated words. */
@@ -648,6 +411,123 @@ disk(struct cur *c, const struct tag *t, const char *v, char *out, size_t size)
 	return store(c, t, out, size, p);
 }
 
+/* ============================== Text-only elements ============================== */
+
+static int
+is_hostname(const char *s)
+{
+	return inet_hostname_invalid(s) == NULL;
+}
+
+static int
+is_ipv4(const char *s)
+{
+	uint32_t	ip;
+
+	return inet_ipv4(s, strlen(s), &ip);
+}
+
+static int
+is_netmask(const char *s)
+{
+	uint32_t	ip;
+
+	return inet_ipv4(s, strlen(s), &ip) && inet_netmask(ip);
+}
+
+/* An element of text alone, checked by ok and kept in a field of struct answers, or in the
+   next entry of a list of them. */
+struct text_el {
+	const char	*in, *name;	/* the container, the element */
+	int		 once;		/* E_*, or -1 for a list's entries */
+	size_t		 field, size;	/* the field (offsetof), or a list's; one entry's size */
+	size_t		 count;		/* a list's: offsetof the int counting its entries */
+	int		 max;		/* a list's entries; 0 for a single field */
+	const char	*entries;	/* a list's, for "more than 3 name servers" */
+	int		(*ok)(const char *);
+	const char	*expects;	/* for "\"x\" is not <expects>" */
+	int		 static_only;	/* kept with proto="static" alone */
+	const char	*(*why)(const char *);	/* NULL, or says why not after that */
+};
+
+#define FIELD(f)		offsetof(struct answers, f), \
+				sizeof(((struct answers *)0)->f), 0, 0, NULL
+#define LIST(f, n, max, what)	offsetof(struct answers, f), \
+				sizeof(((struct answers *)0)->f[0]), \
+				offsetof(struct answers, n), max, what
+
+#define HOST_NAME	"a host name (letters, digits, '-', '.')"
+#define NAME_SERVER	"an IPv4 address (such as 192.0.2.53)"
+#define NTP_SERVER	"a host name or an IPv4 address"
+#define ADDRESS		"an IPv4 address (such as 192.0.2.10)"
+#define NETMASK		"a netmask (such as 255.255.255.0)"
+#define TIME_ZONE	"a time zone (such as UTC or Europe/Paris)"
+#define KEYMAP		"a keymap (such as us, uk or de-latin1)"
+
+/* [D]: the old name of the element above it, still read. */
+static const struct text_el texts[] = {
+	{ "installation", "hostname", E_HOSTNAME, FIELD(hostname), is_hostname, HOST_NAME, 0,
+	    inet_hostname_invalid },
+	{ "installation", "name-server", -1, LIST(dns, ndns, AF_MAX_DNS, "name servers"),
+	    is_ipv4, NAME_SERVER, 0, NULL },
+	{ "installation", "nameserver", -1, LIST(dns, ndns, AF_MAX_DNS, "name servers"),
+	    is_ipv4, NAME_SERVER, 0, NULL },						/* [D] */
+	{ "installation", "timezone", E_TIMEZONE, FIELD(timezone), zone_name_ok,
+	    TIME_ZONE, 0, NULL },
+	{ "installation", "keymap", E_KEYMAP, FIELD(keymap), validate_keymap, KEYMAP, 0, NULL },
+	{ "installation", "ntp-server", -1, LIST(ntp, nntp, AF_MAX_NTP, "NTP servers"),
+	    inet_server_ok, NTP_SERVER, 0, NULL },
+	{ "installation", "ntp-servers", -1, LIST(ntp, nntp, AF_MAX_NTP, "NTP servers"),
+	    inet_server_ok, NTP_SERVER, 0, NULL },					/* [D] */
+	{ "admin-interface", "ipaddr", E_IPADDR, FIELD(ipaddr), is_ipv4, ADDRESS, 1, NULL },
+	{ "admin-interface", "ip", E_IPADDR, FIELD(ipaddr), is_ipv4, ADDRESS, 1,
+	    NULL },								/* [D] */
+	{ "admin-interface", "subnet", E_SUBNET, FIELD(subnet), is_netmask, NETMASK, 1, NULL },
+	{ "admin-interface", "subnet-mask", E_SUBNET, FIELD(subnet), is_netmask, NETMASK,
+	    1, NULL },							/* [D] */
+	{ "admin-interface", "gateway", E_GATEWAY, FIELD(gateway), is_ipv4, ADDRESS, 1, NULL },
+};
+
+/* Reads t, in the container named in, by its entry in texts; skips it, with a warning,
+   when there is none. */
+static int
+text_el(struct cur *c, struct tag *t, const char *in)
+{
+	const struct text_el	*e;
+	char			 v[VALUE_MAX], *dst;
+	int			*count = NULL;
+	size_t			 i;
+
+	for (i = 0; i < nitems(texts) && (strcmp(texts[i].in, in) != 0 ||
+	    strcmp(texts[i].name, t->name) != 0); i++)
+		;
+	if (i == nitems(texts)) {
+		note(c, t->line, "<%s> is not understood and is ignored", t->name);
+		return skip(c, t);
+	}
+	e = &texts[i];
+	if (e->once >= 0 && once(c, t, e->once) == -1)
+		return -1;
+	if (content(c, t, v, sizeof(v)) == -1)
+		return -1;
+	unused(c, t);
+	if (!e->ok(v))
+		return efail(c, t, "\"%s\" is not %s%s%s", SHOW(c, v), e->expects,
+		    e->why != NULL ? ": " : "", e->why != NULL ? e->why(v) : "");
+	if (e->max > 0) {
+		count = (int *)(void *)((char *)c->a + e->count);
+		if (*count == e->max)
+			return efail(c, t, "more than %d %s", e->max, e->entries);
+	}
+	if (e->static_only && strcmp(c->a->proto, "static") != 0) {
+		note(c, t->line, "<%s> is ignored: the interface's proto is %s", t->name,
+		    c->a->proto);
+		return 0;
+	}
+	dst = (char *)c->a + e->field + (count != NULL ? (size_t)(*count)++ * e->size : 0);
+	return store(c, t, dst, e->size, v);
+}
+
 /* ============================== Elements ============================== */
 
 static int
@@ -748,62 +628,6 @@ el_password(struct cur *c, struct tag *t)
 	return store(c, t, a->password, sizeof(a->password), v);
 }
 
-static int
-el_hostname(struct cur *c, struct tag *t)
-{
-	char		 v[VALUE_MAX];
-	const char	*why;
-
-	if (once(c, t, E_HOSTNAME) == -1 || content(c, t, v, sizeof(v)) == -1)
-		return -1;
-	unused(c, t);
-	if ((why = inet_hostname_invalid(v)) != NULL)
-		return efail(c, t, "\"%s\" is not a host name (%s; letters, digits, '-', '.')",
-		    SHOW(c, v), why);
-	return store(c, t, c->a->hostname, sizeof(c->a->hostname), v);
-}
-
-/* <ipaddr>, <subnet>, <gateway> (and their old names) in <admin-interface>. */
-static int
-address(struct cur *c, struct tag *t, int e, char *dst, size_t size)
-{
-	char		v[VALUE_MAX];
-	uint32_t	ip;
-
-	if (once(c, t, e) == -1 || content(c, t, v, sizeof(v)) == -1)
-		return -1;
-	unused(c, t);
-	if (!inet_ipv4(v, strlen(v), &ip))
-		return efail(c, t, "\"%s\" is not an IPv4 address (such as 192.0.2.10)",
-		    SHOW(c, v));
-	if (e == E_SUBNET && !inet_netmask(ip))
-		return efail(c, t, "\"%s\" is not a netmask (such as 255.255.255.0)", v);
-	if (strcmp(c->a->proto, "static") != 0) {
-		note(c, t->line, "<%s> is ignored: the interface's proto is %s", t->name,
-		    c->a->proto);
-		return 0;
-	}
-	return store(c, t, dst, size, v);
-}
-
-static int
-el_ipaddr(struct cur *c, struct tag *t)
-{
-	return address(c, t, E_IPADDR, c->a->ipaddr, sizeof(c->a->ipaddr));
-}
-
-static int
-el_subnet(struct cur *c, struct tag *t)
-{
-	return address(c, t, E_SUBNET, c->a->subnet, sizeof(c->a->subnet));
-}
-
-static int
-el_gateway(struct cur *c, struct tag *t)
-{
-	return address(c, t, E_GATEWAY, c->a->gateway, sizeof(c->a->gateway));
-}
-
 /* Elements Atoll accepts and has no use for. */
 static int
 el_ignored(struct cur *c, struct tag *t)
@@ -812,12 +636,8 @@ el_ignored(struct cur *c, struct tag *t)
 	return skip(c, t);
 }
 
+/* <ipaddr>, <subnet> and <gateway> are in texts. */
 static const struct element admin_elements[] = {
-	{ "ipaddr", el_ipaddr },
-	{ "ip", el_ipaddr },		/* [D] */
-	{ "subnet", el_subnet },
-	{ "subnet-mask", el_subnet },	/* [D] */
-	{ "gateway", el_gateway },
 	{ "ipv6", el_ignored },
 	{ "gatewayv6", el_ignored },
 };
@@ -875,68 +695,6 @@ el_admin(struct cur *c, struct tag *t)
 		if (c->first[need[i].e] == 0)
 			return efail(c, t, "proto=\"static\" needs <%s>", need[i].name);
 	return 0;
-}
-
-static int
-el_dns(struct cur *c, struct tag *t)
-{
-	struct answers	*a = c->a;
-	char		 v[VALUE_MAX];
-	uint32_t	 ip;
-
-	if (content(c, t, v, sizeof(v)) == -1)
-		return -1;
-	unused(c, t);
-	if (!inet_ipv4(v, strlen(v), &ip))
-		return efail(c, t, "\"%s\" is not an IPv4 address (such as 192.0.2.53)",
-		    SHOW(c, v));
-	if (a->ndns == AF_MAX_DNS)
-		return efail(c, t, "more than %d name servers", AF_MAX_DNS);
-	return store(c, t, a->dns[a->ndns++], sizeof(a->dns[0]), v);
-}
-
-static int
-el_timezone(struct cur *c, struct tag *t)
-{
-	char	v[VALUE_MAX];
-
-	if (once(c, t, E_TIMEZONE) == -1 || content(c, t, v, sizeof(v)) == -1)
-		return -1;
-	unused(c, t);
-	if (!zone_name_ok(v))
-		return efail(c, t, "\"%s\" is not a time zone (such as UTC or Europe/Paris)",
-		    SHOW(c, v));
-	return store(c, t, c->a->timezone, sizeof(c->a->timezone), v);
-}
-
-static int
-el_keymap(struct cur *c, struct tag *t)
-{
-	char	v[VALUE_MAX];
-
-	if (once(c, t, E_KEYMAP) == -1 || content(c, t, v, sizeof(v)) == -1)
-		return -1;
-	unused(c, t);
-	if (!validate_keymap(v))
-		return efail(c, t, "\"%s\" is not a keymap (such as us, uk or de-latin1)",
-		    SHOW(c, v));
-	return store(c, t, c->a->keymap, sizeof(c->a->keymap), v);
-}
-
-static int
-el_ntp_server(struct cur *c, struct tag *t)
-{
-	struct answers	*a = c->a;
-	char		 v[VALUE_MAX];
-
-	if (content(c, t, v, sizeof(v)) == -1)
-		return -1;
-	unused(c, t);
-	if (!inet_server_ok(v))
-		return efail(c, t, "\"%s\" is not a host name or an IPv4 address", SHOW(c, v));
-	if (a->nntp == AF_MAX_NTP)
-		return efail(c, t, "more than %d NTP servers", AF_MAX_NTP);
-	return store(c, t, a->ntp[a->nntp++], sizeof(a->ntp[0]), v);
 }
 
 /* <ntp source="..."/>: its rules are checked once all <ntp-server>s are in. */
@@ -1031,20 +789,14 @@ el_source(struct cur *c, struct tag *t)
 	return store(c, t, a->source_url, sizeof(a->source_url), v);
 }
 
+/* <hostname>, <name-server>, <timezone>, <keymap> and <ntp-server> are in texts. */
 static const struct element top_elements[] = {
 	{ "primary-disk", el_primary },
 	{ "guest-disk", el_guest_disk },
 	{ "guest-disks", el_guest_disks },
 	{ "root-password", el_password },
-	{ "hostname", el_hostname },
 	{ "admin-interface", el_admin },
-	{ "name-server", el_dns },
-	{ "nameserver", el_dns },		/* [D] */
-	{ "timezone", el_timezone },
-	{ "keymap", el_keymap },
 	{ "ntp", el_ntp },
-	{ "ntp-server", el_ntp_server },
-	{ "ntp-servers", el_ntp_server },	/* [D] */
 	{ "script", el_script },
 	{ "source", el_source },
 	{ "bootloader", el_ignored },
@@ -1080,26 +832,18 @@ finish(struct cur *c, const struct tag *root)
 static int
 document(struct cur *c)
 {
+	struct xml_tok	tok;
 	struct tag	root;
 	char		v[VALUE_MAX];
 	int		r;
 
-	lit(c, "\xef\xbb\xbf");
-	blanks(c);
-	if (at(c, "<?xml") && (c->end - c->s == 5 || blank(c->s[5]) || c->s[5] == '?') &&
-	    until(c, "?>", c->s, "the <?xml declaration") == -1)
+	if ((r = next(c, &tok)) == -1)
 		return -1;
-	if (misc(c) == -1)
-		return -1;
-	if (c->s == c->end)
-		return fail(c, lineof(c, c->s), "no <installation> element");
-	if (at(c, "<!DOCTYPE"))
-		return fail(c, lineof(c, c->s), "<!DOCTYPE is not supported; the answerfile "
-		    "starts with <installation>");
-	if (*c->s != '<')
-		return fail(c, lineof(c, c->s), "expected <installation>");
-	if (starttag(c, &root) == -1)
-		return -1;
+	if (r == XML_END)
+		return fail(c, tok.line, "no <installation> element");
+	if (r != XML_OPEN && r != XML_EMPTY)
+		return fail(c, tok.line, "expected <installation>");
+	tag_of(&tok, &root);
 	if (strcmp(root.name, "restore") == 0 || strcmp(root.name, "upgrade") == 0)
 		return efail(c, &root, "only fresh installs are supported (<installation> or "
 		    "<installation mode=\"fresh\">)");
@@ -1118,10 +862,13 @@ document(struct cur *c)
 		note(c, root.line, "<installation>: sr-type=\"%s\" is ignored: the local SR is "
 		    "always ext", SHOW(c, v));
 	unused(c, &root);
-	if (children(c, &root, top_elements, nitems(top_elements)) == -1 || misc(c) == -1)
+	if (children(c, &root, top_elements, nitems(top_elements)) == -1 ||
+	    (r = next(c, &tok)) == -1)
 		return -1;
-	if (c->s != c->end)
-		return fail(c, lineof(c, c->s), "text after </installation>");
+	if (r == XML_TEXT)
+		return stray_text(c, &tok, NULL);
+	if (r != XML_END)
+		return fail(c, tok.line, "text after </installation>");
 	return finish(c, &root);
 }
 
@@ -1132,13 +879,7 @@ answerfile_parse(const char *text, size_t len, struct answers *a, char *err, siz
 	struct cur	c;
 
 	memset(&c, 0, sizeof(c));
-	if (text == NULL) {
-		text = "";
-		len = 0;
-	}
-	c.s = c.start = c.counted = text;
-	c.end = text + len;
-	c.line = 1;
+	xml_init(&c.x, text, len);
 	c.err = err;
 	c.errlen = err == NULL ? 0 : errlen;
 	c.warn = warn;

@@ -1,9 +1,10 @@
 /*
- * XML-RPC for XenAPI. The parsers read just the XML a <methodCall> or a lone <value>
- * document needs (elements without attributes, character data with entities and CDATA,
- * comments, an optional declaration), never past len, into struct val trees in the
- * caller's arena. The writers print values and response envelopes byte for byte as XAPI's
- * ocaml-rpc does: no whitespace, untagged strings.
+ * XML-RPC for XenAPI. The parsers read a <methodCall> or a lone <value> document through
+ * lib/xml.c (elements without attributes, character data with entities and CDATA,
+ * comments, an optional declaration) into struct val trees in the caller's arena; their
+ * messages keep the words and byte offsets XAPI clients have always seen. The writers
+ * print values and response envelopes byte for byte as XAPI's ocaml-rpc does: no
+ * whitespace, untagged strings.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -13,23 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "xml.h"
 #include "xmlrpc.h"
 
 struct xp {
 	struct arena	*a;
-	const char	*s;
-	size_t		 len, pos;
+	struct xml_cur	 cur;
+	struct xml_tok	 tok;		/* read ahead when have is 1 */
+	int		 have, r;	/* r: what xml_next returned for tok */
+	size_t		 here;		/* where tok starts */
 	char		*err;
 	size_t		 errlen;
-};
-
-enum tag_kind { TAG_OPEN, TAG_CLOSE, TAG_EMPTY };
-
-struct tag {
-	enum tag_kind	 kind;
-	const char	*name;
-	size_t		 namelen, at;
 };
 
 /* Decoded character data: an arena copy, NUL-terminated. */
@@ -59,117 +54,96 @@ xp_fail(struct xp *p, size_t at, const char *fmt, ...)
 	return -1;
 }
 
+/* The tokenizer's refusal in XML-RPC's words; want names what the grammar expected. */
+static int
+xp_xml_fail(struct xp *p, const char *want)
+{
+	const struct xml_cur	*c = &p->cur;
+
+	switch (c->err) {
+	case XML_E_NAME:
+	case XML_E_LONG_NAME:
+	case XML_E_DOCTYPE:
+	case XML_E_PI:
+	case XML_E_MISMATCH:
+		return xp_fail(p, c->err_at, "expected %s", want);
+	case XML_E_UNCLOSED:
+		return xp_fail(p, c->len, "expected %s, got end of input", want);
+	case XML_E_OPEN_TAG:
+		return xp_fail(p, c->err_at, "unterminated tag");
+	case XML_E_ATTR:
+		return xp_fail(p, c->err_at, "attributes are not allowed");
+	case XML_E_COMMENT:
+		return xp_fail(p, c->err_at, "unterminated comment");
+	case XML_E_CDATA:
+		return xp_fail(p, c->err_at, "unterminated CDATA section");
+	case XML_E_DECL:
+		return xp_fail(p, c->err_at, "unterminated XML declaration");
+	case XML_E_ENTITY:
+		return xp_fail(p, c->err_at, "bad entity");
+	case XML_E_DEPTH:
+		return xp_fail(p, c->err_at, "nesting too deep");
+	default:
+		return xp_fail(p, c->err_at, "malformed tag");
+	}
+}
+
+/* The next token, read ahead and left unread: its kind, or -1. */
+static int
+xp_peek(struct xp *p)
+{
+	if (!p->have) {
+		p->r = xml_next(&p->cur, &p->tok);
+		p->here = p->r == -1 ? p->cur.pos : p->tok.at;
+		p->have = 1;
+	}
+	return p->r;
+}
+
 static int
 is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int
-is_namechar(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    c == '.' || c == '_' || c == '-' || c == ':';
-}
-
-/* Returns 1 when the input at i starts with the NUL-terminated lit. */
-static int
-at_lit(const struct xp *p, size_t i, const char *lit)
-{
-	size_t	n = strlen(lit);
-
-	return i <= p->len && p->len - i >= n && memcmp(p->s + i, lit, n) == 0;
-}
-
-/* Returns the offset of lit at or after i, or (size_t)-1. */
-static size_t
-find_lit(const struct xp *p, size_t i, const char *lit)
-{
-	for (; i < p->len; i++)
-		if (p->s[i] == lit[0] && at_lit(p, i, lit))
-			return i;
-	return (size_t)-1;
-}
-
-/* Skips whitespace and comments between elements. */
-static int
-xp_misc(struct xp *p)
-{
-	size_t	e;
-
-	for (;;) {
-		while (p->pos < p->len && is_ws(p->s[p->pos]))
-			p->pos++;
-		if (!at_lit(p, p->pos, "<!--"))
-			return 0;
-		if ((e = find_lit(p, p->pos + 4, "-->")) == (size_t)-1)
-			return xp_fail(p, p->pos, "unterminated comment");
-		p->pos = e + 3;
-	}
-}
-
 /* Reads the next tag after whitespace and comments; want names it in error messages. */
 static int
-xp_tag(struct xp *p, struct tag *t, const char *want)
+xp_tag(struct xp *p, struct xml_tok *t, const char *want)
 {
-	size_t	i;
+	int	r;
 
-	if (xp_misc(p) == -1)
-		return -1;
-	t->at = i = p->pos;
-	if (i >= p->len)
-		return xp_fail(p, i, "expected %s, got end of input", want);
-	if (p->s[i] != '<')
-		return xp_fail(p, i, "expected %s", want);
-	t->kind = TAG_OPEN;
-	if (++i < p->len && p->s[i] == '/') {
-		t->kind = TAG_CLOSE;
-		i++;
-	}
-	t->name = p->s + i;
-	while (i < p->len && is_namechar(p->s[i]))
-		i++;
-	if ((t->namelen = (size_t)(p->s + i - t->name)) == 0)
-		return xp_fail(p, t->at, "expected %s", want);
-	while (i < p->len && is_ws(p->s[i]))
-		i++;
-	if (i >= p->len)
-		return xp_fail(p, t->at, "unterminated tag");
-	if (p->s[i] == '>') {
-		p->pos = i + 1;
-		return 0;
-	}
-	if (p->s[i] == '/' && t->kind == TAG_OPEN) {
-		if (i + 1 >= p->len)
-			return xp_fail(p, t->at, "unterminated tag");
-		if (p->s[i + 1] == '>') {
-			t->kind = TAG_EMPTY;
-			p->pos = i + 2;
-			return 0;
-		}
-	}
-	if (t->kind == TAG_OPEN && is_namechar(p->s[i]))
-		return xp_fail(p, i, "attributes are not allowed");
-	return xp_fail(p, t->at, "malformed tag");
+	while ((r = xp_peek(p)) == XML_TEXT && p->tok.blank)
+		p->have = 0;
+	if (r == -1)
+		return xp_xml_fail(p, want);
+	if (r == XML_END)
+		return xp_fail(p, p->tok.at, "expected %s, got end of input", want);
+	if (r == XML_TEXT)
+		return xp_fail(p, p->tok.lead, "expected %s", want);
+	p->have = 0;
+	*t = p->tok;
+	if (t->nattrs > 0)
+		return xp_fail(p, (size_t)(t->attrs.p - p->cur.buf), "attributes are not allowed");
+	return 0;
 }
 
 static int
-tag_is(const struct tag *t, const char *name)
+tag_is(const struct xml_tok *t, const char *name)
 {
-	return t->namelen == strlen(name) && memcmp(t->name, name, t->namelen) == 0;
+	return t->name.n == strlen(name) && memcmp(t->name.p, name, t->name.n) == 0;
 }
 
-/* Reads <name> (or <name/> when empty_ok). Returns TAG_OPEN or TAG_EMPTY, or -1. */
+/* Reads <name> (or <name/> when empty_ok). Returns XML_OPEN or XML_EMPTY, or -1. */
 static int
 xp_open(struct xp *p, const char *name, int empty_ok)
 {
-	struct tag	t;
+	struct xml_tok	t;
 	char		want[64];
 
 	snprintf(want, sizeof(want), "<%s>", name);
 	if (xp_tag(p, &t, want) == -1)
 		return -1;
-	if (!tag_is(&t, name) || t.kind == TAG_CLOSE || (t.kind == TAG_EMPTY && !empty_ok))
+	if (!tag_is(&t, name) || t.kind == XML_CLOSE || (t.kind == XML_EMPTY && !empty_ok))
 		return xp_fail(p, t.at, "expected %s", want);
 	return (int)t.kind;
 }
@@ -177,121 +151,14 @@ xp_open(struct xp *p, const char *name, int empty_ok)
 static int
 xp_close(struct xp *p, const char *name)
 {
-	struct tag	t;
-	char		want[64];
+	struct xml_tok	t;
+	char		want[XML_NAME_MAX + 4];
 
 	snprintf(want, sizeof(want), "</%s>", name);
 	if (xp_tag(p, &t, want) == -1)
 		return -1;
-	if (t.kind != TAG_CLOSE || !tag_is(&t, name))
+	if (t.kind != XML_CLOSE || !tag_is(&t, name))
 		return xp_fail(p, t.at, "expected %s", want);
-	return 0;
-}
-
-/* Parses the entity at i (at '&') into code point *cp; returns its length or 0. */
-static size_t
-xp_entity(const struct xp *p, size_t i, size_t end, uint32_t *cp)
-{
-	static const struct {
-		const char	*lit;
-		uint32_t	 cp;
-	} named[] = {
-		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' },
-		{ "&apos;", '\'' },
-	};
-	size_t		k, j;
-	uint32_t	v = 0;
-	int		hex;
-
-	for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
-		if (end - i >= strlen(named[k].lit) && at_lit(p, i, named[k].lit)) {
-			*cp = named[k].cp;
-			return strlen(named[k].lit);
-		}
-	if (end - i < 4 || p->s[i + 1] != '#')
-		return 0;
-	hex = p->s[i + 2] == 'x';
-	for (j = i + 2 + hex; j < end && p->s[j] != ';'; j++) {
-		char		c = p->s[j];
-		uint32_t	d;
-
-		if (c >= '0' && c <= '9')
-			d = (uint32_t)(c - '0');
-		else if (hex && c >= 'a' && c <= 'f')
-			d = (uint32_t)(c - 'a' + 10);
-		else if (hex && c >= 'A' && c <= 'F')
-			d = (uint32_t)(c - 'A' + 10);
-		else
-			return 0;
-		v = v * (hex ? 16 : 10) + d;
-		if (v > 0x10ffff)
-			return 0;
-	}
-	if (j >= end || j == i + 2 + hex || v == 0 || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return j + 1 - i;
-}
-
-/*
- * Reads character data (with entities, CDATA sections and comments) up to the next tag into
- * an arena copy. Decoding never makes text longer, so one allocation of the raw size does.
- */
-static int
-xp_text(struct xp *p, struct text *t)
-{
-	size_t		end = p->pos, e, i, n = 0, k;
-	uint32_t	cp;
-
-	t->at = p->pos;
-	t->blank = 1;
-	while (end < p->len) {
-		if (p->s[end] != '<') {
-			end++;
-			continue;
-		}
-		if (at_lit(p, end, "<![CDATA[")) {
-			if ((e = find_lit(p, end + 9, "]]>")) == (size_t)-1)
-				return xp_fail(p, end, "unterminated CDATA section");
-			end = e + 3;
-		} else if (at_lit(p, end, "<!--")) {
-			if ((e = find_lit(p, end + 4, "-->")) == (size_t)-1)
-				return xp_fail(p, end, "unterminated comment");
-			end = e + 3;
-		} else
-			break;
-	}
-	if ((t->p = arena_alloc(p->a, end - p->pos + 1)) == NULL)
-		return xp_fail(p, p->pos, "out of memory");
-	for (i = p->pos; i < end; ) {
-		char	c = p->s[i];
-
-		if (c == '<' && at_lit(p, i, "<![CDATA[")) {
-			e = find_lit(p, i + 9, "]]>");
-			for (k = i + 9; k < e; k++)
-				if (!is_ws(p->s[k]))
-					t->blank = 0;
-			memcpy(t->p + n, p->s + i + 9, e - (i + 9));
-			n += e - (i + 9);
-			i = e + 3;
-		} else if (c == '<') {
-			i = find_lit(p, i + 4, "-->") + 3;
-		} else if (c == '&') {
-			if ((k = xp_entity(p, i, end, &cp)) == 0)
-				return xp_fail(p, i, "bad entity");
-			n += utf8_put(t->p + n, cp);
-			t->blank = 0;
-			i += k;
-		} else {
-			if (!is_ws(c))
-				t->blank = 0;
-			t->p[n++] = c;
-			i++;
-		}
-	}
-	t->p[n] = '\0';
-	t->len = n;
-	p->pos = end;
 	return 0;
 }
 
@@ -308,6 +175,25 @@ xp_notext(struct xp *p, size_t at, struct text *t)
 	return 0;
 }
 
+/*
+ * Reads character data (with entities, CDATA sections and comments) up to the next tag into
+ * an arena copy. Decoding never makes text longer, so one allocation of the raw size does.
+ */
+static int
+xp_text(struct xp *p, struct text *t)
+{
+	/* A refusal is left for the tag the caller reads next, which knows what it wanted. */
+	if (xp_peek(p) != XML_TEXT)
+		return xp_notext(p, p->here, t);
+	p->have = 0;
+	t->at = p->tok.at;
+	t->blank = p->tok.blank;
+	if ((t->p = arena_alloc(p->a, p->tok.text.n + 1)) == NULL)
+		return xp_fail(p, t->at, "out of memory");
+	if (xml_decode(&p->cur, p->tok.text, 0, t->p, p->tok.text.n + 1, &t->len) == -1)
+		return xp_xml_fail(p, "");
+	return 0;
+}
 /* Drops leading and trailing whitespace from decoded text. */
 static void
 trim(struct text *t)
@@ -323,13 +209,13 @@ trim(struct text *t)
 
 /* Reads the text of a leaf element whose open tag was read, and its close tag. */
 static int
-xp_leaf(struct xp *p, const struct tag *open, struct text *t)
+xp_leaf(struct xp *p, const struct xml_tok *open, struct text *t)
 {
-	char	name[32];
+	char	name[XML_NAME_MAX + 1];
 
-	if (open->kind == TAG_EMPTY)
+	if (open->kind == XML_EMPTY)
 		return xp_notext(p, open->at, t);
-	snprintf(name, sizeof(name), "%.*s", (int)open->namelen, open->name);
+	snprintf(name, sizeof(name), "%.*s", (int)open->name.n, open->name.p);
 	if (xp_text(p, t) == -1 || xp_close(p, name) == -1)
 		return -1;
 	return 0;
@@ -364,34 +250,34 @@ xp_int(struct xp *p, struct text *t, int64_t *out)
 }
 
 static int
-xp_array(struct xp *p, const struct tag *open, int depth, struct val *v)
+xp_array(struct xp *p, const struct xml_tok *open, int depth, struct val *v)
 {
 	struct val	**items = NULL, *item;
-	struct tag	  t;
+	struct xml_tok	  t;
 	size_t		  n = 0, cap = 0;
 	int		  r;
 
 	if (depth > RPC_MAX_DEPTH)
 		return xp_fail(p, open->at, "nesting too deep");
-	if (open->kind == TAG_EMPTY)
+	if (open->kind == XML_EMPTY)
 		return 0;
 	if ((r = xp_open(p, "data", 1)) == -1)
 		return -1;
-	while (r == TAG_OPEN) {
+	while (r == XML_OPEN) {
 		if (xp_tag(p, &t, "<value> or </data>") == -1)
 			return -1;
-		if (t.kind == TAG_CLOSE && tag_is(&t, "data"))
+		if (t.kind == XML_CLOSE && tag_is(&t, "data"))
 			break;
-		if (t.kind == TAG_CLOSE || !tag_is(&t, "value"))
+		if (t.kind == XML_CLOSE || !tag_is(&t, "value"))
 			return xp_fail(p, t.at, "expected <value> or </data>");
-		if (t.kind == TAG_EMPTY) {
+		if (t.kind == XML_EMPTY) {
 			if ((item = val_new(p->a, VAL_STRING)) == NULL)
 				return xp_fail(p, t.at, "out of memory");
 			item->u.s.p = "";
 		} else if (xp_value(p, depth, &item) == -1)
 			return -1;
 		if (n == cap && (items = arena_grow(p->a, items, n, &cap, sizeof(*items))) == NULL)
-			return xp_fail(p, p->pos, "out of memory");
+			return xp_fail(p, p->cur.pos, "out of memory");
 		items[n++] = item;
 	}
 	if (xp_close(p, "array") == -1)
@@ -402,29 +288,29 @@ xp_array(struct xp *p, const struct tag *open, int depth, struct val *v)
 }
 
 static int
-xp_struct(struct xp *p, const struct tag *open, int depth, struct val *v)
+xp_struct(struct xp *p, const struct xml_tok *open, int depth, struct val *v)
 {
 	struct val_member	*m = NULL, mem;
-	struct tag		 t;
+	struct xml_tok		 t;
 	struct text		 name;
 	size_t			 n = 0, cap = 0;
 	int			 r;
 
 	if (depth > RPC_MAX_DEPTH)
 		return xp_fail(p, open->at, "nesting too deep");
-	if (open->kind == TAG_EMPTY)
+	if (open->kind == XML_EMPTY)
 		return 0;
 	for (;;) {
 		if (xp_tag(p, &t, "<member> or </struct>") == -1)
 			return -1;
-		if (t.kind == TAG_CLOSE && tag_is(&t, "struct"))
+		if (t.kind == XML_CLOSE && tag_is(&t, "struct"))
 			break;
-		if (t.kind != TAG_OPEN || !tag_is(&t, "member"))
+		if (t.kind != XML_OPEN || !tag_is(&t, "member"))
 			return xp_fail(p, t.at, "expected <member> or </struct>");
 		if ((r = xp_open(p, "name", 1)) == -1)
 			return -1;
-		if (r == TAG_EMPTY) {
-			if (xp_notext(p, p->pos, &name) == -1)
+		if (r == XML_EMPTY) {
+			if (xp_notext(p, p->cur.pos, &name) == -1)
 				return -1;
 		} else if (xp_text(p, &name) == -1 || xp_close(p, "name") == -1)
 			return -1;
@@ -432,16 +318,16 @@ xp_struct(struct xp *p, const struct tag *open, int depth, struct val *v)
 		mem.namelen = name.len;
 		if ((r = xp_open(p, "value", 1)) == -1)
 			return -1;
-		if (r == TAG_EMPTY) {
+		if (r == XML_EMPTY) {
 			if ((mem.v = val_new(p->a, VAL_STRING)) == NULL)
-				return xp_fail(p, p->pos, "out of memory");
+				return xp_fail(p, p->cur.pos, "out of memory");
 			mem.v->u.s.p = "";
 		} else if (xp_value(p, depth, &mem.v) == -1)
 			return -1;
 		if (xp_close(p, "member") == -1)
 			return -1;
 		if (n == cap && (m = arena_grow(p->a, m, n, &cap, sizeof(*m))) == NULL)
-			return xp_fail(p, p->pos, "out of memory");
+			return xp_fail(p, p->cur.pos, "out of memory");
 		m[n++] = mem;
 	}
 	v->u.st.m = m;
@@ -458,7 +344,7 @@ xp_value(struct xp *p, int depth, struct val **out)
 {
 	struct val	*v;
 	struct text	 txt, leaf;
-	struct tag	 t;
+	struct xml_tok	 t;
 	char		*endp;
 
 	if (xp_text(p, &txt) == -1 || xp_tag(p, &t, "</value>") == -1)
@@ -466,13 +352,13 @@ xp_value(struct xp *p, int depth, struct val **out)
 	if ((v = val_new(p->a, VAL_STRING)) == NULL)
 		return xp_fail(p, t.at, "out of memory");
 	*out = v;
-	if (t.kind == TAG_CLOSE && tag_is(&t, "value")) {
+	if (t.kind == XML_CLOSE && tag_is(&t, "value")) {
 		/* No type tag: the text is a string, whitespace and all. */
 		v->u.s.p = txt.p;
 		v->u.s.len = txt.len;
 		return 0;
 	}
-	if (t.kind == TAG_CLOSE || !txt.blank)
+	if (t.kind == XML_CLOSE || !txt.blank)
 		return xp_fail(p, t.at, "expected </value>");
 	if (tag_is(&t, "string") || tag_is(&t, "base64") || tag_is(&t, "dateTime.iso8601")) {
 		if (xp_leaf(p, &t, &leaf) == -1)
@@ -512,11 +398,11 @@ xp_value(struct xp *p, int depth, struct val **out)
 			return -1;
 	} else if (tag_is(&t, "nil")) {
 		v->type = VAL_NIL;
-		if (t.kind == TAG_OPEN && xp_close(p, "nil") == -1)
+		if (t.kind == XML_OPEN && xp_close(p, "nil") == -1)
 			return -1;
 	} else
-		return xp_fail(p, t.at, "unknown tag <%.*s>", (int)(t.namelen > 40 ? 40 :
-		    t.namelen), t.name);
+		return xp_fail(p, t.at, "unknown tag <%.*s>", (int)(t.name.n > 40 ? 40 :
+		    t.name.n), t.name.p);
 	return xp_close(p, "value");
 }
 
@@ -544,35 +430,35 @@ static int
 xp_params(struct xp *p, struct val *params)
 {
 	struct val	**items = NULL, *item;
-	struct tag	  t;
+	struct xml_tok	  t;
 	size_t		  n = 0, cap = 0;
 	int		  r;
 
 	if (xp_tag(p, &t, "<params> or </methodCall>") == -1)
 		return -1;
-	if (t.kind == TAG_CLOSE && tag_is(&t, "methodCall"))
+	if (t.kind == XML_CLOSE && tag_is(&t, "methodCall"))
 		return 0;
-	if (t.kind == TAG_CLOSE || !tag_is(&t, "params"))
+	if (t.kind == XML_CLOSE || !tag_is(&t, "params"))
 		return xp_fail(p, t.at, "expected <params> or </methodCall>");
-	while (t.kind == TAG_OPEN) {
+	while (t.kind == XML_OPEN) {
 		if (xp_tag(p, &t, "<param> or </params>") == -1)
 			return -1;
-		if (t.kind == TAG_CLOSE && tag_is(&t, "params"))
+		if (t.kind == XML_CLOSE && tag_is(&t, "params"))
 			break;
-		if (t.kind != TAG_OPEN || !tag_is(&t, "param"))
+		if (t.kind != XML_OPEN || !tag_is(&t, "param"))
 			return xp_fail(p, t.at, "expected <param> or </params>");
 		if ((r = xp_open(p, "value", 1)) == -1)
 			return -1;
-		if (r == TAG_EMPTY) {
+		if (r == XML_EMPTY) {
 			if ((item = val_new(p->a, VAL_STRING)) == NULL)
-				return xp_fail(p, p->pos, "out of memory");
+				return xp_fail(p, p->cur.pos, "out of memory");
 			item->u.s.p = "";
 		} else if (xp_value(p, 0, &item) == -1)
 			return -1;
 		if (xp_close(p, "param") == -1)
 			return -1;
 		if (n == cap && (items = arena_grow(p->a, items, n, &cap, sizeof(*items))) == NULL)
-			return xp_fail(p, p->pos, "out of memory");
+			return xp_fail(p, p->cur.pos, "out of memory");
 		items[n++] = item;
 	}
 	params->u.a.items = items;
@@ -580,44 +466,53 @@ xp_params(struct xp *p, struct val *params)
 	return xp_close(p, "methodCall");
 }
 
-/* Skips a byte-order mark and an XML declaration at the document's start. */
+/*
+ * After the document's element: only whitespace and comments, as they are before it. root
+ * names the element in the message.
+ */
 static int
-xp_prolog(struct xp *p)
+xp_end(struct xp *p, const char *root)
 {
-	size_t	e;
+	int	r;
 
-	if (p->err != NULL && p->errlen > 0)
-		p->err[0] = '\0';
-	if (at_lit(p, 0, "\xef\xbb\xbf"))
-		p->pos = 3;
-	if (at_lit(p, p->pos, "<?xml") && p->pos + 5 < p->len &&
-	    (is_ws(p->s[p->pos + 5]) || p->s[p->pos + 5] == '?')) {
-		if ((e = find_lit(p, p->pos + 5, "?>")) == (size_t)-1)
-			return xp_fail(p, p->pos, "unterminated XML declaration");
-		p->pos = e + 2;
-	}
-	return 0;
+	while ((r = xp_peek(p)) == XML_TEXT && p->tok.blank)
+		p->have = 0;
+	if (r == XML_END)
+		return 0;
+	if (r == -1 && p->cur.err == XML_E_COMMENT)
+		return xp_xml_fail(p, "");
+	return xp_fail(p, r == -1 ? p->cur.err_at : r == XML_TEXT ? p->tok.lead : p->tok.at,
+	    "garbage after </%s>", root);
+}
+
+static void
+xp_init(struct xp *p, struct arena *a, const char *s, size_t len, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	p->a = a;
+	xml_init(&p->cur, s, len);
+	p->err = err;
+	p->errlen = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
 }
 
 int
 xmlrpc_parse_call(struct arena *a, const char *s, size_t len, const char **method,
     struct val **params, char *err, size_t errlen)
 {
-	struct xp	 p = { a, s, len, 0, err, errlen };
+	struct xp	 p;
 	struct val	*v;
 	const char	*name = NULL;
 
 	*method = NULL;
 	*params = NULL;
-	if (xp_prolog(&p) == -1)
-		return -1;
+	xp_init(&p, a, s, len, err, errlen);
 	if ((v = val_new(p.a, VAL_ARRAY)) == NULL)
-		return xp_fail(&p, p.pos, "out of memory");
+		return xp_fail(&p, 0, "out of memory");
 	if (xp_open(&p, "methodCall", 0) == -1 || xp_method(&p, &name) == -1 ||
-	    xp_params(&p, v) == -1 || xp_misc(&p) == -1)
+	    xp_params(&p, v) == -1 || xp_end(&p, "methodCall") == -1)
 		return -1;
-	if (p.pos != len)
-		return xp_fail(&p, p.pos, "garbage after </methodCall>");
 	*method = name;
 	*params = v;
 	return 0;
@@ -627,28 +522,26 @@ int
 xmlrpc_parse_value(struct arena *a, const char *s, size_t len, struct val **value,
     char *err, size_t errlen)
 {
-	struct xp	 p = { a, s, len, 0, err, errlen };
+	struct xp	 p;
 	struct val	*v;
 	int		 r;
 
 	*value = NULL;
-	if (xp_prolog(&p) == -1 || (r = xp_open(&p, "value", 1)) == -1)
+	xp_init(&p, a, s, len, err, errlen);
+	if ((r = xp_open(&p, "value", 1)) == -1)
 		return -1;
-	if (r == TAG_EMPTY) {
+	if (r == XML_EMPTY) {
 		if ((v = val_new(p.a, VAL_STRING)) == NULL)
-			return xp_fail(&p, p.pos, "out of memory");
+			return xp_fail(&p, p.cur.pos, "out of memory");
 		v->u.s.p = "";
 	} else if (xp_value(&p, 0, &v) == -1)
 		return -1;
-	if (xp_misc(&p) == -1)
+	if (xp_end(&p, "value") == -1)
 		return -1;
-	if (p.pos != len)
-		return xp_fail(&p, p.pos, "garbage after </value>");
 	*value = v;
 	return 0;
 }
 
-/* Appends s[0..len) escaped as XAPI does: &<>" as entities, control characters dropped. */
 /* Bytes the writer must escape (&<>") or drop (control characters but tab, LF and CR). */
 static const unsigned char xml_special[256] = {
 	[0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1, [8] = 1,

@@ -77,6 +77,9 @@ $(eval $(call c-fuzz,fuzz_journal,tests/fuzz/fuzz_journal.c xapi-lite/journal_lo
 # WebSocket framing (lib/ws.c), for the browser consoles.
 $(eval $(call c-test,test_ws,tests/unit/test_ws.c))
 $(eval $(call c-fuzz,fuzz_ws,tests/fuzz/fuzz_ws.c))
+# The one XML tokenizer (lib/xml.c) that XML-RPC and the answerfile read through.
+$(eval $(call c-test,test_xml,tests/unit/test_xml.c))
+$(eval $(call c-fuzz,fuzz_xml,tests/fuzz/fuzz_xml.c))
 # The sampler's reader of xentop's batch output (issue 15's stats).
 $(eval $(call c-test,test_xentop,tests/unit/test_xentop.c xapi-lite/xentop.c))
 $(eval $(call c-fuzz,fuzz_xentop,tests/fuzz/fuzz_xentop.c xapi-lite/xentop.c))
