@@ -78,6 +78,9 @@ $(eval $(call c-fuzz,fuzz_ws,tests/fuzz/fuzz_ws.c))
 $(eval $(call c-test,test_xentop,tests/unit/test_xentop.c xapi-lite/xentop.c))
 $(eval $(call c-fuzz,fuzz_xentop,tests/fuzz/fuzz_xentop.c xapi-lite/xentop.c))
 
+# Boot menus (lib/bootmenu.c).
+$(eval $(call c-test,test_bootmenu,tests/unit/test_bootmenu.c))
+
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
