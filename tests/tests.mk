@@ -78,9 +78,10 @@ $(eval $(call c-fuzz,fuzz_ws,tests/fuzz/fuzz_ws.c))
 $(eval $(call c-test,test_xentop,tests/unit/test_xentop.c xapi-lite/xentop.c))
 $(eval $(call c-fuzz,fuzz_xentop,tests/fuzz/fuzz_xentop.c xapi-lite/xentop.c))
 
-# Boot menus (lib/bootmenu.c): the renderer, and atoll-bootmenu (the ISO's) with sanitizers
-# for its golden files.
+# Boot menus (lib/bootmenu.c): the renderer, the installed disk's menus, and atoll-bootmenu
+# (the ISO's) with sanitizers for its golden files.
 $(eval $(call c-test,test_bootmenu,tests/unit/test_bootmenu.c))
+$(eval $(call c-test,test_bootcfg,tests/unit/test_bootcfg.c installer/bootcfg.c))
 $(B)/tests/atoll-bootmenu: iso/bootmenu.c $(LIB_SRCS) lib/bootmenu.h | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (sanitizers)"
