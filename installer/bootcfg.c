@@ -9,7 +9,7 @@
 #include "bootcfg.h"
 #include "bootmenu.h"
 
-#define TIMEOUT		3	/* seconds before the default entry boots */
+#define TIMEOUT		1	/* seconds before the default entry boots: a host that boots itself */
 #define PREFIX_LEN	16	/* "/SLOT" and its NUL */
 
 typedef int	renderer(char *, size_t, const struct boot_menu *);

@@ -9,7 +9,7 @@
 static char	cfg[4096];
 
 static const char	want_syslinux[] =
-	"SERIAL 0 115200\nDEFAULT atoll\nPROMPT 0\nTIMEOUT 30\n\n"
+	"SERIAL 0 115200\nDEFAULT atoll\nPROMPT 0\nTIMEOUT 10\n\n"
 	"LABEL atoll\n  KERNEL mboot.c32\n"
 	"  APPEND /b/xen.gz console=com1,vga com1=115200 dom0_mem=768M,max:768M --- /b/vmlinuz "
 	"console=hvc0 console=tty0 quiet --- /b/dom0.img\n\n"
@@ -19,7 +19,7 @@ static const char	want_syslinux[] =
 
 static const char	want_grub[] =
 	"serial --unit=0 --speed=115200\nterminal_input serial console\n"
-	"terminal_output serial console\nset timeout=3\nset default=0\n\n"
+	"terminal_output serial console\nset timeout=1\nset default=0\n\n"
 	"menuentry \"Atoll\" {\n"
 	"  multiboot2 /b/xen.gz console=com1,vga com1=115200 dom0_mem=768M,max:768M\n"
 	"  module2 /b/vmlinuz console=hvc0 console=tty0 quiet\n  module2 /b/dom0.img\n}\n\n"
