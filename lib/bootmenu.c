@@ -106,6 +106,16 @@ writable(const struct boot_menu *m)
 	return 1;
 }
 
+/* o set to write m into out[0..len), starting with its tag and the loader's serial lines. */
+static void
+start(struct out *o, char *out, size_t len, const struct boot_menu *m, const char *serial)
+{
+	*o = (struct out){ out, 0, len, len == 0 || !writable(m) };
+	if (m->tag != NULL)
+		put(o, "# %s\n", m->tag);
+	put(o, "%s", serial);
+}
+
 /* ============================== syslinux ============================== */
 
 static void
@@ -136,14 +146,10 @@ syslinux_entry(struct out *o, const struct boot_menu *m, size_t i)
 int
 bootmenu_syslinux(char *out, size_t len, const struct boot_menu *m)
 {
-	struct out	o = { out, 0, len, len == 0 };
+	struct out	o;
 	size_t		i;
 
-	if (!writable(m))
-		o.full = 1;
-	if (m->tag != NULL)
-		put(&o, "# %s\n", m->tag);
-	put(&o, SERIAL_SYSLINUX);
+	start(&o, out, len, m, SERIAL_SYSLINUX);
 	if (m->title != NULL)
 		put(&o, "UI menu.c32\n");
 	else if (!o.full)
@@ -199,14 +205,10 @@ grub_entry(struct out *o, const struct boot_menu *m, size_t i)
 int
 bootmenu_grub(char *out, size_t len, const struct boot_menu *m)
 {
-	struct out	o = { out, 0, len, len == 0 };
+	struct out	o;
 	size_t		i;
 
-	if (!writable(m))
-		o.full = 1;
-	if (m->tag != NULL)
-		put(&o, "# %s\n", m->tag);
-	put(&o, SERIAL_GRUB);
+	start(&o, out, len, m, SERIAL_GRUB);
 	if (m->grub_script != NULL)
 		put(&o, "%s", m->grub_script);
 	if (m->title != NULL)
