@@ -9,7 +9,8 @@
 
 #include "bootmenu.h"
 
-/* The serial line: syslinux's and GRUB's own, and Xen's com1 at the same speed. */
+/* The serial line: syslinux's and GRUB's own, and Xen's com1 at the same speed. syslinux
+   wants SERIAL before any other directive (a comment may come first). */
 #define SERIAL_SYSLINUX	"SERIAL 0 115200\n"
 #define SERIAL_GRUB	"serial --unit=0 --speed=115200\nterminal_input serial console\n" \
 			"terminal_output serial console\n"
