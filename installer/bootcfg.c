@@ -1,40 +1,48 @@
 /*
  * The installed disk's boot menus: Atoll on the screen and serial console, or on the serial
  * console alone, from one image slot. Xen's and dom0's options are the ISO's (config.mk's
- * XEN_CMDLINE and DOM0_CMDLINE, compiled in).
+ * XEN_CMDLINE and DOM0_CMDLINE, compiled in); lib/bootmenu.c writes the loaders' configs.
  */
 #include <stdio.h>
 
 #include "bootargs.h"
 #include "bootcfg.h"
+#include "bootmenu.h"
+
+#define TIMEOUT		1	/* seconds before the default entry boots: a host that boots itself */
+#define PREFIX_LEN	16	/* "/SLOT" and its NUL */
+
+typedef int	renderer(char *, size_t, const struct boot_menu *);
+
+/* Slot's menu, rendered by fn into out. */
+static int
+render(renderer *fn, char *out, size_t len, const char *slot)
+{
+	struct boot_entry	e[2];
+	struct boot_menu	m;
+	char			prefix[PREFIX_LEN];
+	int			n;
+
+	n = snprintf(prefix, sizeof(prefix), "/%s", slot);
+	if (n < 0 || (size_t)n >= sizeof(prefix))
+		return -1;
+	e[0] = (struct boot_entry){ .id = "atoll", .title = "Atoll", .prefix = prefix,
+	    .xen_console = BOOT_SCREEN, .dom0_console = BOOT_SCREEN };
+	e[1] = (struct boot_entry){ .id = "atoll-serial", .title = "Atoll (serial console)",
+	    .prefix = prefix, .xen_console = BOOT_SERIAL, .dom0_console = BOOT_SERIAL };
+	m = (struct boot_menu){ .timeout = TIMEOUT, .xen_args = XEN_CMDLINE,
+	    .dom0_args = DOM0_CMDLINE, .entries = e, .n_entries = 2 };
+	return fn(out, len, &m);
+}
 
 int
 bootcfg_syslinux(char *out, size_t len, const char *slot)
 {
-	int	n;
-
-	n = snprintf(out, len,
-	    "SERIAL 0 115200\nDEFAULT atoll\nPROMPT 0\nTIMEOUT 30\n\n"
-	    "LABEL atoll\n  KERNEL mboot.c32\n"
-	    "  APPEND /%s/xen.gz " XEN_ARGS_VGA " --- /%s/vmlinuz " DOM0_ARGS_VGA " --- /%s/dom0.img\n\n"
-	    "LABEL atoll-serial\n  KERNEL mboot.c32\n"
-	    "  APPEND /%s/xen.gz " XEN_ARGS_SERIAL " --- /%s/vmlinuz " DOM0_ARGS_SERIAL " --- /%s/dom0.img\n",
-	    slot, slot, slot, slot, slot, slot);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	return render(bootmenu_syslinux, out, len, slot);
 }
 
 int
 bootcfg_grub(char *out, size_t len, const char *slot)
 {
-	int	n;
-
-	n = snprintf(out, len,
-	    "serial --unit=0 --speed=115200\nterminal_input serial console\n"
-	    "terminal_output serial console\nset timeout=3\nset default=0\n\n"
-	    "menuentry \"Atoll\" {\n  multiboot2 /%s/xen.gz " XEN_ARGS_VGA "\n"
-	    "  module2 /%s/vmlinuz " DOM0_ARGS_VGA "\n  module2 /%s/dom0.img\n}\n\n"
-	    "menuentry \"Atoll (serial console)\" {\n  multiboot2 /%s/xen.gz " XEN_ARGS_SERIAL "\n"
-	    "  module2 /%s/vmlinuz " DOM0_ARGS_SERIAL "\n  module2 /%s/dom0.img\n}\n",
-	    slot, slot, slot, slot, slot, slot);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	return render(bootmenu_grub, out, len, slot);
 }

@@ -1,11 +1,19 @@
 # The hybrid ISO (BIOS and UEFI, CD and USB stick) and its package manifest.
 
 ISO := $(OUT)/atoll.iso
+# The ISO's boot menus (lib/bootmenu.c), printed by a helper built for and run on this machine.
+BOOTMENU_HOST := $(B)/host/atoll-bootmenu
+
+$(BOOTMENU_HOST): iso/bootmenu.c lib/bootmenu.c lib/bootmenu.h | $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) $(WARN) -O2 -Ilib -o $@ iso/bootmenu.c lib/bootmenu.c
 
 $(ISO): $(OUT)/boot/xen.gz $(OUT)/boot/vmlinuz $(OUT)/boot/dom0.img \
-		iso/mkiso.sh iso/bootmenu.sh config.mk | $(OUT)/manifest.txt
+		iso/mkiso.sh $(BOOTMENU_HOST) config.mk | $(OUT)/manifest.txt
 	@echo "  ISO     $@"
-	@iso/mkiso.sh $(OUT)/boot $(B)/iso $(ATOLL_VERSION) "$(XEN_CMDLINE)" "$(DOM0_CMDLINE)" $@
+	@iso/mkiso.sh $(BOOTMENU_HOST) $(OUT)/boot $(B)/iso $(ATOLL_VERSION) "$(XEN_CMDLINE)" \
+		"$(DOM0_CMDLINE)" $@
 
 # Every Debian package the ISO carries, with its version and what it went into.
 $(OUT)/manifest.txt: $(foreach g,$(DEBIAN_GROUPS),$(B)/debs/$(g).list)

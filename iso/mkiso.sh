@@ -3,12 +3,12 @@
 # start Xen through mboot.c32; UEFI boots GRUB from an El Torito FAT image (CD) or from the
 # same image as a GPT partition (USB stick), which starts Xen through multiboot2.
 #
-# Usage: mkiso.sh BOOTDIR WORKDIR VERSION XEN_CMDLINE DOM0_CMDLINE OUTPUT
-#   BOOTDIR holds xen.gz, vmlinuz and dom0.img.
+# Usage: mkiso.sh BOOTMENU BOOTDIR WORKDIR VERSION XEN_CMDLINE DOM0_CMDLINE OUTPUT
+#   BOOTMENU is atoll-bootmenu (iso/bootmenu.c, built for this machine), which writes the
+#   menus; BOOTDIR holds xen.gz, vmlinuz and dom0.img.
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-boot=$1 work=$2 version=$3 xen_args=$4 dom0_args=$5 output=$6
+bootmenu=$1 boot=$2 work=$3 version=$4 xen_args=$5 dom0_args=$6 output=$7
 tree=$work/tree
 SYSLINUX_BIOS=/usr/lib/syslinux/modules/bios
 
@@ -30,12 +30,12 @@ stage_bios() {
 	for m in ldlinux.c32 mboot.c32 libcom32.c32 libutil.c32 menu.c32; do
 		cp "$SYSLINUX_BIOS/$m" "$tree/boot/syslinux/"
 	done
-	"$here/bootmenu.sh" syslinux "$version" "$xen_args" "$dom0_args" \
+	"$bootmenu" syslinux "$version" "$xen_args" "$dom0_args" \
 		> "$tree/boot/syslinux/syslinux.cfg"
 }
 
 stage_uefi() {
-	"$here/bootmenu.sh" grub "$version" "$xen_args" "$dom0_args" > "$tree/boot/grub/grub.cfg"
+	"$bootmenu" grub "$version" "$xen_args" "$dom0_args" > "$tree/boot/grub/grub.cfg"
 	# GRUB finds the medium by a file only Atoll media have, wherever the firmware put it.
 	cat > "$work/grub-early.cfg" <<-'END'
 	search --no-floppy --set=root --file /boot/dom0.img

@@ -1,56 +1,38 @@
 /*
  * The boot configs of a PXE tree, rendered as text: each host's unattended install for
  * pxelinux (BIOS) and GRUB (UEFI), and the tree's defaults for machines without their own.
- * Every template is here. Values are checked before they are written into a config, since
- * URLs end up in GRUB scripts and kernel command lines. Xen's and dom0's options are the
- * ISO's (config.mk's XEN_CMDLINE and DOM0_CMDLINE, compiled in). Nothing is allocated.
+ * Their entries are here, as data lib/bootmenu.c renders. Values are checked before they are
+ * written into a config, since URLs end up in GRUB scripts and kernel command lines. Xen's
+ * and dom0's options are the ISO's (config.mk's XEN_CMDLINE and DOM0_CMDLINE, compiled in).
+ * Nothing is allocated.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bootargs.h"
+#include "bootmenu.h"
 #include "mac.h"
 #include "pxecfg.h"
 
-/* Serial last on dom0's line: the unattended installer's lines go to the serial console. */
-#define XEN_OPTS	XEN_ARGS_VGA
-#define DOM0_OPTS	DOM0_ARGS_SERIAL
-
 /* First lines, read back by list: "# atoll-pxe host NAME MAC URL", "# atoll-pxe default MODE". */
-#define HOST_TAG	"# atoll-pxe host "
-#define DEFAULT_TAG	"# atoll-pxe default "
+#define HOST_TAG	"atoll-pxe host "
+#define DEFAULT_TAG	"atoll-pxe default "
 
-/* SERIAL must come before any other pxelinux directive; no prompt, no wait. */
-#define PXELINUX_HEAD	"SERIAL 0 115200\nDEFAULT %s\nPROMPT 0\nTIMEOUT 0\n\n"
-#define GRUB_SERIAL	"serial --unit=0 --speed=115200\nterminal_input serial console\n" \
-			"terminal_output serial console\n"
+/*
+ * Xen on serial and screen, the serial line dom0's /dev/console: the unattended installer's
+ * lines go to the serial console. The paths are pxelinux's directory's (the tree's root).
+ */
+#define ENTRY(name, title_, extra)	{ .id = name, .title = title_, .prefix = "atoll", \
+	.xen_console = BOOT_SCREEN, .dom0_console = BOOT_SERIAL, .dom0_extra = { extra } }
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
-static const struct {
-	const char	*name;
-	const char	*pxelinux;	/* the LABEL's body */
-	const char	*grub;		/* the menu entry */
-} modes[] = {
-	[PXE_LOCAL] = { "local",
-	    "  LOCALBOOT 0\n",
-	    "menuentry \"Boot from the local disk\" {\n  exit\n}\n" },
-	[PXE_LIVE] = { "live",
-	    "  KERNEL mboot.c32\n"
-	    "  APPEND atoll/xen.gz " XEN_OPTS " --- atoll/vmlinuz " DOM0_OPTS
-	    " --- atoll/dom0.img\n",
-	    "menuentry \"Atoll (live)\" {\n"
-	    "  multiboot2 /atoll/xen.gz " XEN_OPTS "\n"
-	    "  module2 /atoll/vmlinuz " DOM0_OPTS "\n"
-	    "  module2 /atoll/dom0.img\n}\n" },
-	[PXE_INSTALL] = { "install",
-	    "  KERNEL mboot.c32\n"
-	    "  APPEND atoll/xen.gz " XEN_OPTS " --- atoll/vmlinuz " DOM0_OPTS
-	    " atoll.install --- atoll/dom0.img\n",
-	    "menuentry \"Install Atoll\" {\n"
-	    "  multiboot2 /atoll/xen.gz " XEN_OPTS "\n"
-	    "  module2 /atoll/vmlinuz " DOM0_OPTS " atoll.install\n"
-	    "  module2 /atoll/dom0.img\n}\n" },
+/* What a tree boots by default, by mode; each entry's id is the mode's name. */
+static const struct boot_entry modes[] = {
+	[PXE_LOCAL] = { .id = "local", .title = "Boot from the local disk", .local = 1 },
+	[PXE_LIVE] = ENTRY("live", "Atoll (live)", NULL),
+	[PXE_INSTALL] = ENTRY("install", "Install Atoll", "atoll.install"),
 };
 
 static const char *const atexits[] = { "reboot", "poweroff", "shell" };
@@ -141,7 +123,8 @@ dom0_cmdline_len(const struct pxe_host *h)
 {
 	size_t	n;
 
-	n = strlen(DOM0_OPTS " answerfile=") + strlen(h->answerfile) +
+	n = strlen(bootmenu_dom0_console(BOOT_SERIAL)) + strlen(" " DOM0_CMDLINE " answerfile=") +
+	    strlen(h->answerfile) +
 	    strlen(" atexit=") + strlen(h->atexit);
 	if (h->report[0] != '\0')
 		n += strlen(" atoll.report=") + strlen(h->report);
@@ -220,7 +203,7 @@ pxecfg_mode(const char *s, enum pxe_mode *m)
 	size_t	i;
 
 	for (i = 0; i < nitems(modes); i++)
-		if (strcmp(s, modes[i].name) == 0) {
+		if (strcmp(s, modes[i].id) == 0) {
 			*m = (enum pxe_mode)i;
 			return 0;
 		}
@@ -230,90 +213,118 @@ pxecfg_mode(const char *s, enum pxe_mode *m)
 const char *
 pxecfg_mode_name(enum pxe_mode m)
 {
-	return modes[m].name;
+	return modes[m].id;
 }
 
 /* ============================== Configs ============================== */
 
+typedef int	renderer(char *, size_t, const struct boot_menu *);
+
+/* A menu with no wait, for a machine that boots unattended. */
+#define PXE_MENU(tag_, entry)	(struct boot_menu){ .tag = tag_, .timeout = 0, \
+	.xen_args = XEN_CMDLINE, .dom0_args = DOM0_CMDLINE, .entries = entry, .n_entries = 1 }
+
+/* A host's menu: what it says of itself, its unattended install's options and title. */
+struct host_menu {
+	char	tag[sizeof(HOST_TAG) + PXE_NAME_MAX + MAC_STRLEN + PXE_URL_MAX + 2];
+	char	title[sizeof("Install Atoll ()") + PXE_NAME_MAX];
+	char	answerfile[sizeof("answerfile=") + PXE_URL_MAX];
+	char	atexit[sizeof("atexit=") + 16];
+	char	report[sizeof("atoll.report=") + PXE_URL_MAX];
+	char	source[sizeof("atoll.source=") + PXE_URL_MAX];
+};
+
+static int	fmt(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+
+/* snprintf, with -1 when it did not fit. */
 static int
-fits(int n, size_t len)
+fmt(char *out, size_t size, const char *f, ...)
 {
-	return n >= 0 && (size_t)n < len ? 0 : -1;
+	va_list	ap;
+	int	n;
+
+	va_start(ap, f);
+	n = vsnprintf(out, size, f, ap);
+	va_end(ap);
+	return n >= 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* h's config, rendered by fn into out. */
+static int
+host_config(renderer *fn, char *out, size_t len, const struct pxe_host *h)
+{
+	struct host_menu	t;
+	struct boot_entry	e = ENTRY("install", t.title, NULL);
+	char			err[300];
+	size_t			n = 0;
+
+	if (pxecfg_check_host(h, err, sizeof(err)) == -1 ||
+	    fmt(t.tag, sizeof(t.tag), HOST_TAG "%s %s %s", h->name, h->mac, h->answerfile) == -1 ||
+	    fmt(t.title, sizeof(t.title), "Install Atoll (%s)", h->name) == -1 ||
+	    fmt(t.answerfile, sizeof(t.answerfile), "answerfile=%s", h->answerfile) == -1 ||
+	    fmt(t.atexit, sizeof(t.atexit), "atexit=%s", h->atexit) == -1 ||
+	    fmt(t.report, sizeof(t.report), "atoll.report=%s", h->report) == -1 ||
+	    fmt(t.source, sizeof(t.source), "atoll.source=%s", h->source) == -1)
+		return -1;
+	e.dom0_extra[n++] = t.answerfile;
+	e.dom0_extra[n++] = t.atexit;
+	if (h->report[0] != '\0')
+		e.dom0_extra[n++] = t.report;
+	if (h->source[0] != '\0')
+		e.dom0_extra[n++] = t.source;
+	return fn(out, len, &PXE_MENU(t.tag, &e));
 }
 
 int
 pxecfg_host_pxelinux(char *out, size_t len, const struct pxe_host *h)
 {
-	char	err[300];
-	int	rep = h->report[0] != '\0', src = h->source[0] != '\0';
-
-	if (pxecfg_check_host(h, err, sizeof(err)) == -1)
-		return -1;
-	return fits(snprintf(out, len,
-	    HOST_TAG "%s %s %s\n"
-	    PXELINUX_HEAD
-	    "LABEL install\n"
-	    "  KERNEL mboot.c32\n"
-	    "  APPEND atoll/xen.gz " XEN_OPTS " --- atoll/vmlinuz " DOM0_OPTS
-	    " answerfile=%s atexit=%s%s%s%s%s --- atoll/dom0.img\n",
-	    h->name, h->mac, h->answerfile, "install", h->answerfile, h->atexit,
-	    rep ? " atoll.report=" : "", h->report, src ? " atoll.source=" : "", h->source),
-	    len);
+	return host_config(bootmenu_syslinux, out, len, h);
 }
 
 int
 pxecfg_host_grub(char *out, size_t len, const struct pxe_host *h)
 {
-	char	err[300];
-	int	rep = h->report[0] != '\0', src = h->source[0] != '\0';
+	return host_config(bootmenu_grub, out, len, h);
+}
 
-	if (pxecfg_check_host(h, err, sizeof(err)) == -1)
+/*
+ * grubx64.efi loads the default grub.cfg first. A machine with a config of its own gets it;
+ * the test is -s (opens the file), not -f, which lists the directory: GRUB cannot list one
+ * over TFTP or HTTP, so -f is false there for every file.
+ */
+#define OWN_CONFIG							\
+	"# A known machine has its own config: grub.cfg-01-<its MAC with dashes>.\n" \
+	"regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5 --set=6:m6 " \
+	"'^(..):(..):(..):(..):(..):(..)$' \"$net_default_mac\"\n"	\
+	"if [ -s \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\" ]; then\n" \
+	"  configfile \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\"\n" \
+	"fi\n"
+
+/* The default config of mode m, rendered by fn into out, after grub_script (or NULL). */
+static int
+default_config(renderer *fn, const char *grub_script, char *out, size_t len, enum pxe_mode m)
+{
+	struct boot_menu	menu;
+	char			tag[sizeof(DEFAULT_TAG) + 16];
+
+	if ((size_t)m >= nitems(modes) ||
+	    fmt(tag, sizeof(tag), DEFAULT_TAG "%s", modes[m].id) == -1)
 		return -1;
-	/* Single quotes: GRUB expands nothing inside them (and URLs hold none). */
-	return fits(snprintf(out, len,
-	    HOST_TAG "%s %s %s\n"
-	    GRUB_SERIAL
-	    "set timeout=0\nset default=0\n\n"
-	    "menuentry \"Install Atoll (%s)\" {\n"
-	    "  multiboot2 /atoll/xen.gz " XEN_OPTS "\n"
-	    "  module2 /atoll/vmlinuz " DOM0_OPTS " 'answerfile=%s' atexit=%s%s%s%s%s%s%s\n"
-	    "  module2 /atoll/dom0.img\n}\n",
-	    h->name, h->mac, h->answerfile, h->name, h->answerfile, h->atexit,
-	    rep ? " 'atoll.report=" : "", h->report, rep ? "'" : "",
-	    src ? " 'atoll.source=" : "", h->source, src ? "'" : ""), len);
+	menu = PXE_MENU(tag, &modes[m]);
+	menu.grub_script = grub_script;
+	return fn(out, len, &menu);
 }
 
 int
 pxecfg_default_pxelinux(char *out, size_t len, enum pxe_mode m)
 {
-	if ((size_t)m >= nitems(modes))
-		return -1;
-	return fits(snprintf(out, len, DEFAULT_TAG "%s\n" PXELINUX_HEAD "LABEL %s\n%s",
-	    modes[m].name, modes[m].name, modes[m].name, modes[m].pxelinux), len);
+	return default_config(bootmenu_syslinux, NULL, out, len, m);
 }
 
-/*
- * grubx64.efi loads this first. A machine with a config of its own gets it; the test is
- * -s (opens the file), not -f, which lists the directory: GRUB cannot list one over TFTP
- * or HTTP, so -f is false there for every file.
- */
 int
 pxecfg_default_grub(char *out, size_t len, enum pxe_mode m)
 {
-	if ((size_t)m >= nitems(modes))
-		return -1;
-	return fits(snprintf(out, len,
-	    DEFAULT_TAG "%s\n"
-	    GRUB_SERIAL
-	    "# A known machine has its own config: grub.cfg-01-<its MAC with dashes>.\n"
-	    "regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5 --set=6:m6 "
-	    "'^(..):(..):(..):(..):(..):(..)$' \"$net_default_mac\"\n"
-	    "if [ -s \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\" ]; then\n"
-	    "  configfile \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\"\n"
-	    "fi\n"
-	    "set timeout=0\nset default=0\n"
-	    "%s",
-	    modes[m].name, modes[m].grub), len);
+	return default_config(bootmenu_grub, OWN_CONFIG, out, len, m);
 }
 
 /* ============================== Reading back ============================== */
@@ -357,12 +368,12 @@ pxecfg_read_host(const char *text, size_t len, struct pxe_host *h)
 {
 	struct pxe_host	 got;
 	const char	*s;
-	size_t		 n, tag = strlen(HOST_TAG);
+	size_t		 n, tag = strlen("# " HOST_TAG);
 	char		 err[300];
 
 	/* One blank between words, none at the end: as we write it. */
 	n = first_line(text, len, &s);
-	if (n <= tag || memcmp(s, HOST_TAG, tag) != 0 || s[n - 1] == ' ')
+	if (n <= tag || memcmp(s, "# " HOST_TAG, tag) != 0 || s[n - 1] == ' ')
 		return -1;
 	s += tag;
 	n -= tag;
@@ -382,10 +393,10 @@ pxecfg_read_default(const char *text, size_t len, enum pxe_mode *m)
 {
 	const char	*s;
 	char		 mode[16];
-	size_t		 n, tag = strlen(DEFAULT_TAG);
+	size_t		 n, tag = strlen("# " DEFAULT_TAG);
 
 	n = first_line(text, len, &s);
-	if (n <= tag || memcmp(s, DEFAULT_TAG, tag) != 0 || s[n - 1] == ' ')
+	if (n <= tag || memcmp(s, "# " DEFAULT_TAG, tag) != 0 || s[n - 1] == ' ')
 		return -1;
 	s += tag;
 	n -= tag;

@@ -84,6 +84,15 @@ $(eval $(call c-fuzz,fuzz_xml,tests/fuzz/fuzz_xml.c))
 $(eval $(call c-test,test_xentop,tests/unit/test_xentop.c xapi-lite/xentop.c))
 $(eval $(call c-fuzz,fuzz_xentop,tests/fuzz/fuzz_xentop.c xapi-lite/xentop.c))
 
+# Boot menus (lib/bootmenu.c): the renderer, the installed disk's menus, and atoll-bootmenu
+# (the ISO's) with sanitizers for its golden files.
+$(eval $(call c-test,test_bootmenu,tests/unit/test_bootmenu.c))
+$(eval $(call c-test,test_bootcfg,tests/unit/test_bootcfg.c installer/bootcfg.c))
+$(B)/tests/atoll-bootmenu: iso/bootmenu.c $(LIB_SRCS) lib/bootmenu.h | $(B)/host-packages.stamp
+	@mkdir -p $(@D)
+	@echo "  CC      $@ (sanitizers)"
+	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -o $@ iso/bootmenu.c $(LIB_SRCS)
+
 # atoll-bootopts built with sanitizers for its golden-file tests.
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
@@ -114,10 +123,11 @@ FUZZ_SECONDS	?= 15
 TEST_LOGS	:= $(OUT)/test-logs
 
 .PHONY: check test fuzz test-system test-api test-console
-check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts $(B)/tests/atoll-pxe test-api test-console
+check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts $(B)/tests/atoll-bootmenu $(B)/tests/atoll-pxe \
+		test-api test-console
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 	@echo "== atoll-bootopts golden files"; tests/dom0-rootfs/test_bootopts.sh $(B)/tests/atoll-bootopts
-	@echo "== boot menus golden files"; tests/iso/test_bootmenu.sh
+	@echo "== boot menus golden files"; tests/iso/test_bootmenu.sh $(B)/tests/atoll-bootmenu
 	@echo "== atoll-pxe golden files"; tests/pxe/test_atoll_pxe.sh $(B)/tests/atoll-pxe
 	@echo "== build errors"; tests/mk/test_build_errors.sh
 	@echo "== shellcheck"; shellcheck -s sh -e SC1091 $(SHELL_SCRIPTS) && echo ok
