@@ -9,7 +9,8 @@
 #include "bootcfg.h"
 #include "bootmenu.h"
 
-#define TIMEOUT		1	/* seconds before the default entry boots: a host that boots itself */
+/* Seconds before the default entry boots: an installed host boots itself, nobody waits. */
+#define TIMEOUT		1
 #define PREFIX_LEN	16	/* "/SLOT" and its NUL */
 
 typedef int	renderer(char *, size_t, const struct boot_menu *);

@@ -21,8 +21,8 @@ enum boot_console { BOOT_SCREEN, BOOT_SERIAL };
 
 struct boot_entry {
 	const char		*id;		/* syslinux's LABEL; GRUB's --id in a shown menu */
-	const char		*title;		/* what the menu shows; no '"' */
-	int			 local;		/* 1: boot the local disk instead (LOCALBOOT 0, exit) */
+	const char		*title;		/* what the menu shows: no '"', '$' or '\\' */
+	int			 local;		/* 1: boot the local disk (LOCALBOOT 0, exit) */
 	enum boot_console	 xen_console;
 	enum boot_console	 dom0_console;
 	/* Appended to dom0's options, up to the first NULL. Printable ASCII without a space
@@ -35,7 +35,7 @@ struct boot_entry {
 };
 
 struct boot_menu {
-	const char		*tag;		/* a first line "# TAG" (PXE reads it back), or NULL */
+	const char		*tag;		/* a first line "# TAG" (PXE reads it), or NULL */
 	/*
 	 * A menu with a title is shown for a person to pick from: syslinux's menu.c32 with its
 	 * title and MENU LABELs, GRUB's entries with an --id each (and its default set before
@@ -46,7 +46,7 @@ struct boot_menu {
 	unsigned		 timeout;	/* seconds before the default entry boots */
 	size_t			 default_entry;	/* an index into entries */
 	const char		*xen_args;	/* Xen's options behind its console's */
-	const char		*dom0_args;	/* dom0's options behind its consoles, before extras */
+	const char		*dom0_args;	/* dom0's behind its consoles, before extras */
 	/* GRUB commands after the terminal set-up, or NULL; the settings and entries follow
 	   them as one block (a script falls through to them). */
 	const char		*grub_script;
@@ -61,8 +61,9 @@ const char	*bootmenu_dom0_console(enum boot_console c);
 /*
  * Render m into out[0..len) with its NUL: syslinux.cfg (pxelinux.cfg/...) and grub.cfg.
  * Return 0, or -1 when it does not fit or m cannot be written (no entries, the default out
- * of range, a '"' in a title, a space, control byte or "'" in an extra option); on -1
- * out holds "" (when len > 0) and nothing past out[len - 1] is written.
+ * of range, a '"', '$' or '\\' in a title, a quote in an id or prefix, a byte that is not
+ * printable ASCII anywhere, a space or "'" in an extra option); on -1 out holds "" (when
+ * len > 0) and nothing past out[len - 1] is written.
  */
 int	bootmenu_syslinux(char *out, size_t len, const struct boot_menu *m);
 int	bootmenu_grub(char *out, size_t len, const struct boot_menu *m);

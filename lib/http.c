@@ -688,7 +688,8 @@ http_percent_decode(struct http_slice src, char *dst, size_t dstlen)
 		c = (unsigned char)src.p[i];
 		if (c == '%') {
 			if (src.len - i < 3 || (hi = hexval((unsigned char)src.p[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)src.p[i + 2])) < 0 || (c = hi * 16 + lo) == 0)
+			    (lo = hexval((unsigned char)src.p[i + 2])) < 0 ||
+			    (c = hi * 16 + lo) == 0)
 				return -1;
 			i += 2;
 		}

@@ -40,7 +40,8 @@ mac_parse(const char *s, unsigned char out[MAC_LEN])
 	} else
 		return -1;
 	for (i = 0; i < MAC_LEN; i++, s += step) {
-		if ((hi = hexval((unsigned char)s[0])) == -1 || (lo = hexval((unsigned char)s[1])) == -1)
+		if ((hi = hexval((unsigned char)s[0])) == -1 ||
+		    (lo = hexval((unsigned char)s[1])) == -1)
 			return -1;
 		if (sep != '\0' && i < MAC_LEN - 1 && s[2] != sep)
 			return -1;

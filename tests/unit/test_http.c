@@ -689,6 +689,7 @@ static void
 test_write_request(void)
 {
 	struct buf	 b;
+	size_t		 whole;
 	int		 r;
 
 	note("the request writer");
@@ -738,11 +739,22 @@ test_write_request(void)
 	    "a control byte in a header value");
 	buf_free(&b);
 
-	buf_init(&b, 40);
+	/* A cap one byte short of the whole: the head fits, the body's last byte does not. */
+	buf_init(&b, 0);
+	buf_puts(&b, "kept");
+	r = write_req(&b, "POST", "/jsonrpc", "localhost", NULL, "{\"id\":1}");
+	whole = b.len;
+	buf_free(&b);
+	buf_init(&b, whole - 1);
 	buf_puts(&b, "kept");
 	r = write_req(&b, "POST", "/jsonrpc", "localhost", NULL, "{\"id\":1}");
 	ok(r == -2 && strcmp(b.p, "kept") == 0 && b.len == 4,
-	    "no room under the buffer's cap: -2, nothing half-written: got %d [%s]", r, b.p);
+	    "no room for the body's last byte: -2, nothing half-written: got %d [%s]", r, b.p);
+	buf_free(&b);
+	buf_init(&b, whole);
+	buf_puts(&b, "kept");
+	r = write_req(&b, "POST", "/jsonrpc", "localhost", NULL, "{\"id\":1}");
+	ok(r == 0 && b.len == whole, "room for exactly the whole: 0, %zu bytes", b.len);
 	buf_free(&b);
 }
 
