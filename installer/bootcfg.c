@@ -13,11 +13,9 @@
 #define TIMEOUT		1
 #define PREFIX_LEN	16	/* "/SLOT" and its NUL */
 
-typedef int	renderer(char *, size_t, const struct boot_menu *);
-
 /* Slot's menu, rendered by fn into out. */
 static int
-render(renderer *fn, char *out, size_t len, const char *slot)
+render(bootmenu_renderer *fn, char *out, size_t len, const char *slot)
 {
 	struct boot_entry	e[2];
 	struct boot_menu	m;

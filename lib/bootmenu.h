@@ -68,4 +68,7 @@ const char	*bootmenu_dom0_console(enum boot_console c);
 int	bootmenu_syslinux(char *out, size_t len, const struct boot_menu *m);
 int	bootmenu_grub(char *out, size_t len, const struct boot_menu *m);
 
+/* Either of them, for a caller that renders one menu for both loaders. */
+typedef int	bootmenu_renderer(char *out, size_t len, const struct boot_menu *m);
+
 #endif

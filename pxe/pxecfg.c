@@ -218,8 +218,6 @@ pxecfg_mode_name(enum pxe_mode m)
 
 /* ============================== Configs ============================== */
 
-typedef int	renderer(char *, size_t, const struct boot_menu *);
-
 /* A menu with no wait, for a machine that boots unattended. */
 #define PXE_MENU(tag_, entry)	(struct boot_menu){ .tag = tag_, .timeout = 0, \
 	.xen_args = XEN_CMDLINE, .dom0_args = DOM0_CMDLINE, .entries = entry, .n_entries = 1 }
@@ -251,7 +249,7 @@ fmt(char *out, size_t size, const char *f, ...)
 
 /* h's config, rendered by fn into out. */
 static int
-host_config(renderer *fn, char *out, size_t len, const struct pxe_host *h)
+host_config(bootmenu_renderer *fn, char *out, size_t len, const struct pxe_host *h)
 {
 	struct host_menu	t;
 	struct boot_entry	e = ENTRY("install", t.title, NULL);
@@ -302,7 +300,8 @@ pxecfg_host_grub(char *out, size_t len, const struct pxe_host *h)
 
 /* The default config of mode m, rendered by fn into out, after grub_script (or NULL). */
 static int
-default_config(renderer *fn, const char *grub_script, char *out, size_t len, enum pxe_mode m)
+default_config(bootmenu_renderer *fn, const char *grub_script, char *out, size_t len,
+    enum pxe_mode m)
 {
 	struct boot_menu	menu;
 	char			tag[sizeof(DEFAULT_TAG) + 16];
