@@ -19,12 +19,14 @@ $(eval $(call c-test,test_lsblk,tests/unit/test_lsblk.c xapi-lite/lsblk.c))
 # API tests' stand-in xl), built as c-test builds, with the version xen.c reports.
 SUSPEND_IMAGE_SRCS := tests/unit/test_suspend_image.c \
 	$(filter-out xapi-lite/main.c,$(wildcard xapi-lite/*.c))
+SUSPEND_IMAGE_CC = $(HOSTCC) $(WARN) $(SANITIZE) -DATOLL_VERSION='"$(ATOLL_VERSION)"' -Ilib \
+	-Itests -Ixapi-lite
 $(B)/tests/test_suspend_image: $(SUSPEND_IMAGE_SRCS) $(LIB_SRCS) tests/tap.h \
 		$(wildcard xapi-lite/*.h xapi-lite/*.def) | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (sanitizers)"
-	@$(HOSTCC) $(WARN) $(SANITIZE) -DATOLL_VERSION='"$(ATOLL_VERSION)"' -Ilib -Itests \
-		-Ixapi-lite -o $@ $(SUSPEND_IMAGE_SRCS) $(LIB_SRCS)
+	@$(call list-headers,$(SUSPEND_IMAGE_CC),$(SUSPEND_IMAGE_SRCS) $(LIB_SRCS))
+	@$(SUSPEND_IMAGE_CC) -o $@ $(SUSPEND_IMAGE_SRCS) $(LIB_SRCS)
 UNIT_TESTS += $(B)/tests/test_suspend_image
 $(eval $(call c-test,test_xs,tests/unit/test_xs.c))
 $(eval $(call c-test,test_plan,tests/unit/test_plan.c installer/plan.c))
@@ -97,6 +99,7 @@ $(B)/tests/atoll-bootmenu: iso/bootmenu.c $(LIB_SRCS) lib/bootmenu.h | $(B)/host
 $(B)/tests/atoll-bootopts: dom0-rootfs/bootopts.c $(LIB_SRCS) | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (sanitizers)"
+	@$(call list-headers,$(HOSTCC) $(WARN) $(SANITIZE) -Ilib,dom0-rootfs/bootopts.c $(LIB_SRCS))
 	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -o $@ dom0-rootfs/bootopts.c $(LIB_SRCS)
 
 # atoll-pxe likewise, with the Xen and dom0 options it ships with.
@@ -104,6 +107,7 @@ $(B)/tests/atoll-pxe: $(PXE_SRCS) $(wildcard pxe/*.h) $(LIB_SRCS) config.mk \
 		| $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (sanitizers)"
+	@$(call list-headers,$(HOSTCC) $(WARN) $(SANITIZE) $(PXE_CFLAGS) -Ilib,$(PXE_SRCS) $(LIB_SRCS))
 	@$(HOSTCC) $(WARN) $(SANITIZE) $(PXE_CFLAGS) -Ilib -o $@ $(PXE_SRCS) $(LIB_SRCS)
 
 # Every shell script we ship or build with, linted as POSIX sh.
@@ -139,12 +143,14 @@ fuzz: $(FUZZ_TARGETS)
 
 # xapi-lite built with sanitizers, for the API tests: any memory error or leak fails them.
 XAPI_TEST_BIN := $(B)/tests/xapi-lite
+# The compiler for it and for the console's test build: sanitizers, the version they report.
+TEST_PROGRAM_CC = $(HOSTCC) $(WARN) $(SANITIZE) -DATOLL_VERSION='"$(ATOLL_VERSION)"' -Ilib
 $(XAPI_TEST_BIN): $(XAPI_SRCS) $(LIB_SRCS) $(wildcard xapi-lite/*.h xapi-lite/*.def lib/*.h) \
 		| $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (sanitizers)"
-	@$(HOSTCC) $(WARN) $(SANITIZE) -DATOLL_VERSION='"$(ATOLL_VERSION)"' -Ilib -o $@ \
-		$(XAPI_SRCS) $(LIB_SRCS)
+	@$(call list-headers,$(TEST_PROGRAM_CC),$(XAPI_SRCS) $(LIB_SRCS))
+	@$(TEST_PROGRAM_CC) -o $@ $(XAPI_SRCS) $(LIB_SRCS)
 
 # xapi-lite with the simulated host, driven by real XenAPI clients. The memory tests
 # (test_hostile.py) measure the release build: resident sizes mean nothing under ASan.
@@ -163,8 +169,8 @@ $(CONSOLE_TEST_BIN): $(CONSOLE_SRCS) $(wildcard console-ui/*.h) $(LIB_SRCS) \
 		| $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (sanitizers)"
-	@$(HOSTCC) $(WARN) $(SANITIZE) -DATOLL_VERSION='"$(ATOLL_VERSION)"' -Ilib -o $@ \
-		$(CONSOLE_SRCS) $(LIB_SRCS)
+	@$(call list-headers,$(TEST_PROGRAM_CC),$(CONSOLE_SRCS) $(LIB_SRCS))
+	@$(TEST_PROGRAM_CC) -o $@ $(CONSOLE_SRCS) $(LIB_SRCS)
 
 test-console: $(CONSOLE_TEST_BIN) $(XAPI_TEST_BIN)
 	@echo "== console tests (atoll-console in tmux, xapi-lite --backend sim)"

@@ -14,7 +14,7 @@ import unittest
 import xmlrpc.client
 
 import xapi_server
-from xapi_server import PASSWORD, Server, UnixTransport, crypt
+from xapi_server import PASSWORD, Server, UnixTransport, crypt, wait_log
 
 FIRST_DELAY = 0.25  # XAPI_LOGIN_DELAY_MS
 HELPERS = 4         # XAPI_MAX_CRYPT_HELPERS
@@ -83,15 +83,6 @@ def in_background(*args):
     t = threading.Thread(target=run)
     t.start()
     return t
-
-
-def wait_log(server, text, count=1):
-    deadline = time.monotonic() + 20
-    while server.log_text().count(text) < count:
-        if time.monotonic() > deadline:
-            raise AssertionError("%d of %r not logged:\n%s" % (count, text,
-                                                                server.log_text()[-3000:]))
-        time.sleep(0.02)
 
 
 def in_parallel(calls):
@@ -215,7 +206,8 @@ class BruteForce(unittest.TestCase):
                      for i in range(8 * PER_CLIENT)]
         for t in attackers:
             t.start()
-        time.sleep(1.0)    # every attacker address now owes a delay
+        for i in range(1, 9):     # every attacker address now owes a delay
+            wait_log(self.server, "203.0.113.%d login root failure" % i)
         took = []
         try:
             for _ in range(5):
@@ -275,7 +267,11 @@ class CryptHelpers(unittest.TestCase):
             n = 3 * HELPERS
 
             def one(i):
-                time.sleep(0.2 * i)    # arrive in order
+                # In order: each after the one before is held, and 0.2 s later on purpose,
+                # so that helpers started in turn also end 0.2 s apart, in an order seen.
+                if i > 0:
+                    wait_log(server, "192.0.2.%d session.login_with_password parked" % i)
+                    time.sleep(0.2)
                 t, r = login_from(server, "192.0.2.%d" % (i + 1), "root", PASSWORD)
                 done.append((i, r["Status"] if r["Status"] == "Success" else r))
             in_parallel([lambda i=i: one(i) for i in range(n)])

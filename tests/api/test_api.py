@@ -10,7 +10,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from xapi_server import PASSWORD, Server
+from xapi_server import PASSWORD, Server, wait_log
 
 
 def setUpModule():
@@ -472,9 +472,11 @@ class Events(unittest.TestCase):
             result["batch"] = ok(getattr(p.event, "from")(self.s, ["vm"], token, 30.0))
             result["seconds"] = time.monotonic() - t0
 
+        parked = SERVER.log_text().count(" event.from parked")
         t = threading.Thread(target=waiter)
         t.start()
-        time.sleep(0.3)   # let the waiter park before the change (the test is the wake-up)
+        wait_log(SERVER, " event.from parked", parked + 1)   # the test is the wake-up
+        self.assertTrue(t.is_alive(), "answered with nothing changed: %r" % result)
         ok(self.p.VM.set_name_description(self.s, vm, "changed while watched"))
         t.join(20)
         events = result["batch"]["events"]
@@ -510,9 +512,11 @@ class Events(unittest.TestCase):
         def waiter():
             result["events"] = ok(getattr(proxy().event, "next")(s))
 
+        parked = SERVER.log_text().count(" event.next parked")
         t = threading.Thread(target=waiter)
         t.start()
-        time.sleep(0.3)   # let event.next park before the change (the test is the wake-up)
+        wait_log(SERVER, " event.next parked", parked + 1)   # the test is the wake-up
+        self.assertTrue(t.is_alive(), "answered with nothing changed: %r" % result)
         ok(p.VM.set_name_description(s, vm, "second"))
         t.join(20)
         self.assertEqual([e["snapshot"]["name_description"] for e in result["events"]],

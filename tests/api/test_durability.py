@@ -533,7 +533,9 @@ class FullDisk(Base):
             self.assertEqual(r["Status"], "Failure", r)
             self.assertIn("No space left", r["ErrorDescription"][1])
         self.assertIn("writes are refused until it can be written again", server.log_text())
-        time.sleep(1.5)     # a retry or two while still full change nothing
+        # Time must pass: a retry or two (one a second, silent while they fail) while still
+        # full change nothing.
+        time.sleep(1.5)
         self.assertEqual(p.VM.set_name_label(s, vm, "x")["ErrorDescription"], err)
 
         os.unlink(self.filler)

@@ -184,7 +184,7 @@ class Reader:
                            % bytes(self.buf[:300]))
         self.buf += data
         if self.pace:
-            time.sleep(self.pace[1])
+            time.sleep(self.pace[1])     # the slow client itself: time must pass
 
     def _line(self, deadline):
         while (i := self.buf.find(b"\r\n")) < 0:

@@ -10,13 +10,12 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
 import unittest
 import xmlrpc.client
 
 from test_abuse import login_from
 from test_xo import XO_DIR, require_client, run_node
-from xapi_server import MIB, PASSWORD, ApiTest, FakeXlTest, Server, ok, err, until
+from xapi_server import MIB, PASSWORD, ApiTest, FakeXlTest, Server, ok, err, until, wait_log
 
 MESSAGE_LIMIT = 10000       # XAPI_MAX_MESSAGES (XAPI's message_limit)
 BODY_MAX = 16 * 1024        # XAPI_MESSAGE_BODY_MAX
@@ -175,9 +174,11 @@ class Calls(ApiTest):
         def wait():
             p = xmlrpc.client.ServerProxy(self.server.url)
             got["batch"] = ok(getattr(p.event, "from")(self.s, ["message"], token, 30.0))
+        parked = self.server.log_text().count(" event.from parked")
         t = threading.Thread(target=wait)
         t.start()
-        time.sleep(0.5)     # let it park (if it has not, it answers at once: still right)
+        wait_log(self.server, " event.from parked", parked + 1)
+        self.assertTrue(t.is_alive(), "answered with no message yet: %r" % got)
         m = self.create("TEST_PARKED")
         t.join(30)
         self.assertIn(m, [e["ref"] for e in got["batch"]["events"]], got)
@@ -391,6 +392,15 @@ class GuestsOnTheirOwn(FakeXlTest):
         until("the VM running", lambda: ok(self.p.VM.get_power_state(self.s, vm)) == "Running")
         return vm, ok(self.p.VM.get_uuid(self.s, vm))
 
+    def reconciliations(self, n):
+        """Waits for n more runs of `xl list`, the reconciliation's: one runs at a time, so
+        all but the last have ended when this returns."""
+        def runs():
+            with open(os.path.join(self.bindir, "log")) as f:
+                return f.read().split("\n").count("list")
+        want = runs() + n
+        until("%d more reconciliations" % n, lambda: runs() >= want)
+
     def of_vm(self, uuid, name):
         return ok(self.p.message.get_all_records_where(
             self.s, 'field "name" = "%s" and field "obj_uuid" = "%s"' % (name, uuid)))
@@ -407,7 +417,7 @@ class GuestsOnTheirOwn(FakeXlTest):
         rec = list(got.values())[0]
         self.assertEqual((rec["priority"], rec["cls"]), ("2", "VM"))
         self.assertIn("crashes", rec["body"])
-        time.sleep(3)       # more reconciliations: the crash is not raised again
+        self.reconciliations(3)     # two more seen through: the crash is not raised again
         self.assertEqual(len(self.of_vm(uuid, "VM_CRASHED")), 1)
 
     def test_a_new_domid_is_vm_rebooted(self):
@@ -431,7 +441,7 @@ class GuestsOnTheirOwn(FakeXlTest):
         vm, uuid = self.started("obeys")
         ok(self.p.VM.hard_reboot(self.s, vm))
         ok(self.p.VM.hard_shutdown(self.s, vm))
-        time.sleep(3)       # reconciliations in between
+        self.reconciliations(3)     # two seen through, after the shutdown
         self.assertEqual(self.of_vm(uuid, "VM_CRASHED"), {})
         self.assertEqual(self.of_vm(uuid, "VM_REBOOTED"), {})
 

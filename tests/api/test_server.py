@@ -108,8 +108,9 @@ class NonBlocking(unittest.TestCase):
         bindir = tempfile.mkdtemp()
         real = subprocess.run(["sh", "-c", "command -v openssl"], capture_output=True,
                               text=True).stdout.strip()
+        started = os.path.join(bindir, "started")
         with open(os.path.join(bindir, "openssl"), "w") as f:
-            f.write("#!/bin/sh\nsleep 2\nexec %s \"$@\"\n" % real)
+            f.write("#!/bin/sh\ntouch %s\nsleep 2\nexec %s \"$@\"\n" % (started, real))
         os.chmod(os.path.join(bindir, "openssl"), 0o755)
         server = xapi_server.server_on_path(bindir)
         try:
@@ -121,7 +122,8 @@ class NonBlocking(unittest.TestCase):
 
             t = threading.Thread(target=slow_login)
             t.start()
-            time.sleep(0.3)   # the login is now waiting for its helper
+            xapi_server.until("the login's helper started", lambda: os.path.exists(started))
+            self.assertTrue(t.is_alive(), "answered before its helper ended: %r" % result)
             t0 = time.monotonic()
             self.assertIn("VM.start", xmlrpc.client.ServerProxy(server.url).system.listMethods())
             self.assertLess(time.monotonic() - t0, 1.5, "served while the 2 s helper runs")

@@ -38,6 +38,17 @@ def until(what, fn, timeout=30):
     raise AssertionError("%s: not within %d s (last seen: %r)" % (what, timeout, got))
 
 
+def wait_log(server, text, count=1, timeout=20):
+    """Waits until server's log holds text count times: a state xapi-lite logs, such as a
+    call parked (" event.from parked", flushed in the loop's turn that parked it)."""
+    deadline = time.monotonic() + timeout
+    while server.log_text().count(text) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError("%d of %r not logged:\n%s" % (count, text,
+                                                                server.log_text()[-3000:]))
+        time.sleep(0.02)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,31 +1,23 @@
 /* Unit tests of lib/cmdline.c: the kernel's own splitting rules, and bad input. */
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "cmdline.h"
+#include "guard.h"
 #include "tap.h"
 
 /*
- * Splits line and renders the words as "key=val|key|..." into out. The line is copied to
- * the end of a page followed by an unmapped one, so any read past its end faults.
+ * Splits line and renders the words as "key=val|key|..." into out. The line is placed
+ * against an unmapped page (guard.h), so any read past its end faults.
  */
 static int
 split(const char *line, char *out, size_t outsz)
 {
-	static char		*page;
-	long			 pagesz = sysconf(_SC_PAGESIZE);
+	static struct guarded	 g;
 	size_t			 len = strlen(line), left = len, used = 0;
-	const char		*pos;
+	const char		*pos = guard(&g, line, len);
 	struct cmdline_arg	 a;
 	int			 r;
 
-	if (page == NULL) {
-		page = mmap(NULL, pagesz * 2, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		mprotect(page + pagesz, pagesz, PROT_NONE);
-	}
-	pos = memcpy(page + pagesz - len, line, len);
 	out[0] = '\0';
 	while ((r = cmdline_next(&pos, &left, &a)) == 1) {
 		used += snprintf(out + used, outsz - used, "%s%.*s", used ? "|" : "",

@@ -1,10 +1,39 @@
 /* Unit tests of lib/exec.c against real programs: output, status, no shell, caps. */
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
+#include "loop.h"
 #include "tap.h"
+
+#define JOB_DEADLINE_MS	30000	/* generous: each job here is done in well under a second */
+
+/* Reads j's output to its end and reaps it; -1 (the child killed) when it is not done
+   within JOB_DEADLINE_MS, so a hung child fails the test rather than hanging it. */
+static int
+finish(struct job *j)
+{
+	long long	deadline = loop_clock() + JOB_DEADLINE_MS;
+
+	while (!exec_read(j)) {
+		if (loop_clock() > deadline)
+			goto late;
+		(void)poll(&(struct pollfd){ .fd = j->fd, .events = POLLIN }, 1, 1000);
+	}
+	while (!exec_reap(j)) {
+		if (loop_clock() > deadline)
+			goto late;
+		(void)poll(NULL, 0, 10);
+	}
+	return 0;
+late:
+	note("job %d not done within %d ms", (int)j->pid, JOB_DEADLINE_MS);
+	if (j->pid > 0)
+		(void)kill(j->pid, SIGKILL);
+	return -1;
+}
 
 int
 main(void)
@@ -45,36 +74,23 @@ main(void)
 
 	ok(exec_start_input(&j, (char *const[]){ "cat", NULL }, 0, "secret\n") == 0,
 	    "input on stdin");
-	while (!exec_read(&j))
-		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
-	while (!exec_reap(&j))
-		(void)poll(NULL, 0, 10);
-	ok(j.status == 0 && strcmp(j.out.p, "secret\n") == 0, "the child reads it");
+	ok(finish(&j) == 0 && j.status == 0 && strcmp(j.out.p, "secret\n") == 0,
+	    "the child reads it");
 	exec_free(&j);
 
 	ok(exec_start(&j, (char *const[]){ "sh", "-c", "sleep 0.2; echo late", NULL }, 0) == 0 &&
 	    exec_reap(&j) == 0, "exec_reap does not block on a running child");
-	while (!exec_read(&j))
-		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
-	while (!exec_reap(&j))
-		(void)poll(NULL, 0, 10);
-	ok(j.status == 0 && strcmp(j.out.p, "late\n") == 0, "then reaps it");
+	ok(finish(&j) == 0 && j.status == 0 && strcmp(j.out.p, "late\n") == 0, "then reaps it");
 	exec_free(&j);
 
 	ok(exec_start(&j, (char *const[]){ "sh", "-c", "yes | head -c 20000", NULL }, 100) == 0,
 	    "a job with a cap");
-	while (!exec_read(&j))
-		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
-	while (!exec_reap(&j))
-		(void)poll(NULL, 0, 10);
-	ok(j.status == 0 && j.out.len <= 100 && j.dropped, "output past it is dropped, and says so");
+	ok(finish(&j) == 0 && j.status == 0 && j.out.len <= 100 && j.dropped,
+	    "output past it is dropped, and says so");
 	exec_free(&j);
 	ok(exec_start(&j, (char *const[]){ "echo", "short", NULL }, 100) == 0, "a short one");
-	while (!exec_read(&j))
-		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
-	while (!exec_reap(&j))
-		(void)poll(NULL, 0, 10);
-	ok(strcmp(j.out.p, "short\n") == 0 && !j.dropped, "all of it: nothing dropped");
+	ok(finish(&j) == 0 && strcmp(j.out.p, "short\n") == 0 && !j.dropped,
+	    "all of it: nothing dropped");
 	exec_free(&j);
 
 	rewind(log);

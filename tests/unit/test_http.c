@@ -2,42 +2,26 @@
    request writer, PROXY v1, params. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "buf.h"
+#include "guard.h"
 #include "http.h"
 #include "tap.h"
 
-#define AREA_BYTES	(HTTP_MAX_RESPONSE_HEAD + 4096)	/* room for the longest head */
 #define ALL		(-100)	/* PARSE's expected return: the whole input */
 
 static struct http_request	 req;
 static struct http_response	 resp;
 static const char		*why;
 
-/*
- * Copies len bytes of s to the end of a few pages followed by an unmapped one, so any
- * read past the input faults, and returns the copy.
- */
+/* s[0..len) placed against an unmapped page (guard.h), so any read past the input
+   faults; valid until the next call. */
 static const char *
 place(const char *s, size_t len)
 {
-	static char	*area;
-	static size_t	 areasz;
+	static struct guarded	g;
 
-	if (area == NULL) {
-		long	 pagesz = sysconf(_SC_PAGESIZE);
-
-		areasz = (AREA_BYTES + (size_t)pagesz - 1) / (size_t)pagesz * (size_t)pagesz;
-		area = mmap(NULL, areasz + (size_t)pagesz, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (area == MAP_FAILED || mprotect(area + areasz, (size_t)pagesz, PROT_NONE) == -1)
-			abort();
-	}
-	if (len > areasz)
-		abort();
-	return memcpy(area + areasz - len, s, len);
+	return guard(&g, s, len);
 }
 
 static int

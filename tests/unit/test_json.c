@@ -3,33 +3,21 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "guard.h"
 #include "json.h"
 #include "tap.h"
 
-/*
- * Parses s[0..len) copied to the end of mapped pages followed by an unmapped one, so any
- * read past its end faults; the input is unmapped again before returning.
- */
+/* Parses s[0..len) placed against an unmapped page (guard.h), so any read past its end
+   faults; the input is unmapped again before returning. */
 static int
 parse(struct arena *a, const char *s, size_t len, struct val **v, char *err, size_t errlen)
 {
-	size_t	 pagesz = (size_t)sysconf(_SC_PAGESIZE);
-	size_t	 data = (len + pagesz - 1) / pagesz * pagesz, maplen = data + pagesz;
-	char	*map;
-	int	 r;
+	struct guarded	g = { 0 };
+	int		r;
 
-	if (data == 0)
-		data = pagesz, maplen = 2 * pagesz;
-	map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED)
-		abort();
-	mprotect(map + data, pagesz, PROT_NONE);
-	memcpy(map + data - len, s, len);
-	r = json_parse(a, map + data - len, len, v, err, errlen);
-	munmap(map, maplen);
+	r = json_parse(a, guard(&g, s, len), len, v, err, errlen);
+	guard_free(&g);
 	return r;
 }
 

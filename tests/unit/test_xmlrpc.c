@@ -6,44 +6,23 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "guard.h"
 #include "json.h"
 #include "xmlrpc.h"
 #include "tap.h"
 
-/*
- * Copies s[0..len) to the end of mapped pages followed by an unmapped one, so any read past
- * its end faults; unguard unmaps it again.
- */
-static const char *
-guard(const char *s, size_t len, char **map, size_t *maplen)
-{
-	size_t	 pagesz = (size_t)sysconf(_SC_PAGESIZE);
-	size_t	 data = (len + pagesz - 1) / pagesz * pagesz;
-
-	if (data == 0)
-		data = pagesz;
-	*maplen = data + pagesz;
-	*map = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (*map == MAP_FAILED)
-		abort();
-	mprotect(*map + data, pagesz, PROT_NONE);
-	memcpy(*map + data - len, s, len);
-	return *map + data - len;
-}
-
+/* Parses s[0..len) placed against an unmapped page (guard.h), so any read past its end
+   faults; the input is unmapped again before returning. */
 static int
 parse(struct arena *a, const char *s, size_t len, const char **method, struct val **params,
     char *err, size_t errlen)
 {
-	char	*map;
-	size_t	 maplen;
-	int	 r;
+	struct guarded	g = { 0 };
+	int		r;
 
-	r = xmlrpc_parse_call(a, guard(s, len, &map, &maplen), len, method, params, err, errlen);
-	munmap(map, maplen);
+	r = xmlrpc_parse_call(a, guard(&g, s, len), len, method, params, err, errlen);
+	guard_free(&g);
 	return r;
 }
 
@@ -645,15 +624,14 @@ value_doc(const char *s, size_t len, char *out, size_t outsz, char *err, size_t 
 	struct arena	 a;
 	struct buf	 b;
 	struct val	*v = (struct val *)&a;
-	char		*map;
-	size_t		 maplen;
+	struct guarded	 g = { 0 };
 	int		 r;
 
 	arena_init(&a, 0);
 	buf_init(&b, 0);
 	out[0] = '\0';
-	r = xmlrpc_parse_value(&a, guard(s, len, &map, &maplen), len, &v, err, errlen);
-	munmap(map, maplen);
+	r = xmlrpc_parse_value(&a, guard(&g, s, len), len, &v, err, errlen);
+	guard_free(&g);
 	if (r == 0) {
 		if (render(&b, v) == -1)
 			r = -2;
