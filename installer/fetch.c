@@ -143,14 +143,14 @@ fetch_file(const char *url, struct buf *out, char *err, size_t errlen)
 
 /* One try over HTTP. Returns 0, 1 to try again, or -1 with err. */
 static int
-try_http(const char *url, struct buf *out, char *err, size_t errlen)
+try_http(struct report *rep, const char *url, struct buf *out, char *err, size_t errlen)
 {
 	const char	*why;
 
 	buf_reset(out);
 	/* busybox 1.35's wget crashes with its own -T: time it out from outside. */
 	if (exec_run_input((char *const[]){ "timeout", "60", "wget", "-q", "-O", "-",
-	    (char *)(uintptr_t)url, NULL }, NULL, out, report_log()) == 0)
+	    (char *)(uintptr_t)url, NULL }, NULL, out, rep->log) == 0)
 		return 0;
 	/* An HTTP error will not mend itself; no route or no answer yet may. */
 	if (out->p != NULL && (why = strstr(out->p, "server returned error: ")) != NULL) {
@@ -179,7 +179,7 @@ save_server_cert(const struct buf *b)
 
 /* The SHA-256 fingerprint of SERVER_PEM as 64 lower-case hex digits. Returns 0 or -1. */
 static int
-server_fingerprint(char out[65])
+server_fingerprint(struct report *rep, char out[65])
 {
 	struct buf	b;
 	const char	*p;
@@ -187,7 +187,7 @@ server_fingerprint(char out[65])
 
 	buf_init(&b, 4096);
 	if (exec_run((char *const[]){ "openssl", "x509", "-in", SERVER_PEM, "-noout",
-	    "-fingerprint", "-sha256", NULL }, &b, report_log()) != 0 || b.p == NULL ||
+	    "-fingerprint", "-sha256", NULL }, &b, rep->log) != 0 || b.p == NULL ||
 	    (p = strchr(b.p, '=')) == NULL) {
 		buf_free(&b);
 		return -1;
@@ -202,8 +202,8 @@ server_fingerprint(char out[65])
 
 /* One try over HTTPS. Returns 0, 1 to try again, or -1 with err. */
 static int
-try_https(const char *url, const struct url *u, const char *fingerprint,
-    const char *request, struct buf *out, char *err, size_t errlen)
+try_https(struct report *rep, const char *url, const struct url *u,
+    const char *fingerprint, const char *request, struct buf *out, char *err, size_t errlen)
 {
 	char		 connect[300], seen[65];
 	const char	*why;
@@ -218,9 +218,9 @@ try_https(const char *url, const struct url *u, const char *fingerprint,
 		/* The server's certificate first: it must be the pinned one. */
 		if (exec_run_input((char *const[]){ "timeout", "30", "openssl", "s_client",
 		    "-connect", connect, "-servername", (char *)(uintptr_t)u->host, NULL }, "",
-		    out, report_log()) != 0 || save_server_cert(out) == -1)
+		    out, rep->log) != 0 || save_server_cert(out) == -1)
 			return 1;
-		if (server_fingerprint(seen) == -1) {
+		if (server_fingerprint(rep, seen) == -1) {
 			snprintf(err, errlen, "%s: cannot read the server's certificate", url);
 			return -1;
 		}
@@ -237,13 +237,13 @@ try_https(const char *url, const struct url *u, const char *fingerprint,
 		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
 		    "-servername", (char *)(uintptr_t)u->host, "-CAfile", SERVER_PEM,
-		    "-partial_chain", NULL }, request, out, report_log());
+		    "-partial_chain", NULL }, request, out, rep->log);
 	else
 		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
 		    "-servername", (char *)(uintptr_t)u->host, "-verify_hostname",
 		    (char *)(uintptr_t)u->host, "-CAfile", CA_BUNDLE, NULL }, request, out,
-		    report_log());
+		    rep->log);
 	if (out->p != NULL && (why = strstr(out->p, "verify error:")) != NULL) {
 		snprintf(err, errlen, "%s: the server's certificate does not verify: %.*s%s", url,
 		    (int)strcspn(why, "\r\n"), why, fingerprint[0] ? "" :
@@ -287,8 +287,8 @@ try_https(const char *url, const struct url *u, const char *fingerprint,
 }
 
 int
-fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
-    size_t errlen)
+fetch_url(struct report *rep, const char *url, const char *fingerprint, struct buf *out,
+    char *err, size_t errlen)
 {
 	struct url	u;
 	char		request[1200];
@@ -306,14 +306,14 @@ fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
 	if (strncmp(url, "https://", 8) == 0)
 		snprintf(request, sizeof(request), "GET %s HTTP/1.0\r\nHost: %s\r\n"
 		    "User-Agent: atoll-install\r\nConnection: close\r\n\r\n", u.path, u.host);
-	say("atoll-install: fetching %s", url);
+	report_say(rep, "atoll-install: fetching %s", url);
 	/* The network may still be getting its address: try for a while. */
 	for (i = 0; i < TRIES && r == 1; i++) {
 		if (i > 0)
 			sleep(2);
 		r = strncmp(url, "https://", 8) == 0 ?
-		    try_https(url, &u, fingerprint, request, out, err, errlen) :
-		    try_http(url, out, err, errlen);
+		    try_https(rep, url, &u, fingerprint, request, out, err, errlen) :
+		    try_http(rep, url, out, err, errlen);
 	}
 	if (r == 1)
 		snprintf(err, errlen, "%s: cannot fetch it in %d tries (see the log)", url, TRIES);
@@ -321,7 +321,8 @@ fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
 }
 
 int
-fetch_post(const char *url, const char *type, const char *body, char *err, size_t errlen)
+fetch_post(struct report *rep, const char *url, const char *type, const char *body,
+    char *err, size_t errlen)
 {
 	struct url	 u;
 	struct buf	 out;
@@ -348,10 +349,10 @@ fetch_post(const char *url, const char *type, const char *body, char *err, size_
 		if (i > 0)
 			sleep(2);
 		if (strncmp(url, "https://", 8) == 0)
-			r = try_https(url, &u, "", request, &out, err, errlen);
+			r = try_https(rep, url, &u, "", request, &out, err, errlen);
 		else if (exec_run_input((char *const[]){ "timeout", "30", "wget", "-q", "-O",
 		    "/dev/null", "--header", header, "--post-data", (char *)(uintptr_t)body,
-		    (char *)(uintptr_t)url, NULL }, NULL, &out, report_log()) == 0)
+		    (char *)(uintptr_t)url, NULL }, NULL, &out, rep->log) == 0)
 			r = 0;
 		else
 			snprintf(err, errlen, "%s: %s", url, out.p != NULL && out.len > 0 ?
