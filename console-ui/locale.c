@@ -87,7 +87,7 @@ keyboard(struct console *c)
 	    auth_require(c, "Changing the keyboard layout needs a login.") == 0) {
 		snprintf(path, sizeof(path), "%s", names[i]);
 		buf_init(&out, 4096);
-		if (exec_run((char *const[]){ (char *)(uintptr_t)c->host_config, "keymap", path,
+		if (exec_run((const char *const[]){ c->host_config, "keymap", path,
 		    NULL }, &out, NULL) == 0)
 			ui_message(c, "Keyboard", "The keyboard layout is now %s.", path);
 		else

@@ -149,8 +149,8 @@ try_http(struct report *rep, const char *url, struct buf *out, char *err, size_t
 
 	buf_reset(out);
 	/* busybox 1.35's wget crashes with its own -T: time it out from outside. */
-	if (exec_run_input((char *const[]){ "timeout", "60", "wget", "-q", "-O", "-",
-	    (char *)(uintptr_t)url, NULL }, NULL, out, rep->log) == 0)
+	if (exec_run_input((const char *const[]){ "timeout", "60", "wget", "-q", "-O", "-",
+	    url, NULL }, NULL, out, rep->log) == 0)
 		return 0;
 	/* An HTTP error will not mend itself; no route or no answer yet may. */
 	if (out->p != NULL && (why = strstr(out->p, "server returned error: ")) != NULL) {
@@ -186,7 +186,7 @@ server_fingerprint(struct report *rep, char out[65])
 	int		n = 0;
 
 	buf_init(&b, 4096);
-	if (exec_run((char *const[]){ "openssl", "x509", "-in", SERVER_PEM, "-noout",
+	if (exec_run((const char *const[]){ "openssl", "x509", "-in", SERVER_PEM, "-noout",
 	    "-fingerprint", "-sha256", NULL }, &b, rep->log) != 0 || b.p == NULL ||
 	    (p = strchr(b.p, '=')) == NULL) {
 		buf_free(&b);
@@ -216,8 +216,8 @@ try_https(struct report *rep, const char *url, const struct url *u,
 	buf_reset(out);
 	if (fingerprint[0] != '\0') {
 		/* The server's certificate first: it must be the pinned one. */
-		if (exec_run_input((char *const[]){ "timeout", "30", "openssl", "s_client",
-		    "-connect", connect, "-servername", (char *)(uintptr_t)u->host, NULL }, "",
+		if (exec_run_input((const char *const[]){ "timeout", "30", "openssl", "s_client",
+		    "-connect", connect, "-servername", u->host, NULL }, "",
 		    out, rep->log) != 0 || save_server_cert(out) == -1)
 			return 1;
 		if (server_fingerprint(rep, seen) == -1) {
@@ -234,15 +234,15 @@ try_https(struct report *rep, const char *url, const struct url *u,
 	/* Then the request, over a connection that verifies the same certificate (pinned:
 	   trusted as it is) or the CA bundle and the host name. */
 	if (fingerprint[0] != '\0')
-		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
+		rc = exec_run_input((const char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
-		    "-servername", (char *)(uintptr_t)u->host, "-CAfile", SERVER_PEM,
+		    "-servername", u->host, "-CAfile", SERVER_PEM,
 		    "-partial_chain", NULL }, request, out, rep->log);
 	else
-		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
+		rc = exec_run_input((const char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
-		    "-servername", (char *)(uintptr_t)u->host, "-verify_hostname",
-		    (char *)(uintptr_t)u->host, "-CAfile", CA_BUNDLE, NULL }, request, out,
+		    "-servername", u->host, "-verify_hostname",
+		    u->host, "-CAfile", CA_BUNDLE, NULL }, request, out,
 		    rep->log);
 	if (out->p != NULL && (why = strstr(out->p, "verify error:")) != NULL) {
 		snprintf(err, errlen, "%s: the server's certificate does not verify: %.*s%s", url,
@@ -350,9 +350,9 @@ fetch_post(struct report *rep, const char *url, const char *type, const char *bo
 			sleep(2);
 		if (strncmp(url, "https://", 8) == 0)
 			r = try_https(rep, url, &u, "", request, &out, err, errlen);
-		else if (exec_run_input((char *const[]){ "timeout", "30", "wget", "-q", "-O",
-		    "/dev/null", "--header", header, "--post-data", (char *)(uintptr_t)body,
-		    (char *)(uintptr_t)url, NULL }, NULL, &out, rep->log) == 0)
+		else if (exec_run_input((const char *const[]){ "timeout", "30", "wget", "-q", "-O",
+		    "/dev/null", "--header", header, "--post-data", body,
+		    url, NULL }, NULL, &out, rep->log) == 0)
 			r = 0;
 		else
 			snprintf(err, errlen, "%s: %s", url, out.p != NULL && out.len > 0 ?

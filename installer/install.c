@@ -340,7 +340,7 @@ password_hash(const struct answers *a, char *out, size_t len)
 	snprintf(in, sizeof(in), "%s\n", a->password);
 	buf_init(&b, 4096);
 	/* The password goes in on stdin and is never logged. */
-	if (exec_run_input((char *const[]){ "openssl", "passwd", "-6", "-stdin", NULL }, in,
+	if (exec_run_input((const char *const[]){ "openssl", "passwd", "-6", "-stdin", NULL }, in,
 	    &b, NULL) != 0 || b.len < 4 || strncmp(b.p, "$6$", 3) != 0) {
 		buf_free(&b);
 		return -1;

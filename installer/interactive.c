@@ -102,7 +102,7 @@ screen_disk(struct ctx *c)
 
 	for (;;) {
 		buf_init(&blkid, 256 * 1024);
-		(void)exec_run((char *const[]){ "blkid", "-c", "/dev/null", "-o", "export",
+		(void)exec_run((const char *const[]){ "blkid", "-c", "/dev/null", "-o", "export",
 		    NULL }, &blkid, c->x->report.log);
 		c->ndisks = disklist_read(c->disks, DISKS_MAX, blkid.p != NULL ? blkid.p : "");
 		buf_free(&blkid);

@@ -3,7 +3,6 @@
  * keeps every line, command and output (see report.h).
  */
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -150,7 +149,7 @@ report_run(struct report *r, const char *input, const char *const argv[])
 	int		status;
 
 	buf_init(&out, 64 * 1024);
-	status = exec_run_input((char *const *)(uintptr_t)argv, input, &out, r->log);
+	status = exec_run_input(argv, input, &out, r->log);
 	buf_free(&out);
 	return status;
 }

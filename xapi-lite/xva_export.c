@@ -500,8 +500,8 @@ out:
 static int
 start_compressor(struct out *o, const char *kind)
 {
-	char	 prog[8];
-	char	*argv[2] = { prog, NULL };
+	char		 prog[8];
+	const char	*argv[2] = { prog, NULL };
 	int	 p[2];
 
 	o->program = kind;

@@ -16,34 +16,34 @@ main(void)
 	int		 status;
 
 	buf_init(&out, 1024);
-	status = exec_run((char *const[]){ "echo", "hello", "world", NULL }, &out, log);
+	status = exec_run((const char *const[]){ "echo", "hello", "world", NULL }, &out, log);
 	ok(status == 0 && strcmp(out.p, "hello world\n") == 0, "output and status 0");
 
-	status = exec_run((char *const[]){ "sh", "-c", "echo oops >&2; exit 3", NULL }, &out, log);
+	status = exec_run((const char *const[]){ "sh", "-c", "echo oops >&2; exit 3", NULL }, &out, log);
 	ok(status == 3 && strcmp(out.p, "oops\n") == 0, "stderr is captured, status 3");
 
-	status = exec_run((char *const[]){ "echo", "a; rm -rf /tmp/nothing", NULL }, &out, log);
+	status = exec_run((const char *const[]){ "echo", "a; rm -rf /tmp/nothing", NULL }, &out, log);
 	ok(status == 0 && strcmp(out.p, "a; rm -rf /tmp/nothing\n") == 0,
 	    "arguments are never read by a shell");
 
-	status = exec_run((char *const[]){ "atoll-no-such-program", NULL }, &out, log);
+	status = exec_run((const char *const[]){ "atoll-no-such-program", NULL }, &out, log);
 	ok(status == 127 && strstr(out.p, "cannot run atoll-no-such-program") != NULL,
 	    "a missing program: 127 and why");
 
-	status = exec_run((char *const[]){ "sh", "-c", "kill -9 $$", NULL }, &out, log);
+	status = exec_run((const char *const[]){ "sh", "-c", "kill -9 $$", NULL }, &out, log);
 	ok(status == 128 + 9, "killed by a signal: 128 + its number");
 
-	status = exec_run((char *const[]){ "cat", NULL }, &out, log);
+	status = exec_run((const char *const[]){ "cat", NULL }, &out, log);
 	ok(status == 0 && out.len == 0, "stdin is /dev/null");
 
 	buf_init(&big, 100);
-	status = exec_run((char *const[]){ "sh", "-c", "yes | head -c 200000", NULL }, &big, NULL);
+	status = exec_run((const char *const[]){ "sh", "-c", "yes | head -c 200000", NULL }, &big, NULL);
 	ok(status == 0 && big.len <= 100, "output past the cap is dropped, the child finishes");
 	buf_free(&big);
 
-	ok(exec_start(&j, (char *const[]){ NULL }, 0) == -1, "an empty argv is refused");
+	ok(exec_start(&j, (const char *const[]){ NULL }, 0) == -1, "an empty argv is refused");
 
-	ok(exec_start_input(&j, (char *const[]){ "cat", NULL }, 0, "secret\n") == 0,
+	ok(exec_start_input(&j, (const char *const[]){ "cat", NULL }, 0, "secret\n") == 0,
 	    "input on stdin");
 	while (!exec_read(&j))
 		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
@@ -52,7 +52,7 @@ main(void)
 	ok(j.status == 0 && strcmp(j.out.p, "secret\n") == 0, "the child reads it");
 	exec_free(&j);
 
-	ok(exec_start(&j, (char *const[]){ "sh", "-c", "sleep 0.2; echo late", NULL }, 0) == 0 &&
+	ok(exec_start(&j, (const char *const[]){ "sh", "-c", "sleep 0.2; echo late", NULL }, 0) == 0 &&
 	    exec_reap(&j) == 0, "exec_reap does not block on a running child");
 	while (!exec_read(&j))
 		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
@@ -61,7 +61,7 @@ main(void)
 	ok(j.status == 0 && strcmp(j.out.p, "late\n") == 0, "then reaps it");
 	exec_free(&j);
 
-	ok(exec_start(&j, (char *const[]){ "sh", "-c", "yes | head -c 20000", NULL }, 100) == 0,
+	ok(exec_start(&j, (const char *const[]){ "sh", "-c", "yes | head -c 20000", NULL }, 100) == 0,
 	    "a job with a cap");
 	while (!exec_read(&j))
 		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
@@ -69,7 +69,7 @@ main(void)
 		(void)poll(NULL, 0, 10);
 	ok(j.status == 0 && j.out.len <= 100 && j.dropped, "output past it is dropped, and says so");
 	exec_free(&j);
-	ok(exec_start(&j, (char *const[]){ "echo", "short", NULL }, 100) == 0, "a short one");
+	ok(exec_start(&j, (const char *const[]){ "echo", "short", NULL }, 100) == 0, "a short one");
 	while (!exec_read(&j))
 		(void)poll(&(struct pollfd){ .fd = j.fd, .events = POLLIN }, 1, 5000);
 	while (!exec_reap(&j))
