@@ -21,6 +21,7 @@
 #include "bootcfg.h"
 #include "disklist.h"
 #include "exec.h"
+#include "fdio.h"
 #include "fetch.h"
 #include "install.h"
 #include "plan.h"
@@ -221,7 +222,7 @@ download_boot_file(struct report *r, const char *url, size_t ulen, size_t f, cha
 		goto out;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1 || write(fd, b.p, b.len) != (ssize_t)b.len) {
+	if (fd == -1 || write_all(fd, b.p, b.len) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
@@ -483,7 +484,7 @@ fetch_script(struct report *r, const struct answers *a, int i, const char *path,
 		return -1;
 	}
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700)) == -1 ||
-	    write(fd, text->p ? text->p : "", text->len) != (ssize_t)text->len) {
+	    write_all(fd, text->p ? text->p : "", text->len) == -1) {
 		report_say(r, "atoll-install: %s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
