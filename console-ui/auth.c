@@ -3,6 +3,11 @@
  * password (checked by xapi-lite), a login ends by hand or after the host's auto-logout
  * time idle (host.console_idle_timeout), root's password is changed with the old one, and
  * a host whose root has no password asks for one before anything else.
+ *
+ * Whether root has a password is the one thing read here rather than asked of xapi-lite:
+ * the XenAPI has no call that says (XAPI's datamodel has none, and xapi-lite matches it),
+ * and the read changes nothing. Setting the password goes through xapi-lite
+ * (session.change_password).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,8 +87,8 @@ new_password(struct console *c, const char *title, char *pw, size_t len)
 	return 0;
 }
 
-/* Whether root has a password in the shadow file (read here: it is no change, and
-   xapi-lite has no call that says). A file that cannot be read asks nothing. */
+/* Whether root has a password in the shadow file (read here: see the top of the file). A
+   file that cannot be read asks nothing. */
 static int
 root_has_password(struct console *c)
 {

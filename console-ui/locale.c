@@ -1,8 +1,9 @@
 /*
  * Keyboard and time zone. The zone is the host's (host.set_timezone, checked by xapi-lite
- * against tzdata). The XenAPI has no call for the console's keymap, so, as xsconsole runs
- * loadkeys itself, this console loads the keymap and saves it with the host's settings
- * through the same host-config program xapi-lite runs.
+ * against tzdata). The keymap does not go through xapi-lite: the XenAPI has no call or
+ * field for the console's keymap (XAPI's datamodel has none, and xapi-lite matches it), so,
+ * as xsconsole runs loadkeys itself, this console runs `host-config keymap NAME`, the same
+ * program xapi-lite runs for the host's settings, which loads it and saves it with them.
  */
 #include <glob.h>
 #include <stdint.h>
@@ -87,7 +88,7 @@ keyboard(struct console *c)
 	    auth_require(c, "Changing the keyboard layout needs a login.") == 0) {
 		snprintf(path, sizeof(path), "%s", names[i]);
 		buf_init(&out, 4096);
-		if (exec_run((char *const[]){ (char *)(uintptr_t)c->host_config, "keymap", path,
+		if (exec_run((const char *const[]){ c->host_config, "keymap", path,
 		    NULL }, &out, NULL) == 0)
 			ui_message(c, "Keyboard", "The keyboard layout is now %s.", path);
 		else

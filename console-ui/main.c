@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "fdio.h"
 
 #define VERSION_TEXT	"atoll-console " ATOLL_VERSION
 
@@ -37,7 +38,7 @@ key_bindings(void)
 		return -1;
 	}
 	atexit(remove_rc);
-	if (write(fd, rc, sizeof(rc) - 1) != (ssize_t)sizeof(rc) - 1) {
+	if (write_all(fd, rc, sizeof(rc) - 1) == -1) {
 		close(fd);
 		return -1;
 	}

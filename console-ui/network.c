@@ -247,8 +247,8 @@ test_network(struct console *c)
 	snprintf(c->text, sizeof(c->text), "Pinging the gateway %.64s three times...", a.gateway);
 	ui_info(c, "Test the network", c->text);
 	buf_init(&out, 16 * 1024);
-	r = exec_run((char *const[]){ "ping", "-c", "3", "-W", "2",
-	    (char *)(uintptr_t)a.gateway, NULL }, &out, NULL);
+	r = exec_run((const char *const[]){ "ping", "-c", "3", "-W", "2",
+	    a.gateway, NULL }, &out, NULL);
 	ui_message(c, "Test the network", "%s\n\n%s", r == 0 ? "The gateway answers." :
 	    "The gateway does not answer.", out.p != NULL ? out.p : "");
 	buf_free(&out);

@@ -85,7 +85,7 @@ uptime(char *out, size_t len)
 
 /* The first line argv prints, after prefix when given (the rest of that line), or "". */
 static void
-first_line(char *const argv[], const char *prefix, char *out, size_t len)
+first_line(const char *const argv[], const char *prefix, char *out, size_t len)
 {
 	struct buf	 b;
 	const char	*p;
@@ -108,7 +108,7 @@ tls_fingerprint(struct console *c, char *out, size_t len)
 {
 	char	 fp[160];
 
-	first_line((char *const[]){ "openssl", "x509", "-in", (char *)(uintptr_t)c->cert,
+	first_line((const char *const[]){ "openssl", "x509", "-in", c->cert,
 	    "-noout", "-fingerprint", "-sha256", NULL }, "=", fp, sizeof(fp));
 	if (strlen(fp) != 95)
 		snprintf(out, len, "  (no certificate yet)");
@@ -124,7 +124,7 @@ ssh_fingerprint(struct console *c, char *out, size_t len)
 	snprintf(key, sizeof(key), "%s/dropbear_ed25519_host_key", c->ssh_dir);
 	fp[0] = '\0';
 	if (access(key, R_OK) == 0)
-		first_line((char *const[]){ "dropbearkey", "-y", "-f", key, NULL },
+		first_line((const char *const[]){ "dropbearkey", "-y", "-f", key, NULL },
 		    "Fingerprint: ", fp, sizeof(fp));
 	snprintf(out, len, "%s", fp[0] != '\0' ? fp : "(no host key yet)");
 }

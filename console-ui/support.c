@@ -22,7 +22,7 @@ bugreport(struct console *c)
 		return;
 	ui_info(c, "Bug report", "Writing the bug report...");
 	buf_init(&out, 64 * 1024);
-	r = exec_run((char *const[]){ "atoll-bugreport", (char *)(uintptr_t)c->state_dir,
+	r = exec_run((const char *const[]){ "atoll-bugreport", c->state_dir,
 	    NULL }, &out, NULL);
 	if (r == 0 && out.p != NULL) {
 		/* Its directory and its name on lines of their own: a box does not wrap a path. */

@@ -98,14 +98,14 @@ fetch_file(const char *url, struct buf *out, char *err, size_t errlen)
 
 /* One try over HTTP. Returns 0, 1 to try again, or -1 with err. */
 static int
-try_http(const char *url, struct buf *out, char *err, size_t errlen)
+try_http(struct report *rep, const char *url, struct buf *out, char *err, size_t errlen)
 {
 	const char	*why;
 
 	buf_reset(out);
 	/* busybox 1.35's wget crashes with its own -T: time it out from outside. */
-	if (exec_run_input((char *const[]){ "timeout", "60", "wget", "-q", "-O", "-",
-	    (char *)(uintptr_t)url, NULL }, NULL, out, report_log()) == 0)
+	if (exec_run_input((const char *const[]){ "timeout", "60", "wget", "-q", "-O", "-",
+	    url, NULL }, NULL, out, rep->log) == 0)
 		return 0;
 	/* An HTTP error will not mend itself; no route or no answer yet may. */
 	if (out->p != NULL && (why = strstr(out->p, "server returned error: ")) != NULL) {
@@ -134,15 +134,15 @@ save_server_cert(const struct buf *b)
 
 /* The SHA-256 fingerprint of SERVER_PEM as 64 lower-case hex digits. Returns 0 or -1. */
 static int
-server_fingerprint(char out[65])
+server_fingerprint(struct report *rep, char out[65])
 {
 	struct buf	b;
 	const char	*p;
 	int		n = 0;
 
 	buf_init(&b, 4096);
-	if (exec_run((char *const[]){ "openssl", "x509", "-in", SERVER_PEM, "-noout",
-	    "-fingerprint", "-sha256", NULL }, &b, report_log()) != 0 || b.p == NULL ||
+	if (exec_run((const char *const[]){ "openssl", "x509", "-in", SERVER_PEM, "-noout",
+	    "-fingerprint", "-sha256", NULL }, &b, rep->log) != 0 || b.p == NULL ||
 	    (p = strchr(b.p, '=')) == NULL) {
 		buf_free(&b);
 		return -1;
@@ -157,8 +157,8 @@ server_fingerprint(char out[65])
 
 /* One try over HTTPS. Returns 0, 1 to try again, or -1 with err. */
 static int
-try_https(const char *url, const struct url *u, const char *fingerprint,
-    const char *request, struct buf *out, char *err, size_t errlen)
+try_https(struct report *rep, const char *url, const struct url *u,
+    const char *fingerprint, const char *request, struct buf *out, char *err, size_t errlen)
 {
 	char		 connect[300], seen[65];
 	const char	*why;
@@ -171,11 +171,11 @@ try_https(const char *url, const struct url *u, const char *fingerprint,
 	buf_reset(out);
 	if (fingerprint[0] != '\0') {
 		/* The server's certificate first: it must be the pinned one. */
-		if (exec_run_input((char *const[]){ "timeout", "30", "openssl", "s_client",
-		    "-connect", connect, "-servername", (char *)(uintptr_t)u->host, NULL }, "",
-		    out, report_log()) != 0 || save_server_cert(out) == -1)
+		if (exec_run_input((const char *const[]){ "timeout", "30", "openssl", "s_client",
+		    "-connect", connect, "-servername", u->host, NULL }, "",
+		    out, rep->log) != 0 || save_server_cert(out) == -1)
 			return 1;
-		if (server_fingerprint(seen) == -1) {
+		if (server_fingerprint(rep, seen) == -1) {
 			snprintf(err, errlen, "%s: cannot read the server's certificate", url);
 			return -1;
 		}
@@ -189,16 +189,16 @@ try_https(const char *url, const struct url *u, const char *fingerprint,
 	/* Then the request, over a connection that verifies the same certificate (pinned:
 	   trusted as it is) or the CA bundle and the host name. */
 	if (fingerprint[0] != '\0')
-		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
+		rc = exec_run_input((const char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
-		    "-servername", (char *)(uintptr_t)u->host, "-CAfile", SERVER_PEM,
-		    "-partial_chain", NULL }, request, out, report_log());
+		    "-servername", u->host, "-CAfile", SERVER_PEM,
+		    "-partial_chain", NULL }, request, out, rep->log);
 	else
-		rc = exec_run_input((char *const[]){ "timeout", "60", "openssl", "s_client",
+		rc = exec_run_input((const char *const[]){ "timeout", "60", "openssl", "s_client",
 		    "-quiet", "-verify_quiet", "-verify_return_error", "-connect", connect,
-		    "-servername", (char *)(uintptr_t)u->host, "-verify_hostname",
-		    (char *)(uintptr_t)u->host, "-CAfile", CA_BUNDLE, NULL }, request, out,
-		    report_log());
+		    "-servername", u->host, "-verify_hostname",
+		    u->host, "-CAfile", CA_BUNDLE, NULL }, request, out,
+		    rep->log);
 	if (out->p != NULL && (why = strstr(out->p, "verify error:")) != NULL) {
 		snprintf(err, errlen, "%s: the server's certificate does not verify: %.*s%s", url,
 		    (int)strcspn(why, "\r\n"), why, fingerprint[0] ? "" :
@@ -242,8 +242,8 @@ try_https(const char *url, const struct url *u, const char *fingerprint,
 }
 
 int
-fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
-    size_t errlen)
+fetch_url(struct report *rep, const char *url, const char *fingerprint, struct buf *out,
+    char *err, size_t errlen)
 {
 	struct url	 u;
 	struct buf	 request;
@@ -268,14 +268,14 @@ fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
 		buf_free(&request);
 		return -1;
 	}
-	say("atoll-install: fetching %s", url);
+	report_say(rep, "atoll-install: fetching %s", url);
 	/* The network may still be getting its address: try for a while. */
 	for (i = 0; i < TRIES && r == 1; i++) {
 		if (i > 0)
 			sleep(2);
 		r = strncmp(url, "https://", 8) == 0 ?
-		    try_https(url, &u, fingerprint, request.p, out, err, errlen) :
-		    try_http(url, out, err, errlen);
+		    try_https(rep, url, &u, fingerprint, request.p, out, err, errlen) :
+		    try_http(rep, url, out, err, errlen);
 	}
 	buf_free(&request);
 	if (r == 1)
@@ -284,7 +284,8 @@ fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
 }
 
 int
-fetch_post(const char *url, const char *type, const char *body, char *err, size_t errlen)
+fetch_post(struct report *rep, const char *url, const char *type, const char *body,
+    char *err, size_t errlen)
 {
 	struct url	 u;
 	struct buf	 out, request;
@@ -313,10 +314,10 @@ fetch_post(const char *url, const char *type, const char *body, char *err, size_
 		if (i > 0)
 			sleep(2);
 		if (strncmp(url, "https://", 8) == 0)
-			r = try_https(url, &u, "", request.p, &out, err, errlen);
-		else if (exec_run_input((char *const[]){ "timeout", "30", "wget", "-q", "-O",
-		    "/dev/null", "--header", header, "--post-data", (char *)(uintptr_t)body,
-		    (char *)(uintptr_t)url, NULL }, NULL, &out, report_log()) == 0)
+			r = try_https(rep, url, &u, "", request.p, &out, err, errlen);
+		else if (exec_run_input((const char *const[]){ "timeout", "30", "wget", "-q", "-O",
+		    "/dev/null", "--header", header, "--post-data", body,
+		    url, NULL }, NULL, &out, rep->log) == 0)
 			r = 0;
 		else
 			snprintf(err, errlen, "%s: %s", url, out.p != NULL && out.len > 0 ?

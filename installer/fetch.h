@@ -5,6 +5,8 @@
 
 #include "buf.h"
 
+struct report;
+
 /*
  * Fetching what an install needs by URL (the answerfile, its scripts): file:///PATH,
  * http://URL (busybox wget) or https://URL (openssl s_client). An HTTPS server's
@@ -14,15 +16,17 @@
  * better (HTTP 404, a certificate that does not verify) fails at once.
  */
 
-/* Fetches url into out (at most its cap). fingerprint is "" or 64 lower-case hex digits.
-   Returns 0, or -1 with err naming the URL and what went wrong. */
-int	fetch_url(const char *url, const char *fingerprint, struct buf *out, char *err,
-	    size_t errlen);
+/* Fetches url into out (at most its cap), saying so and logging each try on rep.
+   fingerprint is "" or 64 lower-case hex digits. Returns 0, or -1 with err naming the URL
+   and what went wrong. */
+int	fetch_url(struct report *rep, const char *url, const char *fingerprint,
+	    struct buf *out, char *err, size_t errlen);
 
 /* POSTs body (of MIME type type) to an http:// or https:// URL (the CA bundle verifies
-   an HTTPS server), trying three times. Returns 0 on a 2xx answer, or -1 with err. */
-int	fetch_post(const char *url, const char *type, const char *body, char *err,
-	    size_t errlen);
+   an HTTPS server), trying three times, each logged on rep. Returns 0 on a 2xx answer, or
+   -1 with err. */
+int	fetch_post(struct report *rep, const char *url, const char *type, const char *body,
+	    char *err, size_t errlen);
 
 /* Splits an HTTP/1.x response text[0..len) (http_parse_response): its status, where the
    body starts and its Content-Length (-1 when the headers give none). Returns 0, or -1 when

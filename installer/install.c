@@ -1,7 +1,9 @@
 /*
  * The install itself: checks the target disk, then writes the GPT layout of plan.c, the
  * boot files in slot a/, both bootloaders (syslinux for BIOS, GRUB at the removable path
- * for UEFI) and the host's state, calling the answerfile's scripts at their stages.
+ * for UEFI) and the host's state, calling the answerfile's scripts at their stages. What it
+ * mounts, assembles and downloads is noted in a struct held and let go of in one place,
+ * release(), however the install ends.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include "bootcfg.h"
 #include "disklist.h"
 #include "exec.h"
+#include "fdio.h"
 #include "fetch.h"
 #include "install.h"
 #include "plan.h"
@@ -30,7 +33,27 @@
 #define GRUB_EFI	"/usr/lib/atoll/install/BOOTX64.EFI"	/* made with the image */
 #define SR_ARRAY	"/dev/md0"		/* ATOLL-SR over guest disks */
 
-static char	fallback_source[1024];	/* atoll.source=, for a network boot */
+/* What install_disk has taken and release() gives back, in the reverse order. */
+struct held {
+	int	medium;		/* the Atoll medium is mounted at MEDIUM */
+	int	downloaded;	/* MEDIUM/boot holds downloaded boot files (RAM) */
+	int	array;		/* SR_ARRAY is assembled */
+	int	boot;		/* TARGET/boot is mounted */
+	int	state;		/* TARGET/state is mounted */
+};
+
+/* The boot files under a medium's or a download's boot/, each with what it starts with. */
+static const struct {
+	const char	*name;
+	const char	*magic;		/* its first bytes */
+	size_t		 mlen;
+} boot_files[] = {
+	{ "xen.gz", "\x1f\x8b", 2 },		/* gzip */
+	{ "vmlinuz", NULL, 0 },		/* "HdrS" at 0x202, in download_boot_files */
+	{ "dom0.img", "\x28\xb5\x2f\xfd", 4 },	/* zstd */
+};
+
+#define NBOOT_FILES	(sizeof(boot_files) / sizeof(boot_files[0]))
 
 /* The disks this machine has, for a message: "vda (10.0 GiB), sda (500.1 GiB)". */
 static void
@@ -138,7 +161,7 @@ wait_node(const char *path)
 
 /* The Atoll medium (CD or USB stick), mounted read-only at MEDIUM. */
 static int
-mount_medium(char *err, size_t errlen)
+mount_medium(struct held *h, char *err, size_t errlen)
 {
 	DIR		*d;
 	struct dirent	*e;
@@ -162,10 +185,55 @@ mount_medium(char *err, size_t errlen)
 		}
 	}
 	closedir(d);
+	h->medium = found == 0;
 	if (found == -1)
 		snprintf(err, errlen, "<source type=\"local\">: no Atoll CD or USB stick found "
 		    "(give <source type=\"url\"> instead)");
 	return found;
+}
+
+/* Whether b is the boot file f should be. */
+static int
+boot_file_looks_right(size_t f, const struct buf *b)
+{
+	if (boot_files[f].magic != NULL)
+		return b->len >= boot_files[f].mlen &&
+		    memcmp(b->p, boot_files[f].magic, boot_files[f].mlen) == 0;
+	return b->len >= 0x206 && memcmp(b->p + 0x202, "HdrS", 4) == 0;
+}
+
+/* Boot file f from url into MEDIUM/boot, checked. Returns 0, or -1 with err. */
+static int
+download_boot_file(struct report *r, const char *url, size_t ulen, size_t f, char *err,
+    size_t errlen)
+{
+	struct buf	 b;
+	char		 u[1200], path[64];
+	int		 fd, rc = -1;
+
+	snprintf(u, sizeof(u), "%.*s/%s", (int)ulen, url, boot_files[f].name);
+	snprintf(path, sizeof(path), MEDIUM "/boot/%s", boot_files[f].name);
+	buf_init(&b, 512U << 20);
+	if (fetch_url(r, u, "", &b, err, errlen) == -1)
+		goto out;
+	if (!boot_file_looks_right(f, &b)) {
+		snprintf(err, errlen, "%s is not Atoll's %s (%zu bytes)", u, boot_files[f].name,
+		    b.len);
+		goto out;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1 || write_all(fd, b.p, b.len) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	report_say(r, "atoll-install: %s: %zu bytes", u, b.len);
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
 }
 
 /*
@@ -175,63 +243,26 @@ mount_medium(char *err, size_t errlen)
  * -1 with err.
  */
 static int
-download_boot_files(const char *url, char *err, size_t errlen)
+download_boot_files(struct report *r, struct held *h, const char *url, char *err,
+    size_t errlen)
 {
-	static const struct {
-		const char	*name;
-		const char	*magic;		/* its first bytes */
-		size_t		 mlen;
-	} files[] = {
-		{ "xen.gz", "\x1f\x8b", 2 },		/* gzip */
-		{ "vmlinuz", NULL, 0 },		/* "HdrS" at 0x202, below */
-		{ "dom0.img", "\x28\xb5\x2f\xfd", 4 },	/* zstd */
-	};
-	struct buf	 b;
-	char		 u[1200], path[64], why[1024];
-	size_t		 i, ulen = strlen(url);
-	int		 fd, bad;
+	size_t	f, ulen = strlen(url);
 
 	mkdir(MEDIUM, 0700);
 	mkdir(MEDIUM "/boot", 0700);
+	h->downloaded = 1;
 	while (ulen > 0 && url[ulen - 1] == '/')
 		ulen--;
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(u, sizeof(u), "%.*s/%s", (int)ulen, url, files[i].name);
-		buf_init(&b, 512U << 20);
-		if (fetch_url(u, "", &b, why, sizeof(why)) == -1) {
-			snprintf(err, errlen, "%s", why);
-			buf_free(&b);
+	for (f = 0; f < NBOOT_FILES; f++)
+		if (download_boot_file(r, url, ulen, f, err, errlen) == -1)
 			return -1;
-		}
-		bad = files[i].magic != NULL ? b.len < files[i].mlen ||
-		    memcmp(b.p, files[i].magic, files[i].mlen) != 0 :
-		    b.len < 0x206 || memcmp(b.p + 0x202, "HdrS", 4) != 0;
-		if (bad) {
-			snprintf(err, errlen, "%s is not Atoll's %s (%zu bytes)", u, files[i].name,
-			    b.len);
-			buf_free(&b);
-			return -1;
-		}
-		snprintf(path, sizeof(path), MEDIUM "/boot/%s", files[i].name);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		bad = fd == -1 || write(fd, b.p, b.len) != (ssize_t)b.len;
-		if (fd != -1)
-			close(fd);
-		if (bad) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			buf_free(&b);
-			return -1;
-		}
-		say("atoll-install: %s: %zu bytes", u, b.len);
-		buf_free(&b);
-	}
 	return 0;
 }
 
 static int
-copy_file(const char *from, const char *to)
+copy_file(struct report *r, const char *from, const char *to)
 {
-	return RUN("cp", (char *)(uintptr_t)from, (char *)(uintptr_t)to);
+	return REPORT_RUN(r, "cp", from, to);
 }
 
 static int
@@ -310,7 +341,7 @@ password_hash(const struct answers *a, char *out, size_t len)
 	snprintf(in, sizeof(in), "%s\n", a->password);
 	buf_init(&b, 4096);
 	/* The password goes in on stdin and is never logged. */
-	if (exec_run_input((char *const[]){ "openssl", "passwd", "-6", "-stdin", NULL }, in,
+	if (exec_run_input((const char *const[]){ "openssl", "passwd", "-6", "-stdin", NULL }, in,
 	    &b, NULL) != 0 || b.len < 4 || strncmp(b.p, "$6$", 3) != 0) {
 		buf_free(&b);
 		return -1;
@@ -375,10 +406,12 @@ wipe_ends(const char *dev)
  * way). Its name goes into sr.
  */
 static int
-sr_device(const char *part, char gdev[][300], int n, char *sr, size_t srlen)
+sr_device(struct report *r, struct held *h, const char *part, char gdev[][300], int n,
+    char *sr, size_t srlen)
 {
-	char	*argv[16 + AF_MAX_GUEST_DISKS], count[12];
-	int	 i, k = 0;
+	const char	*argv[16 + AF_MAX_GUEST_DISKS];
+	char		 count[12];
+	int		 i, k = 0;
 
 	if (n == 0) {
 		snprintf(sr, srlen, "%s", part);
@@ -386,7 +419,8 @@ sr_device(const char *part, char gdev[][300], int n, char *sr, size_t srlen)
 	}
 	for (i = 0; i < n; i++)
 		if (wipe_ends(gdev[i]) == -1) {
-			say("atoll-install: cannot wipe %s: %s", gdev[i], strerror(errno));
+			report_say(r, "atoll-install: cannot wipe %s: %s", gdev[i],
+			    strerror(errno));
 			return -1;
 		}
 	snprintf(count, sizeof(count), "%d", n + 1);
@@ -400,13 +434,14 @@ sr_device(const char *part, char gdev[][300], int n, char *sr, size_t srlen)
 	argv[k++] = "--name=atoll-sr";
 	argv[k++] = "--raid-devices";
 	argv[k++] = count;
-	argv[k++] = (char *)(uintptr_t)part;
+	argv[k++] = part;
 	for (i = 0; i < n; i++)
 		argv[k++] = gdev[i];
 	argv[k] = NULL;
-	if (RUN("modprobe", "linear") != 0 || run(NULL, argv) != 0 || wait_node(SR_ARRAY) == -1)
+	if (REPORT_RUN(r, "modprobe", "linear") != 0 || report_run(r, NULL, argv) != 0)
 		return -1;
-	return 0;
+	h->array = 1;
+	return wait_node(SR_ARRAY);
 }
 
 /* The time zone and keymap must be ones the host can load (tzdata, console-data). */
@@ -435,6 +470,30 @@ locale_known(const struct answers *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* Script i of the answerfile, fetched into path and made executable. Returns 0, or -1
+   after saying why. */
+static int
+fetch_script(struct report *r, const struct answers *a, int i, const char *path,
+    struct buf *text)
+{
+	char	err[1024];
+	int	fd;
+
+	if (fetch_url(r, a->scripts[i].url, "", text, err, sizeof(err)) == -1) {
+		report_say(r, "atoll-install: the %s script: %s", a->scripts[i].stage, err);
+		return -1;
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700)) == -1 ||
+	    write_all(fd, text->p ? text->p : "", text->len) == -1) {
+		report_say(r, "atoll-install: %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /*
  * The answerfile's scripts for stage, in their order: each is fetched, made executable and
  * run with arg (XenServer passes the target's root at filesystem-populated and 0 or 1 at
@@ -442,164 +501,217 @@ locale_known(const struct answers *a, char *err, size_t errlen)
  * exited non-zero (its output is in the log).
  */
 int
-install_scripts(const struct answers *a, const char *stage, const char *arg)
+install_scripts(struct install_ctx *x, const struct answers *a, const char *stage,
+    const char *arg)
 {
+	struct report	*r = &x->report;
 	struct buf	 text;
-	char		 err[1024], path[64];
-	int		 i, status, fd;
+	char		 path[64];
+	int		 i, status;
 
 	for (i = 0; i < a->nscripts; i++) {
 		if (strcmp(a->scripts[i].stage, stage) != 0)
 			continue;
-		say("atoll-install: running the %s script %s", stage, a->scripts[i].url);
-		buf_init(&text, 1 << 20);
-		if (fetch_url(a->scripts[i].url, "", &text, err, sizeof(err)) == -1) {
-			buf_free(&text);
-			say("atoll-install: the %s script: %s", stage, err);
-			return -1;
-		}
+		report_say(r, "atoll-install: running the %s script %s", stage,
+		    a->scripts[i].url);
 		snprintf(path, sizeof(path), "/tmp/atoll-script-%d", i);
-		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700)) == -1 ||
-		    write(fd, text.p ? text.p : "", text.len) != (ssize_t)text.len) {
-			if (fd != -1)
-				close(fd);
+		buf_init(&text, 1 << 20);
+		if (fetch_script(r, a, i, path, &text) == -1) {
 			buf_free(&text);
-			say("atoll-install: %s: %s", path, strerror(errno));
 			return -1;
 		}
-		close(fd);
 		/* A script without "#!" is a shell script, as XenServer runs them. */
 		status = text.len > 2 && memcmp(text.p, "#!", 2) == 0 ?
-		    RUN("timeout", "600", path, (char *)(uintptr_t)arg) :
-		    RUN("timeout", "600", "sh", path, (char *)(uintptr_t)arg);
+		    REPORT_RUN(r, "timeout", "600", path, arg) :
+		    REPORT_RUN(r, "timeout", "600", "sh", path, arg);
 		buf_free(&text);
 		if (status != 0) {
-			say("atoll-install: the %s script %s exited with status %d", stage,
-			    a->scripts[i].url, status);
+			report_say(r, "atoll-install: the %s script %s exited with status %d",
+			    stage, a->scripts[i].url, status);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-void
-install_fallback_source(const char *url)
+/* Mounts dev at dir (made first), noting it in *held. Returns 0, or -1 with errno. */
+static int
+mount_at(const char *dev, const char *dir, const char *type, const char *opts, int *held)
 {
-	snprintf(fallback_source, sizeof(fallback_source), "%s", url);
+	mkdir(dir, 0700);
+	if (mount(dev, dir, type, 0, opts) == -1)
+		return -1;
+	*held = 1;
+	return 0;
 }
 
-int
-install_disk(const struct answers *a)
+/* Lets go of what h holds, the last taken first: the target's file systems (flushed
+   first), the SR array, the medium, the downloaded boot files. */
+static void
+release(struct report *r, struct held *h)
 {
-	struct plan	 p;
-	struct buf	 script;
-	char		 err[2048], disk[300], part[PLAN_PARTS][320], hash[300], cfg[4096];
-	char		 gdev[AF_MAX_GUEST_DISKS][300], sr[320];
+	char	path[64];
+	size_t	f;
+
+	if (h->state || h->boot)
+		sync();
+	if (h->state && umount(TARGET "/state") == -1)
+		report_log_line(r, "atoll-install: umount %s: %s", TARGET "/state",
+		    strerror(errno));
+	if (h->boot && umount(TARGET "/boot") == -1)
+		report_log_line(r, "atoll-install: umount %s: %s", TARGET "/boot",
+		    strerror(errno));
+	if (h->array)
+		(void)REPORT_RUN(r, "mdadm", "--stop", SR_ARRAY);
+	if (h->medium && umount(MEDIUM) == -1)
+		report_log_line(r, "atoll-install: umount %s: %s", MEDIUM, strerror(errno));
+	for (f = 0; h->downloaded && f < NBOOT_FILES; f++) {
+		snprintf(path, sizeof(path), MEDIUM "/boot/%s", boot_files[f].name);
+		(void)unlink(path);
+	}
+	memset(h, 0, sizeof(*h));
+}
+
+/* The checks that come before any write, and the boot files in MEDIUM/boot. */
+static int
+prepare(struct install_ctx *x, struct held *h, const struct answers *a, struct plan *p,
+    char *disk, size_t disklen, char gdev[][300], char *hash, size_t hashlen)
+{
+	struct report	*r = &x->report;
+	const char	*fallback = x->options->source;
+	char		 err[2048];
 	uint64_t	 bytes;
 	unsigned	 sector;
-	int		 i;
 
-	progress("checking the target disk");
-	if (open_disk("primary-disk", a->primary_disk, disk, sizeof(disk), &bytes, &sector,
-	    err, sizeof(err)) == -1)
-		return failed("%s", err);
-	if (plan_disk(bytes, sector, &p, err, sizeof(err)) == -1)
-		return failed("<primary-disk> %s: %s", disk, err);
+	report_step(r, "checking the target disk");
+	if (open_disk("primary-disk", a->primary_disk, disk, disklen, &bytes, &sector, err,
+	    sizeof(err)) == -1)
+		return report_fail(r, "%s", err);
+	if (plan_disk(bytes, sector, p, err, sizeof(err)) == -1)
+		return report_fail(r, "<primary-disk> %s: %s", disk, err);
 	if (open_guest_disks(a, disk, gdev, err, sizeof(err)) == -1)
-		return failed("%s", err);
+		return report_fail(r, "%s", err);
 	if (locale_known(a, err, sizeof(err)) == -1)
-		return failed("%s", err);
-	if (password_hash(a, hash, sizeof(hash)) == -1)
-		return failed("<root-password>: cannot hash it with openssl");
+		return report_fail(r, "%s", err);
+	if (password_hash(a, hash, hashlen) == -1)
+		return report_fail(r, "<root-password>: cannot hash it with openssl");
 	if (strcmp(a->source_type, "url") == 0) {
-		if (download_boot_files(a->source_url, err, sizeof(err)) == -1)
-			return failed("<source type=\"url\">: %s", err);
-	} else if (mount_medium(err, sizeof(err)) == -1) {
+		if (download_boot_files(r, h, a->source_url, err, sizeof(err)) == -1)
+			return report_fail(r, "<source type=\"url\">: %s", err);
+	} else if (mount_medium(h, err, sizeof(err)) == -1) {
 		/* Booted from the network: the boot files are where atoll.source= says. */
-		if (fallback_source[0] == '\0')
-			return failed("%s", err);
-		if (download_boot_files(fallback_source, err, sizeof(err)) == -1)
-			return failed("atoll.source=%s", err);
+		if (fallback[0] == '\0')
+			return report_fail(r, "%s", err);
+		if (download_boot_files(r, h, fallback, err, sizeof(err)) == -1)
+			return report_fail(r, "atoll.source=%s", err);
 	}
-	if (install_scripts(a, "installation-start", "") == -1)
-		return failed("the installation-start script failed (see the log)");
+	if (install_scripts(x, a, "installation-start", "") == -1)
+		return report_fail(r, "the installation-start script failed (see the log)");
+	return 0;
+}
+
+/* The install's steps, from the checks to the state; what they take goes into h. */
+static int
+install_steps(struct install_ctx *x, struct held *h, const struct answers *a)
+{
+	struct report	*r = &x->report;
+	struct plan	 p;
+	struct buf	 script;
+	char		 disk[300], part[PLAN_PARTS][320], hash[300], cfg[4096];
+	char		 gdev[AF_MAX_GUEST_DISKS][300], sr[320];
+	int		 i, status;
+
+	if (prepare(x, h, a, &p, disk, sizeof(disk), gdev, hash, sizeof(hash)) == -1)
+		return -1;
 	/* Nothing has been written so far: from here on, the disk changes. */
 
-	progress("partitioning");
+	report_step(r, "partitioning");
 	buf_init(&script, 4096);
-	if (plan_sfdisk(&p, &script) == -1 ||
-	    run(script.p, (char *const[]){ "sfdisk", "--wipe", "always", "--wipe-partitions",
-	    "always", disk, NULL }) != 0)
-		return failed("sfdisk could not write the partition table of %s", disk);
+	status = plan_sfdisk(&p, &script) == -1 ? -1 : report_run(r, script.p,
+	    (const char *const[]){ "sfdisk", "--wipe", "always", "--wipe-partitions", "always",
+	    disk, NULL });
 	buf_free(&script);
+	if (status != 0)
+		return report_fail(r, "sfdisk could not write the partition table of %s", disk);
 	for (i = 0; i < PLAN_PARTS; i++) {
 		part_dev(disk, i + 1, part[i], sizeof(part[i]));
 		if (wait_node(part[i]) == -1)
-			return failed("%s did not appear after partitioning", part[i]);
+			return report_fail(r, "%s did not appear after partitioning", part[i]);
 	}
 
-	progress("making file systems");
-	if (RUN("mkfs.vfat", "-F", "32", "-n", "ATOLL-BOOT", part[0]) != 0 ||
+	report_step(r, "making file systems");
+	if (REPORT_RUN(r, "mkfs.vfat", "-F", "32", "-n", "ATOLL-BOOT", part[0]) != 0 ||
 	    /* Inode tables sized for what each holds (a few files; VDIs of GiBs) and written
 	       now: lazily initialised ones keep the kernel zeroing them through the host's
 	       first minutes. */
-	    RUN("mkfs.ext4", "-F", "-q", "-L", "ATOLL-STATE", "-i", "65536", "-E",
+	    REPORT_RUN(r, "mkfs.ext4", "-F", "-q", "-L", "ATOLL-STATE", "-i", "65536", "-E",
 	    "lazy_itable_init=0,lazy_journal_init=0", part[1]) != 0 ||
-	    sr_device(part[2], gdev, a->nguest_disks, sr, sizeof(sr)) == -1 ||
+	    sr_device(r, h, part[2], gdev, a->nguest_disks, sr, sizeof(sr)) == -1 ||
 	    /* XFS with reflink: a VDI snapshot or clone is a copy that shares the file's
 	       blocks (FICLONE) until either side writes. Its geometry, reflink=1 among it,
 	       goes into the log. */
-	    RUN("mkfs.xfs", "-f", "-m", "reflink=1", "-L", "ATOLL-SR", sr) != 0)
-		return failed("making the file systems failed (see the log)");
-	if (a->nguest_disks > 0 && RUN("mdadm", "--stop", SR_ARRAY) != 0)
-		return failed("mdadm could not stop %s (see the log)", SR_ARRAY);
+	    REPORT_RUN(r, "mkfs.xfs", "-f", "-m", "reflink=1", "-L", "ATOLL-SR", sr) != 0)
+		return report_fail(r, "making the file systems failed (see the log)");
+	if (h->array) {
+		if (REPORT_RUN(r, "mdadm", "--stop", SR_ARRAY) != 0)
+			return report_fail(r, "mdadm could not stop %s (see the log)", SR_ARRAY);
+		h->array = 0;
+	}
 
-	progress("installing the BIOS bootloader (syslinux)");
+	report_step(r, "installing the BIOS bootloader (syslinux)");
 	mkdir(TARGET, 0700);
-	mkdir(TARGET "/boot", 0700);
-	if (mount(part[0], TARGET "/boot", "vfat", 0, "iocharset=utf8,codepage=437") == -1)
-		return failed("mount %s: %s", part[0], strerror(errno));
+	if (mount_at(part[0], TARGET "/boot", "vfat", "iocharset=utf8,codepage=437",
+	    &h->boot) == -1)
+		return report_fail(r, "mount %s: %s", part[0], strerror(errno));
 	mkdir(TARGET "/boot/syslinux", 0755);
-	if (RUN("extlinux", "--install", TARGET "/boot/syslinux") != 0)
-		return failed("extlinux could not install syslinux on %s", part[0]);
+	if (REPORT_RUN(r, "extlinux", "--install", TARGET "/boot/syslinux") != 0)
+		return report_fail(r, "extlinux could not install syslinux on %s", part[0]);
 	if (write_mbr(disk) == -1)
-		return failed("cannot write the boot code into %s's MBR", disk);
+		return report_fail(r, "cannot write the boot code into %s's MBR", disk);
 
-	progress("copying Xen, the dom0 kernel and image into slot a");
+	report_step(r, "copying Xen, the dom0 kernel and image into slot a");
 	mkdir(TARGET "/boot/a", 0755);
 	mkdir(TARGET "/boot/EFI", 0755);
 	mkdir(TARGET "/boot/EFI/BOOT", 0755);
-	if (copy_file(MEDIUM "/boot/xen.gz", TARGET "/boot/a/xen.gz") != 0 ||
-	    copy_file(MEDIUM "/boot/vmlinuz", TARGET "/boot/a/vmlinuz") != 0 ||
-	    copy_file(MEDIUM "/boot/dom0.img", TARGET "/boot/a/dom0.img") != 0)
-		return failed("copying the boot files failed (see the log)");
+	if (copy_file(r, MEDIUM "/boot/xen.gz", TARGET "/boot/a/xen.gz") != 0 ||
+	    copy_file(r, MEDIUM "/boot/vmlinuz", TARGET "/boot/a/vmlinuz") != 0 ||
+	    copy_file(r, MEDIUM "/boot/dom0.img", TARGET "/boot/a/dom0.img") != 0)
+		return report_fail(r, "copying the boot files failed (see the log)");
 
-	progress("installing the boot menus and the UEFI bootloader (GRUB)");
-	if (copy_file(SYSLINUX "/modules/bios/mboot.c32", TARGET "/boot/syslinux/mboot.c32") != 0 ||
-	    copy_file(SYSLINUX "/modules/bios/libcom32.c32",
+	report_step(r, "installing the boot menus and the UEFI bootloader (GRUB)");
+	if (copy_file(r, SYSLINUX "/modules/bios/mboot.c32",
+	    TARGET "/boot/syslinux/mboot.c32") != 0 ||
+	    copy_file(r, SYSLINUX "/modules/bios/libcom32.c32",
 	    TARGET "/boot/syslinux/libcom32.c32") != 0 ||
-	    copy_file(GRUB_EFI, TARGET "/boot/EFI/BOOT/BOOTX64.EFI") != 0 ||
+	    copy_file(r, GRUB_EFI, TARGET "/boot/EFI/BOOT/BOOTX64.EFI") != 0 ||
 	    bootcfg_syslinux(cfg, sizeof(cfg), "a") == -1 ||
 	    write_file(TARGET "/boot/syslinux/syslinux.cfg", cfg) == -1 ||
 	    bootcfg_grub(cfg, sizeof(cfg), "a") == -1 ||
 	    write_file(TARGET "/boot/EFI/BOOT/grub.cfg", cfg) == -1)
-		return failed("writing the bootloaders' files failed (see the log)");
+		return report_fail(r, "writing the bootloaders' files failed (see the log)");
 
-	progress("writing the host's state");
-	mkdir(TARGET "/state", 0700);
-	if (mount(part[1], TARGET "/state", "ext4", 0, NULL) == -1)
-		return failed("mount %s: %s", part[1], strerror(errno));
+	report_step(r, "writing the host's state");
+	if (mount_at(part[1], TARGET "/state", "ext4", NULL, &h->state) == -1)
+		return report_fail(r, "mount %s: %s", part[1], strerror(errno));
 	if (write_state(a, hash) == -1)
-		return failed("writing the host's state failed: %s", strerror(errno));
-	if (install_scripts(a, "filesystem-populated", TARGET) == -1)
-		return failed("the filesystem-populated script failed (see the log)");
+		return report_fail(r, "writing the host's state failed: %s", strerror(errno));
+	if (install_scripts(x, a, "filesystem-populated", TARGET) == -1)
+		return report_fail(r, "the filesystem-populated script failed (see the log)");
 
-	progress("done");
-	say("atoll-install: Atoll is installed on %s (%s)", disk, a->hostname);
-	fflush(report_log());
-	(void)copy_file(LOG_PATH, TARGET "/state/install.log");
-	sync();
-	(void)umount(TARGET "/state");
-	(void)umount(TARGET "/boot");
+	report_step(r, "done");
+	report_say(r, "atoll-install: Atoll is installed on %s (%s)", disk, a->hostname);
+	fflush(r->log);
+	(void)copy_file(r, LOG_PATH, TARGET "/state/install.log");
 	return 0;
+}
+
+int
+install_disk(struct install_ctx *x, const struct answers *a)
+{
+	struct held	h = { 0 };
+	int		rc;
+
+	rc = install_steps(x, &h, a);
+	release(&x->report, &h);
+	return rc;
 }

@@ -52,7 +52,7 @@ struct keymap {
 
 /* The screens' state: the answers so far and what the menus offer. */
 struct ctx {
-	const struct install_options *o;
+	struct install_ctx	*x;		/* the run's report and options */
 	struct answers		 a;
 	struct disk_entry	 disks[DISKS_MAX];
 	char			 items[DISKS_MAX][340];	/* the disk menu's lines */
@@ -71,24 +71,6 @@ struct ctx {
 	char			 text[4096];	/* a screen's message */
 	char			 why[512];	/* what went wrong, with FAIL */
 };
-
-/* A line for the install log only (the console shows the screens). */
-static void
-log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-log_line(const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (report_log() == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(report_log(), fmt, ap);
-	va_end(ap);
-	fputc('\n', report_log());
-	fflush(report_log());
-}
 
 /* A message box; its answer does not matter. Returns 0, or -1 when dialog failed. */
 static int
@@ -122,8 +104,8 @@ screen_disk(struct ctx *c)
 
 	for (;;) {
 		buf_init(&blkid, 256 * 1024);
-		(void)exec_run((char *const[]){ "blkid", "-c", "/dev/null", "-o", "export",
-		    NULL }, &blkid, report_log());
+		(void)exec_run((const char *const[]){ "blkid", "-c", "/dev/null", "-o", "export",
+		    NULL }, &blkid, c->x->report.log);
 		c->ndisks = disklist_read(c->disks, DISKS_MAX, blkid.p != NULL ? blkid.p : "");
 		buf_free(&blkid);
 		if (c->ndisks == 0) {
@@ -688,56 +670,58 @@ quit(struct ctx *c)
 	return dialog_run(&d, c->answer, sizeof(c->answer));
 }
 
-/* Runs install_disk under the gauge, then says how it went. Returns 0 or 1. */
+/* Runs install_disk under the gauge, then says how it went. Returns 0 or -1. */
 static int
 install(struct ctx *c)
 {
-	static char	tail[3072];
-	char		net[200], dev[300];
-	int		rc;
+	struct report	*r = &c->x->report;
+	const char	*after = c->x->options->atexit;
+	char		 tail[3072], net[200], dev[300];
+	int		 rc;
 
 	network_words(&c->a, ", DNS ", net, sizeof(net));
-	log_line("atoll-install: interactive install on %s: host name %s, network %s, time "
-	    "zone %s, keymap %s", c->a.primary_disk, c->a.hostname, net, c->a.timezone,
-	    c->a.keymap);
+	report_log_line(r, "atoll-install: interactive install on %s: host name %s, network "
+	    "%s, time zone %s, keymap %s", c->a.primary_disk, c->a.hostname, net,
+	    c->a.timezone, c->a.keymap);
 	snprintf(dev, sizeof(dev), "/dev/%s", c->a.primary_disk);
 	snprintf(c->text, sizeof(c->text), "Installing Atoll on %s", dev);
-	report_steps(INSTALL_STEPS);
+	report_steps(r, INSTALL_STEPS);
 	if (dialog_gauge_start(c->text) == 0)
-		report_gauge(dialog_gauge);
-	rc = install_disk(&c->a);
+		report_gauge(r, dialog_gauge);
+	rc = install_disk(c->x, &c->a);
 	dialog_gauge_stop();
-	report_gauge(NULL);
+	report_gauge(r, NULL);
 	if (rc == 0) {
 		snprintf(c->text, sizeof(c->text), "Atoll is installed on %s.\n\nRemove the "
 		    "installation medium (CD or USB stick), then press Enter %s.", dev,
-		    strcmp(c->o->atexit, "poweroff") == 0 ? "to power the machine off" :
-		    strcmp(c->o->atexit, "shell") == 0 ? "to get a console login" :
+		    strcmp(after, "poweroff") == 0 ? "to power the machine off" :
+		    strcmp(after, "shell") == 0 ? "to get a console login" :
 		    "to reboot into Atoll");
 		(void)message(c, "Done", c->text);
 		return 0;
 	}
-	report_tail(12, tail, sizeof(tail));
+	report_tail(r, 12, tail, sizeof(tail));
 	snprintf(c->text, sizeof(c->text), "The installation failed. The log's last lines:\n\n"
 	    "%.3072s\nThe whole log is %s; the machine waits.", tail, LOG_PATH);
 	(void)message(c, "Installation failed", c->text);
-	return 1;
+	return -1;
 }
 
 int
-interactive_install(const struct install_options *o)
+interactive_install(struct install_ctx *x)
 {
+	struct report	*r = &x->report;
 	struct ctx	*c;
 	char		 err[512];
-	int		 i = 0, r, rc = 1;
+	int		 i = 0, next, rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	dialog_setup("atoll-install", "Atoll installer", report_log());
+	dialog_setup("atoll-install", "Atoll installer", r->log);
 	if (dialog_console(err, sizeof(err)) == -1)
-		return failed("%s", err);
+		return report_fail(r, "%s", err);
 	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return failed("out of memory");
-	c->o = o;
+		return report_fail(r, "out of memory");
+	c->x = x;
 	c->disk = -1;
 	/* The answerfile parser's defaults. */
 	memcpy(c->a.mode, "fresh", 6);
@@ -748,10 +732,10 @@ interactive_install(const struct install_options *o)
 	memcpy(c->a.source_type, "local", 6);
 	load_zones(c);
 	load_keymaps(c);
-	log_line("atoll-install: interactive install: %d time zones, %d keymaps", c->nzones,
-	    c->nkeymaps);
+	report_log_line(r, "atoll-install: interactive install: %d time zones, %d keymaps",
+	    c->nzones, c->nkeymaps);
 	while (i < NSCREENS) {
-		switch ((r = screens[i](c))) {
+		switch ((next = screens[i](c))) {
 		case NEXT:
 			i++;
 			break;
@@ -763,18 +747,18 @@ interactive_install(const struct install_options *o)
 				i--;
 				break;
 			}
-			if ((r = quit(c)) == -1) {
+			if ((next = quit(c)) == -1) {
 				(void)dialog_failed(c);
-				rc = failed("%s", c->why);
+				rc = report_fail(r, "%s", c->why);
 				goto done;
 			}
-			if (r == DIALOG_OK) {
-				rc = failed("the install was cancelled");
+			if (next == DIALOG_OK) {
+				rc = report_fail(r, "the install was cancelled");
 				goto done;
 			}
 			break;
 		default:
-			rc = failed("%s", c->why);
+			rc = report_fail(r, "%s", c->why);
 			goto done;
 		}
 	}

@@ -26,19 +26,22 @@
 #include "outcome.h"
 #include "report.h"
 
-static char	cmdline[4096];
+#define CMDLINE_MAX	4096	/* the kernel's COMMAND_LINE_SIZE on x86 is 2048 */
 
+/* /proc/cmdline into cmdline (size bytes) and its options into o. */
 static int
-read_options(struct install_options *o, char *err, size_t errlen)
+read_options(char *cmdline, size_t size, struct install_options *o, char *err,
+    size_t errlen)
 {
 	size_t	len;
 	FILE	*f;
 
 	if ((f = fopen("/proc/cmdline", "r")) == NULL) {
+		cmdline[0] = '\0';
 		snprintf(err, errlen, "/proc/cmdline: %s", strerror(errno));
 		return -1;
 	}
-	len = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+	len = fread(cmdline, 1, size - 1, f);
 	fclose(f);
 	cmdline[len] = '\0';
 	return options_parse(cmdline, len, o, err, errlen);
@@ -47,7 +50,7 @@ read_options(struct install_options *o, char *err, size_t errlen)
 /* An install boot names answerfile= or atoll.install, even when a value is bad (the
    install then reports it). */
 static int
-install_boot(void)
+install_boot(const char *cmdline)
 {
 	const char		*pos = cmdline;
 	size_t			 left = strlen(cmdline);
@@ -73,15 +76,12 @@ print_network(const struct install_options *o)
 	printf("'\n");
 }
 
+/* answerfile_parse's warnings, said on the report (ctx). */
 static void
 warned(void *ctx, const char *msg)
 {
-	(void)ctx;
-	say("atoll-install: warning: answerfile %s", msg);
+	report_say(ctx, "atoll-install: warning: answerfile %s", msg);
 }
-
-/* The answers of an unattended install, once read (its host name for the report). */
-static struct answers	a;
 
 /* The management NIC's MAC (the network step records the NIC), or "". */
 static void
@@ -106,46 +106,51 @@ management_mac(char *out, size_t len)
 	out[strcspn(out, "\n")] = '\0';
 }
 
-/* atoll.report=: how it went, to the operator's server. */
+/* atoll.report=: how it went, to the operator's server. hostname is the answers' ("" when
+   none were read). */
 static void
-send_outcome(const char *url, int rc, time_t started)
+send_outcome(struct install_ctx *x, const char *hostname, int rc, time_t started)
 {
-	static char	tail[1500];
-	char		mac[32];
+	char		tail[1500], mac[32];
 	struct outcome	out;
 
 	management_mac(mac, sizeof(mac));
-	report_tail(15, tail, sizeof(tail));
+	report_tail(&x->report, 15, tail, sizeof(tail));
 	out.mac = mac;
-	out.hostname = a.hostname;
+	out.hostname = hostname;
 	out.success = rc == 0;
 	out.seconds = (long)(time(NULL) - started);
-	out.error = report_error();
+	out.error = report_error(&x->report);
 	out.log = tail;
-	outcome_send(url, &out);
+	outcome_send(&x->report, x->options->report, &out);
 }
 
+/* The unattended install: the answerfile into a, then the disk. Returns 0 or -1. */
 static int
-unattended(const struct install_options *o)
+unattended(struct install_ctx *x, struct answers *a)
 {
-	struct buf		text;
-	char			err[2048];
-	int			rc;
+	struct report	*r = &x->report;
+	struct buf	 text;
+	char		 err[2048];
+	int		 rc;
 
-	report_steps(INSTALL_STEPS + 1);
-	progress("reading the answerfile");
+	report_steps(r, INSTALL_STEPS + 1);
+	report_step(r, "reading the answerfile");
 	buf_init(&text, 1 << 20);
-	if (fetch_url(o->answerfile, o->fingerprint, &text, err, sizeof(err)) == -1)
-		return failed("answerfile=%s", err);
-	if (answerfile_parse(text.p ? text.p : "", text.len, &a, err, sizeof(err), warned,
-	    NULL) == -1)
-		return failed("answerfile: %s", err);
+	if (fetch_url(r, x->options->answerfile, x->options->fingerprint, &text, err,
+	    sizeof(err)) == -1) {
+		buf_free(&text);
+		return report_fail(r, "answerfile=%s", err);
+	}
+	rc = answerfile_parse(text.p ? text.p : "", text.len, a, err, sizeof(err), warned, r);
 	buf_free(&text);
-	rc = install_disk(&a);
+	if (rc == -1)
+		return report_fail(r, "answerfile: %s", err);
+	rc = install_disk(x, a);
 	/* The hook hears how it went, success or not (XenServer's installation-complete). */
-	if (install_scripts(&a, "installation-complete", rc == 0 ? "0" : "1") == -1 &&
+	if (install_scripts(x, a, "installation-complete", rc == 0 ? "0" : "1") == -1 &&
 	    rc == 0)
-		rc = failed("the installation-complete script failed (see the log)");
+		rc = report_fail(r, "the installation-complete script failed (see the log)");
 	return rc;
 }
 
@@ -153,13 +158,15 @@ int
 main(int argc, char *argv[])
 {
 	struct install_options	o;
-	char			err[1024];
+	struct install_ctx	x;
+	struct answers		a;	/* an unattended install's, once read */
+	char			cmdline[CMDLINE_MAX], err[1024];
 	time_t			started;
 	int			bad, rc;
 
-	bad = read_options(&o, err, sizeof(err)) == -1;
+	bad = read_options(cmdline, sizeof(cmdline), &o, err, sizeof(err)) == -1;
 	if (argc == 2 && strcmp(argv[1], "--mode") == 0) {
-		puts(install_boot() ? "install" : "host");
+		puts(install_boot(cmdline) ? "install" : "host");
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "--network") == 0) {
@@ -174,19 +181,21 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: atoll-install [--mode | --network]\n");
 		return 2;
 	}
-	if (report_open() == -1) {
+	report_init(&x.report);
+	x.options = &o;
+	memset(&a, 0, sizeof(a));
+	if (report_open(&x.report) == -1) {
 		fprintf(stderr, "atoll-install: %s: %s\n", LOG_PATH, strerror(errno));
 		return 1;
 	}
 	started = time(NULL);
-	install_fallback_source(o.source);
 	if (bad)
-		rc = failed("%s", err);
+		rc = report_fail(&x.report, "%s", err);
 	else if (o.answerfile[0] != '\0')
-		rc = unattended(&o);
+		rc = unattended(&x, &a);
 	else
-		rc = interactive_install(&o);
+		rc = interactive_install(&x);
 	if (!bad && o.report[0] != '\0')
-		send_outcome(o.report, rc, started);
-	return rc;
+		send_outcome(&x, a.hostname, rc, started);
+	return rc == 0 ? 0 : 1;
 }

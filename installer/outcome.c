@@ -35,7 +35,7 @@ outcome_json(struct buf *b, const struct outcome *o)
 }
 
 void
-outcome_send(const char *url, const struct outcome *o)
+outcome_send(struct report *r, const char *url, const struct outcome *o)
 {
 	struct outcome	cut = *o;
 	struct buf	b;
@@ -47,14 +47,15 @@ outcome_send(const char *url, const struct outcome *o)
 	while (outcome_json(&b, &cut) == -1) {
 		buf_reset(&b);
 		if (cut.log[0] == '\0') {
-			say("atoll-install: the report to %s is too long to send", url);
+			report_say(r, "atoll-install: the report to %s is too long to send", url);
 			buf_free(&b);
 			return;
 		}
 		cut.log += (strlen(cut.log) + 1) / 2;
 	}
-	say("atoll-install: reporting %s to %s", o->success ? "success" : "failure", url);
-	if (fetch_post(url, "application/json", b.p, err, sizeof(err)) == -1)
-		say("atoll-install: could not report to %s", err);
+	report_say(r, "atoll-install: reporting %s to %s", o->success ? "success" : "failure",
+	    url);
+	if (fetch_post(r, url, "application/json", b.p, err, sizeof(err)) == -1)
+		report_say(r, "atoll-install: could not report to %s", err);
 	buf_free(&b);
 }

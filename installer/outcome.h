@@ -2,6 +2,7 @@
 #define ATOLL_OUTCOME_H
 
 #include "buf.h"
+#include "report.h"
 
 /*
  * How an install went, for the operator of a fleet (atoll.report=URL): one JSON object,
@@ -21,7 +22,7 @@ struct outcome {
 /* Appends the outcome as JSON. Returns 0 or -1 (b's cap). */
 int	outcome_json(struct buf *b, const struct outcome *o);
 
-/* Reports to url; a failure is logged, never fatal. */
-void	outcome_send(const char *url, const struct outcome *o);
+/* Reports to url; a failure is said on r, never fatal. */
+void	outcome_send(struct report *r, const char *url, const struct outcome *o);
 
 #endif

@@ -9,87 +9,102 @@
 #include "exec.h"
 #include "report.h"
 
-static FILE	*install_log;
-static int	 step, steps = 1;
-static void	(*gauge)(int, const char *);
-static char	 last_error[1024];
+#define TAIL_READ	16384	/* how much of the log's end report_tail reads */
+#define FAIL_TAIL_LINES	20	/* the log's lines report_fail shows on the console */
+
+void
+report_init(struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->steps = 1;
+}
 
 int
-report_open(void)
+report_open(struct report *r)
 {
-	if ((install_log = fopen(LOG_PATH, "a")) == NULL)
+	if ((r->log = fopen(LOG_PATH, "a")) == NULL)
 		return -1;
 	return 0;
 }
 
-FILE *
-report_log(void)
+void
+report_gauge(struct report *r, void (*show)(int, const char *))
 {
-	return install_log;
+	r->gauge = show;
 }
 
 void
-report_gauge(void (*show)(int, const char *))
+report_steps(struct report *r, int n)
 {
-	gauge = show;
-}
-
-void
-report_steps(int n)
-{
-	steps = n > 0 ? n : 1;
-	step = 0;
+	r->steps = n > 0 ? n : 1;
+	r->step = 0;
 }
 
 static void
-vsay(const char *fmt, va_list ap)
+vlog(struct report *r, const char *fmt, va_list ap)
+{
+	if (r->log == NULL)
+		return;
+	vfprintf(r->log, fmt, ap);
+	fputc('\n', r->log);
+	fflush(r->log);
+}
+
+static void
+vsay(struct report *r, const char *fmt, va_list ap)
 {
 	va_list	copy;
 
 	va_copy(copy, ap);
-	if (gauge == NULL) {
+	if (r->gauge == NULL) {
 		vprintf(fmt, ap);
 		putchar('\n');
 		fflush(stdout);
 	}
-	if (install_log != NULL) {
-		vfprintf(install_log, fmt, copy);
-		fputc('\n', install_log);
-		fflush(install_log);
-	}
+	vlog(r, fmt, copy);
 	va_end(copy);
 }
 
 void
-say(const char *fmt, ...)
+report_say(struct report *r, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsay(fmt, ap);
+	vsay(r, fmt, ap);
 	va_end(ap);
 }
 
 void
-progress(const char *what)
+report_log_line(struct report *r, const char *fmt, ...)
 {
-	step++;
-	say("atoll-install: [%d/%d] %s", step, steps, what);
-	if (gauge != NULL)
-		gauge((step - 1) * 100 / steps, what);
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(r, fmt, ap);
+	va_end(ap);
 }
 
 void
-report_tail(int lines, char *out, size_t len)
+report_step(struct report *r, const char *what)
 {
-	static char	text[16384];
-	size_t		n;
-	char		*p;
-	FILE		*f;
+	r->step++;
+	report_say(r, "atoll-install: [%d/%d] %s", r->step, r->steps, what);
+	if (r->gauge != NULL)
+		r->gauge((r->step - 1) * 100 / r->steps, what);
+}
+
+void
+report_tail(const struct report *r, int lines, char *out, size_t len)
+{
+	char	 text[TAIL_READ];
+	size_t	 n;
+	char	*p;
+	FILE	*f;
 
 	out[0] = '\0';
-	if (install_log != NULL)
-		fflush(install_log);
+	if (r->log != NULL)
+		fflush(r->log);
 	if ((f = fopen(LOG_PATH, "r")) == NULL)
 		return;
 	if (fseek(f, -(long)sizeof(text) + 1, SEEK_END) == -1)
@@ -104,39 +119,37 @@ report_tail(int lines, char *out, size_t len)
 }
 
 int
-failed(const char *fmt, ...)
+report_fail(struct report *r, const char *fmt, ...)
 {
-	static char	tail[8192];
-	char		msg[1024];
-	va_list		ap;
+	char	tail[TAIL_READ / 2];
+	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(r->last_error, sizeof(r->last_error), fmt, ap);
 	va_end(ap);
-	memcpy(last_error, msg, sizeof(last_error));
-	say("atoll-install: INSTALL FAILED: %s", msg);
-	if (gauge == NULL) {
-		report_tail(20, tail, sizeof(tail));
+	report_say(r, "atoll-install: INSTALL FAILED: %s", r->last_error);
+	if (r->gauge == NULL) {
+		report_tail(r, FAIL_TAIL_LINES, tail, sizeof(tail));
 		printf("atoll-install: the log's last lines:\n%s", tail);
-		say("atoll-install: the log is in %s", LOG_PATH);
+		report_say(r, "atoll-install: the log is in %s", LOG_PATH);
 	}
-	return 1;
+	return -1;
 }
 
 const char *
-report_error(void)
+report_error(const struct report *r)
 {
-	return last_error;
+	return r->last_error;
 }
 
 int
-run(const char *input, char *const argv[])
+report_run(struct report *r, const char *input, const char *const argv[])
 {
 	struct buf	out;
 	int		status;
 
 	buf_init(&out, 64 * 1024);
-	status = exec_run_input(argv, input, &out, install_log);
+	status = exec_run_input(argv, input, &out, r->log);
 	buf_free(&out);
 	return status;
 }

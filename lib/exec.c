@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -18,14 +19,23 @@
 
 #include "exec.h"
 
+/* execvp with our argv: POSIX keeps its char *const[] for old callers and promises not to
+   change the strings, so this is the one place the const goes. */
+static void
+exec_argv(const char *const argv[])
+{
+	execvp(argv[0], (char *const *)(uintptr_t)argv);
+}
+
 int
-exec_start(struct job *j, char *const argv[], size_t cap)
+exec_start(struct job *j, const char *const argv[], size_t cap)
 {
 	return exec_start_input(j, argv, cap, NULL);
 }
 
 int
-exec_start_input(struct job *j, char *const argv[], size_t cap, const char *input)
+exec_start_input(struct job *j, const char *const argv[], size_t cap,
+    const char *input)
 {
 	int	p[2], in[2] = { -1, -1 }, null;
 	pid_t	pid;
@@ -67,7 +77,7 @@ exec_start_input(struct job *j, char *const argv[], size_t cap, const char *inpu
 		close(p[0]);
 		close(p[1]);
 		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
+		exec_argv(argv);
 		/* Only the pipe can tell the parent why. */
 		(void)!write(2, "cannot run ", 11);
 		(void)!write(2, argv[0], strlen(argv[0]));
@@ -152,13 +162,14 @@ exec_free(struct job *j)
 }
 
 int
-exec_run(char *const argv[], struct buf *out, FILE *log)
+exec_run(const char *const argv[], struct buf *out, FILE *log)
 {
 	return exec_run_input(argv, NULL, out, log);
 }
 
 int
-exec_run_input(char *const argv[], const char *input, struct buf *out, FILE *log)
+exec_run_input(const char *const argv[], const char *input, struct buf *out,
+    FILE *log)
 {
 	struct job	j;
 	struct pollfd	pfd;
@@ -203,7 +214,7 @@ exec_run_input(char *const argv[], const char *input, struct buf *out, FILE *log
 #define SPAWN_FD_MIN		10	/* above the descriptors the child is given */
 
 pid_t
-exec_spawn(char *const argv[], int in, int out, int lowprio)
+exec_spawn(const char *const argv[], int in, int out, int lowprio)
 {
 	pid_t	pid;
 	int	null;
@@ -234,7 +245,7 @@ exec_spawn(char *const argv[], int in, int out, int lowprio)
 		(void)syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_IDLE);
 	}
 	signal(SIGPIPE, SIG_DFL);
-	execvp(argv[0], argv);
+	exec_argv(argv);
 	_exit(127);
 }
 

@@ -20,11 +20,12 @@ struct job {
 
 /* Starts argv[0] (looked up in PATH) with argv. out collects at most cap bytes of output;
    the rest is read and dropped. Returns 0, or -1 with errno set (nothing started). */
-int	exec_start(struct job *j, char *const argv[], size_t cap);
+int	exec_start(struct job *j, const char *const argv[], size_t cap);
 
 /* The same, with input (at most PIPE_BUF bytes, such as a password) on the child's stdin
    instead of /dev/null, so it never shows in the process list. */
-int	exec_start_input(struct job *j, char *const argv[], size_t cap, const char *input);
+int	exec_start_input(struct job *j, const char *const argv[], size_t cap,
+	    const char *input);
 
 /* Reads what is there without blocking (call when j->fd is readable). Returns 1 once the
    child closed its output, else 0. */
@@ -39,15 +40,16 @@ void	exec_free(struct job *j);
 /* Runs argv to its end, blocking, logging "+ argv..." and its status to log (may be NULL).
    Returns the exit status (127: could not run, 128 + n: killed by signal n), or -1 when
    it could not be started; the output is in out (cap bytes at most). */
-int	exec_run(char *const argv[], struct buf *out, FILE *log);
+int	exec_run(const char *const argv[], struct buf *out, FILE *log);
 /* The same with input (NUL-terminated, may be NULL) on the program's standard input. */
-int	exec_run_input(char *const argv[], const char *input, struct buf *out, FILE *log);
+int	exec_run_input(const char *const argv[], const char *input, struct buf *out,
+	    FILE *log);
 
 /* Starts argv[0] (looked up in PATH) with its stdin in and its stdout out (descriptors
    the caller keeps and closes) and stderr /dev/null: a filter in a pipeline, such as a
    compressor or a hash. lowprio runs it as XAPI runs its compressors (nice 19, idle I/O
    class). Returns its pid, or -1 with errno set (nothing started). */
-pid_t	exec_spawn(char *const argv[], int in, int out, int lowprio);
+pid_t	exec_spawn(const char *const argv[], int in, int out, int lowprio);
 /* Waits for pid (blocking). Returns its exit status as struct job's (127: could not run,
    128 + n: killed by signal n), or -1 when it is not a child. */
 int	exec_wait(pid_t pid);

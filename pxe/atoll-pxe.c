@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "mac.h"
 #include "pxecfg.h"
 
@@ -254,23 +255,12 @@ fail:
 static int
 stage(const struct out *o)
 {
-	size_t	off;
-	ssize_t	w;
 	int	fd;
 
 	/* No following a link planted in a served directory. */
 	if ((fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)) == -1)
 		return msg("%s: cannot write: %s", o->tmp, strerror(errno));
-	for (off = 0; off < o->len; off += w) {
-		if ((w = write(fd, o->data + off, o->len - off)) == -1) {
-			if (errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			goto fail;
-		}
-	}
-	if (fsync(fd) == -1)
+	if (write_all(fd, o->data, o->len) == -1 || fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;

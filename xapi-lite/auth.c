@@ -86,7 +86,7 @@ auth_same(const char *stored, const char *made)
 }
 
 void
-auth_helper_argv(char *argv[], int mkpasswd, char *salt)
+auth_helper_argv(const char *argv[], int mkpasswd, const char *salt)
 {
 	int	n = 0;
 
@@ -176,11 +176,11 @@ int
 auth_crypt(struct xapi *x, struct park *pk, const char *password, const char *salt,
     void (*done)(struct xapi *, struct park *, struct rpc_reply *))
 {
-	char	*argv[8];
-	char	 input[4100];
+	const char	*argv[8];
+	char		 input[4100];
 	int	 started;
 
-	auth_helper_argv(argv, pk->attempt, (char *)(uintptr_t)salt);
+	auth_helper_argv(argv, pk->attempt, salt);
 	snprintf(input, sizeof(input), "%s\n", password);
 	/* The reserve used up by other children and files: idle connections make room. */
 	while ((started = park_job(pk, argv, input, done)) == -1 &&

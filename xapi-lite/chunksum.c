@@ -49,7 +49,7 @@ get_all(int fd, unsigned char *p, size_t n)
 int
 chunk_sha1(const void *p, size_t n, char out[CHUNK_SHA1_LEN + 1])
 {
-	static char *const	 argv[] = { "openssl", "dgst", "-sha1", "-binary", NULL };
+	static const char *const argv[] = { "openssl", "dgst", "-sha1", "-binary", NULL };
 	struct sigaction	 ign, old;
 	unsigned char		 md[SHA1_BYTES + 1];
 	FILE			*f;

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "hval.h"
 #include "storage.h"
 
@@ -88,7 +89,7 @@ storage_can_reflink(const char *dir)
 		return 0;
 	}
 	memset(block, 0x5a, sizeof(block));
-	ok = write(fa, block, sizeof(block)) == (ssize_t)sizeof(block) &&
+	ok = write_all(fa, block, sizeof(block)) == 0 &&
 	    ioctl(fb, FICLONE, fa) == 0;
 	close(fa);
 	close(fb);

@@ -379,8 +379,8 @@ call_vdi_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 	}
 	len = 2 * (REF_LEN + 1);
 	if ((park->ctx = malloc(len)) == NULL ||
-	    park_job(park, (char *const[]){ "/proc/self/exe", "--copy-sparse", from, to, NULL },
-	    NULL, copy_done) == -1) {
+	    park_job(park, (const char *const[]){ "/proc/self/exe", "--copy-sparse", from, to,
+	    NULL }, NULL, copy_done) == -1) {
 		if (made) {
 			storage_vdi_remove(x, into);
 			db_destroy(&x->db, into);

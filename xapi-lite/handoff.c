@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "handoff.h"
 #include "hval.h"
 #include "log.h"
@@ -323,7 +324,7 @@ upload_head(int sock, const char *task)
 	    "Cache-Control: no-cache, no-store\r\ntask-id: %s\r\n"
 	    "content-type: application/octet-stream\r\n\r\n", task);
 
-	return worker_write_all(sock, head, (size_t)n);
+	return write_all(sock, head, (size_t)n);
 }
 
 /* The body's first bytes as a file the worker reads as fd 3 (-1 when there are none). */
@@ -336,7 +337,7 @@ prefix_file(const void *prefix, size_t n)
 		return -1;
 	if ((fd = memfd_create("upload-prefix", MFD_CLOEXEC)) == -1)
 		return -2;
-	if (worker_write_all(fd, prefix, n) == -1 || lseek(fd, 0, SEEK_SET) == -1) {
+	if (write_all(fd, prefix, n) == -1 || lseek(fd, 0, SEEK_SET) == -1) {
 		close(fd);
 		return -2;
 	}

@@ -64,8 +64,8 @@ void
 hostcfg_run(struct xapi *x, struct park *pk, struct rpc_reply *r, const char *const argv[],
     const char *input, void (*then)(struct xapi *, struct park *, struct rpc_reply *))
 {
-	char	*full[HOSTCFG_MAX_ARGS + 2];
-	size_t	 n = 0;
+	const char	*full[HOSTCFG_MAX_ARGS + 2];
+	size_t		 n = 0;
 
 	if (pk == NULL) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "this call needs its connection");
@@ -76,9 +76,9 @@ hostcfg_run(struct xapi *x, struct park *pk, struct rpc_reply *r, const char *co
 		then(x, pk, r);
 		return;
 	}
-	full[n++] = (char *)(uintptr_t)x->host_config;
+	full[n++] = x->host_config;
 	for (; *argv != NULL && n <= HOSTCFG_MAX_ARGS; argv++)
-		full[n++] = (char *)(uintptr_t)*argv;
+		full[n++] = *argv;
 	full[n] = NULL;
 	if (park_job(pk, full, input, hostcfg_done) == -1) {
 		rpc_fail(x, r, "INTERNAL_ERROR", 1,

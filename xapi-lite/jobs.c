@@ -20,7 +20,7 @@ typedef void park_fn(struct xapi *, struct park *, struct rpc_reply *);
 #define JOB_OUTPUT_MAX	(64 * 1024)
 
 int
-park_job(struct park *pk, char *const argv[], const char *input,
+park_job(struct park *pk, const char *const argv[], const char *input,
     void (*done)(struct xapi *, struct park *, struct rpc_reply *))
 {
 	if (pk->job != NULL)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "crc32.h"
+#include "fdio.h"
 #include "journal_impl.h"
 #include "json.h"
 #include "xapi_limits.h"
@@ -97,23 +98,6 @@ put_header(struct buf *out, const char *key, uint64_t gen)
 	    put_line(out, &rec) == -1 ? -1 : 0;
 	buf_free(&rec);
 	return e;
-}
-
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
 }
 
 int

@@ -125,7 +125,7 @@ sim_lsblk(struct xapi *x, struct rpc_reply *r)
 static void
 list_block_devices(struct xapi *x, struct park *pk, struct rpc_reply *r)
 {
-	char	*argv[] = LSBLK_ARGV;
+	const char	*argv[] = LSBLK_ARGV;
 
 	if (strcmp(x->backend, "xen") != 0) {
 		sim_lsblk(x, r);
@@ -172,7 +172,7 @@ get_hyperthreading(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		    "true" : "false"));
 		return;
 	}
-	if (park_job(pk, (char *[]){ "xl", "info", NULL }, NULL, xl_info_done) == -1) {
+	if (park_job(pk, (const char *const[]){ "xl", "info", NULL }, NULL, xl_info_done) == -1) {
 		rpc_fail(x, r, "2", 3, "cannot start xl", "xl", "");
 		return;
 	}

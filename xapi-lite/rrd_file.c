@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "crc32.h"
+#include "fdio.h"
 #include "rrd_impl.h"
 
 #define MAGIC		"ATOLLRRD"
@@ -100,7 +101,6 @@ rrd_save(const struct rrd *r, const char *path)
 	struct buf	 b;
 	char		 tmp[600];
 	int		 fd, e = 0;
-	size_t		 off = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
@@ -116,14 +116,8 @@ rrd_save(const struct rrd *r, const char *path)
 		buf_free(&b);
 		return -1;
 	}
-	while (off < b.len && e == 0) {
-		ssize_t	n = write(fd, b.p + off, b.len - off);
-
-		if (n > 0)
-			off += (size_t)n;
-		else if (n == -1 && errno != EINTR)
-			e = errno;
-	}
+	if (write_all(fd, b.p, b.len) == -1)
+		e = errno;
 	if (e == 0 && fsync(fd) == -1)
 		e = errno;
 	if (close(fd) == -1 && e == 0)

@@ -121,9 +121,9 @@ on_output(struct loop *l, int fd, void *arg, int mask)
 static int
 xentop_open(struct sampler_xen *xs)
 {
-	char	 delay[16];
-	char	*argv[] = { "xentop", "-b", "-d", delay, "-v", "-f", NULL };
-	int	 p[2], null;
+	char		 delay[16];
+	const char	*argv[] = { "xentop", "-b", "-d", delay, "-v", "-f", NULL };
+	int		 p[2], null;
 
 	snprintf(delay, sizeof(delay), "%d", RRD_STEP);
 	if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)

@@ -190,8 +190,8 @@ static void	domain_paused(struct xapi *, struct park *, struct rpc_reply *);
 int
 snap_start_clone(struct xapi *x, struct park *pk)
 {
-	int	 n = snap_ctx_count(pk), i, k = 2;
-	char	**argv;
+	int		  n = snap_ctx_count(pk), i, k = 2;
+	const char	**argv;
 
 	if ((argv = arena_alloc(&x->arena, (size_t)(n - CTX_PAIRS + 3) * sizeof(*argv))) ==
 	    NULL)
@@ -266,7 +266,7 @@ snap_clone_files(struct xapi *x, struct park *pk, struct rpc_reply *r)
 int
 snap_unpause(struct xapi *x, struct park *pk, struct obj *vm)
 {
-	return park_job(pk, (char *const[]){ "xl", "unpause", (char *)(uintptr_t)db_str(&x->db,
+	return park_job(pk, (const char *const[]){ "xl", "unpause", db_str(&x->db,
 	    vm, F_VM_uuid), NULL }, NULL, domain_unpaused);
 }
 
@@ -284,7 +284,7 @@ begin(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	}
 	if (op == OP_SNAPSHOT && x->xen != NULL && vm != NULL &&
 	    strcmp(db_str(&x->db, vm, F_VM_power_state), "Running") == 0) {
-		if (park_job(pk, (char *const[]){ "xl", "pause", (char *)(uintptr_t)db_str(&x->db,
+		if (park_job(pk, (const char *const[]){ "xl", "pause", db_str(&x->db,
 		    vm, F_VM_uuid), NULL }, NULL, domain_paused) == -1) {
 			snap_finish(x, pk, r, 0);
 			return;

@@ -165,7 +165,7 @@ call_vm_revert(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r
 	}
 	if (park == NULL || park_set_ctx(park, parts, (size_t)n) == -1 ||
 	    vm_operation(x, vm, "revert", parts[CTX_OPREF]) == -1 ||
-	    park_job(park, (char *const[]){ "xl", "destroy", (char *)(uintptr_t)db_str(&x->db,
+	    park_job(park, (const char *const[]){ "xl", "destroy", db_str(&x->db,
 	    vm, F_VM_uuid), NULL }, NULL, revert_shut) == -1) {
 		(void)vm_operation(x, vm, NULL, parts[CTX_OPREF]);
 		snap_remove_new_vdis(x, parts, n);

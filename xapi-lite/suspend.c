@@ -409,8 +409,8 @@ suspend_save_image(struct xapi *x, struct obj *vm, struct obj *sr, int leave_pau
 	ctx[own - 1] = '\0';
 	if (pk->ctx != NULL)
 		memcpy(ctx + own, pk->ctx, pk->ctxlen);
-	if (park_job(pk, (char *const[]){ "xl", "save", leave_paused ? "-p" : "-c",
-	    (char *)(uintptr_t)uuid, path, NULL }, NULL, image_saved) == -1) {
+	if (park_job(pk, (const char *const[]){ "xl", "save", leave_paused ? "-p" : "-c",
+	    uuid, path, NULL }, NULL, image_saved) == -1) {
 		free(ctx);
 		suspend_vdi_drop(x, vdi);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "extents.h"
+#include "fdio.h"
 #include "vhd.h"
 #include "worker.h"
 
@@ -167,7 +168,7 @@ picked(const struct export *x, uint64_t i)
 static int
 flush(struct export *x)
 {
-	if (x->nout > 0 && worker_write_all(SOCKET_FD, x->out, x->nout) == -1)
+	if (x->nout > 0 && write_all(SOCKET_FD, x->out, x->nout) == -1)
 		return failed("sending the VHD", errno);
 	x->nout = 0;
 	return 0;

@@ -112,7 +112,7 @@ live(struct xapi *x, struct obj *vm, const char *op, const char *what, long long
     long long b, struct rpc_reply *r, struct park *park)
 {
 	char		 opref[REF_LEN + 1], uuid_op[37], n[32];
-	char		*uuid = (char *)(uintptr_t)db_str(&x->db, vm, F_VM_uuid);
+	const char	*uuid = db_str(&x->db, vm, F_VM_uuid);
 	const char	*parts[5];
 
 	if (strcmp(x->backend, "xen") != 0) {
@@ -142,7 +142,7 @@ live(struct xapi *x, struct obj *vm, const char *op, const char *what, long long
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory");
 		return;
 	}
-	if (park_job(park, (char *const[]){ "xl", strcmp(what, "vcpus") == 0 ? "vcpu-set" :
+	if (park_job(park, (const char *const[]){ "xl", strcmp(what, "vcpus") == 0 ? "vcpu-set" :
 	    "mem-set", uuid, n, NULL }, NULL, live_done) == -1) {
 		(void)vm_operation(x, vm, NULL, opref);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");

@@ -65,7 +65,7 @@ int
 ws_hash_start(struct park *pk, const char key[WS_KEY_LEN + 1],
     void (*done)(struct xapi *, struct park *, struct rpc_reply *))
 {
-	static char *const	argv[] = { "openssl", "dgst", "-sha1", "-binary", NULL };
+	static const char *const argv[] = { "openssl", "dgst", "-sha1", "-binary", NULL };
 	char			input[WS_KEY_LEN + sizeof(WS_GUID)];
 
 	snprintf(input, sizeof(input), "%s%s", key, WS_GUID);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "worker.h"
 
 #define PREFIX_FD	3
@@ -66,24 +67,6 @@ worker_read_full(struct worker_in *in, void *p, size_t n)
 			return 1;
 		q += got;
 		n -= (size_t)got;
-	}
-	return 0;
-}
-
-int
-worker_write_all(int fd, const void *p, size_t n)
-{
-	const char	*q = p;
-	ssize_t		 w;
-
-	while (n > 0) {
-		if ((w = write(fd, q, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		q += w;
-		n -= (size_t)w;
 	}
 	return 0;
 }
@@ -155,7 +138,7 @@ worker_reply_head(const char *content_type)
 	    task != NULL ? "\r\n" : "", content_type);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
-	return worker_write_all(SOCKET_FD, head, (size_t)n);
+	return write_all(SOCKET_FD, head, (size_t)n);
 }
 
 static const struct {

@@ -34,10 +34,6 @@ long long worker_read(struct worker_in *in, void *p, size_t n);
    -1 (errno). */
 int	worker_read_full(struct worker_in *in, void *p, size_t n);
 
-/* Writes all of p[0..n) to fd (a socket, a pipe, a file), retrying short writes.
-   Returns 0 or -1 (errno; EPIPE when the client went away). */
-int	worker_write_all(int fd, const void *p, size_t n);
-
 /* Reports the task's progress (0..1); at most a line every 1 % so the pipe stays quiet. */
 void	worker_progress(double fraction);
 /* Reports XAPI's error code with its n parameters (tabs and newlines in them become

@@ -143,7 +143,7 @@ void	rpc_jobs(struct xapi *x, void (*answer)(struct xapi *, struct park *,
 
 /* Starts argv with input on its stdin as the job of park pk; done makes the reply when it
    has finished. Returns 0, or -1 (nothing started). */
-int	park_job(struct park *pk, char *const argv[], const char *input,
+int	park_job(struct park *pk, const char *const argv[], const char *input,
 	    void (*done)(struct xapi *, struct park *, struct rpc_reply *));
 /* In done: frees pk's finished job, so the call can wait for something else (resume). */
 void	park_job_end(struct park *pk);
@@ -244,7 +244,7 @@ int	auth_salt(const char *hash, char *salt, size_t size);
 int	auth_same(const char *stored, const char *made);
 /* The crypt helper's argv (8 slots): openssl passwd, or busybox mkpasswd when mkpasswd is
    set, hashing the password on stdin with salt, or with a random salt when salt is NULL. */
-void	auth_helper_argv(char *argv[], int mkpasswd, char *salt);
+void	auth_helper_argv(const char *argv[], int mkpasswd, const char *salt);
 /* Starts the crypt helper as pk's job on password with salt (NULL: a random one): openssl,
    or mkpasswd once pk->attempt says openssl was missing. done gets the result. Only for a
    call auth_next chose, or in done (the call keeps its helper's place). Out of descriptors,

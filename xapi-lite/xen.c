@@ -68,14 +68,14 @@ xen_populate(struct xapi *x, char *why, size_t whylen)
 	int			 n, i;
 
 	buf_init(&out, 64 * 1024);
-	if (exec_run((char *const[]){ "xl", "info", NULL }, &out, NULL) != 0 ||
+	if (exec_run((const char *const[]){ "xl", "info", NULL }, &out, NULL) != 0 ||
 	    xl_info_parse(out.p ? out.p : "", &info, why, whylen) == -1) {
 		if (why[0] == '\0' || out.len)
 			snprintf(why, whylen, "xl info failed: %s", out.p ? out.p : "");
 		buf_free(&out);
 		return -1;
 	}
-	if (exec_run((char *const[]){ "xl", "list", NULL }, &out, NULL) != 0 ||
+	if (exec_run((const char *const[]){ "xl", "list", NULL }, &out, NULL) != 0 ||
 	    (n = xl_list_parse(out.p ? out.p : "", doms, 8, why, whylen)) < 1 ||
 	    strcmp(doms[0].name, "Domain-0") != 0) {
 		if (why[0] == '\0')
@@ -369,7 +369,7 @@ power_done(struct xapi *x, struct park *pk, struct rpc_reply *r)
 	}
 	if (vm != NULL && (makes_domain(op) || strcmp(op, "clean_reboot") == 0 ||
 	    is_hard_reboot(op)) &&
-	    park_job(pk, (char *const[]){ "xl", "domid", (char *)(uintptr_t)db_str(&x->db, vm,
+	    park_job(pk, (const char *const[]){ "xl", "domid", db_str(&x->db, vm,
 	    F_VM_uuid), NULL }, NULL, domid_done) == 0) {
 		r->parked = 1;
 		return;
@@ -468,21 +468,20 @@ static int
 run_op(struct park *pk, const char *uuid, int pv_control)
 {
 	const char	*op = park_ctx_part(pk, 2);
-	char		*u = (char *)(uintptr_t)uuid;
-	char		*img = (char *)(uintptr_t)park_ctx_part(pk, 5);
+	const char	*img = park_ctx_part(pk, 5);
 	/* -F: a guest without PV drivers gets the ACPI power button instead, and xl waits
 	   for its domain to go, as xenopsd shuts down an HVM guest that cannot ack. */
-	char *const	 shut[] = { "xl", "shutdown", "-F", "-w", u, NULL };
-	char *const	 destroy[] = { "xl", "destroy", u, NULL };
-	char *const	 reboot[] = { "xl", "reboot", "-w", u, NULL };
+	const char *const shut[] = { "xl", "shutdown", "-F", "-w", uuid, NULL };
+	const char *const destroy[] = { "xl", "destroy", uuid, NULL };
+	const char *const reboot[] = { "xl", "reboot", "-w", uuid, NULL };
 	/* Without PV drivers the reboot is the virtual reset button: the domain stays
 	   (there is no shutdown for -w to wait for). */
-	char *const	 reset[] = { "xl", "reboot", "-F", u, NULL };
-	char *const	 pause[] = { "xl", "pause", u, NULL };
-	char *const	 unpause[] = { "xl", "unpause", u, NULL };
+	const char *const reset[] = { "xl", "reboot", "-F", uuid, NULL };
+	const char *const pause[] = { "xl", "pause", uuid, NULL };
+	const char *const unpause[] = { "xl", "unpause", uuid, NULL };
 	/* xl save destroys the domain once its memory is in the image. */
-	char *const	 save[] = { "xl", "save", u, img, NULL };
-	char *const	*argv =
+	const char *const save[] = { "xl", "save", uuid, img, NULL };
+	const char *const *argv =
 	    strcmp(op, "clean_shutdown") == 0 ? shut : strcmp(op, "hard_shutdown") == 0 ||
 	    strcmp(op, "shutdown") == 0 || is_hard_reboot(op) ? destroy :
 	    strcmp(op, "pause") == 0 ? pause : strcmp(op, "unpause") == 0 ? unpause :
@@ -498,13 +497,13 @@ static int
 run_create(struct park *pk)
 {
 	const char	*to = park_ctx_part(pk, 1);
-	char		*f = (char *)(uintptr_t)park_ctx_part(pk, 3);
-	char		*img = (char *)(uintptr_t)park_ctx_part(pk, 5);
+	const char	*f = park_ctx_part(pk, 3);
+	const char	*img = park_ctx_part(pk, 5);
 	int		 paused = strcmp(to, "Paused") == 0;
-	char *const	 create[] = { "xl", "create", f, NULL };
-	char *const	 create_p[] = { "xl", "create", "-p", f, NULL };
-	char *const	 restore[] = { "xl", "restore", f, img, NULL };
-	char *const	 restore_p[] = { "xl", "restore", "-p", f, img, NULL };
+	const char *const create[] = { "xl", "create", f, NULL };
+	const char *const create_p[] = { "xl", "create", "-p", f, NULL };
+	const char *const restore[] = { "xl", "restore", f, img, NULL };
+	const char *const restore_p[] = { "xl", "restore", "-p", f, img, NULL };
 
 	return park_job(pk, strcmp(park_ctx_part(pk, 2), "resume") == 0 ?
 	    (paused ? restore_p : restore) : paused ? create_p : create, NULL, power_done);
@@ -575,7 +574,8 @@ reboot_destroyed(struct xapi *x, struct park *pk, struct rpc_reply *r)
 		xen_job_failed(x, pk, r);
 		return;
 	}
-	if (park_job(pk, (char *const[]){ "xl", "info", NULL }, NULL, memory_checked) == -1) {
+	if (park_job(pk, (const char *const[]){ "xl", "info", NULL }, NULL,
+	    memory_checked) == -1) {
 		if ((vm = operation_ended(x, pk)) != NULL)
 			reboot_lost(x, vm);
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "cannot run xl");
@@ -643,7 +643,7 @@ xen_power_image(struct xapi *x, struct obj *vm, const char *op, const char *to,
 		cancel_for(x, vm, op);
 	/* A new domain first asks Xen for its free memory (memory_checked goes on from there). */
 	if (makes_domain(op) ?
-	    park_job(park, (char *const[]){ "xl", "info", NULL }, NULL, memory_checked) :
+	    park_job(park, (const char *const[]){ "xl", "info", NULL }, NULL, memory_checked) :
 	    run_op(park, uuid, pv_control(x, vm)) == -1) {
 		if (deadline > 0)
 			loop_timer_del(x->loop, deadline);
@@ -803,7 +803,8 @@ xen_reconcile(struct xapi *x)
 	/* A job nobody waits for: its park answers no one. */
 	if ((pk = calloc(1, sizeof(*pk))) == NULL)
 		return -1;
-	if (park_job(pk, (char *const[]){ "xl", "list", NULL }, NULL, reconcile_done) == -1) {
+	if (park_job(pk, (const char *const[]){ "xl", "list", NULL }, NULL,
+	    reconcile_done) == -1) {
 		park_free(pk);
 		return -1;
 	}

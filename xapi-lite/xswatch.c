@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "loop.h"
 #include "xapi.h"
 #include "xen.h"
@@ -44,23 +45,6 @@ xs_connect(void)
 	return fd;
 }
 
-static int
-send_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void	on_watch(struct loop *, int, void *, int);
 
 int
@@ -75,7 +59,7 @@ xsw_open(struct xapi *x)
 		return -1;
 	buf_init(&b, 0);
 	if (xs_request(&b, XS_WATCH, 1, intro, 2) == -1 ||
-	    xs_request(&b, XS_WATCH, 2, release, 2) == -1 || send_all(fd, b.p, b.len) == -1 ||
+	    xs_request(&b, XS_WATCH, 2, release, 2) == -1 || write_all(fd, b.p, b.len) == -1 ||
 	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
 		buf_free(&b);
 		close(fd);
@@ -154,7 +138,7 @@ xsw_read(struct xapi *x, const char *path, char *out, size_t len)
 	if (*read_fd == -1 && (*read_fd = xs_connect()) == -1)
 		return -1;
 	buf_init(&b, 0);
-	if (xs_request(&b, XS_READ, 1, strs, 1) == -1 || send_all(*read_fd, b.p, b.len) == -1) {
+	if (xs_request(&b, XS_READ, 1, strs, 1) == -1 || write_all(*read_fd, b.p, b.len) == -1) {
 		buf_free(&b);
 		goto broken;
 	}

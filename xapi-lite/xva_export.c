@@ -24,6 +24,7 @@
 
 #include "chunksum.h"
 #include "exec.h"
+#include "fdio.h"
 #include "handoff.h"
 #include "ova.h"
 #include "rpc_impl.h"
@@ -168,7 +169,7 @@ ova_file(struct xapi *x, const struct buf *b, char *path, size_t len)
 	if ((size_t)snprintf(path, len, "%s/xva-export-XXXXXX", x->statedir) >= len ||
 	    (fd = mkstemp(path)) == -1)
 		return -1;
-	if (worker_write_all(fd, b->p, b->len) == -1 || close(fd) == -1) {
+	if (write_all(fd, b->p, b->len) == -1 || close(fd) == -1) {
 		e = errno;
 		unlink(path);
 		errno = e;
@@ -302,7 +303,7 @@ put(struct out *o, const void *p, size_t n)
 {
 	int	e, st;
 
-	if (worker_write_all(o->fd, p, n) == 0)
+	if (write_all(o->fd, p, n) == 0)
 		return 0;
 	e = errno;
 	if (o->helper != -1) {
@@ -500,8 +501,8 @@ out:
 static int
 start_compressor(struct out *o, const char *kind)
 {
-	char	 prog[8];
-	char	*argv[2] = { prog, NULL };
+	char		 prog[8];
+	const char	*argv[2] = { prog, NULL };
 	int	 p[2];
 
 	o->program = kind;

@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "chunksum.h"
+#include "fdio.h"
 #include "handoff.h"
 #include "storage.h"
 #include "tar.h"
@@ -283,10 +284,10 @@ feed(struct src *s, const unsigned char *prefix, size_t n, int fd)
 	unsigned char	buf[COPY_BUF];
 	long long	got;
 
-	if (worker_write_all(fd, prefix, n) == -1)
+	if (write_all(fd, prefix, n) == -1)
 		_exit(1);
 	while ((got = src_some(s, buf, sizeof(buf))) > 0)
-		if (worker_write_all(fd, buf, (size_t)got) == -1)
+		if (write_all(fd, buf, (size_t)got) == -1)
 			_exit(1);
 	_exit(got == 0 ? 0 : 1);
 }
@@ -458,7 +459,7 @@ keep_ova(struct imp *im, const char *xml, size_t len)
 	snprintf(path, sizeof(path), "%s/%s", im->dir, XVA_OVA_XML);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)
 		return ierr("IMPORT_ERROR", "%s: %s", path, strerror(errno));
-	fails = worker_write_all(fd, xml, len) == -1 || fsync(fd) == -1;
+	fails = write_all(fd, xml, len) == -1 || fsync(fd) == -1;
 	if (close(fd) == -1 || fails)
 		return ierr("IMPORT_ERROR", "writing %s: %s", path, strerror(errno));
 	return 0;

@@ -8,6 +8,9 @@
 #include "loop.h"
 #include "tap.h"
 
+/* An argv of the words given, NULL-ended. */
+#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
 #define JOB_DEADLINE_MS	30000	/* generous: each job here is done in well under a second */
 
 /* Reads j's output to its end and reaps it; -1 (the child killed) when it is not done
@@ -45,50 +48,50 @@ main(void)
 	int		 status;
 
 	buf_init(&out, 1024);
-	status = exec_run((char *const[]){ "echo", "hello", "world", NULL }, &out, log);
+	status = exec_run(ARGV("echo", "hello", "world"), &out, log);
 	ok(status == 0 && strcmp(out.p, "hello world\n") == 0, "output and status 0");
 
-	status = exec_run((char *const[]){ "sh", "-c", "echo oops >&2; exit 3", NULL }, &out, log);
+	status = exec_run(ARGV("sh", "-c", "echo oops >&2; exit 3"), &out, log);
 	ok(status == 3 && strcmp(out.p, "oops\n") == 0, "stderr is captured, status 3");
 
-	status = exec_run((char *const[]){ "echo", "a; rm -rf /tmp/nothing", NULL }, &out, log);
+	status = exec_run(ARGV("echo", "a; rm -rf /tmp/nothing"), &out, log);
 	ok(status == 0 && strcmp(out.p, "a; rm -rf /tmp/nothing\n") == 0,
 	    "arguments are never read by a shell");
 
-	status = exec_run((char *const[]){ "atoll-no-such-program", NULL }, &out, log);
+	status = exec_run(ARGV("atoll-no-such-program"), &out, log);
 	ok(status == 127 && strstr(out.p, "cannot run atoll-no-such-program") != NULL,
 	    "a missing program: 127 and why");
 
-	status = exec_run((char *const[]){ "sh", "-c", "kill -9 $$", NULL }, &out, log);
+	status = exec_run(ARGV("sh", "-c", "kill -9 $$"), &out, log);
 	ok(status == 128 + 9, "killed by a signal: 128 + its number");
 
-	status = exec_run((char *const[]){ "cat", NULL }, &out, log);
+	status = exec_run(ARGV("cat"), &out, log);
 	ok(status == 0 && out.len == 0, "stdin is /dev/null");
 
 	buf_init(&big, 100);
-	status = exec_run((char *const[]){ "sh", "-c", "yes | head -c 200000", NULL }, &big, NULL);
+	status = exec_run(ARGV("sh", "-c", "yes | head -c 200000"), &big, NULL);
 	ok(status == 0 && big.len <= 100, "output past the cap is dropped, the child finishes");
 	buf_free(&big);
 
-	ok(exec_start(&j, (char *const[]){ NULL }, 0) == -1, "an empty argv is refused");
+	ok(exec_start(&j, (const char *const[]){ NULL }, 0) == -1, "an empty argv is refused");
 
-	ok(exec_start_input(&j, (char *const[]){ "cat", NULL }, 0, "secret\n") == 0,
+	ok(exec_start_input(&j, ARGV("cat"), 0, "secret\n") == 0,
 	    "input on stdin");
 	ok(finish(&j) == 0 && j.status == 0 && strcmp(j.out.p, "secret\n") == 0,
 	    "the child reads it");
 	exec_free(&j);
 
-	ok(exec_start(&j, (char *const[]){ "sh", "-c", "sleep 0.2; echo late", NULL }, 0) == 0 &&
+	ok(exec_start(&j, ARGV("sh", "-c", "sleep 0.2; echo late"), 0) == 0 &&
 	    exec_reap(&j) == 0, "exec_reap does not block on a running child");
 	ok(finish(&j) == 0 && j.status == 0 && strcmp(j.out.p, "late\n") == 0, "then reaps it");
 	exec_free(&j);
 
-	ok(exec_start(&j, (char *const[]){ "sh", "-c", "yes | head -c 20000", NULL }, 100) == 0,
+	ok(exec_start(&j, ARGV("sh", "-c", "yes | head -c 20000"), 100) == 0,
 	    "a job with a cap");
 	ok(finish(&j) == 0 && j.status == 0 && j.out.len <= 100 && j.dropped,
 	    "output past it is dropped, and says so");
 	exec_free(&j);
-	ok(exec_start(&j, (char *const[]){ "echo", "short", NULL }, 100) == 0, "a short one");
+	ok(exec_start(&j, ARGV("echo", "short"), 100) == 0, "a short one");
 	ok(finish(&j) == 0 && strcmp(j.out.p, "short\n") == 0 && !j.dropped,
 	    "all of it: nothing dropped");
 	exec_free(&j);
