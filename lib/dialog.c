@@ -10,7 +10,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 
 #include "buf.h"
 #include "dialog.h"
+#include "exec.h"
 
 #define ANSWER_FD	3
 #define DEFAULT_ROWS	25
@@ -157,8 +157,7 @@ void
 dialog_add(struct dialog *d, ...)
 {
 	va_list		 ap;
-	const char	*w;
-	char		**v;
+	const char	*w, **v;
 
 	va_start(ap, d);
 	while ((w = va_arg(ap, const char *)) != NULL) {
@@ -170,8 +169,7 @@ dialog_add(struct dialog *d, ...)
 			d->argv = v;
 			d->cap = d->cap * 2 + 32;
 		}
-		/* execvp takes char *const[]; nobody writes through these. */
-		d->argv[d->n++] = (char *)(uintptr_t)w;
+		d->argv[d->n++] = w;
 		d->argv[d->n] = NULL;
 	}
 	va_end(ap);
@@ -211,7 +209,7 @@ dialog_rows(const char *text, int cols, int extra, char *out, size_t len)
 /* The child's side: the console stays fds 0 and 1, complaints go to err, the answer to fd
    3. Never returns. */
 static void
-child(char *const argv[], int in, int err, int answer)
+child(const char *const argv[], int in, int err, int answer)
 {
 	if (in != -1)
 		dup2(in, 0);
@@ -224,7 +222,7 @@ child(char *const argv[], int in, int err, int answer)
 			dup2(answer, ANSWER_FD);
 	}
 	signal(SIGPIPE, SIG_DFL);
-	execvp(argv[0], argv);
+	exec_argv(argv);
 	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }

@@ -19,7 +19,7 @@
 /* One dialog command line, built word by word. The words are not copied: they must last
    until dialog_run. */
 struct dialog {
-	char		**argv;
+	const char	**argv;
 	size_t		  n, cap;
 	int		  oom;		/* a word could not be added: dialog_run fails */
 	int		  secret;	/* the answer is a password: never logged */

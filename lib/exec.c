@@ -19,9 +19,9 @@
 
 #include "exec.h"
 
-/* execvp with our argv: POSIX keeps its char *const[] for old callers and promises not to
-   change the strings, so this is the one place the const goes. */
-static void
+/* POSIX keeps execvp's char *const[] for old callers and promises not to change the
+   strings, so this is the one place the const goes. */
+void
 exec_argv(const char *const argv[])
 {
 	execvp(argv[0], (char *const *)(uintptr_t)argv);

@@ -50,6 +50,8 @@ int	exec_run_input(const char *const argv[], const char *input, struct buf *out,
    compressor or a hash. lowprio runs it as XAPI runs its compressors (nice 19, idle I/O
    class). Returns its pid, or -1 with errno set (nothing started). */
 pid_t	exec_spawn(const char *const argv[], int in, int out, int lowprio);
+/* execvp(argv[0], argv) for a child that has set itself up; returns only when it fails. */
+void	exec_argv(const char *const argv[]);
 /* Waits for pid (blocking). Returns its exit status as struct job's (127: could not run,
    128 + n: killed by signal n), or -1 when it is not a child. */
 int	exec_wait(pid_t pid);
