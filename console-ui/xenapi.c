@@ -159,8 +159,12 @@ xenapi_reply(struct xenapi *x, const char *resp, size_t resplen)
 	int			 r;
 
 	/* The reply is whole (the socket has closed): a head not ended is no response. */
-	if (resp == NULL || (r = http_parse_response(resp, resplen, &head, &why)) < 0) {
+	if (resp == NULL || (r = http_parse_response(resp, resplen, &head, &why)) == -2) {
 		failed(x, "xapi-lite sent no HTTP response");
+		return NULL;
+	}
+	if (r == -1) {
+		failed(x, "xapi-lite sent a bad HTTP response: %s", why);
 		return NULL;
 	}
 	if (head.status != 200) {

@@ -3,7 +3,6 @@
  * connection and checks the certificate; lib/http.c writes the request and reads the
  * response's head; this file splits the URL and decides what each answer means.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -14,6 +13,7 @@
 
 #include "exec.h"
 #include "fetch.h"
+#include "hex.h"
 #include "http.h"
 #include "report.h"
 
@@ -60,15 +60,17 @@ split_url(const char *url, const char *scheme, const char *defport, struct url *
 
 int
 fetch_response(const char *text, size_t len, int *status, size_t *body,
-    long long *clen)
+    long long *clen, const char **why)
 {
 	struct http_response	 resp;
-	const char		*why;
 	int			 n;
 
 	/* The whole answer is here: a head that has not ended (-2) is not a response. */
-	if ((n = http_parse_response(text, len, &resp, &why)) < 0)
+	if ((n = http_parse_response(text, len, &resp, why)) < 0) {
+		if (n == -2)
+			*why = "its head never ends";
 		return -1;
+	}
 	*status = resp.status;
 	*body = (size_t)n;
 	*clen = resp.content_length;
@@ -138,7 +140,7 @@ server_fingerprint(struct report *rep, char out[65])
 {
 	struct buf	b;
 	const char	*p;
-	int		n = 0;
+	int		n = 0, v;
 
 	buf_init(&b, 4096);
 	if (exec_run((const char *const[]){ "openssl", "x509", "-in", SERVER_PEM, "-noout",
@@ -148,8 +150,8 @@ server_fingerprint(struct report *rep, char out[65])
 		return -1;
 	}
 	for (p++; *p && *p != '\n' && n < 64; p++)
-		if (isxdigit((unsigned char)*p))
-			out[n++] = (char)tolower((unsigned char)*p);
+		if ((v = hexval((unsigned char)*p)) != -1)
+			out[n++] = "0123456789abcdef"[v];
 	out[n] = '\0';
 	buf_free(&b);
 	return n == 64 ? 0 : -1;
@@ -161,7 +163,7 @@ try_https(struct report *rep, const char *url, const struct url *u,
     const char *fingerprint, const char *request, struct buf *out, char *err, size_t errlen)
 {
 	char		 connect[300], seen[65];
-	const char	*why;
+	const char	*why, *bad;
 	size_t		 body, have;
 	long long	 clen;
 	int		 rc, status;
@@ -209,9 +211,11 @@ try_https(struct report *rep, const char *url, const struct url *u,
 		return 1;
 	/* s_client may print a line of its own before the response. */
 	why = out->p == NULL ? NULL : strstr(out->p, "HTTP/1.");
+	bad = why == NULL ? "no status line" : NULL;
 	if (why == NULL || fetch_response(why, out->len - (size_t)(why - out->p), &status,
-	    &body, &clen) == -1) {
-		snprintf(err, errlen, "%s: the server's answer is not an HTTP response", url);
+	    &body, &clen, &bad) == -1) {
+		snprintf(err, errlen, "%s: the server's answer is not an HTTP response (%s)", url,
+		    bad);
 		return -1;
 	}
 	if (status < 200 || status > 299) {

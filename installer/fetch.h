@@ -29,10 +29,12 @@ int	fetch_post(struct report *rep, const char *url, const char *type, const char
 	    char *err, size_t errlen);
 
 /* Splits an HTTP/1.x response text[0..len) (http_parse_response): its status, where the
-   body starts and its Content-Length (-1 when the headers give none). Returns 0, or -1 when
-   it is not one (no status line, headers not ended, a Content-Length that is not a number
-   or given twice with different values, a Transfer-Encoding). */
+   body starts and its Content-Length (-1 when the headers give none). Returns 0, or -1 with
+   *why saying why it is not one (no status line, headers not ended, a header line that is
+   not "name: value", more than HTTP_MAX_HEADERS or a head of HTTP_MAX_RESPONSE_HEAD bytes,
+   a Content-Length that is not a number or given twice with different values, a
+   Transfer-Encoding). */
 int	fetch_response(const char *text, size_t len, int *status, size_t *body,
-	    long long *content_length);
+	    long long *content_length, const char **why);
 
 #endif

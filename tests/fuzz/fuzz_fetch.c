@@ -10,12 +10,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int		status;
-	size_t		body;
-	long long	clen;
+	int		 status;
+	size_t		 body;
+	long long	 clen;
+	const char	*why = NULL;
 
-	if (fetch_response((const char *)data, size, &status, &body, &clen) == -1)
+	if (fetch_response((const char *)data, size, &status, &body, &clen, &why) == -1) {
+		if (why == NULL || why[0] == '\0')
+			__builtin_trap();
 		return 0;
+	}
 	if (status < 0 || status > 999 || body > size || body < 14 || clen < -1)
 		__builtin_trap();
 	return 0;

@@ -10,14 +10,16 @@
 static int
 split(const char *text, int *status, size_t *body, long long *clen)
 {
-	size_t	 len = strlen(text);
-	char	*copy = malloc(len ? len : 1);
-	int	 r;
+	const char	*why = NULL;
+	size_t		 len = strlen(text);
+	char		*copy = malloc(len ? len : 1);
+	int		 r;
 
 	memcpy(copy, text, len);
-	r = fetch_response(copy, len, status, body, clen);
+	r = fetch_response(copy, len, status, body, clen, &why);
 	free(copy);
-	return r;
+	/* A refusal always says why (-3 fails every test that expects -1). */
+	return r == -1 && (why == NULL || why[0] == '\0') ? -3 : r;
 }
 
 int
@@ -63,5 +65,7 @@ main(void)
 	    &body, &clen) == 0 && clen == 2, "the same length twice");
 	ok(split("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
 	    &status, &body, &clen) == -1, "a chunked body, which would be taken for the file");
+	ok(split("HTTP/1.0 200 OK\r\nServer : x\r\n\r\n", &status, &body, &clen) == -1,
+	    "a header line that is not name: value");
 	return done_testing();
 }

@@ -71,13 +71,13 @@ main(void)
 
 	BAD("", "no HTTP response");
 	BAD("HTTP/1.1 200 OK\r\n", "no HTTP response");
-	BAD("SSH-2.0-dropbear\r\n\r\n{}", "no HTTP response");
+	BAD("SSH-2.0-dropbear\r\n\r\n{}", "a bad HTTP response: not an HTTP/1.x status line");
 	BAD("HTTP/1.1 500 Internal Server Error\r\n\r\n", "answered HTTP 500");
 	BAD("HTTP/1.1 413 Too Large\r\n\r\n{\"result\":1}", "answered HTTP 413");
 	BAD("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\"}\r\n0\r\n\r\n",
-	    "no HTTP response");
+	    "a bad HTTP response: Transfer-Encoding in a response");
 	BAD("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}",
-	    "no HTTP response");
+	    "a bad HTTP response: conflicting Content-Length headers");
 	BAD("HTTP/1.0 200 OK\r\nContent-Length: 40\r\n\r\n{\"result\":\"a\"}",
 	    "cut short: 14 of its 40 bytes");
 	BAD(HEAD, "not JSON-RPC");
