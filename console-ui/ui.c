@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "console.h"
+#include "nitems.h"
 
 long long
 ui_now(void)
@@ -135,7 +136,7 @@ ui_api_failed(struct console *c, const char *title, const char *what)
 
 	if (c->api.code[0] == '\0')
 		return ui_message(c, title, "%s.\n\n%s", what, c->api.error);
-	for (i = 0; i < sizeof(explained) / sizeof(explained[0]); i++)
+	for (i = 0; i < nitems(explained); i++)
 		if (strcmp(c->api.code, explained[i].code) == 0)
 			words = explained[i].words;
 	if (strcmp(c->api.code, "SESSION_INVALID") == 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "nitems.h"
 
 #define MIB		(1024LL * 1024)
 #define VMS_MAX		200
@@ -82,7 +83,7 @@ vm_actions(struct console *c, const struct vm *vm)
 	ui_new(c, &d, vm->name);
 	dialog_add(&d, "--cancel-label", "Back", "--no-tags", "--menu", text, "14", "60", "6",
 	    NULL);
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+	for (i = 0; i < nitems(ops); i++)
 		if (strcmp(ops[i].state, vm->state) == 0) {
 			snprintf(tags[n], sizeof(tags[n]), "%zu", i + 1);
 			dialog_add(&d, tags[n++], ops[i].label, NULL);
@@ -96,7 +97,7 @@ vm_actions(struct console *c, const struct vm *vm)
 	if (ui_run(c, &d) != DIALOG_OK)
 		return;
 	i = (size_t)atoi(c->answer);
-	if (i < 1 || i > sizeof(ops) / sizeof(ops[0]))
+	if (i < 1 || i > nitems(ops))
 		return;
 	o = &ops[i - 1];
 	if (o->destructive) {

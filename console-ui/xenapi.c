@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "http.h"
 #include "json.h"
+#include "nitems.h"
 #include "xenapi.h"
 
 #define REPLY_MAX	(16 * 1024 * 1024)	/* get_all_records of a big host */
@@ -202,14 +203,14 @@ xenapi_reply(struct xenapi *x, const char *resp, size_t resplen)
 	for (i = 0; i < n; i++) {
 		const char	*p = xv_str(data->u.a.items[i]);
 
-		if (i + 1 < sizeof(x->params) / sizeof(x->params[0]))
+		if (i + 1 < nitems(x->params))
 			x->params[i] = p;
 		if (len < sizeof(x->error))
 			len += (size_t)snprintf(x->error + len, sizeof(x->error) - len, "%s%s",
 			    i == 0 ? ": " : ", ", p);
 	}
-	x->params[i < sizeof(x->params) / sizeof(x->params[0]) ? i :
-	    sizeof(x->params) / sizeof(x->params[0]) - 1] = NULL;
+	x->params[i < nitems(x->params) ? i :
+	    nitems(x->params) - 1] = NULL;
 	if (x->code[0] == '\0')
 		snprintf(x->code, sizeof(x->code), "INTERNAL_ERROR");
 	return NULL;

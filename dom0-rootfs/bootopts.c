@@ -8,6 +8,7 @@
 
 #include "cmdline.h"
 #include "inet.h"
+#include "nitems.h"
 #include "sha512crypt.h"
 
 #define CMDLINE_MAX	4096	/* the kernel's own limit on x86 is 2048 */
@@ -78,7 +79,7 @@ apply(const struct cmdline_arg *arg)
 
 	if (arg->keylen < 6 || memcmp(arg->key, "atoll.", 6) != 0)
 		return;		/* not ours: Xen's, the kernel's or the installer's */
-	for (i = 0; i < sizeof(bootopts) / sizeof(bootopts[0]); i++) {
+	for (i = 0; i < nitems(bootopts); i++) {
 		o = &bootopts[i];
 		if (!cmdline_is(arg, o->name))
 			continue;

@@ -13,6 +13,7 @@
 #include "answerfile.h"
 #include "inet.h"
 #include "mac.h"
+#include "nitems.h"
 #include "sha512crypt.h"
 #include "validate.h"
 #include "xml.h"
@@ -20,8 +21,6 @@
 
 #define SKIP_DEPTH	8	/* nesting inside an element we skip */
 #define VALUE_MAX	512	/* the longest text or attribute value, and its NUL */
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define LOWER		"abcdefghijklmnopqrstuvwxyz"
 #define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "disklist.h"
+#include "nitems.h"
 
 #define LINE_MAX_LEN	256	/* of a blkid line we look at */
 
@@ -187,10 +188,10 @@ disklist_read(struct disk_entry *d, int max, const char *blkid)
 	while (n < max && (e = readdir(dir)) != NULL) {
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof(d->name))
 			continue;
-		for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		for (i = 0; i < nitems(skip); i++)
 			if (strncmp(e->d_name, skip[i], strlen(skip[i])) == 0)
 				break;
-		if (i < sizeof(skip) / sizeof(skip[0]))
+		if (i < nitems(skip))
 			continue;
 		x = &d[n];
 		memset(x, 0, sizeof(*x));

@@ -24,6 +24,7 @@
 #include "fdio.h"
 #include "fetch.h"
 #include "install.h"
+#include "nitems.h"
 #include "plan.h"
 #include "report.h"
 
@@ -53,7 +54,7 @@ static const struct {
 	{ "dom0.img", "\x28\xb5\x2f\xfd", 4 },	/* zstd */
 };
 
-#define NBOOT_FILES	(sizeof(boot_files) / sizeof(boot_files[0]))
+#define NBOOT_FILES	(nitems(boot_files))
 
 /* The disks this machine has, for a message: "vda (10.0 GiB), sda (500.1 GiB)". */
 static void

@@ -21,6 +21,7 @@
 #include "inet.h"
 #include "install.h"
 #include "interactive.h"
+#include "nitems.h"
 #include "plan.h"
 #include "report.h"
 #include "validate.h"
@@ -656,7 +657,7 @@ static int	(*const screens[])(struct ctx *) = {
 	screen_timezone, screen_keymap, screen_summary,
 };
 
-#define NSCREENS	((int)(sizeof(screens) / sizeof(screens[0])))
+#define NSCREENS	((int)(nitems(screens)))
 
 /* Whether the user wants to leave (Cancel on the first screen). */
 static int

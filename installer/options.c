@@ -12,9 +12,8 @@
 #include "cmdline.h"
 #include "inet.h"
 #include "mac.h"
+#include "nitems.h"
 #include "options.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define LOWER		"abcdefghijklmnopqrstuvwxyz"
 #define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bootmenu.h"
+#include "nitems.h"
 
 #define TIMEOUT		3	/* seconds before the default entry boots: time to pick Install */
 #define MENU_MAX	8192	/* a rendered menu and its NUL */
@@ -56,7 +57,7 @@ main(int argc, char *argv[])
 	m.xen_args = argv[3];
 	m.dom0_args = argv[4];
 	m.entries = entries;
-	m.n_entries = sizeof(entries) / sizeof(entries[0]);
+	m.n_entries = nitems(entries);
 	if (strcmp(argv[1], "syslinux") == 0)
 		r = bootmenu_syslinux(menu, sizeof(menu), &m);
 	else

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "dialog.h"
 #include "exec.h"
+#include "nitems.h"
 
 #define ANSWER_FD	3
 #define DEFAULT_ROWS	25
@@ -53,7 +54,7 @@ terminfo_has(const char *term)
 
 	if (term[0] == '\0' || strchr(term, '/') != NULL || term[0] == '.')
 		return 0;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < nitems(dirs); i++) {
 		snprintf(path, sizeof(path), "%s/%c/%s", dirs[i], term[0], term);
 		if (access(path, R_OK) == 0)
 			return 1;

@@ -13,6 +13,7 @@
 #include "hex.h"
 #include "http.h"
 #include "inet.h"
+#include "nitems.h"
 
 #define METHOD_MAX	16
 #define TARGET_MAX	4096
@@ -769,7 +770,7 @@ http_reason(int status)
 	};
 	size_t	 i;
 
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+	for (i = 0; i < nitems(reasons); i++)
 		if (reasons[i].code == status)
 			return reasons[i].reason;
 	return "Unknown";

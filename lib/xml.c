@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nitems.h"
 #include "utf8.h"
 #include "hex.h"
 #include "xml.h"
@@ -429,7 +430,7 @@ entity(struct xml_cur *c, struct xml_span s, size_t i, uint32_t *cp)
 	uint32_t	v = 0;
 	int		hex, d, digits = 0;
 
-	for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+	for (k = 0; k < nitems(named); k++)
 		if (starts(s.p, s.n, i, named[k].name)) {
 			*cp = (unsigned char)named[k].ch;
 			return strlen(named[k].name);

@@ -20,9 +20,8 @@
 
 #include "fdio.h"
 #include "mac.h"
+#include "nitems.h"
 #include "pxecfg.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define SHOW_MAX	60	/* bytes of an argument quoted in a message */
 

@@ -13,6 +13,7 @@
 #include "bootargs.h"
 #include "bootmenu.h"
 #include "mac.h"
+#include "nitems.h"
 #include "pxecfg.h"
 
 /* First lines, read back by list: "# atoll-pxe host NAME MAC URL", "# atoll-pxe default MODE". */
@@ -25,8 +26,6 @@
  */
 #define ENTRY(name, title_, extra)	{ .id = name, .title = title_, .prefix = "atoll", \
 	.xen_console = BOOT_SCREEN, .dom0_console = BOOT_SERIAL, .dom0_extra = { extra } }
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* What a tree boots by default, by mode; each entry's id is the mode's name. */
 static const struct boot_entry modes[] = {

@@ -10,6 +10,7 @@
 
 #include "allowed.h"
 #include "hval.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 
 /* The VM operations xapi-lite implements (here or on the snap and susp branches) that
@@ -57,7 +58,7 @@ power_states(struct xapi *x, struct obj *vm, const char *op)
 	   the pool's allow_clone_suspended_vm, which xapi-lite does not offer. */
 	if (strcmp(op, "clone") == 0 || strcmp(op, "copy") == 0)
 		return HALTED | (db_get(&x->db, vm, F_VM_is_a_snapshot)->u.b ? SUSPENDED : 0);
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+	for (i = 0; i < nitems(table); i++)
 		if (strcmp(table[i].op, op) == 0)
 			return table[i].states;
 	return 0;
@@ -448,10 +449,10 @@ changed_widely(struct xapi *x, uint64_t gen)
 	size_t			 i, k;
 
 	for (i = x->db.ntombs; i-- > 0 && x->db.tombs[i].gen > gen;)
-		for (k = 0; k < sizeof(gone) / sizeof(gone[0]); k++)
+		for (k = 0; k < nitems(gone); k++)
 			if (x->db.tombs[i].cls == gone[k])
 				return 1;
-	for (k = 0; k < sizeof(wide) / sizeof(wide[0]); k++)
+	for (k = 0; k < nitems(wide); k++)
 		for (i = 0; i < x->db.n[wide[k]]; i++)
 			if (changed(x->db.objs[wide[k]][i], gen))
 				return 1;

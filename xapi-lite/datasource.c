@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 #include "rrd.h"
 #include "stats.h"
@@ -56,7 +57,7 @@ meta_of(const char *name, int host, char *middle)
 {
 	size_t	i, n = strlen(name);
 
-	for (i = 0; i < sizeof(metas) / sizeof(metas[0]); i++) {
+	for (i = 0; i < nitems(metas); i++) {
 		const struct ds_meta	*m = &metas[i];
 		size_t			 p = strlen(m->prefix), s = strlen(m->suffix), mid;
 

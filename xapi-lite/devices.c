@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "hval.h"
 #include "mac.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 #include "slots.h"
 #include "storage.h"
@@ -356,7 +357,7 @@ call_vdi_copy(struct xapi *x, struct obj *s, struct val *p, struct rpc_reply *r,
 			return;
 		}
 		made = 1;
-		for (i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
+		for (i = 0; i < nitems(copied); i++)
 			if (db_set(&x->db, into, copied[i], hval_dup(db_get(&x->db, vdi,
 			    copied[i]))) == -1) {
 				db_destroy(&x->db, into);

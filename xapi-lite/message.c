@@ -7,6 +7,7 @@
 
 #include "hval.h"
 #include "message.h"
+#include "nitems.h"
 #include "xapi_limits.h"
 
 struct alerts {
@@ -31,7 +32,7 @@ class_index(const char *cls)
 {
 	size_t	i;
 
-	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+	for (i = 0; i < nitems(classes); i++)
 		if (strcmp(classes[i].name, cls) == 0)
 			return (int)i;
 	return -1;

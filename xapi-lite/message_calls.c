@@ -12,6 +12,7 @@
 #include "datetime.h"
 #include "hval.h"
 #include "message.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 #include "where.h"
 #include "xapi_limits.h"
@@ -304,7 +305,7 @@ message_field(void *ctx, const char *name, size_t len)
 	};
 	size_t			 i;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (i = 0; i < nitems(fields); i++)
 		if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0) {
 			if (fields[i].f == F_message_priority)
 				return rpc_printf(x, "%lld",

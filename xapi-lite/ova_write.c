@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hval.h"
+#include "nitems.h"
 #include "ova.h"
 #include "rpc_impl.h"
 #include "xmlrpc.h"
@@ -95,7 +96,7 @@ static const struct rewrite sr_rules[] = {
 	{ F_SR_allowed_operations, NO_SET },
 };
 
-#define RULES(c, t)	{ c, t, sizeof(t) / sizeof(t[0]) }
+#define RULES(c, t)	{ c, t, nitems(t) }
 
 /* make_all's classes, in its order; those XAPI has and xapi-lite does not (VGPUs, PVS,
    VTPMs) never appear. */
@@ -396,7 +397,7 @@ ova_write(struct xapi *x, const struct ova_table *t, int preserve, int xapi_mino
 		if (h->u.st.m[0].v->u.st.m[m].v == NULL)
 			return -1;
 	h->u.st.m[1].v = objs;
-	for (k = 0; k < sizeof(classes) / sizeof(classes[0]); k++)
+	for (k = 0; k < nitems(classes); k++)
 		for (i = 0; i < x->db.n[classes[k].cls]; i++) {
 			struct obj	*o = x->db.objs[classes[k].cls][i];
 			const char	*id = ova_id(t, o->ref);

@@ -21,6 +21,7 @@
 #include "exec.h"
 #include "hval.h"
 #include "lsblk.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 #include "xlparse.h"
 
@@ -220,7 +221,7 @@ call_host_call_plugin(struct xapi *x, struct obj *s, struct val *p, struct rpc_r
 		rpc_fail(x, r, "INTERNAL_ERROR", 1, "this call needs its connection");
 		return;
 	}
-	for (i = 0; i < sizeof(plugin_calls) / sizeof(plugin_calls[0]); i++) {
+	for (i = 0; i < nitems(plugin_calls); i++) {
 		if (strcmp(plugin_calls[i].plugin, plugin) != 0)
 			continue;
 		known = 1;

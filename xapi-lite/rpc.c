@@ -14,6 +14,7 @@
 #include "calls.h"
 #include "hval.h"
 #include "journal.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 #include "utf8.h"
 #include "xmlrpc.h"
@@ -428,7 +429,7 @@ find_call(const char *cls, size_t clen, const char *msg)
 {
 	size_t	i;
 
-	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+	for (i = 0; i < nitems(calls); i++)
 		if (strlen(calls[i].cls) == clen && memcmp(calls[i].cls, cls, clen) == 0 &&
 		    strcmp(calls[i].msg, msg) == 0)
 			return &calls[i];
@@ -447,7 +448,7 @@ class_prefix(const char *name)
 		if (n > best && strncmp(name, model_classes[i].name, n) == 0 && name[n] == '_')
 			best = n;
 	}
-	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+	for (i = 0; i < nitems(calls); i++) {
 		n = strlen(calls[i].cls);
 		if (n > best && strncmp(name, calls[i].cls, n) == 0 && name[n] == '_')
 			best = n;
@@ -532,7 +533,7 @@ list_methods(struct xapi *x, struct rpc_reply *r)
 	a->u.a.items[n++] = rpc_str(x, nm);				\
 } while (0)
 	ADD("system.listMethods");
-	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+	for (i = 0; i < nitems(calls); i++)
 		ADD("%s.%s", calls[i].cls, calls[i].msg);
 	for (c = 0; c < C__COUNT; c++) {
 		const struct class_desc	*cd = &model_classes[c];

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "nitems.h"
 #include "rrd.h"
 #include "rrd_http.h"
 #include "stats.h"
@@ -24,7 +25,7 @@ rrd_http_path(const struct http_request *req)
 	static const char *const	paths[] = { "/rrd_updates", "/host_rrd", "/vm_rrd" };
 	size_t				i;
 
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+	for (i = 0; i < nitems(paths); i++)
 		if (req->path.len == strlen(paths[i]) &&
 		    memcmp(req->path.p, paths[i], req->path.len) == 0)
 			return 1;

@@ -12,6 +12,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "nitems.h"
 #include "sampler_impl.h"
 
 #define SIM_PERIOD_S	600.0		/* a wander's slow swing */
@@ -139,8 +140,8 @@ vm_step(struct xapi *x, struct sampler *s, struct obj *vm, long long t)
 
 	if (sm == NULL)
 		return;
-	if (nvcpu > (long long)(sizeof(util) / sizeof(util[0])))
-		nvcpu = (long long)(sizeof(util) / sizeof(util[0]));
+	if (nvcpu > (long long)(nitems(util)))
+		nvcpu = (long long)(nitems(util));
 	for (i = 0; i < nvcpu; i++) {
 		char	key[24];
 

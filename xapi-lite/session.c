@@ -14,6 +14,7 @@
 #include "hval.h"
 #include "log.h"
 #include "message.h"
+#include "nitems.h"
 #include "throttle.h"
 #include "xapi_limits.h"
 #include "rpc_impl.h"
@@ -282,7 +283,7 @@ login_checked(struct xapi *x, struct park *pk, struct rpc_reply *r)
 int
 session_preauth(const struct xapi *x, const char *ref)
 {
-	size_t	i, n = sizeof(x->preauth) / sizeof(x->preauth[0]);
+	size_t	i, n = nitems(x->preauth);
 
 	for (i = 0; i < n; i++)
 		if (strcmp(x->preauth[i], ref) == 0)
@@ -296,7 +297,7 @@ session_preauth(const struct xapi *x, const char *ref)
 static void
 login_preauth(struct xapi *x, const char *user, const char *originator, struct rpc_reply *r)
 {
-	size_t	n = sizeof(x->preauth) / sizeof(x->preauth[0]);
+	size_t	n = nitems(x->preauth);
 
 	if (strcmp(user, "root") != 0) {
 		rpc_fail(x, r, "SESSION_AUTHENTICATION_FAILED", 2, user,

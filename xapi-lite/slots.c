@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 #include "slots.h"
 #include "xapi_limits.h"
@@ -71,7 +72,7 @@ of_linux(const char *s, struct devnum *d)
 	long		 disk = 0, part = 0;
 	size_t		 i, n;
 
-	for (i = 0; i < sizeof(buses) / sizeof(buses[0]); i++) {
+	for (i = 0; i < nitems(buses); i++) {
 		n = strlen(buses[i].prefix);
 		if (strncmp(s, buses[i].prefix, n) != 0)
 			continue;

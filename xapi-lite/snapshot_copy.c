@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hval.h"
+#include "nitems.h"
 #include "snapshot_impl.h"
 
 /* A new object of src's class with src's fields copied[] (n of them) and field vmf naming
@@ -53,7 +54,7 @@ copy_vbd(struct xapi *x, struct obj *vbd, struct obj *vm, const char *vdi, int o
 	struct obj	*n;
 	int		 fails = 0;
 
-	if ((n = copy_device(x, vbd, copied, sizeof(copied) / sizeof(copied[0]), F_VBD_VM, vm,
+	if ((n = copy_device(x, vbd, copied, nitems(copied), F_VBD_VM, vm,
 	    &fails)) == NULL)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory"), -1;
 	if (vdi != NULL)
@@ -76,7 +77,7 @@ copy_vif(struct xapi *x, struct obj *vif, struct obj *vm, int keep_mac, struct r
 	struct obj	*n;
 	int		 fails = 0;
 
-	if ((n = copy_device(x, vif, copied, sizeof(copied) / sizeof(copied[0]), F_VIF_VM, vm,
+	if ((n = copy_device(x, vif, copied, nitems(copied), F_VIF_VM, vm,
 	    &fails)) == NULL)
 		return rpc_fail(x, r, "INTERNAL_ERROR", 1, "out of memory"), -1;
 	if (keep_mac) {

@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "hval.h"
 #include "log.h"
+#include "nitems.h"
 #include "snapshot_impl.h"
 #include "storage.h"
 
@@ -84,7 +85,7 @@ snap_new_vdi(struct xapi *x, struct obj *src, struct obj *sr, int snapshot, stru
 
 	if ((n = db_create(&x->db, C_VDI)) == NULL)
 		goto oom;
-	for (i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
+	for (i = 0; i < nitems(copied); i++)
 		if (db_set(&x->db, n, copied[i], hval_dup(db_get(&x->db, src, copied[i]))) == -1)
 			goto oom_n;
 	if (db_set(&x->db, n, F_VDI_SR, hval_string(sr != NULL ? sr->ref :
@@ -231,7 +232,7 @@ job_op(const struct park *pk)
 	const char	*name = park_ctx_part(pk, CTX_OP);
 	int		 i;
 
-	for (i = 0; i < (int)(sizeof(snap_op_names) / sizeof(snap_op_names[0])); i++)
+	for (i = 0; i < (int)(nitems(snap_op_names)); i++)
 		if (strcmp(name, snap_op_names[i]) == 0)
 			return (enum disk_op)i;
 	return OP_CLONE;

@@ -9,6 +9,7 @@
 #include "calls.h"
 #include "exec.h"
 #include "hval.h"
+#include "nitems.h"
 #include "snapshot_impl.h"
 
 /* The fields revert brings back: all but these (xapi_vm_snapshot.ml's extended_do_not_copy,
@@ -25,7 +26,7 @@ revert_keeps(enum fld f)
 		F_VM_transportable_snapshot_id, F_VM_metrics, F_VM_is_control_domain };
 	size_t	i;
 
-	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+	for (i = 0; i < nitems(kept); i++)
 		if (kept[i] == f)
 			return 1;
 	return 0;

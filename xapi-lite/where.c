@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nitems.h"
 #include "where.h"
 
 enum tok { T_EOF, T_EQ, T_TRUE, T_FALSE, T_LPAREN, T_RPAREN, T_FIELD, T_AND, T_OR, T_NOT,
@@ -70,7 +71,7 @@ next(struct parser *ps)
 		ps->p = q + 1;
 		return;
 	}
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+	for (i = 0; i < nitems(words); i++) {
 		n = strlen(words[i].word);
 		if ((size_t)(ps->end - ps->p) >= n && memcmp(ps->p, words[i].word, n) == 0) {
 			ps->tok = words[i].tok;

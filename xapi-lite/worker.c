@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "nitems.h"
 #include "worker.h"
 
 #define PREFIX_FD	3
@@ -156,7 +157,7 @@ worker_main(int argc, char **argv)
 {
 	size_t	i;
 
-	for (i = 0; argc >= 1 && i < sizeof(workers) / sizeof(workers[0]); i++)
+	for (i = 0; argc >= 1 && i < nitems(workers); i++)
 		if (strcmp(argv[0], workers[i].kind) == 0)
 			return workers[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "xapi-lite: --worker %s: no such worker\n", argc >= 1 ? argv[0] : "");

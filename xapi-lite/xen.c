@@ -20,6 +20,7 @@
 #include "hval.h"
 #include "loop.h"
 #include "message.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 #include "storage.h"
 #include "suspend.h"
@@ -678,7 +679,7 @@ guest_features(struct xapi *x, struct obj *vm, long long domid)
 
 	if ((other = hval_struct()) == NULL)
 		return;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < nitems(keys); i++) {
 		snprintf(path, sizeof(path), "/local/domain/%lld/%s", domid, keys[i][0]);
 		if (xsw_read(x, path, v, sizeof(v)) == 0 &&
 		    hval_put(other, keys[i][1], hval_string(v)) == -1) {

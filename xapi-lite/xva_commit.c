@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hval.h"
+#include "nitems.h"
 #include "rpc_impl.h"
 #include "storage.h"
 #include "xva_import.h"
@@ -144,7 +145,7 @@ enum_value(enum fld f, const char *s, char *out, size_t len)
 	const char	*p, *e;
 	size_t		 i, n = strlen(s);
 
-	for (i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
+	for (i = 0; i < nitems(enums); i++) {
 		if (enums[i].f != f)
 			continue;
 		for (p = enums[i].values; *p != '\0'; p = *e ? e + 1 : e) {
@@ -430,7 +431,7 @@ do_vdi(struct cstate *c, size_t k)
 		}
 		return 0;
 	}
-	if ((vdi = new_from(c, C_VDI, k, COPY_CREATE, skip, sizeof(skip) / sizeof(skip[0]))) ==
+	if ((vdi = new_from(c, C_VDI, k, COPY_CREATE, skip, nitems(skip))) ==
 	    NULL)
 		return -1;
 	if (db_set(&c->x->db, vdi, F_VDI_SR, hval_string(c->sr->ref)) == -1)
@@ -752,10 +753,10 @@ do_vm(struct cstate *c, size_t k)
 	}
 	if ((r = replace_vm(c, snap)) != 0)
 		return r == 1 ? 0 : -1;
-	if ((vm = new_from(c, C_VM, k, COPY_CREATE, skip, sizeof(skip) / sizeof(skip[0]))) ==
+	if ((vm = new_from(c, C_VM, k, COPY_CREATE, skip, nitems(skip))) ==
 	    NULL)
 		return -1;
-	for (i = 0; i < sizeof(vm_after) / sizeof(vm_after[0]); i++)
+	for (i = 0; i < nitems(vm_after); i++)
 		if ((v = xva_field(snap, model_fields[vm_after[i]].name)) != NULL &&
 		    set_from(c, vm, &c->ova.objs[k], vm_after[i], v) == -1)
 			return -1;
@@ -855,7 +856,7 @@ do_vbd(struct cstate *c, size_t k)
 	}
 	if (vdi == NULL && !cd && strcasecmp(xva_str(snap, "type"), "Floppy") != 0)
 		return 0;
-	if ((vbd = new_from(c, C_VBD, k, COPY_CREATE, skip, sizeof(skip) / sizeof(skip[0]))) ==
+	if ((vbd = new_from(c, C_VBD, k, COPY_CREATE, skip, nitems(skip))) ==
 	    NULL)
 		return -1;
 	fails |= db_set(&c->x->db, vbd, F_VBD_VM, hval_string(vm->ref));
@@ -891,7 +892,7 @@ do_vif(struct cstate *c, size_t k)
 		return -1;
 	if ((net = lookup(c, xva_str(snap, "network"))) == NULL || net->cls != C_network)
 		return not_found(c, xva_str(snap, "network"));
-	if ((vif = new_from(c, C_VIF, k, COPY_CREATE, skip, sizeof(skip) / sizeof(skip[0]))) ==
+	if ((vif = new_from(c, C_VIF, k, COPY_CREATE, skip, nitems(skip))) ==
 	    NULL)
 		return -1;
 	fails |= db_set(&c->x->db, vif, F_VIF_VM, hval_string(vm->ref));
@@ -1104,7 +1105,7 @@ commit(struct cstate *c)
 	    sizeof(*c->reuse));
 	if (c->map == NULL || c->made == NULL || c->vms == NULL || c->reuse == NULL)
 		fails = oom(c);
-	for (h = 0; !fails && h < sizeof(handlers) / sizeof(handlers[0]); h++)
+	for (h = 0; !fails && h < nitems(handlers); h++)
 		for (i = 0; !fails && i < c->ova.nobjs; i++)
 			if (strcmp(c->ova.objs[i].cls, handlers[h].cls) == 0)
 				fails = handlers[h].handle(c, i) == -1;

@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "hval.h"
+#include "nitems.h"
 #include "xmlrpc.h"
 #include "xva_ova.h"
 
@@ -97,7 +98,7 @@ version(const struct val *v, struct xva_ova *o, struct xva_err *e)
 
 	if (v == NULL || v->type != VAL_STRUCT)
 		return fail(e, "IMPORT_ERROR", "ova.xml: no version record");
-	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+	for (i = 0; i < nitems(strings); i++)
 		if (xva_field(v, strings[i]) == NULL)
 			return fail(e, "IMPORT_ERROR", "Failed to find key '%s' in version data",
 			    strings[i]);

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "nitems.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -83,7 +84,7 @@ check_request(const char *buf, size_t size)
 		    req.content_length < -1 || (req.chunked && req.content_length != -1))
 			__builtin_trap();
 		headers(req.headers, req.nheaders, buf, size);
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (i = 0; i < nitems(names); i++)
 			if ((v = http_header(&req, names[i])) != NULL)
 				inside(*v, buf, size);
 		param(req.query, '&', "session_id");

@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "bootmenu.h"
+#include "nitems.h"
 #include "tap.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 static char	cfg[4096];
 

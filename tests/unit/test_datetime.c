@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "nitems.h"
 #include "tap.h"
 
 static long long
@@ -37,7 +38,7 @@ main(void)
 	ok(parse("20260820T23:30:23-0230") == 1787277623LL, "-HHMM");
 	ok(parse("20240229T00:00:00Z") == 1709164800LL, "a leap day");
 	ok(parse("19691231T23:59:59Z") == -1, "before the epoch");
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < nitems(bad); i++)
 		ok(parse(bad[i]) == -12345, "refused: '%s'", bad[i]);
 	ok(datetime_parse("20260821T02:00:23Z", 10, &(long long){ 0 }) == -1,
 	    "cut short by its length");

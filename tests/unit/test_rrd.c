@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "crc32.h"
+#include "nitems.h"
 #include "rrd_impl.h"
 #include "tap.h"
 
@@ -151,7 +152,7 @@ test_numbers(void)
 	struct buf	 b;
 
 	buf_init(&b, 0);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		buf_reset(&b);
 		rrd_num(&b, cases[i].v, cases[i].single);
 		ok(b.p != NULL && strcmp(b.p, cases[i].want) == 0, "%s written as %s",
@@ -391,7 +392,7 @@ test_file(void)
 			{ 109, ' ', "name character" },
 		};
 
-		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (i = 0; i < nitems(bad); i++) {
 			memcpy(q, p, len);
 			q[bad[i].at] = bad[i].to;
 			fix_crc(q, len);

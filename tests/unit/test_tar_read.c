@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nitems.h"
 #include "tar.h"
 #include "tap.h"
 
@@ -156,7 +157,7 @@ bad(void)
 	size_t			 i;
 	int			 r;
 
-	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+	for (i = 0; i < nitems(broken); i++) {
 		const struct broken	*b = &broken[i];
 
 		header(h, "0123456789012345678901234567890123456789", 10, b->format);

@@ -3,6 +3,7 @@
    fields, and bad input refused with where it went wrong. */
 #include <string.h>
 
+#include "nitems.h"
 #include "tap.h"
 #include "where.h"
 
@@ -16,7 +17,7 @@ row(void *ctx, const char *name, size_t len)
 	size_t	i;
 
 	(void)ctx;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (i = 0; i < nitems(fields); i++)
 		if (strlen(fields[i][0]) == len && memcmp(fields[i][0], name, len) == 0)
 			return fields[i][1];
 	return NULL;
@@ -73,7 +74,7 @@ bad(void)
 	char	 err[128], deep[200], many[8000];
 	size_t	 i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < nitems(cases); i++) {
 		err[0] = '\0';
 		ok(where_parse(cases[i], strlen(cases[i]), &w, err, sizeof(err)) == -1 &&
 		    strstr(err, "at offset") != NULL, "refused: '%s' (%s)", cases[i], err);
