@@ -418,22 +418,6 @@ is_hostname(const char *s)
 	return inet_hostname_invalid(s) == NULL;
 }
 
-static int
-is_ipv4(const char *s)
-{
-	uint32_t	ip;
-
-	return inet_ipv4(s, strlen(s), &ip);
-}
-
-static int
-is_netmask(const char *s)
-{
-	uint32_t	ip;
-
-	return inet_ipv4(s, strlen(s), &ip) && inet_netmask(ip);
-}
-
 /* An element of text alone, checked by ok and kept in a field of struct answers, or in the
    next entry of a list of them. */
 struct text_el {
@@ -468,9 +452,9 @@ static const struct text_el texts[] = {
 	{ "installation", "hostname", E_HOSTNAME, FIELD(hostname), is_hostname, HOST_NAME, 0,
 	    inet_hostname_invalid },
 	{ "installation", "name-server", -1, LIST(dns, ndns, AF_MAX_DNS, "name servers"),
-	    is_ipv4, NAME_SERVER, 0, NULL },
+	    inet_is_ipv4, NAME_SERVER, 0, NULL },
 	{ "installation", "nameserver", -1, LIST(dns, ndns, AF_MAX_DNS, "name servers"),
-	    is_ipv4, NAME_SERVER, 0, NULL },						/* [D] */
+	    inet_is_ipv4, NAME_SERVER, 0, NULL },						/* [D] */
 	{ "installation", "timezone", E_TIMEZONE, FIELD(timezone), zone_name_ok,
 	    TIME_ZONE, 0, NULL },
 	{ "installation", "keymap", E_KEYMAP, FIELD(keymap), validate_keymap, KEYMAP, 0, NULL },
@@ -478,13 +462,13 @@ static const struct text_el texts[] = {
 	    inet_server_ok, NTP_SERVER, 0, NULL },
 	{ "installation", "ntp-servers", -1, LIST(ntp, nntp, AF_MAX_NTP, "NTP servers"),
 	    inet_server_ok, NTP_SERVER, 0, NULL },					/* [D] */
-	{ "admin-interface", "ipaddr", E_IPADDR, FIELD(ipaddr), is_ipv4, ADDRESS, 1, NULL },
-	{ "admin-interface", "ip", E_IPADDR, FIELD(ipaddr), is_ipv4, ADDRESS, 1,
+	{ "admin-interface", "ipaddr", E_IPADDR, FIELD(ipaddr), inet_is_ipv4, ADDRESS, 1, NULL },
+	{ "admin-interface", "ip", E_IPADDR, FIELD(ipaddr), inet_is_ipv4, ADDRESS, 1,
 	    NULL },								/* [D] */
-	{ "admin-interface", "subnet", E_SUBNET, FIELD(subnet), is_netmask, NETMASK, 1, NULL },
-	{ "admin-interface", "subnet-mask", E_SUBNET, FIELD(subnet), is_netmask, NETMASK,
+	{ "admin-interface", "subnet", E_SUBNET, FIELD(subnet), inet_is_netmask, NETMASK, 1, NULL },
+	{ "admin-interface", "subnet-mask", E_SUBNET, FIELD(subnet), inet_is_netmask, NETMASK,
 	    1, NULL },							/* [D] */
-	{ "admin-interface", "gateway", E_GATEWAY, FIELD(gateway), is_ipv4, ADDRESS, 1, NULL },
+	{ "admin-interface", "gateway", E_GATEWAY, FIELD(gateway), inet_is_ipv4, ADDRESS, 1, NULL },
 };
 
 /* Reads t, in the container named in, by its entry in texts; skips it, with a warning,

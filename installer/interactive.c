@@ -210,7 +210,6 @@ static int
 static_values(struct ctx *c)
 {
 	char		*line[4], *p, *w, *save = NULL;
-	uint32_t	 v;
 	int		 i;
 	size_t		 used = 0;
 
@@ -228,18 +227,18 @@ static_values(struct ctx *c)
 	snprintf(c->gw, sizeof(c->gw), "%s", line[2]);
 	snprintf(c->dns, sizeof(c->dns), "%s", line[3]);
 	c->text[0] = '\0';
-	if (!inet_ipv4(c->ip, strlen(c->ip), &v))
+	if (!inet_is_ipv4(c->ip))
 		used += snprintf(c->text + used, sizeof(c->text) - used, "The IP address \"%s\" "
 		    "is not an IPv4 address (such as 192.0.2.10).\n", c->ip);
-	if (!inet_ipv4(c->mask, strlen(c->mask), &v) || !inet_netmask(v))
+	if (!inet_is_netmask(c->mask))
 		used += snprintf(c->text + used, sizeof(c->text) - used, "The netmask \"%s\" is "
 		    "not a netmask (such as 255.255.255.0).\n", c->mask);
-	if (!inet_ipv4(c->gw, strlen(c->gw), &v))
+	if (!inet_is_ipv4(c->gw))
 		used += snprintf(c->text + used, sizeof(c->text) - used, "The gateway \"%s\" is "
 		    "not an IPv4 address (such as 192.0.2.1).\n", c->gw);
 	c->a.ndns = 0;
 	for (w = strtok_r(line[3], " ,", &save); w != NULL; w = strtok_r(NULL, " ,", &save)) {
-		if (!inet_ipv4(w, strlen(w), &v))
+		if (!inet_is_ipv4(w))
 			used += snprintf(c->text + used, sizeof(c->text) - used, "The DNS server "
 			    "\"%s\" is not an IPv4 address (such as 192.0.2.53).\n", w);
 		else if (c->a.ndns == AF_MAX_DNS)

@@ -1,8 +1,8 @@
 /*
- * The checks an install's values pass (see validate.h): keymaps and passwords; host
- * names and addresses are lib/inet.c's, password hashes lib/sha512crypt.c's, time zones
- * lib/zonename.c's. The answerfile parser and the
- * interactive installer both use them, so both accept the same values.
+ * The checks an install's values pass (see validate.h): keymaps and passwords; host names
+ * and addresses are lib/inet.c's, password hashes lib/sha512crypt.c's, time zones
+ * lib/zonename.c's. The answerfile parser and the interactive installer both use them, so
+ * both accept the same values.
  */
 #include <string.h>
 

@@ -42,6 +42,22 @@ inet_netmask(uint32_t m)
 	return m != 0 && (inv & (inv + 1)) == 0;
 }
 
+int
+inet_is_ipv4(const char *s)
+{
+	uint32_t	ip;
+
+	return inet_ipv4(s, strlen(s), &ip);
+}
+
+int
+inet_is_netmask(const char *s)
+{
+	uint32_t	m;
+
+	return inet_ipv4(s, strlen(s), &m) && inet_netmask(m);
+}
+
 const char *
 inet_hostname_invalid(const char *s)
 {

@@ -22,6 +22,10 @@ int	inet_ipv4(const char *s, size_t n, uint32_t *ip);
 /* m is a netmask: ones, then zeros, and not 0.0.0.0. */
 int	inet_netmask(uint32_t m);
 
+/* The same two rules on a C string: s is an IPv4 address; s is a netmask. */
+int	inet_is_ipv4(const char *s);
+int	inet_is_netmask(const char *s);
+
 /* Why s is not a host name, in XAPI's words where host.set_hostname_live has them
    ("hostname empty", "hostname is too long", "hostname contains invalid characters"),
    or NULL when it is one: letters, digits, '-' and '.', at most INET_HOSTNAME_MAX

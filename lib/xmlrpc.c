@@ -194,6 +194,7 @@ xp_text(struct xp *p, struct text *t)
 		return xp_xml_fail(p, "");
 	return 0;
 }
+
 /* Drops leading and trailing whitespace from decoded text. */
 static void
 trim(struct text *t)

@@ -5,7 +5,6 @@
  * and records the new values once that succeeded.
  */
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,23 +19,6 @@
 #define NTP_MAX_SERVERS	16
 
 /* Parameter i as a string, or NULL with r filled. */
-/* s is an IPv4 address, a netmask (lib/inet.c's rule, on a C string). */
-static int
-ipv4(const char *s)
-{
-	uint32_t	ip;
-
-	return inet_ipv4(s, strlen(s), &ip);
-}
-
-static int
-netmask(const char *s)
-{
-	uint32_t	m;
-
-	return inet_ipv4(s, strlen(s), &m) && inet_netmask(m);
-}
-
 static const char *
 str_param(struct xapi *x, struct rpc_reply *r, struct val *p, size_t i, const char *name)
 {
@@ -377,7 +359,7 @@ dns_ok(struct xapi *x, struct rpc_reply *r, const char *dns)
 			memcpy(one, dns, n);
 			one[n] = '\0';
 		}
-		if (n == 0 || n >= sizeof(one) || !ipv4(one)) {
+		if (n == 0 || n >= sizeof(one) || !inet_is_ipv4(one)) {
 			rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "DNS");
 			return 0;
 		}
@@ -411,21 +393,21 @@ call_pif_reconfigure_ip(struct xapi *x, struct obj *session, struct val *p,
 	}
 	stat = strcmp(a[0], "Static") == 0;
 	/* XAPI's order: Static needs IP and netmask; any given address must be one. */
-	if (stat && !ipv4(a[1])) {
+	if (stat && !inet_is_ipv4(a[1])) {
 		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "IP");
 		return;
 	}
-	if (stat && !ipv4(a[2])) {
+	if (stat && !inet_is_ipv4(a[2])) {
 		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
 		return;
 	}
 	for (i = 1; i < 4; i++)
-		if (a[i][0] != '\0' && !ipv4(a[i])) {
+		if (a[i][0] != '\0' && !inet_is_ipv4(a[i])) {
 			rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, names[i]);
 			return;
 		}
 	/* Beyond XAPI: a mask such as 255.0.255.0 is no netmask, with XAPI's error. */
-	if (a[2][0] != '\0' && !netmask(a[2])) {
+	if (a[2][0] != '\0' && !inet_is_netmask(a[2])) {
 		rpc_fail(x, r, "INVALID_IP_ADDRESS_SPECIFIED", 1, "netmask");
 		return;
 	}

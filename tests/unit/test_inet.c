@@ -122,6 +122,11 @@ addresses(void)
 	ok(!inet_netmask(0xff00ff00U) && !inet_netmask(0xffffff01U) &&
 	    !inet_netmask(0x00ffffffU), "holes, a one after the zeros, zeros first");
 	ok(!inet_netmask(0), "no netmask of zeros");
+	CHECK(inet_is_ipv4, "192.0.2.10", 1, "a C string address");
+	CHECK(inet_is_ipv4, "192.0.2.10 ", 0, "a C string with a blank");
+	CHECK(inet_is_netmask, "255.255.252.0", 1, "a C string netmask");
+	CHECK(inet_is_netmask, "255.0.255.0", 0, "a C string mask with a hole");
+	CHECK(inet_is_netmask, "255.255.255", 0, "a C string mask of three parts");
 }
 
 static void
