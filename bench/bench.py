@@ -45,8 +45,8 @@ LOG_LINE = re.compile(r"^\[\s*([0-9.]+)\] (.*)$")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\r")
 
 
-def console_times(log_path):
-    """{stage: host seconds} of CONSOLE_MARKS' first lines in a Vm's stamped log."""
+def console_times(log_path, marks=CONSOLE_MARKS):
+    """{stage: host seconds} of marks' first lines in a Vm's stamped log."""
     found = {}
     with open(log_path, encoding="utf-8", errors="replace") as f:
         for line in f:
@@ -54,14 +54,17 @@ def console_times(log_path):
             if not m:
                 continue
             text = ANSI.sub("", m.group(2))
-            for stage, pattern in CONSOLE_MARKS:
+            for stage, pattern in marks:
                 if stage not in found and re.search(pattern, text):
                     found[stage] = float(m.group(1))
     return found
 
 
-def timeline(vm, ready_at):
-    """[(stage, host seconds it starts)] of one boot, logged in, ending with ready."""
+def timeline(vm, ready_at=None):
+    """[(stage, host seconds it starts)] of one boot, logged in, ending with ready (at
+    ready_at, else when the log shows the line)."""
+    if ready_at is None:
+        ready_at = console_times(vm.log_path, [("ready", r"atoll: ready ")])["ready"]
     _, out = vm.run("cat /run/atoll/boot-times")
     noted = [(float(l.split(" ", 1)[0]), l.split(" ", 1)[1].strip())
              for l in out.splitlines() if re.match(r"^[0-9.]+ \S", l)]
@@ -73,6 +76,14 @@ def timeline(vm, ready_at):
     stages = [(stage, marks[stage]) for stage, _ in CONSOLE_MARKS if stage in marks]
     stages += [(name, offset + up) for up, name in noted if name != "atoll: ready"]
     return stages + [("`atoll: ready` on the console", ready_at)]
+
+
+def ready_timeline(vm):
+    """timeline() of a logged-in boot whose `atoll: ready` may still be to come (a login
+    can come first)."""
+    vm.mark = 0
+    vm.wait(READY, BOOT_TIMEOUT, "atoll: ready")
+    return timeline(vm)
 
 
 def log_in(vm):
@@ -160,14 +171,15 @@ def main():
 
     for firmware in ("bios", "uefi"):
         print()
-        print_timeline(firmware, timelines[firmware])
+        print_timeline("the %s boots" % ("SeaBIOS" if firmware == "bios" else "OVMF"),
+                       timelines[firmware])
 
 
-def print_timeline(firmware, boots):
+def print_timeline(what, boots):
     """The stages of boots as a table: each one's start after QEMU's and its length, the
     medians over boots (a stage missing from a boot is left out of its medians)."""
-    print("Timeline of the %s boots, median of %d (s after QEMU's start; a stage lasts until "
-          "the next starts):" % ("SeaBIOS" if firmware == "bios" else "OVMF", len(boots)))
+    print("Timeline of %s, median of %d (s after QEMU's start; a stage lasts until the next "
+          "starts):" % (what, len(boots)))
     print()
     print("| stage | starts at | takes |")
     print("|---|---|---|")
