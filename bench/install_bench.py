@@ -21,7 +21,7 @@ from qemu_vm import Vm, base_args, free_port, net_args  # noqa: E402
 from test_live import ISO, LOGS, boot_with  # noqa: E402
 from test_install import (ANSWERFILE, INSTALL_TIMEOUT, PASSWORD,  # noqa: E402
                           AnswerfileServer, remaster)
-from bench import cpu_model  # noqa: E402
+from bench import cpu_model, print_timeline, ready_timeline  # noqa: E402
 from host_bench import first_login, suspend_resume  # noqa: E402
 
 URL = "answerfile=http://10.0.2.100/answer.xml atexit=poweroff"
@@ -71,12 +71,16 @@ def main():
         with open(os.path.join(work, "answer.xml"), "w") as f:
             f.write(ANSWERFILE)
         server = AnswerfileServer(work)
-        bios, logins = [], []
+        bios, logins, timelines = [], [], []
         for n in range(runs):
             disk = new_disk(work)
             bios.append(install(boot_with("bench-install-bios-%d" % n, URL,
                                           [server.guestfwd()], disk + ["-cdrom", ISO])))
-            logins.append(login_time(work, disk, "bios", n))
+            took, stages = login_time(work, disk, "bios", n,
+                                      lambda api, s, host, port: ready_timeline(host))
+            logins.append(took)
+            timelines.append(sorted(stages + [("first XenAPI login over HTTPS", took)],
+                                    key=lambda stage: stage[1]))
         # UEFI: OVMF boots the ISO's own GRUB, its install entry carrying the answerfile.
         iso = os.path.join(work, "answer.iso")
         remaster(ISO, iso, URL)
@@ -109,6 +113,8 @@ def main():
     print("| installed host, `VM.suspend` of a running 128 MiB guest (image size) "
           "| %.1f s (%.0f MiB) | |" % (suspend_s, image_mib))
     print("| installed host, `VM.resume` of it | %.1f s | |" % resume_s)
+    print()
+    print_timeline("the installed host's BIOS boots", timelines)
 
 
 if __name__ == "__main__":

@@ -154,20 +154,9 @@ stage_guest() {
 	(cd "$g" && find . -mindepth 1 | LC_ALL=C sort |
 		cpio -o -H newc --reproducible -R 0:0 --quiet | gzip -9n) \
 		> "$root/usr/share/atoll/guest/initrd.gz"
-	guest_kernel "$kroot"/boot/vmlinuz-* > "$root/usr/share/atoll/guest/vmlinuz"
-}
-
-# guest_kernel BZIMAGE: the kernel's ELF image, recompressed with gzip. xl unpacks a PV
-# kernel itself before it builds the domain; the bzImage's xz takes it seconds under
-# emulation, gzip (the one format xl takes outside a bzImage) much less.
-guest_kernel() {
-	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$1" | head -n 1 | cut -d: -f1)
-	[ -n "$off" ] || die "$1: no xz-compressed kernel inside"
-	tail -c +$((off + 1)) "$1" > "$work/kernel.xz"
-	xz -dc --single-stream "$work/kernel.xz" > "$work/kernel.elf" ||
-		die "$1: cannot unpack the kernel"
-	gzip -6 -n -c "$work/kernel.elf"
-	rm -f "$work/kernel.xz" "$work/kernel.elf"
+	# The kernel as gzip: xl unpacks it far faster than the bzImage's xz (kernel-gz.sh).
+	"$here/../hypervisor/kernel-gz.sh" "$kroot"/boot/vmlinuz-* > "$root/usr/share/atoll/guest/vmlinuz" ||
+		die "cannot make the demo guest's kernel"
 }
 
 # stage_grub: the installed disk's UEFI bootloader, GRUB at the removable path. It finds

@@ -121,7 +121,8 @@ SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*
 	dom0-rootfs/overlay/usr/lib/atoll/sshd-run \
 	dom0-rootfs/overlay/usr/lib/atoll/console-run \
 	dom0-rootfs/overlay/usr/lib/atoll/bin/atoll-bugreport \
-	$(wildcard dom0-rootfs/overlay/usr/lib/atoll/boot/*)
+	$(wildcard dom0-rootfs/overlay/usr/lib/atoll/boot/*) \
+	$(wildcard hypervisor/*.sh)
 
 FUZZ_SECONDS	?= 15
 TEST_LOGS	:= $(OUT)/test-logs

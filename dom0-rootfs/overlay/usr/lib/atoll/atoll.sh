@@ -5,6 +5,9 @@ export PATH
 ATOLL_RUN=/run/atoll		# what start-up learned: boot options, network
 ATOLL_STATE=/var/lib/atoll	# persistent on an installed host, RAM when live
 
+# Modules a host boot loads only once it is ready (boot/modules, boot/ready): file systems.
+ATOLL_LATE_MODULES="overlay ext4 xfs vfat nls_cp437 nls_iso8859-1 nls_utf8 isofs"
+
 # say MESSAGE: one line on every console the kernel writes to (serial and screen alike).
 say() {
 	for c in $(cat /sys/class/tty/console/active 2>/dev/null); do
@@ -23,6 +26,16 @@ fail() {
 install_boot() {
 	[ "$(cat "$ATOLL_RUN/mode" 2>/dev/null)" = install ]
 }
+
+# stage NAME: notes dom0's uptime at NAME in $ATOLL_RUN/boot-times, for the boot timeline
+# of make bench-iso (builtins only: no process started). Each boot step notes its own start.
+stage() {
+	[ -d "$ATOLL_RUN" ] && read -r up _ < /proc/uptime && echo "$up $1" >> "$ATOLL_RUN/boot-times"
+	return 0
+} 2>/dev/null
+case $0 in
+*/lib/atoll/boot/*) stage "${0##*/}" ;;
+esac
 
 # bootopts: loads the atoll.* options that the options step recorded.
 bootopts() {
