@@ -25,12 +25,18 @@ blank(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
-/* The bytes of names: ASCII letters, digits, '.', '_', ':' and '-'. */
+/* The bytes a name starts with: ASCII letters, '_' and ':' (XML's NameStartChar). */
+static int
+namestart(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == ':';
+}
+
+/* The bytes of names after the first: those, digits, '.' and '-'. */
 static int
 namechar(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == ':' || ch == '-';
+	return namestart(ch) || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
 }
 
 /* Whether p[i..n) starts with lit. */
@@ -98,12 +104,14 @@ xfail(struct xml_cur *c, enum xml_error e, size_t at, const char *fmt, ...)
 	return -1;
 }
 
-/* The length of the name at offset at. */
+/* The length of the name at offset at: 0 when none starts there. */
 static size_t
 namelen(const struct xml_cur *c, size_t at)
 {
 	size_t	i = at;
 
+	if (i == c->len || !namestart(c->buf[i]))
+		return 0;
 	while (i < c->len && namechar(c->buf[i]))
 		i++;
 	return i - at;
@@ -189,13 +197,11 @@ static int
 attribute(struct xml_cur *c, struct xml_tok *t, size_t s, size_t *i, size_t names[])
 {
 	const char	*b = c->buf;
-	size_t		 a = *i, n, j = *i;
+	size_t		 a = *i, n = namelen(c, a), j = a + n;
 	int		 k, tn = (int)t->name.n;
 	char		 q;
 
-	while (j < c->len && namechar(b[j]))
-		j++;
-	if ((n = j - a) == 0)
+	if (n == 0)
 		return xfail(c, XML_E_TAG, s, "<%.*s>: expected name=\"value\", '>' or '/>'", tn,
 		    t->name.p);
 	if (n > XML_NAME_MAX)

@@ -379,6 +379,8 @@ main(void)
 	BAD(HEAD "<hostname>host<b>name</b></hostname>\n" TAIL, 4, "<hostname>",
 	    "an element in a text element");
 	BAD(HEAD "stray words\n" TAIL, 4, "<installation>", "text among elements");
+	BAD(HEAD "<1abc/>\n" TAIL, 4, "expected an element's name after '<'",
+	    "a name starting with a digit");
 	BAD(HEAD TAIL "<hostname>late</hostname>\n", 5, "after", "an element after the root");
 	BAD(HEAD "<!-- never closed\n" TAIL, 4, "comment", "a comment never closed");
 	BAD(HEAD "<a><b><c><d><e><f><g><h><i><j>x</j></i></h></g></f></e></d></c></b></a>\n"

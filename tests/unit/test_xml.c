@@ -111,6 +111,7 @@ test_good(void)
 	TOKENS("<a><!----></a>", "<a>[]</a>$");
 	TOKENS("<a>\xc3\xa9 > ]]</a>", "<a>[\xc3\xa9 > ]]]</a>$");
 	TOKENS("<a b='x&lt;&#65;'/>", "<a b=x<A/>$");
+	TOKENS("<_1 :2='x'><Z.9/></_1>", "<_1 :2=x><Z.9/></_1>$");
 }
 
 static void
@@ -199,6 +200,12 @@ test_refused(void)
 	REFUSED("<a>\n<>", XML_E_NAME, 2, "expected an element's name after '<'");
 	REFUSED("<a>\n</ a>", XML_E_NAME, 2, "after '</'");
 	REFUSED("<a>\n<!ELEMENT a>", XML_E_NAME, 2, "element's name");
+	/* A name starts with a letter, '_' or ':', never a digit, '.' or '-'. */
+	REFUSED("<a>\n<1abc/>", XML_E_NAME, 2, "expected an element's name after '<'");
+	REFUSED("<a>\n<.b/>", XML_E_NAME, 2, "expected an element's name after '<'");
+	REFUSED("<a>\n<-b/>", XML_E_NAME, 2, "expected an element's name after '<'");
+	REFUSED("<a>\n</1a>", XML_E_NAME, 2, "expected an element's name after '</'");
+	REFUSED("<a>\n<b 1x='1'/>", XML_E_TAG, 2, "<b>: expected name=\"value\"");
 	REFUSED("<a>\n<" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/>",
 	    XML_E_LONG_NAME, 2, "longer than 63 bytes");
 	TOKENS("<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/>",
