@@ -15,7 +15,8 @@
 #define XML_MAX_DEPTH	256	/* elements open at once */
 #define XML_NAME_MAX	63	/* bytes in an element's or an attribute's name */
 #define XML_MAX_ATTRS	16	/* attributes on one tag */
-#define XML_WHY_MAX	160	/* a reason's bytes, with its NUL */
+#define XML_WHY_MAX	256	/* a reason's bytes, with its NUL: a mismatch names three
+				   names of XML_NAME_MAX */
 
 /* What xml_next returns. */
 enum xml_kind {

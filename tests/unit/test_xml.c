@@ -91,6 +91,10 @@ read_all(struct xml_cur *c, const char *s, size_t n)
 	    c_.err_line, c_.why);						\
 } while (0)
 
+/* Names of XML_NAME_MAX bytes. */
+#define A63	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define B63	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
 /* The decoding of an element's text: want, or a refusal naming what. */
 #define DECODES(text, want) TOKENS("<a>" text "</a>", "<a>[" want "]</a>$")
 #define ENTITY_REFUSED(text, what) REFUSED("<a>\n\n" text "</a>", XML_E_ENTITY, 3, what)
@@ -238,6 +242,9 @@ test_refused(void)
 	REFUSED("<a>\n<![CDATA[ x ]]", XML_E_CDATA, 2, "a CDATA section is never closed");
 	REFUSED("<a>\n<b>x</a>", XML_E_MISMATCH, 2, "</a> where </b> should close <b> (line 2)");
 	REFUSED("<a/>\n</a>", XML_E_MISMATCH, 2, "</a> closes no element");
+	/* The longest mismatch message, three names of XML_NAME_MAX, fits whole. */
+	REFUSED("<" A63 ">\n\n</" B63 ">", XML_E_MISMATCH, 3, "</" B63 "> where </" A63
+	    "> should close <" A63 "> (line 1)");
 	REFUSED("<a>\n<b>\nx", XML_E_UNCLOSED, 2, "<b> is never closed (no </b>)");
 }
 
