@@ -878,7 +878,7 @@ answerfile_parse(const char *text, size_t len, struct answers *a, char *err, siz
 	struct cur	c;
 
 	memset(&c, 0, sizeof(c));
-	xml_init(&c.x, text, len);
+	xml_init(&c.x, text, len, XML_BLANKS_BEFORE_DECL);
 	c.err = err;
 	c.errlen = err == NULL ? 0 : errlen;
 	c.warn = warn;

@@ -118,15 +118,17 @@ namelen(const struct xml_cur *c, size_t at)
 }
 
 void
-xml_init(struct xml_cur *c, const char *buf, size_t len)
+xml_init(struct xml_cur *c, const char *buf, size_t len, int flags)
 {
 	memset(c, 0, sizeof(*c));
 	c->buf = buf != NULL ? buf : "";
 	c->len = buf != NULL ? len : 0;
 	c->line = 1;
+	c->flags = flags;
 }
 
-/* A byte-order mark, then blanks and the <?xml ...?> declaration when there is one. */
+/* A byte-order mark, then (blanks, when allowed, and) the <?xml ...?> declaration when
+   there is one. */
 static int
 prolog(struct xml_cur *c)
 {
@@ -135,7 +137,8 @@ prolog(struct xml_cur *c)
 	c->started = 1;
 	if (starts(c->buf, c->len, 0, "\xef\xbb\xbf"))
 		c->pos = 3;
-	for (i = c->pos; i < c->len && blank(c->buf[i]); i++)
+	for (i = c->pos; (c->flags & XML_BLANKS_BEFORE_DECL) && i < c->len &&
+	    blank(c->buf[i]); i++)
 		;
 	if (!starts(c->buf, c->len, i, "<?xml") ||
 	    (i + 5 < c->len && !blank(c->buf[i + 5]) && c->buf[i + 5] != '?'))
@@ -169,6 +172,7 @@ text(struct xml_cur *c, struct xml_tok *t)
 				    "a CDATA section is never closed (no \"]]>\")");
 			if (t->lead == NONE)
 				t->lead = i;
+			t->cdata = 1;
 			for (k = i + 9; k < e; k++)
 				if (!blank(c->buf[k]))
 					t->blank = 0;

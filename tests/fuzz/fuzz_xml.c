@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			last = 0, steps;
 	int			r, depth = 0;
 
-	xml_init(&c, s, size);
+	xml_init(&c, s, size, 0);
 	for (steps = 0; steps <= size + 1; steps++) {
 		if ((r = xml_next(&c, &t)) == -1) {
 			if (c.err == XML_E_NONE || c.err_at > size || c.err_line < 1 ||

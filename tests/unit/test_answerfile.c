@@ -173,6 +173,11 @@ main(void)
 	ok(r == 0 && strcmp(a.password, "a<b&c") == 0 && strcmp(a.iface_name, "eth1") == 0 &&
 	    strcmp(a.proto, "dhcp") == 0, "CDATA; an interface without proto is dhcp: %s", err);
 
+	/* Blanks may come before the declaration (lib/xml.c's XML_BLANKS_BEFORE_DECL). */
+	s = " \n<?xml version=\"1.0\"?>\n" HEAD TAIL;
+	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), NULL, NULL);
+	ok(r == 0 && strcmp(a.password, "pw") == 0, "blanks before <?xml: %s", err);
+
 	/* Accepted and ignored, with a warning each. */
 	memset(&w, 0, sizeof(w));
 	s = HEAD "<frobnicate level=\"3\"><deeper><deepest/></deeper>text</frobnicate>\n"
