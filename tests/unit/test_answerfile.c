@@ -35,6 +35,13 @@ static struct answers	a;	/* big; one is enough */
 	    "%s: %s", why, e_);							\
 } while (0)
 
+/* text must fail with err exactly want. */
+#define BAD_IS(text, want, why) do {						\
+	char	e_[256] = "";							\
+	int	r_ = answerfile_parse(text, strlen(text), &a, e_, sizeof(e_), NULL, NULL); \
+	ok(r_ == -1 && strcmp(e_, want) == 0, "%s: %s", why, e_);		\
+} while (0)
+
 /* A label of 63 characters, the longest a host name may have. */
 #define L63	"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk"
 
@@ -214,7 +221,12 @@ main(void)
 	    "mode reinstall");
 	BAD("<installation mode=\"upgrade\">\n" TAIL, 1, "<installation>", "mode upgrade");
 	BAD("<answers/>", 1, "<answers>", "another root");
-	BAD("<!DOCTYPE installation>\n<installation/>", 1, "DOCTYPE", "a DOCTYPE");
+	BAD("<!DOCTYPE installation>\n<installation/>", 1, "<!DOCTYPE is not supported; the "
+	    "answerfile starts with <installation>", "a DOCTYPE");
+	BAD_IS(HEAD "<hostname>\n<!DOCTYPE x></hostname>" TAIL,
+	    "line 5: <!DOCTYPE is not supported", "a DOCTYPE inside: nothing of the root");
+	BAD_IS(HEAD TAIL "<!DOCTYPE x>", "line 5: <!DOCTYPE is not supported",
+	    "a DOCTYPE after the root: nothing of the root");
 	BAD("<installation>\n<root-password type=\"plaintext\">pw</root-password>\n" TAIL, 1,
 	    "<primary-disk>", "no primary disk");
 	BAD("<installation>\n<primary-disk>sda</primary-disk>\n" TAIL, 1, "<root-password>",
@@ -383,7 +395,17 @@ main(void)
 	    "<admin-interface>", "attributes without a space between");
 	BAD(HEAD "<hostname>host<b>name</b></hostname>\n" TAIL, 4, "<hostname>",
 	    "an element in a text element");
-	BAD(HEAD "stray words\n" TAIL, 4, "<installation>", "text among elements");
+	BAD(HEAD "stray words\n" TAIL, 4, "<installation>: text \"stray words\" where only "
+	    "elements may be", "text among elements");
+	BAD("<installation>\n<![CDATA[x]]>" TAIL, 2, "<installation>: text \"x\" where only "
+	    "elements may be", "CDATA among elements, its content quoted");
+	BAD("<installation>\n<!-- c --> <![CDATA[\n y z\n]]>w" TAIL, 2,
+	    "<installation>: text \"y z\" where", "CDATA among elements, blanks around dropped");
+	BAD(HEAD "<guest-disks>\n<![CDATA[ ]]>\n</guest-disks>\n" TAIL, 5,
+	    "<guest-disks>: text \" \" where only elements may be",
+	    "a CDATA section of blanks among elements, as before lib/xml.c");
+	BAD(HEAD TAIL "<![CDATA[ ]]>", 5, "text after </installation>",
+	    "a CDATA section of blanks after the root");
 	BAD(HEAD "<1abc/>\n" TAIL, 4, "expected an element's name after '<'",
 	    "a name starting with a digit");
 	BAD(HEAD TAIL "<hostname>late</hostname>\n", 5, "after", "an element after the root");
