@@ -210,7 +210,8 @@ tag_of(const struct xml_tok *tok, struct tag *t)
 	t->empty = tok->kind == XML_EMPTY;
 }
 
-/* Reads the text of t, up to and with its end tag, into buf (trimmed). */
+/* Reads the text of t, up to and with its end tag, into buf (trimmed); a NUL in it would
+   cut the value short, so it is refused. */
 static int
 content(struct cur *c, const struct tag *t, char *buf, size_t size)
 {
@@ -232,6 +233,8 @@ content(struct cur *c, const struct tag *t, char *buf, size_t size)
 		return fail(c, tok.line, "<%s> holds text, not elements", t->name);
 	if (n >= size)
 		return efail(c, t, "longer than %zu bytes", size - 1);
+	if (memchr(buf, '\0', n) != NULL)
+		return efail(c, t, "holds a NUL byte");
 	return 0;
 }
 
@@ -288,7 +291,8 @@ children(struct cur *c, const struct tag *t, const struct element *tab, size_t n
 
 /* ============================== Attributes ============================== */
 
-/* Reads attribute aname of t into buf: 1 when there, 0 when not ("" in buf), or -1. */
+/* Reads attribute aname of t into buf: 1 when there, 0 when not ("" in buf), or -1 (a NUL
+   in it too). */
 static int
 attr(struct cur *c, struct tag *t, const char *aname, char *buf, size_t size)
 {
@@ -304,6 +308,8 @@ attr(struct cur *c, struct tag *t, const char *aname, char *buf, size_t size)
 		return fail(c, c->x.err_line, "<%s>: %s", t->name, c->x.why);
 	if (n >= size)
 		return efail(c, t, "%s is longer than %zu bytes", aname, size - 1);
+	if (memchr(buf, '\0', n) != NULL)
+		return efail(c, t, "%s holds a NUL byte", aname);
 	return 1;
 }
 

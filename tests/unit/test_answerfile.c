@@ -35,6 +35,15 @@ static struct answers	a;	/* big; one is enough */
 	    "%s: %s", why, e_);							\
 } while (0)
 
+/* BAD for text holding a NUL: its length is the literal's. */
+#define BAD_N(text, line, what, why) do {					\
+	char	e_[256] = "";							\
+	int	r_ = answerfile_parse(text, sizeof(text) - 1, &a, e_, sizeof(e_), NULL, \
+		    NULL);							\
+	ok(r_ == -1 && strstr(e_, "line " #line ":") != NULL && strstr(e_, what) != NULL, \
+	    "%s: %s", why, e_);							\
+} while (0)
+
 /* text must fail with err exactly want. */
 #define BAD_IS(text, want, why) do {						\
 	char	e_[256] = "";							\
@@ -373,6 +382,21 @@ main(void)
 	BAD(HEAD "<hostname>name</keymap>\n" TAIL, 4, "</hostname>", "a mismatched end tag");
 	BAD(HEAD "<guest-disks>\n<guest-disk>sdb</guest-disk>\n" TAIL, 6, "</guest-disks>",
 	    "a container's end tag missing");
+	/* A NUL byte would cut a value short: refused in text, CDATA and attributes. */
+	BAD_N("<installation>\n<primary-disk>sda</primary-disk>\n"
+	    "<root-password type=\"plaintext\">ab\0;rm</root-password>\n" TAIL, 3, "<root-password>: holds a NUL byte",
+	    "a NUL in a password");
+	BAD_N(HEAD "<hostname>abc\0def</hostname>\n" TAIL, 4, "<hostname>: holds a NUL byte",
+	    "a NUL in a host name");
+	BAD_N(HEAD "<hostname><![CDATA[abc\0]]>def</hostname>\n" TAIL, 4,
+	    "<hostname>: holds a NUL byte", "a NUL in CDATA");
+	BAD_N(HEAD "<hostname>abc\0</hostname>\n" TAIL, 4, "<hostname>: holds a NUL byte",
+	    "a NUL at the end");
+	BAD_N(HEAD "<admin-interface name=\"eth0\0x\"/>\n" TAIL, 4,
+	    "<admin-interface>: name holds a NUL byte", "a NUL in an attribute");
+	BAD_N("<installation>\n<primary-disk>sda</primary-disk>\n<root-password type=\"plain"
+	    "text\0\">pw</root-password>\n" TAIL, 3, "<root-password>: type holds a NUL byte",
+	    "a NUL in the password's type");
 	BAD(HEAD "<hostname>a&nbsp;b</hostname>\n" TAIL, 4, "<hostname>", "an unknown entity");
 	/* lib/xml.c's entity policy: character references are read now, as XML-RPC reads
 	   them; those to characters XML 1.0 forbids are refused. */
