@@ -42,6 +42,9 @@ struct tag {
 	unsigned	 used;
 };
 
+_Static_assert(XML_MAX_ATTRS <= sizeof(unsigned) * 8, "struct tag's used has a bit for each "
+    "attribute");
+
 struct cur {
 	struct xml_cur	 x;
 	char		*err;

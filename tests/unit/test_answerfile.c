@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "answerfile.h"
+#include "xml.h"
 #include "tap.h"
 
 /* Counts warnings and keeps the last. */
@@ -111,7 +112,7 @@ main(void)
 	const char	*s;
 	char		*copy;
 	size_t		 i, len;
-	int		 all, r;
+	int		 all, r, n;
 
 	/* The XCP-ng documentation's example. */
 	memset(&w, 0, sizeof(w));
@@ -447,6 +448,32 @@ main(void)
 	ok(r == -1 && strstr(err, "line 4: <hostname>: longer than") != NULL,
 	    "text longer than the buffer: %s", err);
 	free(copy);
+
+	/* XML_MAX_ATTRS attributes on a tag are read (each not understood, so warned of);
+	   one more is refused. */
+	for (n = XML_MAX_ATTRS; n <= XML_MAX_ATTRS + 1; n++) {
+		char	doc[1024], want[128];
+		int	k, at;
+
+		at = snprintf(doc, sizeof(doc), "<installation>\n<primary-disk");
+		for (k = 0; k < n; k++)
+			at += snprintf(doc + at, sizeof(doc) - (size_t)at, " a%d='%d'", k, k);
+		snprintf(doc + at, sizeof(doc) - (size_t)at, ">sda</primary-disk>\n"
+		    "<root-password type=\"plaintext\">pw</root-password>\n" TAIL);
+		memset(&w, 0, sizeof(w));
+		r = answerfile_parse(doc, strlen(doc), &a, err, sizeof(err), count, &w);
+		if (n == XML_MAX_ATTRS) {
+			snprintf(want, sizeof(want), "line 2: <primary-disk>: attribute a%d is not "
+			    "understood and is ignored", n - 1);
+			ok(r == 0 && w.n == n && strcmp(w.last, want) == 0,
+			    "%d attributes: %d warnings, the last %s; %s", n, w.n, w.last, err);
+		} else {
+			snprintf(want, sizeof(want), "line 2: <primary-disk>: more than %d "
+			    "attributes", XML_MAX_ATTRS);
+			ok(r == -1 && strcmp(err, want) == 0, "%d attributes are refused: %s", n,
+			    err);
+		}
+	}
 
 	/* Robust: no prefix of a good answerfile reads past its end; only the whole one is good. */
 	len = strlen(static_net);
