@@ -265,7 +265,7 @@ static void
 test_limits(void)
 {
 	struct buf	b, out;
-	char		attr[16];
+	char		attr[16], want[64];
 	int		i, depth, r;
 
 	/* XML_MAX_DEPTH open elements are fine, one more is refused on its line. */
@@ -279,11 +279,13 @@ test_limits(void)
 		r = render(b.p, b.len, 0, &out);
 		if (depth == XML_MAX_DEPTH)
 			ok(r == XML_END, "%d elements deep are fine", depth);
-		else
-			ok(r == -1 && strstr(out.p, "more than 256 elements are open") != NULL &&
-			    strncmp(strrchr(out.p, '!'), "!257: ", 6) == 0,
-			    "%d are refused, on the line of the last: %s", depth,
-			    strrchr(out.p, '!'));
+		else {
+			snprintf(want, sizeof(want), "!%d: <e>: more than %d elements are open",
+			    depth, XML_MAX_DEPTH);
+			if (!ok(r == -1 && out.p != NULL && strstr(out.p, want) != NULL,
+			    "%d are refused, on the line of the last", depth))
+				note("got %s", out.p != NULL ? out.p : "");
+		}
 		buf_free(&b);
 		buf_free(&out);
 	}
