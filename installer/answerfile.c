@@ -56,7 +56,8 @@ struct cur {
 	int		 guest_line[AF_MAX_GUEST_DISKS];
 	char		 ntp_source[8];
 	char		 shown[48];	/* a value as a message quotes it */
-	int		 rooted;	/* the root's start tag is read */
+	int		 rooted;	/* the root's start tag is read (depth 0 is
+					   before or after it) */
 };
 
 /* What to do with each element of a container. */
@@ -114,7 +115,7 @@ static int
 xml_fail(struct cur *c)
 {
 	return fail(c, c->x.err_line, "%s%s", c->x.why, c->x.err == XML_E_DOCTYPE &&
-	    c->x.depth == 0 && !c->rooted ? "; the answerfile starts with <installation>" : "");
+	    !c->rooted ? "; the answerfile starts with <installation>" : "");
 }
 
 /* A warning: "line N: message" to warn(). */
@@ -175,7 +176,7 @@ stray_text(struct cur *c, const struct xml_tok *tok, const char *where)
 		return fail(c, line, "text after </installation>");
 	if (n >= 9 && memcmp(lead, "<![CDATA[", 9) == 0) {
 		/* xml_next found its "]]>". */
-		for (s = e = lead + 9; e + 3 <= end && memcmp(e, "]]>", 3) != 0; e++)
+		for (s = e = lead + 9; end - e >= 3 && memcmp(e, "]]>", 3) != 0; e++)
 			;
 	} else
 		for (s = e = lead; e < end && *e != '<'; e++)
