@@ -42,6 +42,9 @@ struct tag {
 	unsigned	 used;
 };
 
+_Static_assert(XML_MAX_ATTRS <= sizeof(unsigned) * 8, "struct tag's used has a bit for each "
+    "attribute");
+
 struct cur {
 	struct xml_cur	 x;
 	char		*err;
@@ -53,6 +56,8 @@ struct cur {
 	int		 guest_line[AF_MAX_GUEST_DISKS];
 	char		 ntp_source[8];
 	char		 shown[48];	/* a value as a message quotes it */
+	int		 rooted;	/* the root's start tag is read (depth 0 is
+					   before or after it) */
 };
 
 /* What to do with each element of a container. */
@@ -105,12 +110,12 @@ efail(struct cur *c, const struct tag *t, const char *fmt, ...)
 	return fail(c, t->line, "<%s>: %s", t->name, msg);
 }
 
-/* What lib/xml.c refused, and where. */
+/* What lib/xml.c refused, and where; a DOCTYPE before the root is told what comes first. */
 static int
 xml_fail(struct cur *c)
 {
-	return fail(c, c->x.err_line, "%s%s", c->x.why, c->x.err == XML_E_DOCTYPE ?
-	    "; the answerfile starts with <installation>" : "");
+	return fail(c, c->x.err_line, "%s%s", c->x.why, c->x.err == XML_E_DOCTYPE &&
+	    !c->rooted ? "; the answerfile starts with <installation>" : "");
 }
 
 /* A warning: "line N: message" to warn(). */
@@ -152,33 +157,49 @@ blank(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
-/* Text where elements should be: an error naming its first line and quoting it. */
+/*
+ * Text where elements should be: an error naming its first line and quoting it, or the
+ * content of the CDATA section it starts with (blanks around it dropped, unless that
+ * leaves nothing).
+ */
 static int
 stray_text(struct cur *c, const struct xml_tok *tok, const char *where)
 {
-	const char	*p = tok->text.p, *lead = c->x.buf + tok->lead;
-	const char	*end = tok->text.p + tok->text.n, *e;
+	const char	*p = tok->text.p, *lead = c->x.buf + tok->lead, *s, *e;
+	const char	*end = tok->text.p + tok->text.n;
+	size_t		 n = (size_t)(end - lead);
 	int		 line = tok->line;
 
 	for (; p < lead; p++)
 		line += *p == '\n';
-	for (e = lead; e < end && *e != '<'; e++)
-		;
-	while (e > lead && blank(e[-1]))
-		e--;
 	if (where == NULL)
 		return fail(c, line, "text after </installation>");
+	if (n >= 9 && memcmp(lead, "<![CDATA[", 9) == 0) {
+		/* xml_next found its "]]>". */
+		for (s = e = lead + 9; end - e >= 3 && memcmp(e, "]]>", 3) != 0; e++)
+			;
+	} else
+		for (s = e = lead; e < end && *e != '<'; e++)
+			;
+	for (p = s; p < e && blank(*p); p++)
+		;
+	if (p < e) {		/* not all blanks: drop those around */
+		s = p;
+		while (blank(e[-1]))
+			e--;
+	}
 	return fail(c, line, "<%s>: text \"%s\" where only elements may be", where,
-	    show(c, lead, (size_t)(e - lead)));
+	    show(c, s, (size_t)(e - s)));
 }
 
-/* The next token but blank text (and comments): its kind, or -1 with the error in err. */
+/* The next token but blank text (and comments; a CDATA section, even of blanks, is text
+   that is not allowed between elements): its kind, or -1 with the error in err. */
 static int
 next(struct cur *c, struct xml_tok *tok)
 {
 	int	r;
 
-	while ((r = xml_next(&c->x, tok)) == XML_TEXT && tok->blank)
+	while ((r = xml_next(&c->x, tok)) == XML_TEXT && tok->blank && !tok->cdata)
 		;
 	return r == -1 ? xml_fail(c) : r;
 }
@@ -193,7 +214,8 @@ tag_of(const struct xml_tok *tok, struct tag *t)
 	t->empty = tok->kind == XML_EMPTY;
 }
 
-/* Reads the text of t, up to and with its end tag, into buf (trimmed). */
+/* Reads the text of t, up to and with its end tag, into buf (trimmed); a NUL in it would
+   cut the value short, so it is refused. */
 static int
 content(struct cur *c, const struct tag *t, char *buf, size_t size)
 {
@@ -215,6 +237,8 @@ content(struct cur *c, const struct tag *t, char *buf, size_t size)
 		return fail(c, tok.line, "<%s> holds text, not elements", t->name);
 	if (n >= size)
 		return efail(c, t, "longer than %zu bytes", size - 1);
+	if (memchr(buf, '\0', n) != NULL)
+		return efail(c, t, "holds a NUL byte");
 	return 0;
 }
 
@@ -271,7 +295,8 @@ children(struct cur *c, const struct tag *t, const struct element *tab, size_t n
 
 /* ============================== Attributes ============================== */
 
-/* Reads attribute aname of t into buf: 1 when there, 0 when not ("" in buf), or -1. */
+/* Reads attribute aname of t into buf: 1 when there, 0 when not ("" in buf), or -1 (a NUL
+   in it too). */
 static int
 attr(struct cur *c, struct tag *t, const char *aname, char *buf, size_t size)
 {
@@ -287,6 +312,8 @@ attr(struct cur *c, struct tag *t, const char *aname, char *buf, size_t size)
 		return fail(c, c->x.err_line, "<%s>: %s", t->name, c->x.why);
 	if (n >= size)
 		return efail(c, t, "%s is longer than %zu bytes", aname, size - 1);
+	if (memchr(buf, '\0', n) != NULL)
+		return efail(c, t, "%s holds a NUL byte", aname);
 	return 1;
 }
 
@@ -827,6 +854,7 @@ document(struct cur *c)
 	if (r != XML_OPEN && r != XML_EMPTY)
 		return fail(c, tok.line, "expected <installation>");
 	tag_of(&tok, &root);
+	c->rooted = 1;
 	if (strcmp(root.name, "restore") == 0 || strcmp(root.name, "upgrade") == 0)
 		return efail(c, &root, "only fresh installs are supported (<installation> or "
 		    "<installation mode=\"fresh\">)");
@@ -862,7 +890,7 @@ answerfile_parse(const char *text, size_t len, struct answers *a, char *err, siz
 	struct cur	c;
 
 	memset(&c, 0, sizeof(c));
-	xml_init(&c.x, text, len);
+	xml_init(&c.x, text, len, XML_BLANKS_BEFORE_DECL);
 	c.err = err;
 	c.errlen = err == NULL ? 0 : errlen;
 	c.warn = warn;

@@ -25,12 +25,18 @@ blank(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
-/* The bytes of names: ASCII letters, digits, '.', '_', ':' and '-'. */
+/* The bytes a name starts with: ASCII letters, '_' and ':' (XML's NameStartChar). */
+static int
+namestart(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == ':';
+}
+
+/* The bytes of names after the first: those, digits, '.' and '-'. */
 static int
 namechar(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == ':' || ch == '-';
+	return namestart(ch) || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
 }
 
 /* Whether p[i..n) starts with lit. */
@@ -98,27 +104,31 @@ xfail(struct xml_cur *c, enum xml_error e, size_t at, const char *fmt, ...)
 	return -1;
 }
 
-/* The length of the name at offset at. */
+/* The length of the name at offset at: 0 when none starts there. */
 static size_t
 namelen(const struct xml_cur *c, size_t at)
 {
 	size_t	i = at;
 
+	if (i == c->len || !namestart(c->buf[i]))
+		return 0;
 	while (i < c->len && namechar(c->buf[i]))
 		i++;
 	return i - at;
 }
 
 void
-xml_init(struct xml_cur *c, const char *buf, size_t len)
+xml_init(struct xml_cur *c, const char *buf, size_t len, int flags)
 {
 	memset(c, 0, sizeof(*c));
 	c->buf = buf != NULL ? buf : "";
 	c->len = buf != NULL ? len : 0;
 	c->line = 1;
+	c->flags = flags;
 }
 
-/* A byte-order mark, then blanks and the <?xml ...?> declaration when there is one. */
+/* A byte-order mark, then (blanks, when allowed, and) the <?xml ...?> declaration when
+   there is one. */
 static int
 prolog(struct xml_cur *c)
 {
@@ -127,7 +137,8 @@ prolog(struct xml_cur *c)
 	c->started = 1;
 	if (starts(c->buf, c->len, 0, "\xef\xbb\xbf"))
 		c->pos = 3;
-	for (i = c->pos; i < c->len && blank(c->buf[i]); i++)
+	for (i = c->pos; (c->flags & XML_BLANKS_BEFORE_DECL) && i < c->len &&
+	    blank(c->buf[i]); i++)
 		;
 	if (!starts(c->buf, c->len, i, "<?xml") ||
 	    (i + 5 < c->len && !blank(c->buf[i + 5]) && c->buf[i + 5] != '?'))
@@ -161,6 +172,7 @@ text(struct xml_cur *c, struct xml_tok *t)
 				    "a CDATA section is never closed (no \"]]>\")");
 			if (t->lead == NONE)
 				t->lead = i;
+			t->cdata = 1;
 			for (k = i + 9; k < e; k++)
 				if (!blank(c->buf[k]))
 					t->blank = 0;
@@ -189,13 +201,11 @@ static int
 attribute(struct xml_cur *c, struct xml_tok *t, size_t s, size_t *i, size_t names[])
 {
 	const char	*b = c->buf;
-	size_t		 a = *i, n, j = *i;
+	size_t		 a = *i, n = namelen(c, a), j = a + n;
 	int		 k, tn = (int)t->name.n;
 	char		 q;
 
-	while (j < c->len && namechar(b[j]))
-		j++;
-	if ((n = j - a) == 0)
+	if (n == 0)
 		return xfail(c, XML_E_TAG, s, "<%.*s>: expected name=\"value\", '>' or '/>'", tn,
 		    t->name.p);
 	if (n > XML_NAME_MAX)

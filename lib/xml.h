@@ -15,7 +15,8 @@
 #define XML_MAX_DEPTH	256	/* elements open at once */
 #define XML_NAME_MAX	63	/* bytes in an element's or an attribute's name */
 #define XML_MAX_ATTRS	16	/* attributes on one tag */
-#define XML_WHY_MAX	160	/* a reason's bytes, with its NUL */
+#define XML_WHY_MAX	256	/* a reason's bytes, with its NUL: a mismatch names three
+				   names of XML_NAME_MAX */
 
 /* What xml_next returns. */
 enum xml_kind {
@@ -62,6 +63,8 @@ struct xml_tok {
 	size_t		 lead;		/* TEXT: the offset of the first byte neither a blank
 					   nor in a comment (the end when there is none) */
 	int		 blank;		/* TEXT: only blanks, comments and CDATA of blanks */
+	int		 cdata;		/* TEXT: holds a CDATA section (which XML-RPC and
+					   the answerfile refuse between elements) */
 };
 
 struct xml_cur {
@@ -69,6 +72,7 @@ struct xml_cur {
 	size_t		 len, pos;
 	int		 line;			/* of pos */
 	int		 started;		/* the declaration is behind us */
+	int		 flags;			/* xml_init's */
 	int		 depth;
 	size_t		 open[XML_MAX_DEPTH];	/* the open elements' names, as offsets */
 	enum xml_error	 err;
@@ -77,14 +81,17 @@ struct xml_cur {
 	char		 why[XML_WHY_MAX];	/* "<b> is never closed (no </b>)" */
 };
 
-/* Starts reading buf[0..len), which must outlive c and every token. */
-void	xml_init(struct xml_cur *c, const char *buf, size_t len);
+#define XML_BLANKS_BEFORE_DECL	1	/* blanks may come before the <?xml declaration */
+
+/* Starts reading buf[0..len), which must outlive c and every token; flags is 0 or
+   XML_BLANKS_BEFORE_DECL. */
+void	xml_init(struct xml_cur *c, const char *buf, size_t len, int flags);
 
 /*
- * Reads the next token into t. A byte-order mark and an <?xml ...?> declaration at the
- * start are skipped. Returns its kind (XML_END at the end, and again after), or -1 with
- * c->err, c->err_at, c->err_line and c->why naming the problem; reading on after -1 is
- * not allowed.
+ * Reads the next token into t. A byte-order mark and an <?xml ...?> declaration right
+ * after it (or after blanks, with XML_BLANKS_BEFORE_DECL) are skipped. Returns its kind
+ * (XML_END at the end, and again after), or -1 with c->err, c->err_at, c->err_line and
+ * c->why naming the problem; reading on after -1 is not allowed.
  */
 int	xml_next(struct xml_cur *c, struct xml_tok *t);
 

@@ -1,9 +1,9 @@
 /*
  * XML-RPC for XenAPI. The parsers read a <methodCall> or a lone <value> document through
  * lib/xml.c (elements without attributes, character data with entities and CDATA,
- * comments, an optional declaration) into struct val trees in the caller's arena; their
- * messages keep the words and byte offsets XAPI clients have always seen. The writers
- * print values and response envelopes byte for byte as XAPI's ocaml-rpc does: no
+ * comments, an optional declaration first) into struct val trees in the caller's arena;
+ * their messages keep the words and byte offsets XAPI clients have always seen. The
+ * writers print values and response envelopes byte for byte as XAPI's ocaml-rpc does: no
  * whitespace, untagged strings.
  */
 #include <inttypes.h>
@@ -106,13 +106,22 @@ is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Reads the next tag after whitespace and comments; want names it in error messages. */
+/* Whether tok is text a document may have between its elements: whitespace and comments,
+   but no CDATA section, even of blanks (XAPI's xmlm refuses one too). */
+static int
+xp_between(const struct xml_tok *tok)
+{
+	return tok->blank && !tok->cdata;
+}
+
+/* Reads the next tag after whitespace and comments (xp_between); want names it in error
+   messages. */
 static int
 xp_tag(struct xp *p, struct xml_tok *t, const char *want)
 {
 	int	r;
 
-	while ((r = xp_peek(p)) == XML_TEXT && p->tok.blank)
+	while ((r = xp_peek(p)) == XML_TEXT && xp_between(&p->tok))
 		p->have = 0;
 	if (r == -1)
 		return xp_xml_fail(p, want);
@@ -468,15 +477,15 @@ xp_params(struct xp *p, struct val *params)
 }
 
 /*
- * After the document's element: only whitespace and comments, as they are before it. root
- * names the element in the message.
+ * After the document's element: only whitespace and comments, as between elements (no
+ * CDATA section). root names the element in the message.
  */
 static int
 xp_end(struct xp *p, const char *root)
 {
 	int	r;
 
-	while ((r = xp_peek(p)) == XML_TEXT && p->tok.blank)
+	while ((r = xp_peek(p)) == XML_TEXT && xp_between(&p->tok))
 		p->have = 0;
 	if (r == XML_END)
 		return 0;
@@ -491,7 +500,7 @@ xp_init(struct xp *p, struct arena *a, const char *s, size_t len, char *err, siz
 {
 	memset(p, 0, sizeof(*p));
 	p->a = a;
-	xml_init(&p->cur, s, len);
+	xml_init(&p->cur, s, len, 0);	/* no blanks before the declaration */
 	p->err = err;
 	p->errlen = errlen;
 	if (err != NULL && errlen > 0)

@@ -1,29 +1,35 @@
 /*
- * libFuzzer target: lib/xml.c tokenizes any bytes without reading past them. Tokens come in
- * order inside the input, each end tag closes the innermost open element (kept here on a
- * stack of our own), text and attribute values decode to no more than their raw size, each
- * attribute is found by its name, and a refusal says where and why.
+ * libFuzzer target: lib/xml.c tokenizes any bytes without reading past them, with and
+ * without XML_BLANKS_BEFORE_DECL. Tokens come in order inside the input, each end tag
+ * closes the innermost open element (kept here on a stack of our own), text and attribute
+ * values decode to no more than their raw size, each attribute is found by its name, and a
+ * refusal says where and why.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Decodes s (of c's buffer); traps on a decoding longer than the raw text. */
+/* Decodes s (of c's buffer) into a heap buffer of the size xml.h promises is enough, so
+   ASan sees a write past it; traps on a decoding longer than the raw text. */
 static int
 decode(struct xml_cur *c, struct xml_span s, int flags)
 {
-	static char	out[1 << 16];
-	size_t		len, size = s.n + 1 < sizeof(out) ? s.n + 1 : sizeof(out);
+	char	*out;
+	size_t	 len;
+	int	 r;
 
-	if (xml_decode(c, s, flags, out, size, &len) == -1)
+	if ((out = malloc(s.n + 1)) == NULL)
 		return -1;
-	if (len > s.n || (len < size && out[len] != '\0'))
+	if ((r = xml_decode(c, s, flags, out, s.n + 1, &len)) == 0 &&
+	    (len > s.n || out[len] != '\0'))
 		__builtin_trap();
-	return 0;
+	free(out);
+	return r;
 }
 
 static void
@@ -47,23 +53,23 @@ check_attrs(struct xml_cur *c, const struct xml_tok *t)
 		__builtin_trap();
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Reads all of s[0..size) with xml_init's flags, checking every token. */
+static void
+tokenize(const char *s, size_t size, int flags)
 {
-	static struct xml_span	stack[XML_MAX_DEPTH];
-	struct xml_cur		c;
-	struct xml_tok		t;
-	const char		*s = (const char *)data;
-	size_t			last = 0, steps;
-	int			r, depth = 0;
+	struct xml_span	stack[XML_MAX_DEPTH];
+	struct xml_cur	c;
+	struct xml_tok	t;
+	size_t		last = 0, steps;
+	int		r, depth = 0;
 
-	xml_init(&c, s, size);
+	xml_init(&c, s, size, flags);
 	for (steps = 0; steps <= size + 1; steps++) {
 		if ((r = xml_next(&c, &t)) == -1) {
 			if (c.err == XML_E_NONE || c.err_at > size || c.err_line < 1 ||
 			    c.why[0] == '\0' || xml_next(&c, &t) != -1)
 				__builtin_trap();
-			return 0;
+			return;
 		}
 		if (t.at < last || t.at > size || (steps > 0 && r != XML_END && t.at == last))
 			__builtin_trap();
@@ -72,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case XML_END:
 			if (depth != 0 || t.at != size)
 				__builtin_trap();
-			return 0;
+			return;
 		case XML_OPEN:
 			stack[depth++] = t.name;
 			/* FALLTHROUGH */
@@ -99,4 +105,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		c.err = XML_E_NONE;
 	}
 	__builtin_trap();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	tokenize((const char *)data, size, 0);
+	tokenize((const char *)data, size, XML_BLANKS_BEFORE_DECL);
+	return 0;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "answerfile.h"
+#include "xml.h"
 #include "tap.h"
 
 /* Counts warnings and keeps the last. */
@@ -33,6 +34,22 @@ static struct answers	a;	/* big; one is enough */
 	int	r_ = answerfile_parse(text, strlen(text), &a, e_, sizeof(e_), NULL, NULL); \
 	ok(r_ == -1 && strstr(e_, "line " #line ":") != NULL && strstr(e_, what) != NULL, \
 	    "%s: %s", why, e_);							\
+} while (0)
+
+/* BAD for text holding a NUL: its length is the literal's. */
+#define BAD_N(text, line, what, why) do {					\
+	char	e_[256] = "";							\
+	int	r_ = answerfile_parse(text, sizeof(text) - 1, &a, e_, sizeof(e_), NULL, \
+		    NULL);							\
+	ok(r_ == -1 && strstr(e_, "line " #line ":") != NULL && strstr(e_, what) != NULL, \
+	    "%s: %s", why, e_);							\
+} while (0)
+
+/* text must fail with err exactly want. */
+#define BAD_IS(text, want, why) do {						\
+	char	e_[256] = "";							\
+	int	r_ = answerfile_parse(text, strlen(text), &a, e_, sizeof(e_), NULL, NULL); \
+	ok(r_ == -1 && strcmp(e_, want) == 0, "%s: %s", why, e_);		\
 } while (0)
 
 /* A label of 63 characters, the longest a host name may have. */
@@ -95,7 +112,7 @@ main(void)
 	const char	*s;
 	char		*copy;
 	size_t		 i, len;
-	int		 all, r;
+	int		 all, r, n;
 
 	/* The XCP-ng documentation's example. */
 	memset(&w, 0, sizeof(w));
@@ -173,6 +190,11 @@ main(void)
 	ok(r == 0 && strcmp(a.password, "a<b&c") == 0 && strcmp(a.iface_name, "eth1") == 0 &&
 	    strcmp(a.proto, "dhcp") == 0, "CDATA; an interface without proto is dhcp: %s", err);
 
+	/* Blanks may come before the declaration (lib/xml.c's XML_BLANKS_BEFORE_DECL). */
+	s = " \n<?xml version=\"1.0\"?>\n" HEAD TAIL;
+	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), NULL, NULL);
+	ok(r == 0 && strcmp(a.password, "pw") == 0, "blanks before <?xml: %s", err);
+
 	/* Accepted and ignored, with a warning each. */
 	memset(&w, 0, sizeof(w));
 	s = HEAD "<frobnicate level=\"3\"><deeper><deepest/></deeper>text</frobnicate>\n"
@@ -209,7 +231,12 @@ main(void)
 	    "mode reinstall");
 	BAD("<installation mode=\"upgrade\">\n" TAIL, 1, "<installation>", "mode upgrade");
 	BAD("<answers/>", 1, "<answers>", "another root");
-	BAD("<!DOCTYPE installation>\n<installation/>", 1, "DOCTYPE", "a DOCTYPE");
+	BAD("<!DOCTYPE installation>\n<installation/>", 1, "<!DOCTYPE is not supported; the "
+	    "answerfile starts with <installation>", "a DOCTYPE");
+	BAD_IS(HEAD "<hostname>\n<!DOCTYPE x></hostname>" TAIL,
+	    "line 5: <!DOCTYPE is not supported", "a DOCTYPE inside: nothing of the root");
+	BAD_IS(HEAD TAIL "<!DOCTYPE x>", "line 5: <!DOCTYPE is not supported",
+	    "a DOCTYPE after the root: nothing of the root");
 	BAD("<installation>\n<root-password type=\"plaintext\">pw</root-password>\n" TAIL, 1,
 	    "<primary-disk>", "no primary disk");
 	BAD("<installation>\n<primary-disk>sda</primary-disk>\n" TAIL, 1, "<root-password>",
@@ -356,6 +383,21 @@ main(void)
 	BAD(HEAD "<hostname>name</keymap>\n" TAIL, 4, "</hostname>", "a mismatched end tag");
 	BAD(HEAD "<guest-disks>\n<guest-disk>sdb</guest-disk>\n" TAIL, 6, "</guest-disks>",
 	    "a container's end tag missing");
+	/* A NUL byte would cut a value short: refused in text, CDATA and attributes. */
+	BAD_N("<installation>\n<primary-disk>sda</primary-disk>\n"
+	    "<root-password type=\"plaintext\">ab\0;rm</root-password>\n" TAIL, 3, "<root-password>: holds a NUL byte",
+	    "a NUL in a password");
+	BAD_N(HEAD "<hostname>abc\0def</hostname>\n" TAIL, 4, "<hostname>: holds a NUL byte",
+	    "a NUL in a host name");
+	BAD_N(HEAD "<hostname><![CDATA[abc\0]]>def</hostname>\n" TAIL, 4,
+	    "<hostname>: holds a NUL byte", "a NUL in CDATA");
+	BAD_N(HEAD "<hostname>abc\0</hostname>\n" TAIL, 4, "<hostname>: holds a NUL byte",
+	    "a NUL at the end");
+	BAD_N(HEAD "<admin-interface name=\"eth0\0x\"/>\n" TAIL, 4,
+	    "<admin-interface>: name holds a NUL byte", "a NUL in an attribute");
+	BAD_N("<installation>\n<primary-disk>sda</primary-disk>\n<root-password type=\"plain"
+	    "text\0\">pw</root-password>\n" TAIL, 3, "<root-password>: type holds a NUL byte",
+	    "a NUL in the password's type");
 	BAD(HEAD "<hostname>a&nbsp;b</hostname>\n" TAIL, 4, "<hostname>", "an unknown entity");
 	/* lib/xml.c's entity policy: character references are read now, as XML-RPC reads
 	   them; those to characters XML 1.0 forbids are refused. */
@@ -378,7 +420,19 @@ main(void)
 	    "<admin-interface>", "attributes without a space between");
 	BAD(HEAD "<hostname>host<b>name</b></hostname>\n" TAIL, 4, "<hostname>",
 	    "an element in a text element");
-	BAD(HEAD "stray words\n" TAIL, 4, "<installation>", "text among elements");
+	BAD(HEAD "stray words\n" TAIL, 4, "<installation>: text \"stray words\" where only "
+	    "elements may be", "text among elements");
+	BAD("<installation>\n<![CDATA[x]]>" TAIL, 2, "<installation>: text \"x\" where only "
+	    "elements may be", "CDATA among elements, its content quoted");
+	BAD("<installation>\n<!-- c --> <![CDATA[\n y z\n]]>w" TAIL, 2,
+	    "<installation>: text \"y z\" where", "CDATA among elements, blanks around dropped");
+	BAD(HEAD "<guest-disks>\n<![CDATA[ ]]>\n</guest-disks>\n" TAIL, 5,
+	    "<guest-disks>: text \" \" where only elements may be",
+	    "a CDATA section of blanks among elements, as before lib/xml.c");
+	BAD(HEAD TAIL "<![CDATA[ ]]>", 5, "text after </installation>",
+	    "a CDATA section of blanks after the root");
+	BAD(HEAD "<1abc/>\n" TAIL, 4, "expected an element's name after '<'",
+	    "a name starting with a digit");
 	BAD(HEAD TAIL "<hostname>late</hostname>\n", 5, "after", "an element after the root");
 	BAD(HEAD "<!-- never closed\n" TAIL, 4, "comment", "a comment never closed");
 	BAD(HEAD "<a><b><c><d><e><f><g><h><i><j>x</j></i></h></g></f></e></d></c></b></a>\n"
@@ -394,6 +448,32 @@ main(void)
 	ok(r == -1 && strstr(err, "line 4: <hostname>: longer than") != NULL,
 	    "text longer than the buffer: %s", err);
 	free(copy);
+
+	/* XML_MAX_ATTRS attributes on a tag are read (each not understood, so warned of);
+	   one more is refused. */
+	for (n = XML_MAX_ATTRS; n <= XML_MAX_ATTRS + 1; n++) {
+		char	doc[1024], want[128];
+		int	k, at;
+
+		at = snprintf(doc, sizeof(doc), "<installation>\n<primary-disk");
+		for (k = 0; k < n; k++)
+			at += snprintf(doc + at, sizeof(doc) - (size_t)at, " a%d='%d'", k, k);
+		snprintf(doc + at, sizeof(doc) - (size_t)at, ">sda</primary-disk>\n"
+		    "<root-password type=\"plaintext\">pw</root-password>\n" TAIL);
+		memset(&w, 0, sizeof(w));
+		r = answerfile_parse(doc, strlen(doc), &a, err, sizeof(err), count, &w);
+		if (n == XML_MAX_ATTRS) {
+			snprintf(want, sizeof(want), "line 2: <primary-disk>: attribute a%d is not "
+			    "understood and is ignored", n - 1);
+			ok(r == 0 && w.n == n && strcmp(w.last, want) == 0,
+			    "%d attributes: %d warnings, the last %s; %s", n, w.n, w.last, err);
+		} else {
+			snprintf(want, sizeof(want), "line 2: <primary-disk>: more than %d "
+			    "attributes", XML_MAX_ATTRS);
+			ok(r == -1 && strcmp(err, want) == 0, "%d attributes are refused: %s", n,
+			    err);
+		}
+	}
 
 	/* Robust: no prefix of a good answerfile reads past its end; only the whole one is good. */
 	len = strlen(static_net);

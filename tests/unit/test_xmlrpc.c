@@ -260,6 +260,20 @@ test_bad(void)
 	BAD("<?xml version=\"1.0\"?>", "expected <methodCall>, got end of input at byte 21");
 	BAD("<?xml version=\"1.0\"", "unterminated XML declaration at byte 0");
 	BAD("<?xml-stylesheet?><methodCall>", "expected <methodCall> at byte 0");
+	/* Nothing before the declaration, and no CDATA section between elements or after the
+	   root, even of blanks: XAPI's xmlm refuses both, as this parser always has. */
+	BAD("  <?xml version=\"1.0\"?><methodCall>", "expected <methodCall> at byte 2");
+	BAD("\xef\xbb\xbf\n<?xml version=\"1.0\"?><methodCall>",
+	    "expected <methodCall> at byte 4");
+	BAD("<![CDATA[]]><methodCall>", "expected <methodCall> at byte 0");
+	BAD("<methodCall><![CDATA[ ]]><methodName>a</methodName></methodCall>",
+	    "expected <methodName> at byte 12");
+	BAD("<methodCall><methodName>a</methodName><!-- c --> <![CDATA[\n]]></methodCall>",
+	    "expected <params> or </methodCall> at byte 49");
+	BAD("<methodCall><methodName>a</methodName></methodCall><![CDATA[ ]]>",
+	    "garbage after </methodCall> at byte 51");
+	BAD(CALL1("<int>1</int><![CDATA[ ]]>"), "expected </value> at byte 72");
+	GOOD(CALL1("<![CDATA[ ]]><int>1</int>"), "m[i:1]");
 	BAD("<!DOCTYPE x><methodCall>", "expected <methodCall> at byte 0");
 	BAD("hello", "expected <methodCall> at byte 0");
 	BAD("<methodcall><methodName>a</methodName></methodcall>",
@@ -668,6 +682,8 @@ test_value_docs(void)
 	BAD_DOC("<methodCall><methodName>m</methodName></methodCall>", "expected <value> at byte 0");
 	BAD_DOC("<value>x</value><value>y</value>", "garbage after </value> at byte 16");
 	BAD_DOC("<value>x</value>trailing", "garbage after </value> at byte 16");
+	BAD_DOC("\n<?xml version=\"1.0\"?><value/>", "expected <value> at byte 1");
+	BAD_DOC("<value/><!-- c --><![CDATA[\n]]>", "garbage after </value> at byte 18");
 	BAD_DOC("<value><struct><member><name>a</name></member></struct></value>",
 	    "expected <value> at byte 37");
 	BAD_DOC("<value><struct>", "expected <member> or </struct>, got end of input at byte 15");
