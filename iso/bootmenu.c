@@ -63,9 +63,9 @@ main(int argc, char *argv[])
 	else
 		r = bootmenu_grub(menu, sizeof(menu), &m);
 	if (r == -1) {
-		fprintf(stderr, "atoll-bootmenu: the %s menu cannot be written: the options hold "
-		    "a byte a boot loader cannot carry, or are longer than %d bytes\n",
-		    argv[1], MENU_MAX);
+		fprintf(stderr, "atoll-bootmenu: the %s menu cannot be written: the version or "
+		    "the options hold a byte a boot loader cannot carry, or the menu is longer "
+		    "than %d bytes\n", argv[1], MENU_MAX);
 		return 1;
 	}
 	if (fputs(menu, stdout) == EOF || fflush(stdout) == EOF) {
