@@ -154,7 +154,7 @@ def main():
     print("| measure | value | target |")
     print("|---|---|---|")
     print("| `out/atoll.iso` | %.1f MiB | <= 64 MiB |" % (os.path.getsize(ISO) / MIB))
-    print("| `dom0.img` compressed (zstd) | %.1f MiB | |" % (os.path.getsize(dom0_img) / MIB))
+    print("| `dom0.img` compressed (lz4) | %.1f MiB | |" % (os.path.getsize(dom0_img) / MIB))
     print("| dom0 image unpacked | %.1f MiB | |" % (unpacked_size(root) / MIB))
     for firmware in ("bios", "uefi"):
         t = times[firmware]

@@ -2,7 +2,9 @@
 # Assembles the dom0 image: busybox, the Xen toolstack and the files of files.list taken from
 # the extracted Debian packages, exactly the shared libraries their ELF headers ask for, the
 # kernel modules of modules.list with their dependencies, our overlay and programs, and the
-# demo guest; then packs it as a zstd-compressed cpio that the kernel unpacks into RAM.
+# demo guest; then packs it as an lz4-compressed cpio (the legacy frame, which the kernel
+# reads) that the kernel unpacks into RAM: lz4 unpacks about 1 s faster than zstd -19 under
+# emulation, for 11 MB more on the medium.
 #
 # Usage: mkrootfs.sh PKGROOT KERNELROOT WORKDIR VERSION OUTPUT [PROGRAM...]
 set -eu
@@ -186,7 +188,7 @@ stage_pack() {
 	find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 	mkdir -p "$(dirname "$output")"
 	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc --reproducible -R 0:0 --quiet | zstd -q -19 -T0) > "$output.tmp"
+		cpio -o -H newc --reproducible -R 0:0 --quiet | lz4 -l -9 -q) > "$output.tmp"
 	mv "$output.tmp" "$output"
 }
 

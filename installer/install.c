@@ -51,7 +51,7 @@ static const struct {
 } boot_files[] = {
 	{ "xen.gz", "\x1f\x8b", 2 },		/* gzip */
 	{ "vmlinuz", NULL, 0 },		/* "HdrS" at 0x202, in download_boot_files */
-	{ "dom0.img", "\x28\xb5\x2f\xfd", 4 },	/* zstd */
+	{ "dom0.img", "\x02\x21\x4c\x18", 4 },	/* lz4, legacy frame */
 };
 
 #define NBOOT_FILES	(nitems(boot_files))
