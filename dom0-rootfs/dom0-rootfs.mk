@@ -26,7 +26,7 @@ DOM0_PROGRAMS	:= $(OUT)/bin/atoll-bootopts $(OUT)/bin/xapi-lite $(OUT)/bin/atoll
 DOM0_SOURCES	:= $(shell find dom0-rootfs -type f ! -name '*.c' ! -name '*.mk')
 
 $(OUT)/boot/dom0.img: $(B)/debs/dom0/.extracted $(KERNEL_ROOT)/.extracted $(DOM0_SOURCES) \
-		$(DOM0_PROGRAMS) config.mk
+		$(DOM0_PROGRAMS) hypervisor/kernel-gz.sh config.mk
 	@echo "  DOM0    $@"
 	@dom0-rootfs/mkrootfs.sh $(B)/debs/dom0 $(KERNEL_ROOT) $(B)/dom0 $(ATOLL_VERSION) $@ \
 		$(DOM0_PROGRAMS)

@@ -50,7 +50,7 @@ static const struct {
 	size_t		 mlen;
 } boot_files[] = {
 	{ "xen.gz", "\x1f\x8b", 2 },		/* gzip */
-	{ "vmlinuz", NULL, 0 },		/* "HdrS" at 0x202, in download_boot_files */
+	{ "vmlinuz", "\x1f\x8b", 2 },		/* a gzip'd ELF (hypervisor/kernel-gz.sh) */
 	{ "dom0.img", "\x02\x21\x4c\x18", 4 },	/* lz4, legacy frame */
 };
 
@@ -197,10 +197,8 @@ mount_medium(struct held *h, char *err, size_t errlen)
 static int
 boot_file_looks_right(size_t f, const struct buf *b)
 {
-	if (boot_files[f].magic != NULL)
-		return b->len >= boot_files[f].mlen &&
-		    memcmp(b->p, boot_files[f].magic, boot_files[f].mlen) == 0;
-	return b->len >= 0x206 && memcmp(b->p + 0x202, "HdrS", 4) == 0;
+	return b->len >= boot_files[f].mlen &&
+	    memcmp(b->p, boot_files[f].magic, boot_files[f].mlen) == 0;
 }
 
 /* Boot file f from url into MEDIUM/boot, checked. Returns 0, or -1 with err. */

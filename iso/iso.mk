@@ -4,7 +4,7 @@ ISO := $(OUT)/atoll.iso
 # The ISO's boot menus (lib/bootmenu.c), printed by a helper built for and run on this machine.
 BOOTMENU_HOST := $(B)/host/atoll-bootmenu
 
-$(BOOTMENU_HOST): iso/bootmenu.c lib/bootmenu.c lib/bootmenu.h | $(B)/host-packages.stamp
+$(BOOTMENU_HOST): iso/bootmenu.c lib/bootmenu.c lib/bootmenu.h lib/nitems.h | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	@$(HOSTCC) $(WARN) -O2 -Ilib -o $@ iso/bootmenu.c lib/bootmenu.c

@@ -19,6 +19,10 @@ write_all(int fd, const void *p, size_t n)
 				continue;
 			return -1;
 		}
+		if (w == 0) {		/* no progress and no error: never spin on it */
+			errno = EIO;
+			return -1;
+		}
 		q += w;
 		n -= (size_t)w;
 	}

@@ -90,9 +90,10 @@ $(eval $(call c-fuzz,fuzz_xentop,tests/fuzz/fuzz_xentop.c xapi-lite/xentop.c))
 # (the ISO's) with sanitizers for its golden files.
 $(eval $(call c-test,test_bootmenu,tests/unit/test_bootmenu.c))
 $(eval $(call c-test,test_bootcfg,tests/unit/test_bootcfg.c installer/bootcfg.c))
-$(B)/tests/atoll-bootmenu: iso/bootmenu.c $(LIB_SRCS) lib/bootmenu.h | $(B)/host-packages.stamp
+$(B)/tests/atoll-bootmenu: iso/bootmenu.c $(LIB_SRCS) | $(B)/host-packages.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $@ (sanitizers)"
+	@$(call list-headers,$(HOSTCC) $(WARN) $(SANITIZE) -Ilib,iso/bootmenu.c $(LIB_SRCS))
 	@$(HOSTCC) $(WARN) $(SANITIZE) -Ilib -o $@ iso/bootmenu.c $(LIB_SRCS)
 
 # atoll-bootopts built with sanitizers for its golden-file tests.

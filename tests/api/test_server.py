@@ -113,6 +113,10 @@ class NonBlocking(unittest.TestCase):
             f.write("#!/bin/sh\ntouch %s\nsleep 2\nexec %s \"$@\"\n" % (started, real))
         os.chmod(os.path.join(bindir, "openssl"), 0o755)
         server = xapi_server.server_on_path(bindir)
+        # The server's set-up hashed its password through the same stand-in: only a
+        # marker made after this is the login's helper.
+        if os.path.exists(started):
+            os.unlink(started)
         try:
             result = {}
 
