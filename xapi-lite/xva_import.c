@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "chunksum.h"
+#include "exec.h"
 #include "fdio.h"
 #include "handoff.h"
 #include "storage.h"
@@ -259,7 +260,7 @@ die_with(pid_t worker)
 /* Starts argv reading in and writing to out, its stderr into file err. Returns its pid,
    or -1. */
 static pid_t
-spawn(char *const argv[], int in, int out, const char *err)
+spawn(const char *const argv[], int in, int out, const char *err)
 {
 	pid_t	pid, self = getpid();
 	int	efd;
@@ -270,7 +271,7 @@ spawn(char *const argv[], int in, int out, const char *err)
 		die_with(self);
 		if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(efd, 2) == -1)
 			_exit(127);
-		execvp(argv[0], argv);
+		exec_argv(argv);
 		_exit(127);
 	}
 	close(efd);
@@ -297,11 +298,10 @@ feed(struct src *s, const unsigned char *prefix, size_t n, int fd)
 static int
 decompress(struct imp *im, const char *tool, const unsigned char *prefix, size_t n)
 {
-	char	 name[8], opt[] = "-dc", *argv[] = { name, opt, NULL };
-	pid_t	 self = getpid();
-	int	 in[2], out[2];
+	const char	*argv[] = { tool, "-dc", NULL };
+	pid_t		 self = getpid();
+	int		 in[2], out[2];
 
-	snprintf(name, sizeof(name), "%s", tool);
 	snprintf(im->src.errfile, sizeof(im->src.errfile), "%s/%s.errors", im->dir, tool);
 	if (pipe2(in, O_CLOEXEC) == -1)
 		return ierr("IMPORT_ERROR", "pipe: %s", strerror(errno));
