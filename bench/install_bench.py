@@ -7,11 +7,9 @@ Usage: python3 bench/install_bench.py ISO [RUNS]
 """
 import os
 import shutil
-import ssl
 import statistics
 import sys
 import tempfile
-import xmlrpc.client
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "system"))
 os.environ.setdefault("ATOLL_ISO", sys.argv[1] if len(sys.argv) > 1 else "out/atoll.iso")
@@ -22,7 +20,7 @@ from test_live import ISO, LOGS, boot_with  # noqa: E402
 from test_install import (ANSWERFILE, INSTALL_TIMEOUT, PASSWORD,  # noqa: E402
                           AnswerfileServer, remaster)
 from bench import cpu_model, print_timeline, ready_timeline  # noqa: E402
-from host_bench import first_login, suspend_resume  # noqa: E402
+from host_bench import first_login, host_api, suspend_resume  # noqa: E402
 
 URL = "answerfile=http://10.0.2.100/answer.xml atexit=poweroff"
 
@@ -51,11 +49,8 @@ def login_time(work, disk, firmware, n, measure=None):
     host = Vm("bench-installed-%s-%d" % (firmware, n), base_args(firmware, work) + disk +
               net_args(["hostfwd=tcp:127.0.0.1:%d-:443" % port]), LOGS)
     try:
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        api = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port, context=ctx)
-        took, s = first_login(api, host, PASSWORD)
+        api = host_api(port)
+        took, s = first_login(port, host, PASSWORD)
         if measure is None:
             return took
         host.login(PASSWORD)

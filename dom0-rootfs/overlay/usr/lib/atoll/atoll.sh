@@ -7,6 +7,7 @@ ATOLL_STATE=/var/lib/atoll	# persistent on an installed host, RAM when live
 
 # Modules a host boot loads only once it is ready (boot/modules, boot/ready): file systems.
 ATOLL_LATE_MODULES="overlay ext4 xfs vfat nls_cp437 nls_iso8859-1 nls_utf8 isofs"
+SR_MOUNTING=$ATOLL_RUN/sr-mounting	# there while boot/state mounts the SR
 
 # say MESSAGE: one line on every console the kernel writes to (serial and screen alike).
 say() {
