@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "syste
 os.environ.setdefault("ATOLL_ISO", sys.argv[1] if len(sys.argv) > 1 else "out/atoll.iso")
 os.environ.setdefault("ATOLL_LOGS", os.path.join(os.path.dirname(os.environ["ATOLL_ISO"]),
                                                  "bench-logs"))
-from qemu_vm import BOOT_TIMEOUT, free_port, sha512_crypt  # noqa: E402
+from qemu_vm import BOOT_TIMEOUT, free_port, sha512_crypt, unverified_tls  # noqa: E402
 from test_live import boot_with  # noqa: E402
 from bench import cpu_model  # noqa: E402
 from xenapi_console import GuestShell  # noqa: E402
@@ -44,26 +44,16 @@ def ok(r):
     return r["Value"]
 
 
-def unverified_tls():
-    """A TLS context for the host's self-signed certificate."""
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
-def host_api(port, transport=None):
+def host_api(port):
     """The XenAPI of the host whose HTTPS port is port on loopback."""
-    url = "https://127.0.0.1:%d" % port
-    if transport is None:
-        return xmlrpc.client.ServerProxy(url, context=unverified_tls())
-    return xmlrpc.client.ServerProxy(url, transport=transport)
+    return xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port, context=unverified_tls())
 
 
 def first_login(port, vm, password=PASSWORD):
     """Seconds from QEMU's start to the first login that succeeds over HTTPS, and its
     session (port: the host's HTTPS port on loopback)."""
-    attempt = host_api(port, _TimeoutTransport(context=unverified_tls()))
+    attempt = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port,
+                                        transport=_TimeoutTransport(context=unverified_tls()))
     deadline = time.monotonic() + BOOT_TIMEOUT
     while time.monotonic() < deadline:
         try:

@@ -2,6 +2,7 @@
 #define ATOLL_CONSOLE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "dialog.h"
 #include "xenapi.h"
@@ -13,6 +14,16 @@
 #define REFRESH_S	5	/* the status screen redraws this often */
 #define ANSWER_MAX	4096
 
+/* A file's fingerprint as the status screen shows it, made again only when the file
+   changes: a redraw would otherwise start openssl or dropbearkey every REFRESH_S. */
+struct fingerprint {
+	int		known;		/* text belongs to the file as ino, size, mtime say */
+	ino_t		ino;
+	off_t		size;
+	long long	mtime_s, mtime_ns;
+	char		text[160];
+};
+
 /* What the console knows: its XenAPI connection and the operator's login. */
 struct console {
 	struct xenapi	 api;
@@ -22,6 +33,7 @@ struct console {
 	int		 logged_out_idle; /* set when auto-logout happened, for the status */
 	const char	*cert;		/* the TLS certificate whose fingerprint is shown */
 	const char	*ssh_dir;	/* the SSH host keys */
+	struct fingerprint tls_fp, ssh_fp;
 	const char	*state_dir;	/* where bug reports go */
 	const char	*host_config;	/* the program that applies host settings (the keymap) */
 	const char	*shadow;	/* root's password hash, to know whether it has one */

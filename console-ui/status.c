@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -102,31 +103,58 @@ first_line(const char *const argv[], const char *prefix, char *out, size_t len)
 	buf_free(&b);
 }
 
+/* True when fp holds path's fingerprint as the file is now; else notes the file's
+   identity for the fingerprint about to be made. */
+static int
+fingerprint_fresh(struct fingerprint *fp, const char *path)
+{
+	struct stat	st;
+
+	if (stat(path, &st) == -1) {
+		fp->known = 0;
+		return 0;
+	}
+	if (fp->known && fp->ino == st.st_ino && fp->size == st.st_size &&
+	    fp->mtime_s == st.st_mtim.tv_sec && fp->mtime_ns == st.st_mtim.tv_nsec)
+		return 1;
+	fp->known = 0;
+	fp->ino = st.st_ino;
+	fp->size = st.st_size;
+	fp->mtime_s = st.st_mtim.tv_sec;
+	fp->mtime_ns = st.st_mtim.tv_nsec;
+	return 0;
+}
+
 /* The certificate's SHA-256 fingerprint on two lines of 16 bytes, or why not. */
 static void
 tls_fingerprint(struct console *c, char *out, size_t len)
 {
-	char	 fp[160];
+	struct fingerprint	*fp = &c->tls_fp;
 
-	first_line((const char *const[]){ "openssl", "x509", "-in", c->cert,
-	    "-noout", "-fingerprint", "-sha256", NULL }, "=", fp, sizeof(fp));
-	if (strlen(fp) != 95)
+	if (!fingerprint_fresh(fp, c->cert)) {
+		first_line((const char *const[]){ "openssl", "x509", "-in", c->cert,
+		    "-noout", "-fingerprint", "-sha256", NULL }, "=", fp->text, sizeof(fp->text));
+		fp->known = strlen(fp->text) == 95;
+	}
+	if (!fp->known)
 		snprintf(out, len, "  (no certificate yet)");
 	else
-		snprintf(out, len, "  %.47s\n  %.47s", fp, fp + 48);
+		snprintf(out, len, "  %.47s\n  %.47s", fp->text, fp->text + 48);
 }
 
 static void
 ssh_fingerprint(struct console *c, char *out, size_t len)
 {
-	char	 key[300], fp[128];
+	struct fingerprint	*fp = &c->ssh_fp;
+	char			 key[300];
 
 	snprintf(key, sizeof(key), "%s/dropbear_ed25519_host_key", c->ssh_dir);
-	fp[0] = '\0';
-	if (access(key, R_OK) == 0)
+	if (!fingerprint_fresh(fp, key)) {
 		first_line((const char *const[]){ "dropbearkey", "-y", "-f", key, NULL },
-		    "Fingerprint: ", fp, sizeof(fp));
-	snprintf(out, len, "%s", fp[0] != '\0' ? fp : "(no host key yet)");
+		    "Fingerprint: ", fp->text, sizeof(fp->text));
+		fp->known = fp->text[0] != '\0';
+	}
+	snprintf(out, len, "%s", fp->known ? fp->text : "(no host key yet)");
 }
 
 /* Running and all VMs, less templates and the control domain. */

@@ -31,6 +31,8 @@
 #define MEDIUM		"/tmp/atoll-medium"
 #define TARGET		"/tmp/atoll-target"
 #define SYSLINUX	"/usr/lib/syslinux"		/* Debian's syslinux-common */
+#define HOST_CERT	"/usr/lib/atoll/host-cert"	/* the certificate's one maker */
+#define NETWORK_STATE	"/run/atoll/network"	/* the lease, as udhcpc.script records it */
 #define GRUB_EFI	"/usr/lib/atoll/install/BOOTX64.EFI"	/* made with the image */
 #define SR_ARRAY	"/dev/md0"		/* ATOLL-SR over guest disks */
 
@@ -326,6 +328,28 @@ write_state(const struct answers *a, const char *hash)
 	return e ? -1 : 0;
 }
 
+/* The address the host's certificate names: its static one, or the lease this install
+   boot has (a DHCP server gives the NIC's MAC its address again); NULL when none. */
+static const char *
+cert_address(const struct answers *a, char *lease, size_t len)
+{
+	FILE	*f;
+	char	 line[128];
+
+	if (strcmp(a->proto, "static") == 0)
+		return a->ipaddr;
+	lease[0] = '\0';
+	if ((f = fopen(NETWORK_STATE, "r")) == NULL)
+		return NULL;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "ip=", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(lease, len, "%s", line + 3);
+		}
+	fclose(f);
+	return lease[0] ? lease : NULL;
+}
+
 /* The root password as a sha512-crypt hash, made by openssl (never by our code). */
 static int
 password_hash(const struct answers *a, char *out, size_t len)
@@ -617,7 +641,7 @@ install_steps(struct install_ctx *x, struct held *h, const struct answers *a)
 	struct plan	 p;
 	struct buf	 script;
 	char		 disk[300], part[PLAN_PARTS][320], hash[300], cfg[4096];
-	char		 gdev[AF_MAX_GUEST_DISKS][300], sr[320];
+	char		 gdev[AF_MAX_GUEST_DISKS][300], sr[320], lease[128];
 	int		 i, status;
 
 	if (prepare(x, h, a, &p, disk, sizeof(disk), gdev, hash, sizeof(hash)) == -1)
@@ -694,6 +718,12 @@ install_steps(struct install_ctx *x, struct held *h, const struct answers *a)
 		return report_fail(r, "mount %s: %s", part[1], strerror(errno));
 	if (write_state(a, hash) == -1)
 		return report_fail(r, "writing the host's state failed: %s", strerror(errno));
+	/* The XenAPI's certificate, made here rather than on the first boot, whose way to its
+	   first HTTPS answer it would lengthen (an openssl start takes a second or more
+	   under emulation). */
+	if (REPORT_RUN(r, HOST_CERT, "make", TARGET "/state/tls", a->hostname,
+	    cert_address(a, lease, sizeof(lease))) != 0)
+		return report_fail(r, "making the XenAPI's TLS certificate failed (see the log)");
 	if (install_scripts(x, a, "filesystem-populated", TARGET) == -1)
 		return report_fail(r, "the filesystem-populated script failed (see the log)");
 

@@ -119,6 +119,7 @@ SHELL_SCRIPTS := $(wildcard mk/*.sh iso/*.sh dom0-rootfs/*.sh tests/*.sh tests/*
 	dom0-rootfs/overlay/usr/lib/atoll/ntpd-run \
 	dom0-rootfs/overlay/usr/lib/atoll/udhcpc.script \
 	dom0-rootfs/overlay/usr/lib/atoll/host-config \
+	dom0-rootfs/overlay/usr/lib/atoll/host-cert \
 	dom0-rootfs/overlay/usr/lib/atoll/sshd-run \
 	dom0-rootfs/overlay/usr/lib/atoll/console-run \
 	dom0-rootfs/overlay/usr/lib/atoll/bin/atoll-bugreport \
@@ -136,6 +137,7 @@ check: $(UNIT_TESTS) $(B)/tests/atoll-bootopts $(B)/tests/atoll-bootmenu $(B)/te
 	@echo "== boot menus golden files"; tests/iso/test_bootmenu.sh $(B)/tests/atoll-bootmenu
 	@echo "== atoll-pxe golden files"; tests/pxe/test_atoll_pxe.sh $(B)/tests/atoll-pxe
 	@echo "== build errors"; tests/mk/test_build_errors.sh
+	@echo "== host-cert"; tests/dom0-rootfs/test_host_cert.sh dom0-rootfs/overlay/usr/lib/atoll/host-cert
 	@echo "== shellcheck"; shellcheck -s sh -e SC1091 $(SHELL_SCRIPTS) && echo ok
 
 # Two targets at a time (each keeps one core busy), each from its committed corpus.

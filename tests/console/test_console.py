@@ -42,10 +42,7 @@ class Console(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="atoll-console-test-")
         self.cert = os.path.join(self.dir, "host.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
-                        "/CN=console-test", "-keyout", os.path.join(self.dir, "host.key"),
-                        "-out", self.cert], check=True, capture_output=True)
+        self.make_cert(self.cert)
         self.server = Server(workdir=self.dir, unix=True, root_hash=self.root_hash)
         self.sock = self.server.sock
         self.p = xmlrpc.client.ServerProxy(self.server.url, allow_none=True)
@@ -61,6 +58,18 @@ class Console(unittest.TestCase):
         log = self.server.log_text()
         shutil.rmtree(self.dir, ignore_errors=True)
         self.assertEqual(status, 0, "xapi-lite exits cleanly:\n" + log)
+
+    def make_cert(self, pem):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                        "/CN=console-test", "-keyout", pem + ".key", "-out", pem],
+                       check=True, capture_output=True)
+
+    def fingerprint(self):
+        """The certificate's, as the status screen's first line of it shows."""
+        fp = subprocess.run(["openssl", "x509", "-in", self.cert, "-noout", "-fingerprint",
+                             "-sha256"], check=True, capture_output=True, text=True)
+        return fp.stdout.strip().split("=")[1][:47]
 
     def start_console(self):
         args = [CONSOLE, "--socket", self.sock, "--shadow", self.server.shadow,
@@ -110,9 +119,19 @@ class Status(Console):
         pif = ok(self.p.PIF.get_all(self.s))[0]
         self.assertIn("IP %s" % ok(self.p.PIF.get_IP(self.s, pif)), screen)
         self.assertRegex(screen, r"4 CPUs, 16384 MiB memory; 0 of 0 VMs running")
-        fp = subprocess.run(["openssl", "x509", "-in", self.cert, "-noout", "-fingerprint",
-                             "-sha256"], check=True, capture_output=True, text=True)
-        self.assertIn(fp.stdout.strip().split("=")[1][:47], screen)
+        self.assertIn(self.fingerprint(), screen)
+
+    def test_a_replaced_certificate_shows_on_the_next_refresh(self):
+        """The console keeps a fingerprint until its file changes, then makes it again."""
+        self.start_console()
+        old = self.fingerprint()
+        self.wait(re.escape(old), "the certificate's fingerprint")
+        self.make_cert(self.cert + ".new")
+        os.replace(self.cert + ".new", self.cert)
+        new = self.fingerprint()
+        self.assertNotEqual(old, new)
+        self.screen.keys("F5")
+        self.wait(re.escape(new), "the new certificate's fingerprint after F5")
 
     def test_refreshes_by_itself_and_with_f5(self):
         self.start_console()

@@ -11,6 +11,7 @@ import re
 import shlex
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -22,6 +23,15 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 # Generous deadlines: about three times what a shared 2-core machine usually needs.
 BOOT_TIMEOUT = 240
 COMMAND_TIMEOUT = 90
+
+def unverified_tls():
+    """A TLS context for a host's own self-signed certificate (as on a fresh XCP-ng host:
+    clients pin or ignore it)."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\r")
 

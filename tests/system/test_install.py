@@ -19,7 +19,8 @@ import time
 import unittest
 import xmlrpc.client
 
-from qemu_vm import BOOT_TIMEOUT, Vm, base_args, free_port, net_args, sha512_crypt
+from qemu_vm import (BOOT_TIMEOUT, Vm, base_args, free_port, net_args, sha512_crypt,
+                     unverified_tls)
 from test_live import ISO, LOGS, READY, boot_with
 from xenapi_console import GuestShell, ok
 
@@ -123,10 +124,7 @@ class AnswerfileServer:
 
 def login(port, password):
     """An XenAPI session over HTTPS, retried while the host's services come up."""
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    api = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port, context=ctx)
+    api = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port, context=unverified_tls())
     r, deadline = None, time.monotonic() + 60
     while r is None and time.monotonic() < deadline:
         try:
@@ -230,6 +228,12 @@ class UnattendedInstall(unittest.TestCase):
                 "grep ' /var/lib/atoll/sr ' /proc/mounts":
                     r"(?m)^/dev/md\d+ /var/lib/atoll/sr xfs ",
                 "grep -o '= *reflink=1' /var/lib/atoll/install.log": "= +reflink=1",
+                # The installer made the XenAPI's certificate for the host's name and
+                # static address; its first boot made none.
+                "openssl x509 -in /var/lib/atoll/tls/host.pem -noout -ext subjectAltName":
+                    r"DNS:rack7-node4, IP Address:10\.0\.2\.15",
+                "grep -c 'host-cert make' /var/lib/atoll/install.log": "[1-9]",
+                "grep -c 'TLS certificate made' /run/atoll/boot-times || true": r"(?m)^0\s*$",
             }
             for command, expected in checks.items():
                 status, out = host.run(command)
@@ -481,10 +485,8 @@ class GuestSnapshots:
 def https(port, timeout):
     """An HTTPS connection to the host's port 443 forwarded to port on loopback (its
     certificate is its own, self-signed)."""
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=ctx)
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout,
+                                       context=unverified_tls())
 
 
 class GuestExport:

@@ -8,6 +8,7 @@ ATOLL_STATE=/var/lib/atoll	# persistent on an installed host, RAM when live
 # Modules a host boot loads only once it is ready (boot/modules, boot/ready): file systems.
 ATOLL_LATE_MODULES="overlay ext4 xfs vfat nls_cp437 nls_iso8859-1 nls_utf8 isofs"
 SR_MOUNTING=$ATOLL_RUN/sr-mounting	# there while boot/state mounts the SR
+NETWORK_STARTING=$ATOLL_RUN/network-starting	# there while boot/network brings xenbr0 up
 
 # say MESSAGE: one line on every console the kernel writes to (serial and screen alike).
 say() {
@@ -21,6 +22,26 @@ say() {
 fail() {
 	say "atoll: error: $*"
 	exit 1
+}
+
+# wait_while TENTHS COMMAND...: runs COMMAND every tenth of a second while it succeeds, for
+# TENTHS tenths at most; false when it still succeeds then (the deadline passed).
+wait_while() {
+	_tenths=$1
+	shift
+	while "$@"; do
+		[ "$_tenths" -gt 0 ] || return 1
+		sleep 0.1
+		_tenths=$((_tenths - 1))
+	done
+}
+
+# ethernet_nics: the physical Ethernet NICs' names, in the kernel's order.
+ethernet_nics() {
+	for _d in /sys/class/net/*; do
+		[ -e "$_d/device" ] && [ "$(cat "$_d/type")" = 1 ] && echo "${_d##*/}"
+	done
+	return 0
 }
 
 # install_boot: true when this boot installs Atoll rather than running the host.
