@@ -45,6 +45,15 @@ check_http_url(const char *v, size_t len)
 	return NULL;
 }
 
+/* The image slot an installed disk's menu boots (ATOLL-BOOT's a/ or b/). */
+static const char *
+check_slot(const char *v, size_t len)
+{
+	if (len != 1 || (v[0] != 'a' && v[0] != 'b'))
+		return "names no image slot";
+	return NULL;
+}
+
 static const struct bootopt bootopts[] = {
 	{ "atoll.password_hash", "ATOLL_PASSWORD_HASH", 1, sha512_crypt_invalid,
 	  "a sha512-crypt hash such as made by 'openssl passwd -6'" },
@@ -52,6 +61,7 @@ static const struct bootopt bootopts[] = {
 	{ "atoll.install", "ATOLL_INSTALL", 0, NULL, "no value" },
 	{ "atoll.report", "ATOLL_REPORT", 1, check_http_url, "an http:// or https:// URL" },
 	{ "atoll.source", "ATOLL_SOURCE", 1, check_http_url, "an http:// or https:// URL" },
+	{ "atoll.slot", "ATOLL_SLOT", 1, check_slot, "a or b" },
 };
 
 /* Prints NAME='VALUE' with the value safe inside single quotes. */

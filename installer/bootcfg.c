@@ -19,16 +19,21 @@ render(bootmenu_renderer *fn, char *out, size_t len, const char *slot)
 {
 	struct boot_entry	e[2];
 	struct boot_menu	m;
-	char			prefix[PREFIX_LEN];
+	char			prefix[PREFIX_LEN], slot_opt[PREFIX_LEN + 16];
 	int			n;
 
 	n = snprintf(prefix, sizeof(prefix), "/%s", slot);
 	if (n < 0 || (size_t)n >= sizeof(prefix))
 		return -1;
+	/* dom0 knows the slot it runs from: an installed host (its state and SR's file
+	   systems loaded early) and, for an upgrade, the slot it may write. */
+	snprintf(slot_opt, sizeof(slot_opt), "atoll.slot=%s", slot);
 	e[0] = (struct boot_entry){ .id = "atoll", .title = "Atoll", .prefix = prefix,
-	    .xen_console = BOOT_SCREEN, .dom0_console = BOOT_SCREEN };
+	    .xen_console = BOOT_SCREEN, .dom0_console = BOOT_SCREEN,
+	    .dom0_extra = { slot_opt } };
 	e[1] = (struct boot_entry){ .id = "atoll-serial", .title = "Atoll (serial console)",
-	    .prefix = prefix, .xen_console = BOOT_SERIAL, .dom0_console = BOOT_SERIAL };
+	    .prefix = prefix, .xen_console = BOOT_SERIAL, .dom0_console = BOOT_SERIAL,
+	    .dom0_extra = { slot_opt } };
 	m = (struct boot_menu){ .timeout = TIMEOUT, .xen_args = XEN_CMDLINE,
 	    .dom0_args = DOM0_CMDLINE, .entries = e, .n_entries = 2 };
 	return fn(out, len, &m);

@@ -12,20 +12,22 @@ static const char	want_syslinux[] =
 	"SERIAL 0 115200\nDEFAULT atoll\nPROMPT 0\nTIMEOUT 10\n\n"
 	"LABEL atoll\n  KERNEL mboot.c32\n"
 	"  APPEND /b/xen.gz console=com1,vga com1=115200 dom0_mem=768M,max:768M --- /b/vmlinuz "
-	"console=hvc0 console=tty0 quiet --- /b/dom0.img\n\n"
+	"console=hvc0 console=tty0 quiet atoll.slot=b --- /b/dom0.img\n\n"
 	"LABEL atoll-serial\n  KERNEL mboot.c32\n"
 	"  APPEND /b/xen.gz console=com1 com1=115200 dom0_mem=768M,max:768M --- /b/vmlinuz "
-	"console=tty0 console=hvc0 quiet --- /b/dom0.img\n";
+	"console=tty0 console=hvc0 quiet atoll.slot=b --- /b/dom0.img\n";
 
 static const char	want_grub[] =
 	"serial --unit=0 --speed=115200\nterminal_input serial console\n"
 	"terminal_output serial console\nset timeout=1\nset default=0\n\n"
 	"menuentry \"Atoll\" {\n"
 	"  multiboot2 /b/xen.gz console=com1,vga com1=115200 dom0_mem=768M,max:768M\n"
-	"  module2 /b/vmlinuz console=hvc0 console=tty0 quiet\n  module2 /b/dom0.img\n}\n\n"
+	"  module2 /b/vmlinuz console=hvc0 console=tty0 quiet atoll.slot=b\n"
+	"  module2 /b/dom0.img\n}\n\n"
 	"menuentry \"Atoll (serial console)\" {\n"
 	"  multiboot2 /b/xen.gz console=com1 com1=115200 dom0_mem=768M,max:768M\n"
-	"  module2 /b/vmlinuz console=tty0 console=hvc0 quiet\n  module2 /b/dom0.img\n}\n";
+	"  module2 /b/vmlinuz console=tty0 console=hvc0 quiet atoll.slot=b\n"
+	"  module2 /b/dom0.img\n}\n";
 
 int
 main(void)
