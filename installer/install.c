@@ -27,6 +27,7 @@
 #include "nitems.h"
 #include "plan.h"
 #include "report.h"
+#include "sums.h"
 
 #define MEDIUM		"/tmp/atoll-medium"
 #define TARGET		"/tmp/atoll-target"
@@ -57,6 +58,7 @@ static const struct {
 };
 
 #define NBOOT_FILES	(nitems(boot_files))
+#define SUMS_FILE_MAX	4096	/* SHA256SUMS's bytes: a few lines */
 
 /* The disks this machine has, for a message: "vda (10.0 GiB), sda (500.1 GiB)". */
 static void
@@ -237,6 +239,30 @@ out:
 	return rc;
 }
 
+/* URL/SHA256SUMS into MEDIUM/boot. Returns 0, or -1 with err. */
+static int
+download_sums(struct report *r, const char *url, size_t ulen, char *err, size_t errlen)
+{
+	struct buf	 b;
+	char		 u[1200];
+	int		 fd, rc = -1;
+
+	snprintf(u, sizeof(u), "%.*s/SHA256SUMS", (int)ulen, url);
+	buf_init(&b, SUMS_FILE_MAX);
+	if (fetch_url(r, u, "", &b, err, errlen) == 0) {
+		fd = open(MEDIUM "/boot/SHA256SUMS", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+		if (fd == -1 || write_all(fd, b.p != NULL ? b.p : "", b.len) == -1)
+			snprintf(err, errlen, MEDIUM "/boot/SHA256SUMS: %s", strerror(errno));
+		else
+			rc = 0;
+		if (fd != -1)
+			close(fd);
+	}
+	buf_free(&b);
+	return rc;
+}
+
 /*
  * <source type="url">: Xen, the kernel and dom0.img from URL/xen.gz, URL/vmlinuz and
  * URL/dom0.img (a PXE tree's atoll/, a web copy of the ISO's boot/) into MEDIUM/boot, in
@@ -257,6 +283,42 @@ download_boot_files(struct report *r, struct held *h, const char *url, char *err
 	for (f = 0; f < NBOOT_FILES; f++)
 		if (download_boot_file(r, url, ulen, f, err, errlen) == -1)
 			return -1;
+	return download_sums(r, url, ulen, err, errlen);
+}
+
+/* dir's boot files against sums; the list is read from dir/SHA256SUMS first when load is
+   set (the medium's or the download's). Returns 0, or -1 with err. */
+static int
+check_boot_files(struct report *r, const char *dir, struct sums *sums, int load, char *err,
+    size_t errlen)
+{
+	char		 path[300], text[SUMS_FILE_MAX + 1];
+	size_t		 f;
+	ssize_t		 n;
+	int		 fd;
+
+	if (load) {
+		snprintf(path, sizeof(path), "%s/SHA256SUMS", dir);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		n = read(fd, text, sizeof(text));
+		close(fd);
+		if (n == -1 || n > SUMS_FILE_MAX) {
+			snprintf(err, errlen, "%s: %s", path, n == -1 ? strerror(errno) :
+			    "longer than a SHA256SUMS of the boot files can be");
+			return -1;
+		}
+		if (sums_parse(text, (size_t)n, sums, err, errlen) == -1)
+			return -1;
+	}
+	for (f = 0; f < NBOOT_FILES; f++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, boot_files[f].name);
+		if (sums_check(sums, boot_files[f].name, path, err, errlen) == -1)
+			return -1;
+	}
+	report_log_line(r, "atoll-install: %s: the boot files match SHA256SUMS", dir);
 	return 0;
 }
 
@@ -592,13 +654,16 @@ release(struct report *r, struct held *h)
 		snprintf(path, sizeof(path), MEDIUM "/boot/%s", boot_files[f].name);
 		(void)unlink(path);
 	}
+	if (h->downloaded)
+		(void)unlink(MEDIUM "/boot/SHA256SUMS");
 	memset(h, 0, sizeof(*h));
 }
 
 /* The checks that come before any write, and the boot files in MEDIUM/boot. */
 static int
 prepare(struct install_ctx *x, struct held *h, const struct answers *a, struct plan *p,
-    char *disk, size_t disklen, char gdev[][300], char *hash, size_t hashlen)
+    struct sums *sums, char *disk, size_t disklen, char gdev[][300], char *hash,
+    size_t hashlen)
 {
 	struct report	*r = &x->report;
 	const char	*fallback = x->options->source;
@@ -628,6 +693,8 @@ prepare(struct install_ctx *x, struct held *h, const struct answers *a, struct p
 		if (download_boot_files(r, h, fallback, err, sizeof(err)) == -1)
 			return report_fail(r, "atoll.source=%s", err);
 	}
+	if (check_boot_files(r, MEDIUM "/boot", sums, 1, err, sizeof(err)) == -1)
+		return report_fail(r, "the boot files: %s", err);
 	if (install_scripts(x, a, "installation-start", "") == -1)
 		return report_fail(r, "the installation-start script failed (see the log)");
 	return 0;
@@ -639,12 +706,13 @@ install_steps(struct install_ctx *x, struct held *h, const struct answers *a)
 {
 	struct report	*r = &x->report;
 	struct plan	 p;
+	struct sums	 sums;
 	struct buf	 script;
 	char		 disk[300], part[PLAN_PARTS][320], hash[300], cfg[4096];
-	char		 gdev[AF_MAX_GUEST_DISKS][300], sr[320], lease[128];
+	char		 gdev[AF_MAX_GUEST_DISKS][300], sr[320], lease[128], err[1024];
 	int		 i, status;
 
-	if (prepare(x, h, a, &p, disk, sizeof(disk), gdev, hash, sizeof(hash)) == -1)
+	if (prepare(x, h, a, &p, &sums, disk, sizeof(disk), gdev, hash, sizeof(hash)) == -1)
 		return -1;
 	/* Nothing has been written so far: from here on, the disk changes. */
 
@@ -700,6 +768,9 @@ install_steps(struct install_ctx *x, struct held *h, const struct answers *a)
 	    copy_file(r, MEDIUM "/boot/vmlinuz", TARGET "/boot/a/vmlinuz") != 0 ||
 	    copy_file(r, MEDIUM "/boot/dom0.img", TARGET "/boot/a/dom0.img") != 0)
 		return report_fail(r, "copying the boot files failed (see the log)");
+	/* What was written is read back: a disk that lost a block says so now. */
+	if (check_boot_files(r, TARGET "/boot/a", &sums, 0, err, sizeof(err)) == -1)
+		return report_fail(r, "the boot files written to slot a: %s", err);
 
 	report_step(r, "installing the boot menus and the UEFI bootloader (GRUB)");
 	if (copy_file(r, SYSLINUX "/modules/bios/mboot.c32",

@@ -9,7 +9,15 @@ $(BOOTMENU_HOST): iso/bootmenu.c lib/bootmenu.c lib/bootmenu.h lib/nitems.h | $(
 	@echo "  HOSTCC  $@"
 	@$(HOSTCC) $(WARN) -O2 -Ilib -o $@ iso/bootmenu.c lib/bootmenu.c
 
-$(ISO): $(OUT)/boot/xen.gz $(OUT)/boot/vmlinuz $(OUT)/boot/dom0.img \
+# The boot files' digests, which the ISO and the PXE tree carry beside them: the installer
+# checks what it reads and what it wrote against them.
+BOOT_SUMS := $(OUT)/boot/SHA256SUMS
+$(BOOT_SUMS): $(OUT)/boot/xen.gz $(OUT)/boot/vmlinuz $(OUT)/boot/dom0.img
+	@echo "  SUMS    $@"
+	@cd $(OUT)/boot && sha256sum xen.gz vmlinuz dom0.img > SHA256SUMS.tmp
+	@mv $@.tmp $@
+
+$(ISO): $(OUT)/boot/xen.gz $(OUT)/boot/vmlinuz $(OUT)/boot/dom0.img $(BOOT_SUMS) \
 		iso/mkiso.sh $(BOOTMENU_HOST) config.mk | $(OUT)/manifest.txt
 	@echo "  ISO     $@"
 	@iso/mkiso.sh $(BOOTMENU_HOST) $(OUT)/boot $(B)/iso $(ATOLL_VERSION) "$(XEN_CMDLINE)" \

@@ -5,7 +5,7 @@
 #
 # Usage: mkiso.sh BOOTMENU BOOTDIR WORKDIR VERSION XEN_CMDLINE DOM0_CMDLINE OUTPUT
 #   BOOTMENU is atoll-bootmenu (iso/bootmenu.c, built for this machine), which writes the
-#   menus; BOOTDIR holds xen.gz, vmlinuz and dom0.img.
+#   menus; BOOTDIR holds xen.gz, vmlinuz, dom0.img and their SHA256SUMS.
 set -eu
 
 bootmenu=$1 boot=$2 work=$3 version=$4 xen_args=$5 dom0_args=$6 output=$7
@@ -19,7 +19,7 @@ trap cleanup EXIT INT TERM
 stage_tree() {
 	rm -rf "$work"
 	mkdir -p "$tree/boot/syslinux" "$tree/boot/grub"
-	for f in xen.gz vmlinuz dom0.img; do
+	for f in xen.gz vmlinuz dom0.img SHA256SUMS; do
 		[ -s "$boot/$f" ] || die "$boot/$f is missing"
 		cp "$boot/$f" "$tree/boot/"
 	done

@@ -31,7 +31,7 @@ install_file "$PXELINUX/lpxelinux.0" "$tree/lpxelinux.0"
 for m in ldlinux.c32 mboot.c32 libcom32.c32; do
 	install_file "$BIOS_MODULES/$m" "$tree/$m"
 done
-for f in xen.gz vmlinuz dom0.img; do
+for f in xen.gz vmlinuz dom0.img SHA256SUMS; do
 	install_file "$boot/$f" "$tree/atoll/$f"
 done
 

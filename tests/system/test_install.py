@@ -683,12 +683,16 @@ class Refusals(unittest.TestCase):
     anything is written, and the machine powers off (atexit=poweroff)."""
 
     def refused(self, name, answerfile, disk_bytes, message, tls=False, options="",
-                extra=()):
+                extra=(), served=None):
+        """An install that fails with message and leaves the disk as it was; served(work)
+        puts more files beside the answerfile."""
         work = tempfile.mkdtemp(prefix="atoll-refusal-")
         server = None
         try:
             with open(os.path.join(work, "answer.xml"), "w") as f:
                 f.write(answerfile)
+            if served is not None:
+                served(work)
             server = AnswerfileServer(work, tls)
             disk = os.path.join(work, "disk.img")
             mark = os.urandom(1024 * 1024)
@@ -731,6 +735,25 @@ class Refusals(unittest.TestCase):
         self.refused("medium", ANSWERFILE.replace(">vda<", ">vdb<"), 10 * 1024 ** 3,
                      r"<primary-disk> /dev/vdb is the Atoll medium this machine booted from",
                      extra=["-drive", "file=%s,if=virtio,format=raw,readonly=on" % ISO])
+
+    def test_boot_files_that_are_not_the_ones_their_sums_list(self):
+        """<source type="url"> whose dom0.img is not the one SHA256SUMS lists: refused
+        before the disk is touched."""
+        boot = os.path.join(os.path.dirname(os.path.abspath(ISO)), "boot")
+
+        def served(work):
+            os.mkdir(os.path.join(work, "boot"))
+            for name in ("xen.gz", "vmlinuz", "dom0.img"):
+                os.symlink(os.path.join(boot, name), os.path.join(work, "boot", name))
+            with open(os.path.join(boot, "SHA256SUMS")) as f:
+                sums = re.sub(r"(?m)^[0-9a-f]{64}(?=  dom0\.img$)", "0" * 64, f.read())
+            with open(os.path.join(work, "boot", "SHA256SUMS"), "w") as f:
+                f.write(sums)
+
+        self.refused("sums", ANSWERFILE.replace(
+            '<source type="local"/>', '<source type="url">http://10.0.2.100/boot</source>'),
+            10 * 1024 ** 3, r"the boot files: \S*/dom0\.img's SHA-256 is [0-9a-f]{64}, "
+            r"not 0{64} as SHA256SUMS says", served=served)
 
     def test_a_certificate_that_is_not_the_pinned_one(self):
         self.refused("fingerprint", ANSWERFILE, 10 * 1024 ** 3,
