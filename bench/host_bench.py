@@ -10,6 +10,7 @@ import os
 import ssl
 import statistics
 import sys
+import threading
 import time
 import xmlrpc.client
 
@@ -28,6 +29,10 @@ SNAPSHOTS = 3     # VM.snapshot of the running guest, for the pause's median
 # takes the connection and the guest never answers it, so an attempt without a limit hangs
 # for many seconds past the moment the host could have served it.
 LOGIN_ATTEMPT_TIMEOUT = 3
+# A new attempt starts this often, whether the ones before have ended or not: one that
+# hangs (made before the guest's network was up) would otherwise hold the next back by up
+# to LOGIN_ATTEMPT_TIMEOUT past the moment the host answers.
+LOGIN_ATTEMPT_EVERY = 0.2
 
 
 class _TimeoutTransport(xmlrpc.client.SafeTransport):
@@ -51,17 +56,30 @@ def host_api(port):
 
 def first_login(port, vm, password=PASSWORD):
     """Seconds from QEMU's start to the first login that succeeds over HTTPS, and its
-    session (port: the host's HTTPS port on loopback)."""
-    attempt = xmlrpc.client.ServerProxy("https://127.0.0.1:%d" % port,
-                                        transport=_TimeoutTransport(context=unverified_tls()))
-    deadline = time.monotonic() + BOOT_TIMEOUT
-    while time.monotonic() < deadline:
+    session (port: the host's HTTPS port on loopback). Attempts overlap (see
+    LOGIN_ATTEMPT_EVERY); the first to succeed counts."""
+    won = []
+    done = threading.Event()
+
+    def attempt():
+        proxy = xmlrpc.client.ServerProxy(
+            "https://127.0.0.1:%d" % port, transport=_TimeoutTransport(context=unverified_tls()))
         try:
-            s = ok(attempt.session.login_with_password("root", password, "1.0", "bench"))
-            return vm.elapsed(), s
+            s = ok(proxy.session.login_with_password("root", password, "1.0", "bench"))
         except (OSError, xmlrpc.client.ProtocolError, ssl.SSLError, AssertionError):
-            time.sleep(0.2)
-    raise RuntimeError("no login within %d s" % BOOT_TIMEOUT)
+            return
+        with lock:
+            if not won:
+                won.append((vm.elapsed(), s))
+                done.set()
+
+    lock = threading.Lock()
+    deadline = time.monotonic() + BOOT_TIMEOUT
+    while not done.wait(LOGIN_ATTEMPT_EVERY):
+        if time.monotonic() > deadline:
+            raise RuntimeError("no login within %d s" % BOOT_TIMEOUT)
+        threading.Thread(target=attempt, daemon=True).start()
+    return won[0]
 
 
 def demo_vm(api, s, name, memory=None):
