@@ -19,15 +19,14 @@
 #include <unistd.h>
 
 #include "bootcfg.h"
+#include "bootfiles.h"
 #include "disklist.h"
 #include "exec.h"
 #include "fdio.h"
 #include "fetch.h"
 #include "install.h"
-#include "nitems.h"
 #include "plan.h"
 #include "report.h"
-#include "sums.h"
 
 #define MEDIUM		"/tmp/atoll-medium"
 #define TARGET		"/tmp/atoll-target"
@@ -45,20 +44,6 @@ struct held {
 	int	boot;		/* TARGET/boot is mounted */
 	int	state;		/* TARGET/state is mounted */
 };
-
-/* The boot files under a medium's or a download's boot/, each with what it starts with. */
-static const struct {
-	const char	*name;
-	const char	*magic;		/* its first bytes */
-	size_t		 mlen;
-} boot_files[] = {
-	{ "xen.gz", "\x1f\x8b", 2 },		/* gzip */
-	{ "vmlinuz", "\x1f\x8b", 2 },		/* a gzip'd ELF (hypervisor/kernel-gz.sh) */
-	{ "dom0.img", "\x02\x21\x4c\x18", 4 },	/* lz4, legacy frame */
-};
-
-#define NBOOT_FILES	(nitems(boot_files))
-#define SUMS_FILE_MAX	4096	/* SHA256SUMS's bytes: a few lines */
 
 /* The disks this machine has, for a message: "vda (10.0 GiB), sda (500.1 GiB)". */
 static void
@@ -197,129 +182,19 @@ mount_medium(struct held *h, char *err, size_t errlen)
 	return found;
 }
 
-/* Whether b is the boot file f should be. */
-static int
-boot_file_looks_right(size_t f, const struct buf *b)
-{
-	return b->len >= boot_files[f].mlen &&
-	    memcmp(b->p, boot_files[f].magic, boot_files[f].mlen) == 0;
-}
-
-/* Boot file f from url into MEDIUM/boot, checked. Returns 0, or -1 with err. */
-static int
-download_boot_file(struct report *r, const char *url, size_t ulen, size_t f, char *err,
-    size_t errlen)
-{
-	struct buf	 b;
-	char		 u[1200], path[64];
-	int		 fd, rc = -1;
-
-	snprintf(u, sizeof(u), "%.*s/%s", (int)ulen, url, boot_files[f].name);
-	snprintf(path, sizeof(path), MEDIUM "/boot/%s", boot_files[f].name);
-	buf_init(&b, 512U << 20);
-	if (fetch_url(r, u, "", &b, err, errlen) == -1)
-		goto out;
-	if (!boot_file_looks_right(f, &b)) {
-		snprintf(err, errlen, "%s is not Atoll's %s (%zu bytes)", u, boot_files[f].name,
-		    b.len);
-		goto out;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1 || write_all(fd, b.p, b.len) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		goto out;
-	}
-	close(fd);
-	report_say(r, "atoll-install: %s: %zu bytes", u, b.len);
-	rc = 0;
-out:
-	buf_free(&b);
-	return rc;
-}
-
-/* URL/SHA256SUMS into MEDIUM/boot. Returns 0, or -1 with err. */
-static int
-download_sums(struct report *r, const char *url, size_t ulen, char *err, size_t errlen)
-{
-	struct buf	 b;
-	char		 u[1200];
-	int		 fd, rc = -1;
-
-	snprintf(u, sizeof(u), "%.*s/SHA256SUMS", (int)ulen, url);
-	buf_init(&b, SUMS_FILE_MAX);
-	if (fetch_url(r, u, "", &b, err, errlen) == 0) {
-		fd = open(MEDIUM "/boot/SHA256SUMS", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
-		if (fd == -1 || write_all(fd, b.p != NULL ? b.p : "", b.len) == -1)
-			snprintf(err, errlen, MEDIUM "/boot/SHA256SUMS: %s", strerror(errno));
-		else
-			rc = 0;
-		if (fd != -1)
-			close(fd);
-	}
-	buf_free(&b);
-	return rc;
-}
-
 /*
- * <source type="url">: Xen, the kernel and dom0.img from URL/xen.gz, URL/vmlinuz and
- * URL/dom0.img (a PXE tree's atoll/, a web copy of the ISO's boot/) into MEDIUM/boot, in
- * RAM, before any disk is touched. Each is checked for what it should be. Returns 0, or
- * -1 with err.
+ * <source type="url">: Xen, the kernel, dom0.img and their SHA256SUMS from URL (a PXE
+ * tree's atoll/, a web copy of the ISO's boot/) into MEDIUM/boot, in RAM, before any
+ * disk is touched. Returns 0, or -1 with err.
  */
 static int
 download_boot_files(struct report *r, struct held *h, const char *url, char *err,
     size_t errlen)
 {
-	size_t	f, ulen = strlen(url);
-
 	mkdir(MEDIUM, 0700);
 	mkdir(MEDIUM "/boot", 0700);
 	h->downloaded = 1;
-	while (ulen > 0 && url[ulen - 1] == '/')
-		ulen--;
-	for (f = 0; f < NBOOT_FILES; f++)
-		if (download_boot_file(r, url, ulen, f, err, errlen) == -1)
-			return -1;
-	return download_sums(r, url, ulen, err, errlen);
-}
-
-/* dir's boot files against sums; the list is read from dir/SHA256SUMS first when load is
-   set (the medium's or the download's). Returns 0, or -1 with err. */
-static int
-check_boot_files(struct report *r, const char *dir, struct sums *sums, int load, char *err,
-    size_t errlen)
-{
-	char		 path[300], text[SUMS_FILE_MAX + 1];
-	size_t		 f;
-	ssize_t		 n;
-	int		 fd;
-
-	if (load) {
-		snprintf(path, sizeof(path), "%s/SHA256SUMS", dir);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return -1;
-		}
-		n = read(fd, text, sizeof(text));
-		close(fd);
-		if (n == -1 || n > SUMS_FILE_MAX) {
-			snprintf(err, errlen, "%s: %s", path, n == -1 ? strerror(errno) :
-			    "longer than a SHA256SUMS of the boot files can be");
-			return -1;
-		}
-		if (sums_parse(text, (size_t)n, sums, err, errlen) == -1)
-			return -1;
-	}
-	for (f = 0; f < NBOOT_FILES; f++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, boot_files[f].name);
-		if (sums_check(sums, boot_files[f].name, path, err, errlen) == -1)
-			return -1;
-	}
-	report_log_line(r, "atoll-install: %s: the boot files match SHA256SUMS", dir);
-	return 0;
+	return bootfiles_download(r, url, MEDIUM "/boot", err, errlen);
 }
 
 static int
@@ -635,9 +510,6 @@ mount_at(const char *dev, const char *dir, const char *type, const char *opts, i
 static void
 release(struct report *r, struct held *h)
 {
-	char	path[64];
-	size_t	f;
-
 	if (h->state || h->boot)
 		sync();
 	if (h->state && umount(TARGET "/state") == -1)
@@ -650,12 +522,8 @@ release(struct report *r, struct held *h)
 		(void)REPORT_RUN(r, "mdadm", "--stop", SR_ARRAY);
 	if (h->medium && umount(MEDIUM) == -1)
 		report_log_line(r, "atoll-install: umount %s: %s", MEDIUM, strerror(errno));
-	for (f = 0; h->downloaded && f < NBOOT_FILES; f++) {
-		snprintf(path, sizeof(path), MEDIUM "/boot/%s", boot_files[f].name);
-		(void)unlink(path);
-	}
 	if (h->downloaded)
-		(void)unlink(MEDIUM "/boot/SHA256SUMS");
+		bootfiles_remove(MEDIUM "/boot");
 	memset(h, 0, sizeof(*h));
 }
 
@@ -693,7 +561,8 @@ prepare(struct install_ctx *x, struct held *h, const struct answers *a, struct p
 		if (download_boot_files(r, h, fallback, err, sizeof(err)) == -1)
 			return report_fail(r, "atoll.source=%s", err);
 	}
-	if (check_boot_files(r, MEDIUM "/boot", sums, 1, err, sizeof(err)) == -1)
+	if (bootfiles_read_sums(MEDIUM "/boot", sums, err, sizeof(err)) == -1 ||
+	    bootfiles_check(r, MEDIUM "/boot", sums, err, sizeof(err)) == -1)
 		return report_fail(r, "the boot files: %s", err);
 	if (install_scripts(x, a, "installation-start", "") == -1)
 		return report_fail(r, "the installation-start script failed (see the log)");
@@ -769,7 +638,7 @@ install_steps(struct install_ctx *x, struct held *h, const struct answers *a)
 	    copy_file(r, MEDIUM "/boot/dom0.img", TARGET "/boot/a/dom0.img") != 0)
 		return report_fail(r, "copying the boot files failed (see the log)");
 	/* What was written is read back: a disk that lost a block says so now. */
-	if (check_boot_files(r, TARGET "/boot/a", &sums, 0, err, sizeof(err)) == -1)
+	if (bootfiles_check(r, TARGET "/boot/a", &sums, err, sizeof(err)) == -1)
 		return report_fail(r, "the boot files written to slot a: %s", err);
 
 	report_step(r, "installing the boot menus and the UEFI bootloader (GRUB)");

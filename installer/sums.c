@@ -108,8 +108,8 @@ sums_file(const char *path, char hex[65], char *err, size_t errlen)
 	buf_init(&out, 4096);
 	if (exec_run((const char *const[]){ "sha256sum", path, NULL }, &out, NULL) != 0 ||
 	    out.len < HEX_LEN + 1 || !hex_digits(out.p) || out.p[HEX_LEN] != ' ')
-		snprintf(err, errlen, "sha256sum %s failed: %.200s", path,
-		    out.p != NULL ? out.p : "");
+		snprintf(err, errlen, "sha256sum %s failed: %.*s", path,
+		    out.p != NULL ? (int)strcspn(out.p, "\n") : 0, out.p != NULL ? out.p : "");
 	else {
 		memcpy(hex, out.p, HEX_LEN);
 		hex[HEX_LEN] = '\0';
