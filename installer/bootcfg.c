@@ -25,8 +25,7 @@ render(bootmenu_renderer *fn, char *out, size_t len, const char *slot)
 	n = snprintf(prefix, sizeof(prefix), "/%s", slot);
 	if (n < 0 || (size_t)n >= sizeof(prefix))
 		return -1;
-	/* dom0 knows the slot it runs from: an installed host (its state and SR's file
-	   systems loaded early) and, for an upgrade, the slot it may write. */
+	/* dom0 knows the slot it runs from, and so the one an upgrade may write. */
 	snprintf(slot_opt, sizeof(slot_opt), "atoll.slot=%s", slot);
 	e[0] = (struct boot_entry){ .id = "atoll", .title = "Atoll", .prefix = prefix,
 	    .xen_console = BOOT_SCREEN, .dom0_console = BOOT_SCREEN,
