@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "exec.h"
+#include "hex.h"
 #include "sums.h"
 
 #define HEX_LEN		64
@@ -18,7 +19,7 @@ hex_digits(const char *p)
 	size_t	i;
 
 	for (i = 0; i < HEX_LEN; i++)
-		if (!isxdigit((unsigned char)p[i]))
+		if (hexval((unsigned char)p[i]) == -1)
 			return 0;
 	return 1;
 }
@@ -57,7 +58,7 @@ parse_line(const char *p, size_t len, struct sums *s, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < HEX_LEN; i++)
-		s->e[s->n].hex[i] = (char)tolower((unsigned char)p[i]);
+		s->e[s->n].hex[i] = "0123456789abcdef"[hexval((unsigned char)p[i])];
 	s->e[s->n].hex[HEX_LEN] = '\0';
 	s->n++;
 	return 0;

@@ -24,6 +24,7 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 BOOT_TIMEOUT = 240
 COMMAND_TIMEOUT = 90
 
+
 def unverified_tls():
     """A TLS context for a host's own self-signed certificate (as on a fresh XCP-ng host:
     clients pin or ignore it)."""
