@@ -1,8 +1,8 @@
 # make bench: sizes, boot times and dom0 memory of the ISO, xapi-lite driving Xen on the
 # live host, the installer, network installs, xapi-lite against nginx, the console,
-# xapi-lite under hostile load (before and now), VM.snapshot on XFS and ext4 SRs, then the
-# XVA and VHD transfers on XFS; the report goes to out/bench.md, and the
-# numbers worth keeping into bench/README.md.
+# xapi-lite under hostile load (before and now), VM.snapshot on XFS and ext4 SRs, the XVA
+# and VHD transfers on XFS, then upgrades and rollbacks; the report goes to out/bench.md,
+# and the numbers worth keeping into bench/README.md.
 
 BENCH_BOOTS ?= 3
 # bench-hostile's "before": xapi-lite as it was before the hostile-load work, built from
@@ -11,13 +11,13 @@ HOSTILE_BEFORE ?= e21d674
 HOSTILE_BEFORE_BIN := $(B)/bench/xapi-lite-$(HOSTILE_BEFORE)
 
 .PHONY: bench bench-iso bench-api bench-host bench-install bench-pxe bench-console bench-hostile \
-	bench-snapshot bench-transfer bench-sampler bench-stats
+	bench-snapshot bench-transfer bench-sampler bench-stats bench-upgrade
 bench: bench-iso bench-host bench-install bench-pxe bench-api bench-console bench-hostile \
-		bench-snapshot bench-transfer bench-sampler bench-stats
+		bench-snapshot bench-transfer bench-sampler bench-stats bench-upgrade
 	@cat $(OUT)/bench-iso.md $(OUT)/bench-host.md $(OUT)/bench-install.md \
 		$(OUT)/bench-pxe.md $(OUT)/bench-api.md $(OUT)/bench-console.md \
 		$(OUT)/bench-hostile.md $(OUT)/bench-snapshot.md $(OUT)/bench-transfer.md \
-		$(OUT)/bench-sampler.md $(OUT)/bench-stats.md > $(OUT)/bench.md
+		$(OUT)/bench-sampler.md $(OUT)/bench-stats.md $(OUT)/bench-upgrade.md > $(OUT)/bench.md
 	@echo "== the whole report: $(OUT)/bench.md"
 
 bench-iso: $(ISO)
@@ -37,6 +37,12 @@ bench-install: $(ISO)
 	@python3 bench/install_bench.py $(ISO) > $(OUT)/bench-install.md.tmp
 	@mv $(OUT)/bench-install.md.tmp $(OUT)/bench-install.md
 	@cat $(OUT)/bench-install.md
+
+bench-upgrade: $(ISO) upgrade-image
+	@echo "== bench: upgrades and rollbacks of installed hosts (QEMU TCG); this takes minutes"
+	@python3 bench/upgrade_bench.py $(ISO) $(UPGRADE_OUT)/boot > $(OUT)/bench-upgrade.md.tmp
+	@mv $(OUT)/bench-upgrade.md.tmp $(OUT)/bench-upgrade.md
+	@cat $(OUT)/bench-upgrade.md
 
 bench-pxe: pxe
 	@echo "== bench: network installs and loaders (QEMU TCG); this takes minutes"

@@ -36,6 +36,7 @@ struct console {
 	struct fingerprint tls_fp, ssh_fp;
 	const char	*state_dir;	/* where bug reports go */
 	const char	*host_config;	/* the program that applies host settings (the keymap) */
+	const char	*upgrade;	/* the upgrade program (atoll-upgrade) */
 	const char	*shadow;	/* root's password hash, to know whether it has one */
 	char		 timeout[24];	/* the --timeout word of the screen being built */
 	char		 answer[ANSWER_MAX];
@@ -89,6 +90,8 @@ void	locale_menu(struct console *c);
 void	remote_menu(struct console *c);
 void	support_menu(struct console *c);
 void	power_menu(struct console *c);
+/* upgrade.c: Upgrade from URL. */
+void	upgrade_menu(struct console *c);
 void	shell_run(struct console *c);
 
 #endif

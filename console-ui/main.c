@@ -74,6 +74,7 @@ home(struct console *c)
 	    "keyboard", "Keyboard and time zone",
 	    "remote", "Remote access (SSH)",
 	    "support", "Technical support",
+	    "upgrade", "Upgrade from URL",
 	    "power", "Power: reboot or shut down",
 	    "shell", "Local command shell",
 	    "quit", "Quit", NULL);
@@ -85,7 +86,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: atoll-console [--socket PATH] [--cert FILE] [--ssh-dir DIR]\n"
-	    "                     [--state DIR] [--shadow FILE] [--host-config PROGRAM] [--status]\n");
+	    "                     [--state DIR] [--shadow FILE] [--host-config PROGRAM]\n"
+	    "                     [--upgrade PROGRAM] [--status]\n");
 	exit(2);
 }
 
@@ -100,6 +102,7 @@ main(int argc, char *argv[])
 		{ "state", required_argument, NULL, 'd' },
 		{ "shadow", required_argument, NULL, 'p' },
 		{ "host-config", required_argument, NULL, 'h' },
+		{ "upgrade", required_argument, NULL, 'u' },
 		{ "status", no_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -113,6 +116,7 @@ main(int argc, char *argv[])
 	c.state_dir = "/var/lib/atoll";
 	c.shadow = "/etc/shadow";
 	c.host_config = "/usr/lib/atoll/host-config";
+	c.upgrade = "/usr/sbin/atoll-upgrade";
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's': socket = optarg; break;
@@ -121,6 +125,7 @@ main(int argc, char *argv[])
 		case 'd': c.state_dir = optarg; break;
 		case 'p': c.shadow = optarg; break;
 		case 'h': c.host_config = optarg; break;
+		case 'u': c.upgrade = optarg; break;
 		case 'S': status_only = 1; break;
 		case 'V': puts(VERSION_TEXT); return 0;
 		default: usage();
@@ -191,6 +196,8 @@ main(int argc, char *argv[])
 			remote_menu(&c);
 		else if (strcmp(c.answer, "support") == 0)
 			support_menu(&c);
+		else if (strcmp(c.answer, "upgrade") == 0)
+			upgrade_menu(&c);
 		else if (strcmp(c.answer, "power") == 0)
 			power_menu(&c);
 		else if (strcmp(c.answer, "shell") == 0)

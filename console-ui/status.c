@@ -182,7 +182,8 @@ int
 status_text(struct console *c, char *out, size_t len)
 {
 	struct val	*host, *pif, *metrics, *sv;
-	char		 ref[96], up[64], tls[128], ssh[160], name[256];
+	char		 ref[96], up[64], tls[128], ssh[160], name[256], slots[96] = "";
+	const char	*other, *key;
 	int		 running, all;
 	long long	 mem;
 
@@ -208,8 +209,18 @@ status_text(struct console *c, char *out, size_t len)
 	ssh_fingerprint(c, ssh, sizeof(ssh));
 	sv = xv_get(host, "software_version");
 	mem = xv_int(xv_get(metrics, "memory_total"), 0);
+	/* An installed host's image slots (atoll-upgrade's): the running one's version is
+	   the product's; the other's, for a rollback, is said beside it. */
+	other = strcmp(xv_field(sv, "atoll_slot"), "a") == 0 ? "b" :
+	    strcmp(xv_field(sv, "atoll_slot"), "b") == 0 ? "a" : NULL;
+	if (other != NULL) {
+		key = other[0] == 'a' ? "atoll_slot_a" : "atoll_slot_b";
+		snprintf(slots, sizeof(slots), " (slot %s; slot %s: %s)",
+		    xv_field(sv, "atoll_slot"), other,
+		    *xv_field(sv, key) ? xv_field(sv, key) : "empty");
+	}
 	snprintf(out, len,
-	    "%s %s    host name: %s\n"
+	    "%s %s%s    host name: %s\n"
 	    "\n"
 	    "Management interface %s (%s), %s\n"
 	    "  IP %s  netmask %s  gateway %s\n"
@@ -218,7 +229,7 @@ status_text(struct console *c, char *out, size_t len)
 	    "%s CPUs, %lld MiB memory; %d of %d VMs running; up %s\n"
 	    "TLS certificate (SHA-256):\n%s\n"
 	    "SSH host key: %s",
-	    xv_field(sv, "product_brand"), xv_field(sv, "product_version"),
+	    xv_field(sv, "product_brand"), xv_field(sv, "product_version"), slots,
 	    xv_field(host, "hostname"),
 	    pif != NULL ? xv_field(pif, "device") : "none", xv_field(pif, "MAC"),
 	    pif != NULL ? xv_field(pif, "ip_configuration_mode") : "<No network configured>",

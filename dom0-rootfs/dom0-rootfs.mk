@@ -15,7 +15,7 @@ DOM0_PACKAGES := busybox-static xen-utils-4.17 xen-utils-common xenstore-utils b
 	fdisk libfdisk1 libsmartcols1 libncursesw6 libreadline8 dosfstools e2fsprogs libext2fs2 \
 	libss2 extlinux syslinux-common ca-certificates tzdata console-data kbd dialog \
 	ncurses-base openntpd netbase mdadm dropbear-bin libcrypt1 libtomcrypt1 libtommath1 libgmp10 \
-	xfsprogs libinih1 liburcu8 zstd
+	xfsprogs libinih1 liburcu8 zstd lz4
 
 $(eval $(call debian-group,dom0,$(DOM0_PACKAGES)))
 

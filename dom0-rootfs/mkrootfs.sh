@@ -162,7 +162,8 @@ stage_guest() {
 }
 
 # stage_grub: the installed disk's UEFI bootloader, GRUB at the removable path. It finds
-# the boot partition by its label and reads the menu the installer writes beside it.
+# the boot partition by its label and reads the menu the installer writes beside it, and
+# the environment block (loadenv) whose next_entry boots an upgrade once.
 stage_grub() {
 	mkdir -p "$root/usr/lib/atoll/install"
 	cat > "$work/grub-disk.cfg" <<-'END'
@@ -173,7 +174,7 @@ stage_grub() {
 	grub-mkimage -O x86_64-efi -o "$root/usr/lib/atoll/install/BOOTX64.EFI" \
 		-c "$work/grub-disk.cfg" -p /EFI/BOOT \
 		part_gpt fat multiboot2 normal configfile search search_label gzio echo test \
-		serial terminal all_video efi_gop efi_uga reboot halt ||
+		serial terminal all_video efi_gop efi_uga reboot halt loadenv ||
 		die "grub-mkimage failed"
 }
 

@@ -30,7 +30,7 @@
 
 /* Elements that may appear once; the address elements of <admin-interface> too. */
 enum { E_PRIMARY, E_PASSWORD, E_HOSTNAME, E_ADMIN, E_TIMEZONE, E_KEYMAP, E_NTP, E_SOURCE,
-	E_IPADDR, E_SUBNET, E_GATEWAY, E_N };
+	E_IPADDR, E_SUBNET, E_GATEWAY, E_EXISTING, E_N };
 
 /* A start tag being read: the token, and which attributes were asked for (bit i for the
    i-th; XML_MAX_ATTRS fits). */
@@ -639,6 +639,20 @@ el_password(struct cur *c, struct tag *t)
 }
 
 /* Elements Atoll accepts and has no use for. */
+/* An upgrade's disk, in <primary-disk>'s forms. */
+static int
+el_existing(struct cur *c, struct tag *t)
+{
+	char	v[VALUE_MAX];
+
+	if (once(c, t, E_EXISTING) == -1)
+		return -1;
+	unused(c, t);
+	if (content(c, t, v, sizeof(v)) == -1)
+		return -1;
+	return disk(c, t, v, c->a->primary_disk, sizeof(c->a->primary_disk));
+}
+
 static int
 el_ignored(struct cur *c, struct tag *t)
 {
@@ -802,6 +816,7 @@ el_source(struct cur *c, struct tag *t)
 /* <hostname>, <name-server>, <timezone>, <keymap> and <ntp-server> are in texts. */
 static const struct element top_elements[] = {
 	{ "primary-disk", el_primary },
+	{ "existing-installation", el_existing },
 	{ "guest-disk", el_guest_disk },
 	{ "guest-disks", el_guest_disks },
 	{ "root-password", el_password },
@@ -814,6 +829,35 @@ static const struct element top_elements[] = {
 	{ "ui-confirmation-prompt", el_ignored },
 };
 
+/* An upgrade keeps the host's disks and settings: it needs the disk, and says what of a
+   fresh install's answers it leaves alone. */
+static int
+finish_upgrade(struct cur *c, const struct tag *root)
+{
+	static const struct {
+		int		 e;
+		const char	*name;
+	} kept[] = { { E_PASSWORD, "root-password" }, { E_HOSTNAME, "hostname" },
+	    { E_ADMIN, "admin-interface" }, { E_TIMEZONE, "timezone" }, { E_KEYMAP, "keymap" },
+	    { E_NTP, "ntp" } };
+	size_t	i;
+
+	if (c->first[E_PRIMARY] != 0)
+		return fail(c, c->first[E_PRIMARY], "<primary-disk> is for fresh installs: an "
+		    "upgrade names the installed disk in <existing-installation>");
+	if (c->first[E_EXISTING] == 0)
+		return efail(c, root, "mode=\"upgrade\" needs <existing-installation>: it names "
+		    "the disk Atoll is installed on");
+	for (i = 0; i < nitems(kept); i++)
+		if (c->first[kept[i].e] != 0)
+			note(c, c->first[kept[i].e], "<%s> is ignored in an upgrade: the host "
+			    "keeps its own", kept[i].name);
+	if (c->a->nguest_disks > 0)
+		note(c, c->guest_line[0], "<guest-disk> is ignored in an upgrade: the host "
+		    "keeps its disks");
+	return 0;
+}
+
 /* What can only be checked once the whole answerfile is read. */
 static int
 finish(struct cur *c, const struct tag *root)
@@ -821,6 +865,11 @@ finish(struct cur *c, const struct tag *root)
 	struct answers	*a = c->a;
 	int		 i;
 
+	if (strcmp(a->mode, "upgrade") == 0)
+		return finish_upgrade(c, root);
+	if (c->first[E_EXISTING] != 0)
+		return fail(c, c->first[E_EXISTING], "<existing-installation> is for upgrades "
+		    "(<installation mode=\"upgrade\">)");
 	if (c->first[E_PRIMARY] == 0)
 		return efail(c, root, "<primary-disk> is missing: it names the disk to install to");
 	if (c->first[E_PASSWORD] == 0)
@@ -856,15 +905,18 @@ document(struct cur *c)
 	tag_of(&tok, &root);
 	c->rooted = 1;
 	if (strcmp(root.name, "restore") == 0 || strcmp(root.name, "upgrade") == 0)
-		return efail(c, &root, "only fresh installs are supported (<installation> or "
-		    "<installation mode=\"fresh\">)");
+		return efail(c, &root, "the answerfile is an <installation> element, "
+		    "mode=\"fresh\" (the default) or mode=\"upgrade\"");
 	if (strcmp(root.name, "installation") != 0)
 		return efail(c, &root, "the answerfile must be an <installation> element");
 	if ((r = attr(c, &root, "mode", v, sizeof(v))) == -1)
 		return -1;
-	if (r == 1 && strcmp(v, "fresh") != 0)
-		return efail(c, &root, "mode=\"%s\": only fresh installs are supported "
-		    "(mode=\"fresh\" or no mode)", SHOW(c, v));
+	if (r == 1 && strcmp(v, "fresh") != 0 && strcmp(v, "upgrade") != 0)
+		return efail(c, &root, "mode=\"%s\": Atoll does fresh installs and upgrades "
+		    "(mode=\"fresh\", the default, or mode=\"upgrade\"); a restore is "
+		    "atoll-upgrade --rollback on the host", SHOW(c, v));
+	if (r == 1)
+		memcpy(c->a->mode, v, strlen(v) + 1);
 	if ((r = attr(c, &root, "sr-type", v, sizeof(v))) == 0)
 		r = attr(c, &root, "srtype", v, sizeof(v));
 	if (r == -1)

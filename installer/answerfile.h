@@ -8,7 +8,9 @@
 
 /*
  * An unattended install's answers, read from XenServer's XML answerfile (host-installer
- * doc/answerfile.txt), fresh installs only. Every string is NUL-terminated and checked.
+ * doc/answerfile.txt): a fresh install, or an upgrade of the Atoll on a disk
+ * (<installation mode="upgrade"><existing-installation>). Every string is NUL-terminated
+ * and checked.
  */
 #define AF_MAX_GUEST_DISKS	8
 #define AF_MAX_DNS		3
@@ -21,8 +23,10 @@ struct af_script {
 };
 
 struct answers {
-	char	mode[16];		/* "fresh", the only mode there is */
-	char	primary_disk[256];	/* "sda", "nvme0n1" ("/dev/" removed) or "/dev/disk/by-..." */
+	char	mode[16];		/* "fresh" or "upgrade" */
+	/* The disk to install to, or the installed one in an upgrade: "sda", "nvme0n1"
+	   ("/dev/" removed) or "/dev/disk/by-..." */
+	char	primary_disk[256];
 	char	guest_disks[AF_MAX_GUEST_DISKS][256];	/* the same forms, none the primary */
 	int	nguest_disks;
 	char	password[256];		/* the root password, or its crypt hash */

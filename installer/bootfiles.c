@@ -36,8 +36,9 @@ bootfiles_name(size_t f)
 /* url/name (url without its trailing slashes, ulen bytes) into dir/name; magic (may be
    NULL) is what it must start with. Returns 0, or -1 with err. */
 static int
-download_one(struct report *r, const char *url, size_t ulen, const char *name,
-    const char *magic, size_t mlen, size_t max, const char *dir, char *err, size_t errlen)
+download_one(struct report *r, const char *url, size_t ulen, const char *fingerprint,
+    const char *name, const char *magic, size_t mlen, size_t max, const char *dir, char *err,
+    size_t errlen)
 {
 	struct buf	 b;
 	char		 u[1200], path[300];
@@ -46,7 +47,7 @@ download_one(struct report *r, const char *url, size_t ulen, const char *name,
 	snprintf(u, sizeof(u), "%.*s/%s", (int)ulen, url, name);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	buf_init(&b, max);
-	if (fetch_url(r, u, "", &b, err, errlen) == -1)
+	if (fetch_url(r, u, fingerprint, &b, err, errlen) == -1)
 		goto out;
 	if (magic != NULL && (b.len < mlen || memcmp(b.p, magic, mlen) != 0)) {
 		snprintf(err, errlen, "%s is not Atoll's %s (%zu bytes)", u, name, b.len);
@@ -60,7 +61,7 @@ download_one(struct report *r, const char *url, size_t ulen, const char *name,
 		goto out;
 	}
 	close(fd);
-	report_say(r, "atoll-install: %s: %zu bytes", u, b.len);
+	report_say(r, "%s: %s: %zu bytes", r->name, u, b.len);
 	rc = 0;
 out:
 	buf_free(&b);
@@ -68,19 +69,19 @@ out:
 }
 
 int
-bootfiles_download(struct report *r, const char *url, const char *dir, char *err,
-    size_t errlen)
+bootfiles_download(struct report *r, const char *url, const char *fingerprint,
+    const char *dir, char *err, size_t errlen)
 {
 	size_t	f, ulen = strlen(url);
 
 	while (ulen > 0 && url[ulen - 1] == '/')
 		ulen--;
 	for (f = 0; f < BOOTFILES_N; f++)
-		if (download_one(r, url, ulen, files[f].name, files[f].magic, files[f].mlen,
-		    FILE_MAX, dir, err, errlen) == -1)
+		if (download_one(r, url, ulen, fingerprint, files[f].name, files[f].magic,
+		    files[f].mlen, FILE_MAX, dir, err, errlen) == -1)
 			return -1;
-	return download_one(r, url, ulen, "SHA256SUMS", NULL, 0, SUMS_FILE_MAX, dir, err,
-	    errlen);
+	return download_one(r, url, ulen, fingerprint, "SHA256SUMS", NULL, 0, SUMS_FILE_MAX,
+	    dir, err, errlen);
 }
 
 int
@@ -117,7 +118,7 @@ bootfiles_check(struct report *r, const char *dir, const struct sums *sums, char
 		if (sums_check(sums, files[f].name, path, err, errlen) == -1)
 			return -1;
 	}
-	report_log_line(r, "atoll-install: %s: the boot files match SHA256SUMS", dir);
+	report_log_line(r, "%s: %s: the boot files match SHA256SUMS", r->name, dir);
 	return 0;
 }
 

@@ -16,9 +16,10 @@
 const char *bootfiles_name(size_t f);
 
 /* URL/<each file> and URL/SHA256SUMS into dir, each checked for what it starts with, in
-   RAM before any disk is touched. Returns 0, or -1 with err. */
-int	bootfiles_download(struct report *r, const char *url, const char *dir, char *err,
-	    size_t errlen);
+   RAM before it is written; an HTTPS server's certificate is checked against fingerprint
+   (fetch_url's: "" for the CA bundle). Returns 0, or -1 with err. */
+int	bootfiles_download(struct report *r, const char *url, const char *fingerprint,
+	    const char *dir, char *err, size_t errlen);
 
 /* dir/SHA256SUMS into sums. Returns 0, or -1 with err. */
 int	bootfiles_read_sums(const char *dir, struct sums *sums, char *err, size_t errlen);

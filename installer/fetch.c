@@ -272,7 +272,7 @@ fetch_url(struct report *rep, const char *url, const char *fingerprint, struct b
 		buf_free(&request);
 		return -1;
 	}
-	report_say(rep, "atoll-install: fetching %s", url);
+	report_say(rep, "%s: fetching %s", rep->name, url);
 	/* The network may still be getting its address: try for a while. */
 	for (i = 0; i < TRIES && r == 1; i++) {
 		if (i > 0)

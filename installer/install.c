@@ -27,6 +27,7 @@
 #include "install.h"
 #include "plan.h"
 #include "report.h"
+#include "upgrade.h"
 
 #define MEDIUM		"/tmp/atoll-medium"
 #define TARGET		"/tmp/atoll-target"
@@ -194,7 +195,7 @@ download_boot_files(struct report *r, struct held *h, const char *url, char *err
 	mkdir(MEDIUM, 0700);
 	mkdir(MEDIUM "/boot", 0700);
 	h->downloaded = 1;
-	return bootfiles_download(r, url, MEDIUM "/boot", err, errlen);
+	return bootfiles_download(r, url, "", MEDIUM "/boot", err, errlen);
 }
 
 static int
@@ -527,6 +528,33 @@ release(struct report *r, struct held *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/* The boot files in MEDIUM/boot, checked against their sums: from <source type="url">,
+   the medium, or atoll.source= when booted from the network. Returns 0, or -1 after
+   report_fail. */
+static int
+boot_files(struct install_ctx *x, struct held *h, const struct answers *a,
+    struct sums *sums)
+{
+	struct report	*r = &x->report;
+	const char	*fallback = x->options->source;
+	char		 err[2048];
+
+	if (strcmp(a->source_type, "url") == 0) {
+		if (download_boot_files(r, h, a->source_url, err, sizeof(err)) == -1)
+			return report_fail(r, "<source type=\"url\">: %s", err);
+	} else if (mount_medium(h, err, sizeof(err)) == -1) {
+		/* Booted from the network: the boot files are where atoll.source= says. */
+		if (fallback[0] == '\0')
+			return report_fail(r, "%s", err);
+		if (download_boot_files(r, h, fallback, err, sizeof(err)) == -1)
+			return report_fail(r, "atoll.source=%s", err);
+	}
+	if (bootfiles_read_sums(MEDIUM "/boot", sums, err, sizeof(err)) == -1 ||
+	    bootfiles_check(r, MEDIUM "/boot", sums, err, sizeof(err)) == -1)
+		return report_fail(r, "the boot files: %s", err);
+	return 0;
+}
+
 /* The checks that come before any write, and the boot files in MEDIUM/boot. */
 static int
 prepare(struct install_ctx *x, struct held *h, const struct answers *a, struct plan *p,
@@ -534,7 +562,6 @@ prepare(struct install_ctx *x, struct held *h, const struct answers *a, struct p
     size_t hashlen)
 {
 	struct report	*r = &x->report;
-	const char	*fallback = x->options->source;
 	char		 err[2048];
 	uint64_t	 bytes;
 	unsigned	 sector;
@@ -551,21 +578,38 @@ prepare(struct install_ctx *x, struct held *h, const struct answers *a, struct p
 		return report_fail(r, "%s", err);
 	if (password_hash(a, hash, hashlen) == -1)
 		return report_fail(r, "<root-password>: cannot hash it with openssl");
-	if (strcmp(a->source_type, "url") == 0) {
-		if (download_boot_files(r, h, a->source_url, err, sizeof(err)) == -1)
-			return report_fail(r, "<source type=\"url\">: %s", err);
-	} else if (mount_medium(h, err, sizeof(err)) == -1) {
-		/* Booted from the network: the boot files are where atoll.source= says. */
-		if (fallback[0] == '\0')
-			return report_fail(r, "%s", err);
-		if (download_boot_files(r, h, fallback, err, sizeof(err)) == -1)
-			return report_fail(r, "atoll.source=%s", err);
-	}
-	if (bootfiles_read_sums(MEDIUM "/boot", sums, err, sizeof(err)) == -1 ||
-	    bootfiles_check(r, MEDIUM "/boot", sums, err, sizeof(err)) == -1)
-		return report_fail(r, "the boot files: %s", err);
+	if (boot_files(x, h, a, sums) == -1)
+		return -1;
 	if (install_scripts(x, a, "installation-start", "") == -1)
 		return report_fail(r, "the installation-start script failed (see the log)");
+	return 0;
+}
+
+/* <installation mode="upgrade">: the boot files as an install gets them, then into the
+   installed disk's other slot, tried at its next boot (upgrade.c). */
+static int
+upgrade_steps(struct install_ctx *x, struct held *h, const struct answers *a)
+{
+	struct report	*r = &x->report;
+	struct sums	 sums;
+	char		 disk[300], boot[320], state[320], err[2048];
+	uint64_t	 bytes;
+	unsigned	 sector;
+
+	report_step(r, "checking the installed disk");
+	if (open_disk("existing-installation", a->primary_disk, disk, sizeof(disk), &bytes,
+	    &sector, err, sizeof(err)) == -1)
+		return report_fail(r, "%s", err);
+	if (boot_files(x, h, a, &sums) == -1)
+		return -1;
+	if (install_scripts(x, a, "installation-start", "") == -1)
+		return report_fail(r, "the installation-start script failed (see the log)");
+	part_dev(disk, 1, boot, sizeof(boot));		/* plan.c's order: BOOT, STATE, SR */
+	part_dev(disk, 2, state, sizeof(state));
+	if (upgrade_installed(r, boot, state, MEDIUM "/boot") == -1)
+		return -1;
+	report_say(r, "atoll-install: Atoll on %s is upgraded: its next boot tries the new "
+	    "image, and the old one boots again unless that comes up healthy", disk);
 	return 0;
 }
 
@@ -635,7 +679,9 @@ install_steps(struct install_ctx *x, struct held *h, const struct answers *a)
 	mkdir(TARGET "/boot/EFI/BOOT", 0755);
 	if (copy_file(r, MEDIUM "/boot/xen.gz", TARGET "/boot/a/xen.gz") != 0 ||
 	    copy_file(r, MEDIUM "/boot/vmlinuz", TARGET "/boot/a/vmlinuz") != 0 ||
-	    copy_file(r, MEDIUM "/boot/dom0.img", TARGET "/boot/a/dom0.img") != 0)
+	    copy_file(r, MEDIUM "/boot/dom0.img", TARGET "/boot/a/dom0.img") != 0 ||
+	    /* Kept with them: an upgrade's rollback checks the slot against them. */
+	    copy_file(r, MEDIUM "/boot/SHA256SUMS", TARGET "/boot/a/SHA256SUMS") != 0)
 		return report_fail(r, "copying the boot files failed (see the log)");
 	/* What was written is read back: a disk that lost a block says so now. */
 	if (bootfiles_check(r, TARGET "/boot/a", &sums, err, sizeof(err)) == -1)
@@ -647,10 +693,14 @@ install_steps(struct install_ctx *x, struct held *h, const struct answers *a)
 	    copy_file(r, SYSLINUX "/modules/bios/libcom32.c32",
 	    TARGET "/boot/syslinux/libcom32.c32") != 0 ||
 	    copy_file(r, GRUB_EFI, TARGET "/boot/EFI/BOOT/BOOTX64.EFI") != 0 ||
-	    bootcfg_syslinux(cfg, sizeof(cfg), "a") == -1 ||
+	    bootcfg_syslinux(cfg, sizeof(cfg), "a", NULL) == -1 ||
 	    write_file(TARGET "/boot/syslinux/syslinux.cfg", cfg) == -1 ||
-	    bootcfg_grub(cfg, sizeof(cfg), "a") == -1 ||
-	    write_file(TARGET "/boot/EFI/BOOT/grub.cfg", cfg) == -1)
+	    bootcfg_grub(cfg, sizeof(cfg), "a", NULL) == -1 ||
+	    write_file(TARGET "/boot/EFI/BOOT/grub.cfg", cfg) == -1 ||
+	    /* An empty environment block: GRUB's load_env finds one from the first boot. */
+	    bootcfg_grubenv(cfg, NULL) == -1 ||
+	    write_file_whole(TARGET "/boot" BOOTCFG_GRUBENV, cfg, BOOTCFG_GRUBENV_SIZE,
+	    0644) == -1)
 		return report_fail(r, "writing the bootloaders' files failed (see the log)");
 
 	report_step(r, "writing the host's state");
@@ -680,7 +730,7 @@ install_disk(struct install_ctx *x, const struct answers *a)
 	struct held	h = { 0 };
 	int		rc;
 
-	rc = install_steps(x, &h, a);
+	rc = strcmp(a->mode, "upgrade") == 0 ? upgrade_steps(x, &h, a) : install_steps(x, &h, a);
 	release(&x->report, &h);
 	return rc;
 }

@@ -686,7 +686,7 @@ install(struct ctx *c)
 	snprintf(dev, sizeof(dev), "/dev/%s", c->a.primary_disk);
 	snprintf(c->text, sizeof(c->text), "Installing Atoll on %s", dev);
 	report_steps(r, INSTALL_STEPS);
-	if (dialog_gauge_start(c->text) == 0)
+	if (dialog_gauge_start("Installing", c->text) == 0)
 		report_gauge(r, dialog_gauge);
 	rc = install_disk(c->x, &c->a);
 	dialog_gauge_stop();

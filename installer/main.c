@@ -10,6 +10,8 @@
  *   atoll-install --network   prints the install network's settings as shell variables
  *                             (for the network step of an install boot)
  *   atoll-install             installs as the command line says; exit 0 on success
+ *
+ * Called as atoll-upgrade (a link to it), it upgrades an installed host (upgrade.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@
 #include "options.h"
 #include "outcome.h"
 #include "report.h"
+#include "upgrade.h"
 
 #define CMDLINE_MAX	4096	/* the kernel's COMMAND_LINE_SIZE on x86 is 2048 */
 
@@ -163,7 +166,10 @@ main(int argc, char *argv[])
 	char			cmdline[CMDLINE_MAX], err[1024];
 	time_t			started;
 	int			bad, rc;
+	const char		*self = strrchr(argv[0], '/');
 
+	if (strcmp(self != NULL ? self + 1 : argv[0], "atoll-upgrade") == 0)
+		return upgrade_main(argc, argv);
 	bad = read_options(cmdline, sizeof(cmdline), &o, err, sizeof(err)) == -1;
 	if (argc == 2 && strcmp(argv[1], "--mode") == 0) {
 		puts(install_boot(cmdline) ? "install" : "host");

@@ -16,13 +16,16 @@ void
 report_init(struct report *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->name = "atoll-install";
+	r->log_path = LOG_PATH;
+	r->failed = "INSTALL FAILED";
 	r->steps = 1;
 }
 
 int
 report_open(struct report *r)
 {
-	if ((r->log = fopen(LOG_PATH, "a")) == NULL)
+	if ((r->log = fopen(r->log_path, "a")) == NULL)
 		return -1;
 	return 0;
 }
@@ -89,7 +92,7 @@ void
 report_step(struct report *r, const char *what)
 {
 	r->step++;
-	report_say(r, "atoll-install: [%d/%d] %s", r->step, r->steps, what);
+	report_say(r, "%s: [%d/%d] %s", r->name, r->step, r->steps, what);
 	if (r->gauge != NULL)
 		r->gauge((r->step - 1) * 100 / r->steps, what);
 }
@@ -105,7 +108,7 @@ report_tail(const struct report *r, int lines, char *out, size_t len)
 	out[0] = '\0';
 	if (r->log != NULL)
 		fflush(r->log);
-	if ((f = fopen(LOG_PATH, "r")) == NULL)
+	if ((f = fopen(r->log_path, "r")) == NULL)
 		return;
 	if (fseek(f, -(long)sizeof(text) + 1, SEEK_END) == -1)
 		rewind(f);
@@ -127,11 +130,11 @@ report_fail(struct report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->last_error, sizeof(r->last_error), fmt, ap);
 	va_end(ap);
-	report_say(r, "atoll-install: INSTALL FAILED: %s", r->last_error);
+	report_say(r, "%s: %s: %s", r->name, r->failed, r->last_error);
 	if (r->gauge == NULL) {
 		report_tail(r, FAIL_TAIL_LINES, tail, sizeof(tail));
-		printf("atoll-install: the log's last lines:\n%s", tail);
-		report_say(r, "atoll-install: the log is in %s", LOG_PATH);
+		printf("%s: the log's last lines:\n%s", r->name, tail);
+		report_say(r, "%s: the log is in %s", r->name, r->log_path);
 	}
 	return -1;
 }

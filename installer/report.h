@@ -14,13 +14,16 @@
 #define REPORT_ERROR_MAX	1024	/* report_fail's message, as kept for report_error */
 
 struct report {
-	FILE	*log;		/* LOG_PATH, appended to; NULL before report_open */
+	const char *name;	/* the program's, before each line: "atoll-install" */
+	const char *log_path;	/* LOG_PATH, or the program's own log */
+	const char *failed;	/* report_fail's word: "INSTALL FAILED" */
+	FILE	*log;		/* log_path, appended to; NULL before report_open */
 	int	 step, steps;	/* for "[step/steps]" and the gauge's percentage */
 	void	(*gauge)(int percent, const char *what);	/* NULL: plain lines */
 	char	 last_error[REPORT_ERROR_MAX];	/* what the last report_fail said, or "" */
 };
 
-/* An empty report (no log yet, one step). */
+/* An empty report (no log yet, one step), the installer's: its name, LOG_PATH, INSTALL FAILED. */
 void	report_init(struct report *r);
 /* Opens the log (appending). Returns 0, or -1 with errno. */
 int	report_open(struct report *r);
@@ -37,7 +40,7 @@ void	report_say(struct report *r, const char *fmt, ...)
 /* A line for the log only (the console shows dialog screens). */
 void	report_log_line(struct report *r, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* The next step: "atoll-install: [3/9] partitioning". */
+/* The next step: "atoll-install: [3/9] partitioning" (NAME: [n/N] what). */
 void	report_step(struct report *r, const char *what);
 /* "INSTALL FAILED: <why>" and the log's last lines, on the console. Returns -1. */
 int	report_fail(struct report *r, const char *fmt, ...)

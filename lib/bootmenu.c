@@ -89,7 +89,9 @@ writable(const struct boot_menu *m)
 	if (m->n_entries == 0 || m->default_entry >= m->n_entries ||
 	    (m->tag != NULL && !clean(m->tag, 1, "")) ||
 	    (m->title != NULL && !clean(m->title, 1, "")) ||
-	    !clean(m->xen_args, 1, "") || !clean(m->dom0_args, 1, ""))
+	    !clean(m->xen_args, 1, "") || !clean(m->dom0_args, 1, "") ||
+	    (m->grub_env != NULL && (m->grub_env[0] == '\0' || !clean(m->grub_env, 0,
+	    "'\"$\\;{}"))))
 		return 0;
 	for (i = 0; i < m->n_entries; i++) {
 		const struct boot_entry	*e = &m->entries[i];
@@ -186,7 +188,7 @@ grub_entry(struct out *o, const struct boot_menu *m, size_t i)
 	if (m->grub_script == NULL)
 		put(o, "\n");
 	put(o, "menuentry \"%s\"", e->title);
-	if (m->title != NULL)
+	if (m->title != NULL || m->grub_env != NULL)
 		put(o, " --id %s", e->id);
 	put(o, " {\n");
 	if (e->local) {
@@ -216,6 +218,13 @@ bootmenu_grub(char *out, size_t len, const struct boot_menu *m)
 		put(&o, "set default=%zu\nset timeout=%u\n", m->default_entry, m->timeout);
 	else
 		put(&o, "set timeout=%u\nset default=%zu\n", m->timeout, m->default_entry);
+	if (m->grub_env != NULL)
+		put(&o, "load_env --file %s next_entry\n"
+		    "if [ -n \"${next_entry}\" ]; then\n"
+		    "  set default=\"${next_entry}\"\n"
+		    "  set next_entry=\n"
+		    "  save_env --file %s next_entry\n"
+		    "fi\n", m->grub_env, m->grub_env);
 	for (i = 0; i < m->n_entries; i++)
 		grub_entry(&o, m, i);
 	return finish(&o);

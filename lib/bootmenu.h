@@ -50,6 +50,10 @@ struct boot_menu {
 	/* GRUB commands after the terminal set-up, or NULL; the settings and entries follow
 	   them as one block (a script falls through to them). */
 	const char		*grub_script;
+	/* GRUB's environment block (GRUB's path, e.g. /EFI/BOOT/grubenv), or NULL. When set,
+	   entries get their --id, and a next_entry the block names boots once: it is cleared
+	   before it boots (grub-reboot's way; an upgrade's trial boot). */
+	const char		*grub_env;
 	const struct boot_entry	*entries;
 	size_t			 n_entries;
 };

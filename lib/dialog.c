@@ -399,16 +399,23 @@ done:
 }
 
 int
-dialog_gauge_start(const char *text)
+dialog_gauge_start(const char *title, const char *text)
 {
 	struct dialog	 d;
-	int		 p[2];
+	int		 p[2], null;
 	pid_t		 pid;
 
 	snprintf(gauge.text, sizeof(gauge.text), "%s", text);
-	dialog_new(&d, "Installing");
+	dialog_new(&d, title);
 	dialog_add(&d, "--gauge", gauge.text, "9", "70", "0", NULL);
 	if (d.oom || cloexec_pipe(p) == -1) {
+		free(d.argv);
+		return -1;
+	}
+	/* A gauge answers nothing, but dialog opens its --output-fd all the same. */
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1) {
+		close(p[0]);
+		close(p[1]);
 		free(d.argv);
 		return -1;
 	}
@@ -416,12 +423,14 @@ dialog_gauge_start(const char *text)
 	if ((pid = fork()) == -1) {
 		close(p[0]);
 		close(p[1]);
+		close(null);
 		free(d.argv);
 		return -1;
 	}
 	if (pid == 0)
-		child(d.argv, p[0], -1, -1);
+		child(d.argv, p[0], -1, null);
 	free(d.argv);
+	close(null);
 	close(p[0]);
 	gauge.pid = pid;
 	gauge.fd = p[1];

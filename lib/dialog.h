@@ -58,8 +58,9 @@ void	dialog_rows(const char *text, int cols, int extra, char *out, size_t len);
  */
 int	dialog_run(struct dialog *d, char *answer, size_t len);
 
-/* A dialog --gauge on the console saying text, the install's progress. Returns 0 or -1. */
-int	dialog_gauge_start(const char *text);
+/* A dialog --gauge on the console, titled title and saying text: an install's or an
+   upgrade's progress. Returns 0 or -1. */
+int	dialog_gauge_start(const char *title, const char *text);
 /* Moves the gauge to percent with what under text: report_gauge's show(). */
 void	dialog_gauge(int percent, const char *what);
 /* Shows 100 % and ends the gauge. */

@@ -8,4 +8,8 @@
    non-blocking descriptor that is full). */
 int	write_all(int fd, const void *p, size_t n);
 
+/* Writes p[0..n) as file path, whole or not at all: a temporary path.tmp (mode), fsync'd,
+   renamed into place. Returns 0, or -1 with errno (nothing left behind). */
+int	write_file_whole(const char *path, const void *p, size_t n, unsigned mode);
+
 #endif

@@ -28,18 +28,26 @@
 static const char usage_text[] =
     "usage: atoll-pxe add-host DIR --mac MAC --answerfile URL|FILE [--name NAME]\n"
     "                 [--served-at URL] [--report URL] [--atexit reboot|poweroff|shell]\n"
+    "       atoll-pxe add-host DIR --mac MAC --upgrade DISK --served-at URL [--name NAME]\n"
+    "                 [--report URL] [--atexit reboot|poweroff|shell]\n"
     "       atoll-pxe remove-host DIR --mac MAC\n"
     "       atoll-pxe list DIR\n"
     "       atoll-pxe set-default DIR live|local|install\n"
     "DIR is a PXE tree. A FILE answerfile is copied to DIR/answers/ and served from\n"
     "--served-at, the tree's HTTP address, from which the installer also takes Xen, the\n"
-    "kernel and dom0.img (without it, the answerfile must name a <source type=\"url\">).\n";
+    "kernel and dom0.img (without it, the answerfile must name a <source type=\"url\">).\n"
+    "--upgrade writes the host an answerfile that upgrades the Atoll installed on DISK\n"
+    "(sda, nvme0n1, /dev/disk/by-id/...) to the tree's image, keeping its state.\n";
 
-enum { OPT_MAC, OPT_ANSWERFILE, OPT_NAME, OPT_SERVED_AT, OPT_REPORT, OPT_ATEXIT, OPT_COUNT };
+enum { OPT_MAC, OPT_ANSWERFILE, OPT_NAME, OPT_SERVED_AT, OPT_REPORT, OPT_ATEXIT, OPT_UPGRADE,
+	OPT_COUNT };
 
 static const char *const opt_names[OPT_COUNT] = {
-	"mac", "answerfile", "name", "served-at", "report", "atexit",
+	"mac", "answerfile", "name", "served-at", "report", "atexit", "upgrade",
 };
+
+#define DISK_NAME_MAX	200	/* bytes of --upgrade's disk */
+#define DISK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:+@,=-"
 
 /* The command line, as main() read it. */
 struct args {
@@ -448,6 +456,31 @@ source_url(const struct args *a, struct pxe_host *h)
 	return 0;
 }
 
+/* --upgrade DISK's answerfile (XenServer's upgrade form; the boot files come from the
+   tree, atoll.source=), into a new buffer; NULL after a message. */
+static char *
+upgrade_answerfile(const char *disk, size_t *len)
+{
+	const char	*name = strncmp(disk, "/dev/", 5) == 0 ? disk + 5 : disk;
+	char		 shown[SHOW_MAX + 1], *buf;
+	int		 n;
+
+	/* sda, nvme0n1, or disk/by-id/NAME: the forms the installer takes, nothing to quote. */
+	if (*name == '\0' || strlen(name) > DISK_NAME_MAX ||
+	    strspn(name, DISK_CHARS "/") != strlen(name) || strstr(name, "..") != NULL ||
+	    (strchr(name, '/') != NULL && strncmp(name, "disk/by-", 8) != 0))
+		return msg("--upgrade %s: expected a disk such as sda, nvme0n1 or "
+		    "/dev/disk/by-id/NAME", show(shown, disk)), NULL;
+	if ((buf = malloc(PXE_ANSWERFILE_MAX)) == NULL)
+		return msg("out of memory"), NULL;
+	n = snprintf(buf, PXE_ANSWERFILE_MAX, "<?xml version=\"1.0\"?>\n"
+	    "<installation mode=\"upgrade\">\n"
+	    "  <existing-installation>%s%s</existing-installation>\n"
+	    "</installation>\n", name == disk ? "" : "/dev/", name);
+	*len = (size_t)n;
+	return buf;
+}
+
 static int
 cmd_add_host(const struct args *a)
 {
@@ -482,8 +515,14 @@ cmd_add_host(const struct args *a)
 	if (strcmp(h.atexit, "reboot") != 0 && strcmp(h.atexit, "poweroff") != 0 &&
 	    strcmp(h.atexit, "shell") != 0)
 		return msg("--atexit: expected reboot, poweroff or shell");
-	is_url = strncmp(a->opt[OPT_ANSWERFILE], "http://", 7) == 0 ||
-	    strncmp(a->opt[OPT_ANSWERFILE], "https://", 8) == 0;
+	if ((a->opt[OPT_ANSWERFILE] == NULL) == (a->opt[OPT_UPGRADE] == NULL))
+		return msg("add-host: --answerfile or --upgrade is required (one of them)");
+	if (a->opt[OPT_UPGRADE] != NULL && a->opt[OPT_SERVED_AT] == NULL)
+		return msg("--upgrade needs --served-at URL: the tree's HTTP address, from which "
+		    "the host fetches its answerfile and the new image");
+	is_url = a->opt[OPT_ANSWERFILE] != NULL &&
+	    (strncmp(a->opt[OPT_ANSWERFILE], "http://", 7) == 0 ||
+	    strncmp(a->opt[OPT_ANSWERFILE], "https://", 8) == 0);
 	if (answer_url(a, is_url, file, &h) == -1 || source_url(a, &h) == -1)
 		return -1;
 	if (pxecfg_check_host(&h, err, sizeof(err)) == -1)
@@ -491,7 +530,11 @@ cmd_add_host(const struct args *a)
 	if (pxecfg_host_pxelinux(pxelinux, sizeof(pxelinux), &h) == -1 ||
 	    pxecfg_host_grub(grub, sizeof(grub), &h) == -1)
 		return msg("%s: the configs do not fit in %d bytes", h.mac, PXE_CFG_MAX);
-	if (!is_url && (answers = read_answerfile(a->opt[OPT_ANSWERFILE], &alen)) == NULL)
+	if (a->opt[OPT_UPGRADE] != NULL)
+		answers = upgrade_answerfile(a->opt[OPT_UPGRADE], &alen);
+	else if (!is_url)
+		answers = read_answerfile(a->opt[OPT_ANSWERFILE], &alen);
+	if (!is_url && answers == NULL)
 		return -1;
 
 	if ((lock = lock_tree(a->dir, LOCK_EX)) == -1)
@@ -782,7 +825,7 @@ static const struct command {
 	unsigned	 required;	/* and must be given */
 	int		(*fn)(const struct args *);
 } commands[] = {
-	{ "add-host", 0, (1 << OPT_COUNT) - 1, 1 << OPT_MAC | 1 << OPT_ANSWERFILE, cmd_add_host },
+	{ "add-host", 0, (1 << OPT_COUNT) - 1, 1 << OPT_MAC, cmd_add_host },
 	{ "remove-host", 0, 1 << OPT_MAC, 1 << OPT_MAC, cmd_remove_host },
 	{ "list", 0, 0, 0, cmd_list },
 	{ "set-default", 1, 0, 0, cmd_set_default },

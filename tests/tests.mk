@@ -61,6 +61,8 @@ $(eval $(call c-test,test_rrd,tests/unit/test_rrd.c $(RRD_SRCS)))
 $(eval $(call c-test,test_stats,tests/unit/test_stats.c xapi-lite/stats.c $(RRD_SRCS) xapi-lite/db.c xapi-lite/hval.c xapi-lite/model.c))
 $(eval $(call c-fuzz,fuzz_rrd,tests/fuzz/fuzz_rrd.c $(RRD_SRCS)))
 $(eval $(call c-fuzz,fuzz_cmdline,tests/fuzz/fuzz_cmdline.c))
+$(eval $(call c-test,test_kvline,tests/unit/test_kvline.c))
+$(eval $(call c-fuzz,fuzz_kvline,tests/fuzz/fuzz_kvline.c))
 $(eval $(call c-fuzz,fuzz_json,tests/fuzz/fuzz_json.c))
 $(eval $(call c-fuzz,fuzz_xmlrpc,tests/fuzz/fuzz_xmlrpc.c))
 $(eval $(call c-fuzz,fuzz_tar,tests/fuzz/fuzz_tar.c))
@@ -73,6 +75,7 @@ $(eval $(call c-fuzz,fuzz_xs,tests/fuzz/fuzz_xs.c))
 $(eval $(call c-fuzz,fuzz_fetch,tests/fuzz/fuzz_fetch.c installer/fetch.c installer/report.c))
 $(eval $(call c-fuzz,fuzz_answerfile,tests/fuzz/fuzz_answerfile.c installer/answerfile.c installer/validate.c))
 $(eval $(call c-fuzz,fuzz_sums,tests/fuzz/fuzz_sums.c installer/sums.c))
+$(eval $(call c-test,test_bootslots,tests/unit/test_bootslots.c installer/bootslots.c))
 $(eval $(call c-fuzz,fuzz_options,tests/fuzz/fuzz_options.c installer/options.c))
 $(eval $(call c-fuzz,fuzz_mac,tests/fuzz/fuzz_mac.c))
 $(eval $(call c-fuzz,fuzz_inet,tests/fuzz/fuzz_inet.c))
@@ -187,12 +190,23 @@ test-console: $(CONSOLE_TEST_BIN) $(XAPI_TEST_BIN)
 
 # One emulated host at a time: two at once slow each other's dom0 past libxl's hotplug
 # timeouts. tests/parallel.py runs each unit in its own process and sums up their times.
-SYSTEM_TESTS := test_install.UnattendedInstall.test_bios_install_static_network_and_hooks \
+SYSTEM_TESTS := test_upgrade.Upgrade.test_bios_upgrade_rollback_and_failed_trials \
+	test_install.UnattendedInstall.test_bios_install_static_network_and_hooks \
 	test_xapi test_install.UnattendedInstall.test_uefi_install_from_the_iso_over_https \
-	test_pxe test_interactive test_live test_install.* test_console_serial
-test-system: $(ISO) pxe
+	test_pxe test_interactive test_live test_install.* test_upgrade.* test_console_serial
+# The upgrade tests' second image: the same tree as a newer version, built apart (make
+# tracks files, not ATOLL_VERSION). make upgrade-image UPGRADE_VERSION=... builds another.
+UPGRADE_VERSION	?= $(ATOLL_VERSION).1
+UPGRADE_OUT	:= $(OUT)/upgrade
+.PHONY: upgrade-image
+upgrade-image:
+	@echo "== the upgrade tests' image: Atoll $(UPGRADE_VERSION) in $(UPGRADE_OUT)"
+	@$(MAKE) --no-print-directory iso OUT=$(UPGRADE_OUT) ATOLL_VERSION=$(UPGRADE_VERSION)
+
+test-system: $(ISO) pxe upgrade-image
 	@echo "== system tests (QEMU, TCG): serial logs in $(TEST_LOGS)"
 	@set -f; ATOLL_ISO=$(ISO) ATOLL_LOGS=$(TEST_LOGS) PXE_TREE=$(PXE_TREE) \
+		ATOLL_UPGRADE_TREE=$(UPGRADE_OUT)/boot \
 		ATOLL_PXE=$(OUT)/bin/atoll-pxe PYTHONPATH=tests/system \
 		tests/parallel.py 1 --all tests/system $(SYSTEM_TESTS)
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hval.h"
+#include "kvline.h"
 #include "xapi.h"
 
 #define GIB	(1024LL * 1024 * 1024)
@@ -139,6 +140,42 @@ settings(struct xapi *x, struct obj *host, const struct host_facts *f)
 	if (f->timezone != NULL)
 		fails |= db_set(&x->db, host, F_host_timezone, hval_string(f->timezone));
 	return fails ? -1 : 0;
+}
+
+/* key of the host's software_version set to v; 1 when that changed it. */
+static int
+software_key(struct xapi *x, const char *key, const char *v)
+{
+	struct val	*sv = db_get(&x->db, x->host, F_host_software_version);
+	struct val	*old = hval_get(sv, key, strlen(key));
+
+	if (old != NULL && old->type == VAL_STRING && strcmp(old->u.s.p, v) == 0)
+		return 0;
+	return hval_put(sv, key, hval_string(v)) == 0;
+}
+
+void
+host_software_version(struct xapi *x, const char *slots)
+{
+	static const char *const	keys[][2] = { { "running", "atoll_slot" },
+		{ "boot", "atoll_slot_boot" }, { "a", "atoll_slot_a" }, { "b", "atoll_slot_b" } };
+	char				line[KVLINE_MAX], v[64];
+	long				n = 0;
+	size_t				i;
+	int				changed;
+
+	if (x->host == NULL)
+		return;
+	/* A database an older build wrote names that build. */
+	changed = software_key(x, "product_version", ATOLL_VERSION);
+	changed |= software_key(x, "build_number", ATOLL_VERSION);
+	if (slots != NULL && (n = kvline_read(slots, line)) < 0)
+		n = 0;
+	for (i = 0; n > 0 && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (kvline_get(line, (size_t)n, keys[i][0], v, sizeof(v)) == 1)
+			changed |= software_key(x, keys[i][1], v);
+	if (changed)
+		db_touch(&x->db, x->host);
 }
 
 int

@@ -5,11 +5,13 @@
  * SRs' space figures up to date every half minute (guests fill their sparse disks, as
  * XAPI's periodic SR scan sees), on the xen backend reconcile power states with the
  * domains Xen runs, give the statistics' sampler its turn and write the archives that are
- * due (stats.c), and give a journal the full disk made read-only its chance again.
+ * due (stats.c), give a journal the full disk made read-only its chance again, and raise
+ * the alerts other programs left (alerts.c) and reread the image slots every few seconds.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "hval.h"
 #include "journal.h"
 #include "stats.h"
@@ -76,6 +78,13 @@ housekeeping(struct xapi *x)
 		x->sr_accounted = now;
 		for (i = 0; i < x->db.n[C_SR]; i++)
 			storage_account(x, x->db.objs[C_SR][i]);
+	}
+	if (now - x->alerts_scanned >= ALERTS_EVERY) {
+		x->alerts_scanned = now;
+		alerts_scan(x);
+		/* atoll-upgrade changes the image slots while the host runs. */
+		if (x->xen != NULL)
+			host_software_version(x, HOST_SLOTS_RECORD);
 	}
 	if (now - x->heartbeat >= HEARTBEAT) {
 		x->heartbeat = now;

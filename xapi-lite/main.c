@@ -25,6 +25,7 @@
 #include "journal.h"
 #include "loop.h"
 #include "message.h"
+#include "schema.h"
 #include "rpc_impl.h"
 #include "server.h"
 #include "stats.h"
@@ -168,7 +169,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: xapi-lite --backend sim|xen --state DIR [--listen ADDR:PORT]...\n"
 	    "                 [--unix PATH] [--password-file FILE] [--log FILE|-]\n"
-	    "                 [--host-config PROGRAM] [--zoneinfo DIR]\n"
+	    "                 [--host-config PROGRAM] [--upgrade PROGRAM] [--zoneinfo DIR]\n"
 	    "                 [--clean-shutdown-timeout SECONDS] [--transfer-timeout SECONDS]\n"
 	    "       xapi-lite --help | --version\n"
 	    "Serves the XenAPI (XML-RPC on POST /, JSON-RPC on POST /jsonrpc).\n"
@@ -182,6 +183,8 @@ usage(FILE *f)
 	    "  --log FILE|-     one line per call; - is standard error\n"
 	    "  --host-config P  applies host settings (hostname, network, time, ssh, password,\n"
 	    "                   reboot); without it they are only recorded\n"
+	    "  --upgrade P      reads, checks and installs Atoll images for pool_update\n"
+	    "                   (atoll-upgrade); without it pool_update calls fail\n"
 	    "  --zoneinfo DIR   the time zone files (default /usr/share/zoneinfo)\n"
 	    "  --clean-shutdown-timeout S\n"
 	    "                   a clean shutdown or reboot (xen backend) not done after S\n"
@@ -206,6 +209,7 @@ main(int argc, char *argv[])
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "host-config", required_argument, NULL, 'H' },
+		{ "upgrade", required_argument, NULL, 'U' },
 		{ "zoneinfo", required_argument, NULL, 'z' },
 		{ "clean-shutdown-timeout", required_argument, NULL, 'T' },
 		{ "transfer-timeout", required_argument, NULL, 't' },
@@ -218,7 +222,7 @@ main(int argc, char *argv[])
 	struct xapi		 x;
 	struct journal		 j;
 	char			 why[1024];
-	int			 loaded;
+	int			 loaded, schema, restored;
 	struct sigaction	 sa;
 	const char		*listens[SERVER_MAX_LISTEN], *unix_path = NULL;
 	const char		*state = NULL, *log_path = NULL;
@@ -256,6 +260,7 @@ main(int argc, char *argv[])
 		case 'p': x.password_file = optarg; break;
 		case 'L': log_path = optarg; break;
 		case 'H': x.host_config = optarg; break;
+		case 'U': x.upgrade = optarg; break;
 		case 'z': x.zoneinfo = optarg; break;
 		case 'T':
 			if ((x.clean_shutdown_timeout = seconds_arg(optarg, 1,
@@ -309,6 +314,9 @@ main(int argc, char *argv[])
 	if (x.host_config != NULL && access(x.host_config, X_OK) == -1)
 		fprintf(stderr, "xapi-lite: --host-config %s: %s; host settings will fail\n",
 		    x.host_config, strerror(errno));
+	if (x.upgrade != NULL && access(x.upgrade, X_OK) == -1)
+		fprintf(stderr, "xapi-lite: --upgrade %s: %s; pool_update calls will fail\n",
+		    x.upgrade, strerror(errno));
 	if (nlistens == 0 && unix_path == NULL)
 		listens[nlistens++] = "127.0.0.1:80";
 
@@ -321,6 +329,15 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: %s\n", strerror(errno));
 		return 1;
 	}
+	if (schema_open(state, &schema, &restored, why, sizeof(why)) == -1) {
+		fprintf(stderr, "xapi-lite: %s\n", why);
+		return 1;
+	}
+	if (restored)
+		fprintf(stderr, "xapi-lite: %s held a database of schema %d, newer than this "
+		    "build reads (%d): it is in %s/" SCHEMA_NEWER "; the copy from before the "
+		    "upgrade (" SCHEMA_BEFORE_UPGRADE ") is back\n", state, restored,
+		    SCHEMA_CURRENT, state);
 	if ((loaded = journal_open(&j, state, &x.db, x.log, why, sizeof(why))) == -1) {
 		fprintf(stderr, "xapi-lite: %s\n", why);
 		return 1;
@@ -363,10 +380,25 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xapi-lite: --state %s holds no pool and host\n", state);
 		return 1;
 	}
+	if (schema_migrate(state, schema, stderr) == -1) {
+		fprintf(stderr, "xapi-lite: %s/db.schema: %s\n", state, strerror(errno));
+		return 1;
+	}
+	if (restored && x.host != NULL && message_raise(&x, MSG_DATABASE_RESTORED, "Host",
+	    db_str(&x.db, x.host, F_host_uuid), rpc_printf(&x, "This host's database was "
+	    "written by a newer Atoll (schema %d); this one reads schema %d, so the copy kept "
+	    "from before the upgrade is back and the newer database is in %s/" SCHEMA_NEWER
+	    ". Changes made since the upgrade are in that one only.", restored,
+	    SCHEMA_CURRENT, state)) == NULL) {
+		fprintf(stderr, "xapi-lite: out of memory\n");
+		return 1;
+	}
 	if (loaded && (forget_operations(&x) == -1 || enable_host(&x) == -1)) {
 		fprintf(stderr, "xapi-lite: out of memory\n");
 		return 1;
 	}
+	host_software_version(&x, strcmp(x.backend, "xen") == 0 ? HOST_SLOTS_RECORD : NULL);
+	pool_update_reconcile(&x, strcmp(x.backend, "xen") == 0 ? UPGRADE_TRIAL_RECORD : NULL);
 	storage_probe_reflink(&x);
 	handoff_sweep(&x);
 	x.journal = &j;

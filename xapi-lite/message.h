@@ -13,6 +13,8 @@
 #define MSG_VM_REBOOTED			"VM_REBOOTED", 5
 #define MSG_ALARM			"ALARM", 3	/* perfmon's SR alarm priority */
 #define MSG_FAILED_LOGIN_ATTEMPTS	"FAILED_LOGIN_ATTEMPTS", 3
+/* Atoll's own: a rollback past a schema change brought the older database back. */
+#define MSG_DATABASE_RESTORED		"HOST_DATABASE_RESTORED", 2
 
 /* Whether cls is one of XAPI's message classes (VM, Host, SR, Pool, ...). */
 int	message_class_ok(const char *cls);

@@ -83,6 +83,7 @@ struct xapi {
 	struct arena	 arena;		/* per request; reset after each reply */
 	const char	*password_file;
 	const char	*host_config;	/* --host-config PROGRAM; NULL: records only */
+	const char	*upgrade;	/* --upgrade PROGRAM (atoll-upgrade); NULL: no updates */
 	const char	*zoneinfo;	/* --zoneinfo DIR: the time zones host.set_timezone knows */
 	/* Sessions made by the Unix socket's pre-authentication (session.c), newest last. */
 	char		 preauth[16][REF_LEN + 1];
@@ -102,6 +103,7 @@ struct xapi {
 	long long	 now_ms;	/* monotonic clock, refreshed by the loop */
 	long long	 heartbeat;	/* unix time of the last pool heartbeat */
 	long long	 sr_accounted;	/* ...and of the last update of the SRs' space figures */
+	long long	 alerts_scanned;	/* ...and of the last scan for alerts (alerts.c) */
 	char		 statedir[256];	/* --state: the journal, and the SRs' directories */
 	char		 rundir[300];	/* the xen backend's xl configurations */
 	struct xen_state *xen;		/* the xen backend's (xen.h); NULL on the sim */
@@ -232,6 +234,18 @@ struct host_facts {
 int	host_populate(struct xapi *x, const struct host_facts *f);
 /* The same with the simulated host's facts. */
 int	sim_populate(struct xapi *x);
+/* The host's software_version as this build and its image slots have it: product_version
+   and build_number this build's (a database an older build wrote names that one), and
+   atoll_slot, atoll_slot_boot, atoll_slot_a and atoll_slot_b from the record slots (the
+   running slot, the default, each one's version; NULL or missing: left as they are). */
+void	host_software_version(struct xapi *x, const char *slots);
+#define HOST_SLOTS_RECORD	"/run/atoll/slots"	/* atoll-upgrade's, for the xen backend */
+
+/* pool_update.c: each update applied on the host while the host runs its version or its
+   trial boot (trial_record, atoll-upgrade's; NULL: none) waits, and needing a reboot in
+   the second case only. */
+void	pool_update_reconcile(struct xapi *x, const char *trial_record);
+#define UPGRADE_TRIAL_RECORD	"/var/lib/atoll/upgrade/trial"
 
 /* auth.c: reads user's sha512-crypt hash from a shadow-style file into hash. Returns 1, 0
    when the user has none that can match (absent, locked, another scheme), or -1 when the

@@ -24,6 +24,7 @@ LOGIN_ALERT_FAILURES = 3    # XAPI_LOGIN_ALERT_FAILURES
 ALERTS_PER_HOUR = 10        # XAPI_ALERTS_PER_HOUR
 SR_FULL = 0.90              # XAPI_SR_FULL_PERCENT
 EPOCH = xmlrpc.client.DateTime("19700101T00:00:00Z")
+ALERT_FILES_PER_SCAN = 16   # alerts.h's, a scan every ALERTS_EVERY (5) s
 
 # XAPI's message class: its own messages only (no field getters), as listMethods has them.
 XAPI_MESSAGE_CALLS = sorted("message." + m for m in (
@@ -444,6 +445,51 @@ class GuestsOnTheirOwn(FakeXlTest):
         self.reconciliations(3)     # two seen through, after the shutdown
         self.assertEqual(self.of_vm(uuid, "VM_CRASHED"), {})
         self.assertEqual(self.of_vm(uuid, "VM_REBOOTED"), {})
+
+
+class LeftByOtherPrograms(ApiTest):
+    """Alert records other programs leave in the state's alerts/ (atoll-upgrade's, when a
+    trial boot is rolled back) become messages on the host; files that are not such
+    records are dropped; a scan takes at most ALERT_FILES_PER_SCAN."""
+
+    def alerts_dir(self):
+        d = os.path.join(self.server.state, "alerts")
+        os.makedirs(d, exist_ok=True)
+        return d
+
+    def test_a_record_becomes_a_message_on_the_host(self):
+        with open(os.path.join(self.alerts_dir(), "upgrade-1"), "w") as f:
+            f.write('name=HOST_UPGRADE_ROLLED_BACK priority=3 body="Atoll 9.9 in slot b did '
+                    'not come up"\n')
+        host_uuid = ok(self.p.host.get_uuid(self.s, ok(self.p.host.get_all(self.s))[0]))
+        got = until("the alert raised", lambda: named(self.p, self.s,
+                                                      "HOST_UPGRADE_ROLLED_BACK"))
+        m = list(got.values())[0]
+        self.assertEqual((m["priority"], m["cls"], m["obj_uuid"], m["body"]),
+                         ("3", "Host", host_uuid, "Atoll 9.9 in slot b did not come up"))
+        until("the file removed", lambda: not os.listdir(self.alerts_dir()))
+
+    def test_bad_records_are_dropped(self):
+        bad = {"no-name": 'priority=3 body="x"\n', "lower": 'name=oops priority=3 body=x\n',
+               "priority": 'name=X_Y priority=9 body=x\n', "quote": 'name=X priority=3 body="x\n',
+               "binary": "name=X priority=3 body=\x01\n"}
+        for name, text in bad.items():
+            with open(os.path.join(self.alerts_dir(), name), "w") as f:
+                f.write(text)
+        until("the bad files removed", lambda: not os.listdir(self.alerts_dir()))
+        self.assertEqual(named(self.p, self.s, "X"), {})
+        self.assertEqual(named(self.p, self.s, "X_Y"), {})
+        self.assertIn("is not an alert record", self.server.log_text())
+
+    def test_a_flood_is_taken_a_bounded_scan_at_a_time(self):
+        d = self.alerts_dir()
+        for i in range(ALERT_FILES_PER_SCAN * 2):
+            with open(os.path.join(d, "flood-%03d" % i), "w") as f:
+                f.write("name=FLOOD priority=5 body=%d\n" % i)
+        first = until("a first scan", lambda: named(self.p, self.s, "FLOOD"))
+        self.assertLessEqual(len(first), ALERT_FILES_PER_SCAN, "one scan takes %d" % ALERT_FILES_PER_SCAN)
+        until("all of them", lambda: len(named(self.p, self.s, "FLOOD")) ==
+              ALERT_FILES_PER_SCAN * 2, 60)
 
 
 class XenOrchestraReadsThem(unittest.TestCase):

@@ -71,10 +71,10 @@ class Console(unittest.TestCase):
                              "-sha256"], check=True, capture_output=True, text=True)
         return fp.stdout.strip().split("=")[1][:47]
 
-    def start_console(self):
+    def start_console(self, extra=()):
         args = [CONSOLE, "--socket", self.sock, "--shadow", self.server.shadow,
                 "--cert", self.cert, "--ssh-dir", self.dir, "--state", self.dir,
-                "--host-config", "/bin/false"]
+                "--host-config", "/bin/false"] + list(extra)
         self.screen = Screen("console-" + self._testMethodName, args, LOGS)
         return self.screen
 
@@ -321,6 +321,59 @@ class Host(Console):
         self.assertIn("Processors: 4 x Simulated CPU", screen)
         self.assertIn("Memory: 16.0 GiB", screen)
         self.assertRegex(screen, r"eth0 +52:54:00:12:34:56 +\(management\)")
+
+
+UPGRADE = """#!/bin/sh
+# A stand-in for atoll-upgrade's output (the system tests run the real one): its steps,
+# each after a pause the gauge shows, then success, or its refusal for a URL holding "bad".
+echo "$@" >> "$(dirname "$0")/calls"
+echo "atoll-upgrade: [1/4] reading the image and checking it"
+sleep 1
+case $1 in
+*bad*) echo "atoll-upgrade: UPGRADE FAILED: vmlinuz: not the one SHA256SUMS lists"; exit 3 ;;
+esac
+echo "atoll-upgrade: [2/4] writing the image"
+sleep 1
+echo "atoll-upgrade: [3/4] arranging the trial boot"
+echo "atoll-upgrade: [4/4] done"
+"""
+
+
+class UpgradeFromUrl(Console):
+    def start(self):
+        prog = os.path.join(self.dir, "atoll-upgrade")
+        with open(prog, "w") as f:
+            f.write(UPGRADE)
+        os.chmod(prog, 0o755)
+        self.start_console(["--upgrade", prog])
+        self.home()
+        self.choose("U", r"Log in with root's password", "the login it needs")
+        self.screen.type(PASSWORD)
+        self.screen.keys("Enter")
+        self.wait(r"The Atoll image to upgrade to", "the URL prompt")
+
+    def calls(self):
+        with open(os.path.join(self.dir, "calls")) as f:
+            return f.read()
+
+    def test_a_refused_image_changes_nothing_and_says_why(self):
+        self.start()
+        self.input("http://10.0.2.100/bad/")
+        self.wait(r"writing|reading the image", "the gauge with the program's step")
+        self.wait(r"Nothing was changed: vmlinuz: not the one SHA256SUMS lists", "the refusal")
+        self.assertEqual(self.calls(), "http://10.0.2.100/bad/\n")
+        self.assertTrue(ok(self.p.host.get_enabled(self.s, self.host)))
+
+    def test_a_written_image_reboots_into_its_trial_when_asked(self):
+        self.start()
+        self.input("http://10.0.2.100/v2/")
+        self.wait(r"writing the image", "the gauge following the steps")
+        self.wait(r"Reboot into it now\?", "the question after the image is written")
+        self.assertTrue(ok(self.p.host.get_enabled(self.s, self.host)), "no reboot yet")
+        self.screen.keys("Left", "Enter")
+        self.wait(r"The host is rebooting into the new image", "the reboot under way")
+        self.assertFalse(ok(self.p.host.get_enabled(self.s, self.host)))
+        self.assertEqual(self.calls(), "http://10.0.2.100/v2/\n")
 
 
 class Authentication(Console):

@@ -1,5 +1,6 @@
 /* libFuzzer target: installer/answerfile.c reads any bytes without reading past them, and
-   what it accepts is all NUL-terminated and within its limits. */
+   what it accepts (a fresh install or an upgrade) is all NUL-terminated and within its
+   limits. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -23,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct answers	a;
 	char			err[160];
-	int			i, warnings = 0;
+	int			i, fresh, warnings = 0;
 
 	if (answerfile_parse((const char *)data, size, &a, err, sizeof(err), warned,
 	    &warnings) == -1) {
@@ -37,13 +38,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !TERMINATED(a.gateway) || !TERMINATED(a.timezone) || !TERMINATED(a.keymap) ||
 	    !TERMINATED(a.source_type) || !TERMINATED(a.source_url))
 		__builtin_trap();
-	if (a.primary_disk[0] == '\0' || a.password[0] == '\0' ||
+	/* A fresh install has its password; an upgrade (the installed disk) keeps its own. */
+	if (strcmp(a.mode, "fresh") != 0 && strcmp(a.mode, "upgrade") != 0)
+		__builtin_trap();
+	fresh = strcmp(a.mode, "fresh") == 0;
+	if (a.primary_disk[0] == '\0' || (fresh && a.password[0] == '\0') ||
 	    a.nguest_disks < 0 || a.nguest_disks > AF_MAX_GUEST_DISKS ||
 	    a.ndns < 0 || a.ndns > AF_MAX_DNS || a.nntp < 0 || a.nntp > AF_MAX_NTP ||
 	    a.nscripts < 0 || a.nscripts > AF_MAX_SCRIPTS)
 		__builtin_trap();
 	for (i = 0; i < a.nguest_disks; i++)
-		if (!TERMINATED(a.guest_disks[i]) || strcmp(a.guest_disks[i], a.primary_disk) == 0)
+		if (!TERMINATED(a.guest_disks[i]) ||
+		    (fresh && strcmp(a.guest_disks[i], a.primary_disk) == 0))
 			__builtin_trap();
 	for (i = 0; i < a.ndns; i++)
 		if (!TERMINATED(a.dns[i]))

@@ -205,5 +205,19 @@ step 61-remove-again remove-host tree --mac 52-54-00-12-34-aa
 step 62-list-no-hosts list tree
 step 63-set-default-local-again set-default tree local
 
+# An unattended upgrade: the host's answerfile is made, XenServer's upgrade form.
+step 64-add-upgrade add-host tree --mac 52:54:00:00:00:64 --upgrade sda \
+	--served-at http://10.0.2.100 --name up1
+step 65-add-upgrade-by-id add-host tree --mac 52:54:00:00:00:65 \
+	--upgrade /dev/disk/by-id/ata-QEMU_HARDDISK_QM00001 --served-at http://10.0.2.100
+step 66-upgrade-without-served-at add-host tree --mac 52:54:00:00:00:66 --upgrade sda
+step 67-upgrade-bad-disk add-host tree --mac 52:54:00:00:00:66 --upgrade ../etc/passwd \
+	--served-at http://10.0.2.100
+step 68-upgrade-disk-to-quote add-host tree --mac 52:54:00:00:00:66 --upgrade 'sda<x>' \
+	--served-at http://10.0.2.100
+step 69-upgrade-and-answerfile add-host tree --mac 52:54:00:00:00:66 --upgrade sda \
+	--answerfile "$url" --served-at http://10.0.2.100
+step 70-remove-upgrade-host remove-host tree --mac 52:54:00:00:00:64
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

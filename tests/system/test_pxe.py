@@ -5,7 +5,12 @@ installs to its virtio disk, reports to the test's server and powers off; its di
 boots into a host that takes its own password and name. A machine the tree does not know
 boots its local disk and installs nothing.
 
-PXE_TREE names the tree (default out/pxe), ATOLL_PXE the atoll-pxe program."""
+An installed host whose MAC atoll-pxe enrolls with --upgrade boots from the network into an
+unattended upgrade to the tree's image (the second image make test builds): it reports
+success, and its disk then boots the new version on trial, with its state.
+
+PXE_TREE names the tree (default out/pxe), ATOLL_PXE the atoll-pxe program,
+ATOLL_UPGRADE_TREE the second image's boot files."""
 import os
 import shutil
 import subprocess
@@ -13,8 +18,9 @@ import tempfile
 import unittest
 
 from qemu_vm import BOOT_TIMEOUT, Vm, base_args, free_port
-from test_live import LOGS, READY
-from test_install import INSTALL_TIMEOUT, AnswerfileServer, login
+from test_live import ISO, LOGS, READY, boot_with
+from test_install import ANSWERFILE as INSTALL_ANSWERFILE, INSTALL_TIMEOUT, PASSWORD, \
+    AnswerfileServer, login
 
 TREE = os.environ.get("PXE_TREE", "out/pxe")
 ATOLL_PXE = os.environ.get("ATOLL_PXE", "out/bin/atoll-pxe")
@@ -123,6 +129,72 @@ class FleetInstall(unittest.TestCase):
             vm.close()
         with open(disk, "rb") as f:
             self.assertEqual(f.read(len(mark)), mark, "the disk's first MiB is unchanged")
+
+
+class FleetUpgrade(unittest.TestCase):
+    """The tree serves the second image; the host was installed from the ISO."""
+    MAC = "52:54:00:a7:00:10"
+    machine = FleetInstall.machine
+    new_disk = FleetInstall.new_disk
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="atoll-pxe-upgrade-")
+        cls.tree = os.path.join(cls.work, "tree")
+        shutil.copytree(TREE, cls.tree)
+        upgrade = os.environ.get("ATOLL_UPGRADE_TREE", "out/upgrade/boot")
+        for f in ("xen.gz", "vmlinuz", "dom0.img", "SHA256SUMS"):
+            shutil.copy(os.path.join(upgrade, f), os.path.join(cls.tree, "atoll", f))
+        with open(os.path.join(cls.tree, "answer.xml"), "w") as f:
+            f.write(INSTALL_ANSWERFILE)
+        cls.server = AnswerfileServer(cls.tree)
+        subprocess.run([ATOLL_PXE, "add-host", cls.tree, "--mac", cls.MAC, "--name",
+                        "upgraded", "--upgrade", "vda", "--served-at", "http://10.0.2.100",
+                        "--report", "http://10.0.2.100/report", "--atexit", "poweroff"],
+                       check=True)
+
+    tearDownClass = classmethod(FleetInstall.tearDownClass.__func__)
+
+    def test_bios_machine_upgrades_itself(self):
+        disk = self.new_disk("installed")
+        vm = boot_with("pxe-upgrade-install", "answerfile=http://10.0.2.100/answer.xml "
+                       "atexit=poweroff", [self.server.guestfwd()],
+                       ["-drive", "file=%s,if=virtio,format=raw" % disk, "-cdrom", ISO])
+        try:
+            vm.wait(r"atoll-install: Atoll is installed on /dev/vda \(rack7-node3\)",
+                    INSTALL_TIMEOUT, "the install of version 1")
+            vm.wait_exit(120)
+        finally:
+            vm.close()
+
+        vm = self.machine("pxe-upgrade", "bios", self.MAC, disk, "pxelinux.0",
+                          [self.server.guestfwd()])
+        try:
+            vm.wait(r"atoll-install: Atoll on /dev/vda is upgraded", INSTALL_TIMEOUT,
+                    "the unattended upgrade")
+            self.assertIn("atoll-upgrade: version ", vm.text())
+            vm.wait_exit(120)
+        finally:
+            vm.close()
+        reports = [r for _, _, r in self.server.reports if r["mac"] == self.MAC]
+        self.assertEqual([r["status"] for r in reports], ["success"], self.server.reports)
+
+        port = free_port()
+        host = self.machine("pxe-upgraded", "bios", self.MAC, disk,
+                            forwards=["hostfwd=tcp:127.0.0.1:%d-:443" % port])
+        try:
+            m = host.wait(READY, BOOT_TIMEOUT, "atoll: ready from the upgraded disk")
+            self.assertIn("this boot tries slot b", host.text())
+            api, s = login(port, PASSWORD)
+            h = api.host.get_all(s)["Value"][0]
+            self.assertEqual(api.host.get_hostname(s, h)["Value"], "rack7-node3",
+                             "the host keeps its name and password")
+            sv = api.host.get_software_version(s, h)["Value"]
+            self.assertEqual((sv["product_version"], sv["atoll_slot"]),
+                             (m.group(1).decode(), "b"), sv)
+            self.assertNotEqual(sv["atoll_slot_a"], sv["atoll_slot_b"], sv)
+        finally:
+            host.close()
 
 
 if __name__ == "__main__":

@@ -222,6 +222,24 @@ main(void)
 	    "sr-type, an unknown attribute, guest-storage, sr-at-end, preserve-first-"
 	    "partition: %d warnings %s", w.n, err);
 
+	/* XenServer's upgrade form: the disk, the source; a fresh install's answers are
+	   ignored with a warning each (the host keeps its own). */
+	memset(&w, 0, sizeof(w));
+	s = "<installation mode=\"upgrade\">\n"
+	    "<existing-installation>/dev/sda</existing-installation>\n"
+	    "<source type=\"url\">http://10.0.2.100/v2/</source>\n"
+	    "<root-password type=\"plaintext\">pw</root-password>\n"
+	    "<hostname>other</hostname>\n"
+	    "<guest-disk>sdb</guest-disk>\n" TAIL;
+	r = answerfile_parse(s, strlen(s), &a, err, sizeof(err), count, &w);
+	ok(r == 0 && strcmp(a.mode, "upgrade") == 0 && strcmp(a.primary_disk, "sda") == 0 &&
+	    strcmp(a.source_type, "url") == 0 &&
+	    strcmp(a.source_url, "http://10.0.2.100/v2/") == 0,
+	    "an upgrade: mode, the installed disk, the source: %s", err);
+	ok(w.n == 3 && strcmp(w.last, "line 6: <guest-disk> is ignored in an upgrade: the host "
+	    "keeps its disks") == 0, "the password, host name and guest disk ignored, each "
+	    "said: %d, %s", w.n, w.last);
+
 	/* Each of these is refused; the error says where. */
 	BAD("", 1, "<installation>", "empty");
 	BAD("  \n\n  ", 3, "<installation>", "blanks only");
@@ -229,7 +247,23 @@ main(void)
 	BAD("<upgrade/>", 1, "<upgrade>", "<upgrade>");
 	BAD("<?xml version=\"1.0\"?>\n<installation mode=\"reinstall\"/>", 2, "fresh",
 	    "mode reinstall");
-	BAD("<installation mode=\"upgrade\">\n" TAIL, 1, "<installation>", "mode upgrade");
+	BAD("<installation mode=\"restore\"/>", 1, "atoll-upgrade --rollback", "mode restore");
+	/* An upgrade names the installed disk, and only that. */
+	BAD("<installation mode=\"upgrade\">\n" TAIL, 1, "needs <existing-installation>",
+	    "an upgrade without its disk");
+	BAD("<installation mode=\"upgrade\">\n<primary-disk>sda</primary-disk>\n"
+	    "<existing-installation>sda</existing-installation>\n" TAIL, 2,
+	    "<primary-disk> is for fresh installs", "an upgrade with a primary disk");
+	BAD("<installation mode=\"upgrade\">\n<existing-installation>sda</existing-installation>"
+	    "\n<existing-installation>sdb</existing-installation>\n" TAIL, 3, "given again",
+	    "two installed disks");
+	BAD("<installation mode=\"upgrade\">\n<existing-installation>../sda"
+	    "</existing-installation>\n" TAIL, 2, "<existing-installation>",
+	    "an installed disk that is no disk name");
+	BAD("<installation mode=\"upgrade\">\n<existing-installation></existing-installation>"
+	    "\n" TAIL, 2, "<existing-installation>", "an empty installed disk");
+	BAD(HEAD "<existing-installation>sda</existing-installation>\n" TAIL, 4,
+	    "<existing-installation> is for upgrades", "an installed disk in a fresh install");
 	BAD("<answers/>", 1, "<answers>", "another root");
 	BAD("<!DOCTYPE installation>\n<installation/>", 1, "<!DOCTYPE is not supported; the "
 	    "answerfile starts with <installation>", "a DOCTYPE");

@@ -205,6 +205,13 @@ bad(void)
 	m = menu_of(two, 2);
 	m.dom0_args = "quiet\n";
 	refused(&m, "a newline in dom0's options");
+	m = menu_of(two, 2);
+	m.grub_env = "/EFI/BOOT/grub env";
+	refused(&m, "a space in GRUB's environment block's path");
+	m.grub_env = "/grubenv;reboot";
+	refused(&m, "a ';' in GRUB's environment block's path");
+	m.grub_env = "";
+	refused(&m, "an empty environment block's path");
 	memcpy(e, two, sizeof(e));
 	m = menu_of(e, 2);
 	e[1].title = "say \"hi\"";
