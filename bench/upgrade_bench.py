@@ -21,7 +21,7 @@ os.environ.setdefault("ATOLL_UPGRADE_TREE", sys.argv[2] if len(sys.argv) > 2 els
 os.environ.setdefault("ATOLL_LOGS", os.path.join(os.path.dirname(os.environ["ATOLL_ISO"]),
                                                  "bench-logs"))
 from qemu_vm import Vm, base_args, free_port, net_args  # noqa: E402
-from test_live import ISO, LOGS  # noqa: E402
+from test_live import ISO, LOGS, boot_with  # noqa: E402
 from test_install import (ANSWERFILE, INSTALL_TIMEOUT, PASSWORD,  # noqa: E402
                           AnswerfileServer, remaster)
 from test_upgrade import TREE, TRIAL_TIMEOUT, broken_tree, version_of  # noqa: E402
@@ -92,9 +92,14 @@ def measure(firmware, iso, work, server, v2):
     disk = os.path.join(work, "disk-%s.img" % firmware)
     with open(disk, "wb") as f:
         f.truncate(10 * 1024 ** 3)
-    install = Vm("bench-upgrade-install-%s" % firmware, base_args(firmware, work) +
-                 ["-drive", "file=%s,if=virtio,format=raw" % disk, "-cdrom", iso] +
-                 net_args([server.guestfwd()]), LOGS)
+    drives = ["-drive", "file=%s,if=virtio,format=raw" % disk]
+    if firmware == "bios":      # the ISO's own files, booted with the answerfile's options
+        install = boot_with("bench-upgrade-install-bios", "answerfile=http://10.0.2.100/"
+                            "answer.xml atexit=poweroff", [server.guestfwd()],
+                            drives + ["-cdrom", ISO])
+    else:                       # OVMF booting the ISO remastered with them
+        install = Vm("bench-upgrade-install-uefi", base_args(firmware, work) + drives +
+                     ["-cdrom", iso] + net_args([server.guestfwd()]), LOGS)
     try:
         install.wait(r"atoll-install: Atoll is installed", INSTALL_TIMEOUT, "the success line")
         install.wait_exit(120)

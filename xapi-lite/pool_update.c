@@ -24,7 +24,7 @@
 #define REASON_MAX		300	/* bytes of the program's reason an error carries */
 #define UPDATE_GUIDANCE		"restartHost"	/* a new image takes a reboot */
 
-/* The program's reason for failing, short and printable, into out. */
+/* The program's reason for failing, short and printable (in the arena). */
 static const char *
 reason(struct xapi *x, const struct park *pk)
 {
