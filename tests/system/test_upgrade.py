@@ -1,11 +1,12 @@
 """Upgrades in QEMU: a host installed from the ISO (version 1) moves to a second image built
 from the same tree with another version (make test builds it: ATOLL_UPGRADE_TREE, its boot
-files, with its ISO beside them). The new image goes in through atoll-upgrade (BIOS) and
-through the XenAPI's pool_update (UEFI), boots once on trial and stays once healthy; an image whose dom0
-panics and one whose xapi-lite never answers come back to the slot they came from by
-themselves, with a XenAPI message saying why; atoll-upgrade --rollback goes back and up
-again. QEMU runs with -no-reboot: each reboot ends QEMU, and the test boots the disk again,
-as the machine's reset would."""
+files, with its ISO beside them). The new image goes in through the XenAPI's pool_update,
+as Xen Orchestra installs an update, under BIOS and UEFI, boots once on trial and stays once
+healthy; an image whose dom0 panics and one whose xapi-lite never answers (given to
+atoll-upgrade as a URL) come back to the slot they came from by themselves, with a XenAPI
+message saying why; atoll-upgrade --rollback goes back and up again. QEMU runs with
+-no-reboot: each reboot ends QEMU, and the test boots the disk again, as the machine's reset
+would."""
 import hashlib
 import http.client
 import os
@@ -172,12 +173,54 @@ class Upgrade(unittest.TestCase):
         c.close()
         return r.status, data
 
+    def xenapi_upgrade(self, host, port, vm):
+        """The upgrade ISO in through the XenAPI, as Xen Orchestra installs a XenServer
+        update: a VDI, PUT /import_raw_vdi, pool_update.introduce, precheck (refused while
+        vm runs, then passing), pool_apply, the VDI destroyed, host.disable, host.reboot.
+        Returns the update once QEMU has exited on the reboot."""
+        api, s = login(port, PASSWORD)
+        h = api.host.get_all(s)["Value"][0]
+        with open(os.path.join(os.path.dirname(TREE), "atoll.iso"), "rb") as f:
+            data = f.read()
+        sr = [r for r in api.SR.get_all(s)["Value"]
+              if api.SR.get_content_type(s, r)["Value"] not in ("iso", "disk")][0]
+        vdi = api.VDI.create(s, {
+            "name_label": "[XO] Patch ISO", "name_description": "small temporary VDI "
+            "to store a patch ISO", "SR": sr, "virtual_size": str(len(data)),
+            "type": "user", "sharable": False, "read_only": False,
+            "other_config": {}})["Value"]
+        status, body = self.https(port, "PUT", "/import_raw_vdi/?format=raw&vdi=%s&"
+                                  "session_id=%s" % (vdi, s), data)
+        self.assertEqual(status, 200, body)
+        r = api.pool_update.introduce(s, vdi)
+        self.assertEqual(r["Status"], "Success", r)
+        update = r["Value"]
+        rec = api.pool_update.get_record(s, update)["Value"]
+        self.assertEqual((rec["name_label"], rec["version"], rec["after_apply_guidance"]),
+                         ("Atoll " + self.v2, self.v2, ["restartHost"]), rec)
+        # XAPI's precheck refuses while VMs run; shut down, it passes.
+        api.VM.set_is_a_template(s, vm, False)
+        api.VM.set_PV_args(s, vm, "console=hvc0 quiet atoll.stay")  # it stays up
+        self.assertEqual(api.VM.start(s, vm, False, False)["Status"], "Success")
+        self.assertEqual(api.pool_update.precheck(s, update, h)["ErrorDescription"],
+                         ["PATCH_PRECHECK_FAILED_VM_RUNNING", update])
+        self.assertEqual(api.VM.hard_shutdown(s, vm)["Status"], "Success")
+        self.assertEqual(api.pool_update.precheck(s, update, h),
+                         {"Status": "Success", "Value": "ok"})
+        r = api.pool_update.pool_apply(s, update)
+        self.assertEqual(r["Status"], "Success", r)
+        self.assertEqual(api.host.get_updates_requiring_reboot(s, h)["Value"], [update])
+        self.assertEqual(api.VDI.destroy(s, vdi)["Status"], "Success")
+        self.assertEqual(api.host.disable(s, h)["Status"], "Success")
+        self.assertEqual(api.host.reboot(s, h)["Status"], "Success")
+        self.assertEqual(host.wait_exit(TRIAL_TIMEOUT), 0, "QEMU exits on the reboot")
+        host.close()
+        return update
+
     def test_uefi_upgrade_through_the_xenapi(self):
         """UEFI: version 1 installed from the ISO, a VM made and the host renamed; the
-        upgrade ISO goes in as Xen Orchestra installs a XenServer update (a VDI, PUT
-        /import_raw_vdi, pool_update.introduce, precheck, pool_apply, the VDI destroyed,
-        host.disable and host.reboot); it boots once through GRUB's next_entry and stays,
-        with the name, the VM and the update applied."""
+        upgrade ISO goes in through the XenAPI (xenapi_upgrade); it boots once through
+        GRUB's next_entry and stays, with the name, the VM and the update applied."""
         iso = os.path.join(self.work, "install.iso")
         remaster(ISO, iso, "answerfile=http://10.0.2.100/answer.xml network_device=eth0 "
                  "network_config=dhcp atexit=poweroff")
@@ -191,40 +234,7 @@ class Upgrade(unittest.TestCase):
             api.host.set_hostname_live(s, h, "uefi-upgraded")
             tpl = api.VM.get_by_name_label(s, "Atoll demo guest")["Value"][0]
             vm = api.VM.clone(s, tpl, "kept across upgrades")["Value"]
-            with open(os.path.join(os.path.dirname(TREE), "atoll.iso"), "rb") as f:
-                data = f.read()
-            sr = [r for r in api.SR.get_all(s)["Value"]
-                  if api.SR.get_content_type(s, r)["Value"] not in ("iso", "disk")][0]
-            vdi = api.VDI.create(s, {
-                "name_label": "[XO] Patch ISO", "name_description": "small temporary VDI "
-                "to store a patch ISO", "SR": sr, "virtual_size": str(len(data)),
-                "type": "user", "sharable": False, "read_only": False,
-                "other_config": {}})["Value"]
-            status, body = self.https(port, "PUT", "/import_raw_vdi/?format=raw&vdi=%s&"
-                                      "session_id=%s" % (vdi, s), data)
-            self.assertEqual(status, 200, body)
-            r = api.pool_update.introduce(s, vdi)
-            self.assertEqual(r["Status"], "Success", r)
-            update = r["Value"]
-            rec = api.pool_update.get_record(s, update)["Value"]
-            self.assertEqual((rec["name_label"], rec["version"], rec["after_apply_guidance"]),
-                             ("Atoll " + self.v2, self.v2, ["restartHost"]), rec)
-            # XAPI's precheck refuses while VMs run; shut down, it passes.
-            api.VM.set_is_a_template(s, vm, False)
-            api.VM.set_PV_args(s, vm, "console=hvc0 quiet atoll.stay")  # it stays up
-            self.assertEqual(api.VM.start(s, vm, False, False)["Status"], "Success")
-            self.assertEqual(api.pool_update.precheck(s, update, h)["ErrorDescription"],
-                             ["PATCH_PRECHECK_FAILED_VM_RUNNING", update])
-            self.assertEqual(api.VM.hard_shutdown(s, vm)["Status"], "Success")
-            self.assertEqual(api.pool_update.precheck(s, update, h),
-                             {"Status": "Success", "Value": "ok"})
-            r = api.pool_update.pool_apply(s, update)
-            self.assertEqual(r["Status"], "Success", r)
-            self.assertEqual(api.host.get_updates_requiring_reboot(s, h)["Value"], [update])
-            self.assertEqual(api.VDI.destroy(s, vdi)["Status"], "Success")
-            self.assertEqual(api.host.disable(s, h)["Status"], "Success")
-            self.assertEqual(api.host.reboot(s, h)["Status"], "Success")
-            self.assertEqual(host.wait_exit(TRIAL_TIMEOUT), 0, "QEMU exits on the reboot")
+            update = self.xenapi_upgrade(host, port, vm)
         finally:
             host.close()
 
@@ -236,8 +246,9 @@ class Upgrade(unittest.TestCase):
             self.assertIn("boots slot b\nslot a: %s\nslot b: %s\n" % (v1, self.v2), st)
             self.assertIn("result=upgraded", st)
             # GRUB cleared its one-time entry: the default is the committed slot's.
-            out = self.shell(host, "mkdir -p /tmp/b && modprobe -a vfat nls_cp437 nls_utf8 && mount -t vfat "
-                             "-o iocharset=utf8,codepage=437 LABEL=ATOLL-BOOT /tmp/b && "
+            out = self.shell(host, "mkdir -p /tmp/b && modprobe -a vfat nls_cp437 nls_utf8 && "
+                             "mount -t vfat -o iocharset=utf8,codepage=437 LABEL=ATOLL-BOOT "
+                             "/tmp/b && "
                              "head -c 60 /tmp/b/EFI/BOOT/grubenv; echo; "
                              "grep -c 'atoll.slot=b' /tmp/b/EFI/BOOT/grub.cfg; umount /tmp/b")
             self.assertNotIn("next_entry=atoll", out)
@@ -249,8 +260,9 @@ class Upgrade(unittest.TestCase):
             host.close()
 
     def test_bios_upgrade_rollback_and_failed_trials(self):
-        """BIOS: version 1 installed, a VM made and the host renamed; the upgrade tree in
-        slot b boots on trial and stays, with the VM and the name; --rollback goes back to
+        """BIOS: version 1 installed, a VM made and the host renamed; atoll-upgrade --check
+        takes the upgrade tree's URL; the upgrade ISO goes in through the XenAPI, boots on
+        trial in slot b and stays, with the VM and the name; --rollback goes back to
         slot a and again up to b; a dom0 that panics and a xapi-lite that never answers
         each come back to slot b by themselves, with a message saying why."""
         self.install(boot_with("upgrade-install-bios", "answerfile=http://10.0.2.100/answer.xml "
@@ -272,7 +284,7 @@ class Upgrade(unittest.TestCase):
             f.write(b"tampered")
         out = self.shell(host, "atoll-upgrade http://10.0.2.100/v2/ --check")
         self.assertIn("would go into slot b", out)
-        self.reboot(host, "atoll-upgrade --reboot http://10.0.2.100/v2/")
+        self.xenapi_upgrade(host, port, vm)
 
         host, port, version = self.boot("bios")
         try:
