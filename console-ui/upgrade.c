@@ -13,10 +13,10 @@
 #include "console.h"
 #include "dialog.h"
 #include "exec.h"
+#include "upgrade_exit.h"
 
 #define UPGRADE_OUTPUT_MAX	(64 * 1024)
 #define UPGRADE_URL_MAX		512
-#define FAILED_WORDS		"UPGRADE FAILED: "	/* lib/upgrade_exit.h's */
 
 /* The last "[n/N] what" step in out (NUL-terminated) onto the gauge. */
 static void
@@ -69,13 +69,13 @@ run_upgrade(struct console *c, const char *url, struct job *j)
 static void
 reason(const struct job *j, char *out, size_t len)
 {
-	const char	*p = j->out.p != NULL ? strstr(j->out.p, FAILED_WORDS) : NULL;
+	const char	*p = j->out.p != NULL ? strstr(j->out.p, UPGRADE_FAILED_WORDS) : NULL;
 
 	if (p == NULL)
 		snprintf(out, len, "the upgrade program failed (status %d)", j->status);
 	else
-		snprintf(out, len, "%.*s", (int)strcspn(p + strlen(FAILED_WORDS), "\n"),
-		    p + strlen(FAILED_WORDS));
+		snprintf(out, len, "%.*s", (int)strcspn(p + strlen(UPGRADE_FAILED_WORDS), "\n"),
+		    p + strlen(UPGRADE_FAILED_WORDS));
 }
 
 void

@@ -122,6 +122,15 @@ bootfiles_check(struct report *r, const char *dir, const struct sums *sums, char
 	return 0;
 }
 
+int
+bootfiles_verify(struct report *r, const char *dir, struct sums *sums, char *err,
+    size_t errlen)
+{
+	if (bootfiles_read_sums(dir, sums, err, errlen) == -1)
+		return -1;
+	return bootfiles_check(r, dir, sums, err, errlen);
+}
+
 void
 bootfiles_remove(const char *dir)
 {

@@ -28,6 +28,11 @@ int	bootfiles_read_sums(const char *dir, struct sums *sums, char *err, size_t er
 int	bootfiles_check(struct report *r, const char *dir, const struct sums *sums, char *err,
 	    size_t errlen);
 
+/* Both: dir/SHA256SUMS into sums, and dir's files checked against it. Returns 0, or -1
+   with err. */
+int	bootfiles_verify(struct report *r, const char *dir, struct sums *sums, char *err,
+	    size_t errlen);
+
 /* Removes what bootfiles_download wrote into dir. */
 void	bootfiles_remove(const char *dir);
 

@@ -549,8 +549,7 @@ boot_files(struct install_ctx *x, struct held *h, const struct answers *a,
 		if (download_boot_files(r, h, fallback, err, sizeof(err)) == -1)
 			return report_fail(r, "atoll.source=%s", err);
 	}
-	if (bootfiles_read_sums(MEDIUM "/boot", sums, err, sizeof(err)) == -1 ||
-	    bootfiles_check(r, MEDIUM "/boot", sums, err, sizeof(err)) == -1)
+	if (bootfiles_verify(r, MEDIUM "/boot", sums, err, sizeof(err)) == -1)
 		return report_fail(r, "the boot files: %s", err);
 	return 0;
 }

@@ -38,6 +38,7 @@
 #include "cmdline.h"
 #include "exec.h"
 #include "fdio.h"
+#include "hex.h"
 #include "kvline.h"
 #include "report.h"
 #include "bootslots.h"
@@ -429,8 +430,7 @@ image_check(struct report *r, const char *dir, char *version, size_t vlen, char 
 {
 	struct sums	sums;
 
-	if (bootfiles_read_sums(dir, &sums, err, errlen) == -1 ||
-	    bootfiles_check(r, dir, &sums, err, errlen) == -1)
+	if (bootfiles_verify(r, dir, &sums, err, errlen) == -1)
 		return -1;
 	return image_version(r, dir, version, vlen, err, errlen);
 }
@@ -504,8 +504,7 @@ write_slot(struct report *r, const char *dir, const char *target, char *err, siz
 	sync();
 	/* What was written is read from the disk, not from the page cache. */
 	(void)REPORT_RUN(r, "sh", "-c", "echo 3 > /proc/sys/vm/drop_caches");
-	if (bootfiles_read_sums(slotdir, &sums, err, errlen) == -1 ||
-	    bootfiles_check(r, slotdir, &sums, err, errlen) == -1)
+	if (bootfiles_verify(r, slotdir, &sums, err, errlen) == -1)
 		return -1;
 	return 0;
 }
@@ -707,8 +706,7 @@ rollback(struct report *r)
 	if (mount_boot(r, NULL, err, sizeof(err)) == -1)
 		return report_fail(r, "%s", err);
 	snprintf(slotdir, sizeof(slotdir), BOOTFS "/%s", target);
-	if (bootfiles_read_sums(slotdir, &sums, err, sizeof(err)) == -1 ||
-	    bootfiles_check(r, slotdir, &sums, err, sizeof(err)) == -1) {
+	if (bootfiles_verify(r, slotdir, &sums, err, sizeof(err)) == -1) {
 		snprintf(err + strlen(err), sizeof(err) - strlen(err), " (slot %s holds no "
 		    "image to go back to)", target);
 		goto out;
@@ -854,15 +852,16 @@ static int
 fingerprint(char *out, const char *s)
 {
 	size_t	n = 0;
+	int	v;
 
 	if (strncmp(s, "sha256:", 7) == 0)
 		s += 7;
 	for (; *s != '\0'; s++) {
 		if (*s == ':')
 			continue;
-		if (strchr("0123456789abcdefABCDEF", *s) == NULL || n == 64)
+		if ((v = hexval((unsigned char)*s)) < 0 || n == 64)
 			return -1;
-		out[n++] = (char)(*s >= 'A' && *s <= 'F' ? *s - 'A' + 'a' : *s);
+		out[n++] = "0123456789abcdef"[v];
 	}
 	out[n] = '\0';
 	return n == 64 ? 0 : -1;
